@@ -1,0 +1,161 @@
+/**
+ * The ProcessPort on execa. Each command runs in its own process group (detached), so a timeout,
+ * a cancel, or the command's own exit can kill the whole tree: no grandchild outlives its suite.
+ * Output goes to a log file with backpressure and a bounded tail in memory, so a suite printing
+ * gigabytes costs disk up to `maxLogBytes` and constant memory.
+ */
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
+
+export type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
+
+const KILL_GRACE_MS = 2000;
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // If tdl itself goes away, it takes its suites' process trees with it.
+  process.on('exit', () => {
+    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
+  });
+}
+
+class Tail {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  constructor(private readonly limit: number) {}
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.limit && this.chunks.length > 1) {
+      this.size -= this.chunks.shift()!.length;
+    }
+  }
+  text(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.limit)).toString('utf8');
+  }
+}
+
+export function createProcessPort(): ProcessPort {
+  return { run: runCommand };
+}
+
+async function runCommand(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult> {
+  installExitHook();
+  const started = Date.now();
+  const startedAt = new Date(started).toISOString();
+  const tail = new Tail(options.tailBytes ?? 64 * 1024);
+  const maxLog = options.maxLogBytes ?? 64 * 1024 * 1024;
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const log = createWriteStream(options.logFile);
+  let outputBytes = 0;
+  let logTruncated = false;
+
+  const [file, ...args] = argv;
+  const child = execa(file!, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    detached: true,
+    cleanup: false,
+    shell: options.shell ?? false,
+    stdin: options.input === undefined ? 'ignore' : 'pipe',
+    ...(options.input === undefined ? {} : { input: options.input }),
+    buffer: false,
+    reject: false,
+    stripFinalNewline: false,
+  });
+  const pid = child.pid;
+  if (pid !== undefined) liveGroups.add(pid);
+
+  let timedOut = false;
+  let cancelled = false;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    if (pid === undefined) return;
+    killGroup(pid, 'SIGTERM');
+    forceTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    terminate();
+  }, options.timeoutMs);
+  const onAbort = () => {
+    cancelled = true;
+    terminate();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+
+  const drained: Promise<void>[] = [];
+  const attach = (source: Readable | null | undefined) => {
+    if (!source) return;
+    drained.push(
+      new Promise<void>((resolve) => {
+        source.on('data', (chunk: Buffer) => {
+          tail.push(chunk);
+          outputBytes += chunk.length;
+          if (outputBytes > maxLog) {
+            logTruncated = true;
+            return;
+          }
+          if (!log.write(chunk)) {
+            source.pause();
+            log.once('drain', () => source.resume());
+          }
+        });
+        source.once('end', resolve);
+        source.once('close', resolve);
+        source.once('error', () => resolve());
+      }),
+    );
+  };
+  attach(child.stdout);
+  attach(child.stderr);
+
+  // When the command itself exits, whatever it left running in its group goes too; otherwise a
+  // grandchild holding the output pipe would keep the suite "running" forever.
+  child.once('exit', () => {
+    if (pid !== undefined) killGroup(pid, 'SIGKILL');
+  });
+
+  const result = await child;
+  await Promise.all(drained);
+  clearTimeout(timer);
+  if (forceTimer) clearTimeout(forceTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (pid !== undefined) liveGroups.delete(pid);
+  if (logTruncated)
+    log.write(`\n[tdl: log truncated after ${maxLog} bytes; ${outputBytes} bytes of output in all]\n`);
+  await new Promise<void>((resolve) => log.end(resolve));
+
+  const neverStarted = result.exitCode === undefined && !result.isTerminated && pid === undefined;
+  return {
+    exitCode: timedOut || cancelled ? null : (result.exitCode ?? null),
+    signal: result.signal ?? null,
+    timedOut,
+    cancelled,
+    ...(neverStarted || (result.failed && result.exitCode === undefined && !result.isTerminated)
+      ? { spawnError: result.shortMessage ?? 'the command could not be started' }
+      : {}),
+    startedAt,
+    durationMs: Date.now() - started,
+    outputTail: tail.text(),
+    outputBytes,
+    logTruncated,
+  };
+}

@@ -1,0 +1,39 @@
+/** Running outside commands (suites, deploys, hooks): the ProcessPort. */
+
+export interface RunCommandOptions {
+  cwd: string;
+  /** Added to the inherited environment. */
+  env: Record<string, string>;
+  /** Kill the whole process tree after this long. */
+  timeoutMs: number;
+  /** Combined stdout+stderr are streamed here. */
+  logFile: string;
+  shell?: boolean;
+  signal?: AbortSignal;
+  /** Text written to the child's stdin, then closed (default: no stdin). */
+  input?: string;
+  /** Bytes of the end of the output kept in memory for excerpts (default 64 KiB). */
+  tailBytes?: number;
+  /** The log file stops growing past this many bytes; the tail is still kept (default 64 MiB). */
+  maxLogBytes?: number;
+}
+
+export interface CommandResult {
+  /** null when the process did not exit by itself (killed, or never started). */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** Set when the command could not be started at all (not found, not executable). */
+  spawnError?: string;
+  startedAt: string;
+  durationMs: number;
+  /** The last `tailBytes` of combined output. */
+  outputTail: string;
+  outputBytes: number;
+  logTruncated: boolean;
+}
+
+export interface ProcessPort {
+  run(argv: readonly string[], options: RunCommandOptions): Promise<CommandResult>;
+}

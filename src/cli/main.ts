@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * The tdl command line. Command files register their options and load their implementation lazily,
+ * so `tdl --version` loads neither Google nor GitHub libraries.
+ */
+import { Command, CommanderError } from 'commander';
+import { TOOL_VERSION } from '../pipeline/version.js';
+import * as audit from './commands/audit.js';
+import * as doctor from './commands/doctor.js';
+import * as init from './commands/init.js';
+import * as publish from './commands/publish.js';
+import * as results from './commands/results.js';
+import * as resume from './commands/resume.js';
+import * as run from './commands/run.js';
+import * as schema from './commands/schema.js';
+import * as status from './commands/status.js';
+import * as worklogs from './commands/worklogs.js';
+
+const COMMANDS = [run, resume, status, results, audit, publish, worklogs, init, doctor, schema];
+
+export function buildProgram(): Command {
+  const program = new Command('tdl')
+    .description('the test-deploy loop as a program')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run tdl --help for usage)')
+    .exitOverride();
+  for (const c of COMMANDS) c.register(program);
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are exit 0; commander already printed its message for the rest.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const { reportError } = await import('./errors.js');
+    process.exitCode = reportError(error);
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,22 @@
+/** What a finished run prints: a short human summary on stderr, the record on stdout with --json. */
+import { relative } from 'node:path';
+import type { RunRecord } from '../pipeline/record.js';
+import { printHuman, printJson } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+import { figures } from '../worklog/figures.js';
+
+export function printRunOutcome(record: RunRecord, json: boolean, redactor = new Redactor()): void {
+  const f = figures(record);
+  const c = f.counts;
+  const lines = [
+    '',
+    `Run ${record.runId}: ${record.state}`,
+    `  Decision: ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}`,
+    `  Tests:    ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped (pass rate ${f.passRateText})`,
+    `  Gates:    ${f.gateOutcome}`,
+  ];
+  if (record.worklog) lines.push(`  Worklog:  ${relative(process.cwd(), record.worklog.markdown)}`);
+  lines.push(`  Exit:     ${record.exitCode}`);
+  printHuman(lines.join('\n'), redactor);
+  if (json) printJson(record, redactor);
+}

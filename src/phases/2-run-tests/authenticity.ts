@@ -1,0 +1,62 @@
+/** Pure checks that a suite's result reflects tests that really ran (the seed's "0.00 s" problem). */
+import type { Finding } from '../../pipeline/record.js';
+import type { ParsedReport } from '../../results/model.js';
+import { countCases, executedCount } from '../../results/model.js';
+
+export interface AuthenticityInput {
+  suite: string;
+  exitCode: number | null;
+  report: ParsedReport | null;
+  reportConfigured: boolean;
+  reportProblem?: 'missing' | 'stale' | 'unreadable';
+  reportProblemDetail?: string;
+}
+
+export function checkAuthenticity(input: AuthenticityInput): Finding[] {
+  const { suite } = input;
+  const out: Finding[] = [];
+  const add = (kind: string, severity: Finding['severity'], message: string) =>
+    out.push({ kind, severity, message, subject: suite });
+  if (!input.reportConfigured) {
+    add('no-report', 'warning', 'no report configured: test counts are unknown; judged by exit code alone');
+    return out;
+  }
+  if (input.reportProblem === 'missing') {
+    add(
+      'report-missing',
+      'error',
+      `report file not found after the run${input.reportProblemDetail ? `: ${input.reportProblemDetail}` : ''}`,
+    );
+  } else if (input.reportProblem === 'stale') {
+    add(
+      'stale-report',
+      'error',
+      `report file is older than this run: ${input.reportProblemDetail ?? ''}`.trim(),
+    );
+  } else if (input.reportProblem === 'unreadable') {
+    add('report-unreadable', 'error', input.reportProblemDetail ?? 'report could not be read');
+  }
+  const report = input.report;
+  if (!report) return out;
+  const counts = countCases(report.cases);
+  const executed = executedCount(counts);
+  if (executed === 0) add('zero-tests', 'error', `report lists ${counts.total} test(s), none executed`);
+  const timed = report.cases.filter((c) => c.status !== 'skipped');
+  if (executed > 0 && timed.every((c) => c.durationMs === 0)) {
+    add('zero-durations', 'error', `all ${executed} executed tests report a duration of 0`);
+  } else if (executed > 0 && timed.every((c) => c.durationMs === null)) {
+    add('no-durations', 'warning', 'the report gives no test durations');
+  }
+  const failing = counts.failed + counts.errored;
+  if (input.exitCode === 0 && failing > 0) {
+    add('exit-code-mismatch', 'error', `runner exited 0 but the report has ${failing} failing test(s)`);
+  } else if (input.exitCode !== null && input.exitCode !== 0 && failing === 0 && executed > 0) {
+    add('exit-code-mismatch', 'error', `runner exited ${input.exitCode} but the report has no failing test`);
+  }
+  const declared = report.declared?.tests;
+  if (declared !== undefined && Number.isFinite(declared) && declared !== counts.total) {
+    add('count-mismatch', 'warning', `report declares ${declared} test(s) but lists ${counts.total}`);
+  }
+  for (const note of report.notes) add('report-note', 'warning', note);
+  return out;
+}

@@ -1,0 +1,141 @@
+/**
+ * Phase 2 run-tests: run the selected suites tier by tier, apply each tier's gate, and stop at the
+ * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
+ */
+import type { RunContext } from '../../pipeline/context.js';
+import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
+import { phaseResult } from '../../pipeline/record.js';
+import { type Verdict, worstVerdict } from '../../pipeline/states.js';
+import { expandAll } from '../../playbook/placeholders.js';
+import type { SuiteConfig } from '../../playbook/sections/suites.js';
+import { addCounts, countCases, passRate } from '../../results/model.js';
+import type { SelectTestsData } from '../1-select-tests/index.js';
+import { evaluateGate } from './gates.js';
+import { runSuite } from './suite.js';
+import type { RunTestsData, SuiteResult, TierResult } from './types.js';
+
+function skippedSuite(suite: SuiteConfig, reason: string): SuiteResult {
+  return {
+    id: suite.id,
+    tier: suite.tier,
+    categories: suite.categories,
+    command: suite.command,
+    state: 'skipped',
+    verdict: 'inconclusive',
+    reason,
+    attempts: [],
+    durationMs: 0,
+    counts: countCases([]),
+    cases: [],
+    report: null,
+    logFile: null,
+    outputTail: '',
+    outputBytes: 0,
+    findings: [],
+  };
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function selectedSuites(ctx: RunContext): SuiteConfig[] {
+  const selection = phaseResult<SelectTestsData>(ctx.record, 'select-tests')?.data;
+  const byId = new Map(ctx.playbook.suites.map((s) => [s.id, s]));
+  // Without phase 1 (e.g. --only run-tests), every suite runs in playbook tier order.
+  const ids = selection
+    ? selection.selected.map((s) => s.id)
+    : [...ctx.playbook.suites].sort((a, b) => a.tier - b.tier).map((s) => s.id);
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+export const runTestsPhase: Phase<RunTestsData> = {
+  id: 'run-tests',
+  title: 'Test execution',
+  safeInDryRun: false,
+  needs: ['select-tests'],
+  async plan(ctx) {
+    const suites = selectedSuites(ctx);
+    const values = { reportDir: ctx.paths.reportDir, runId: ctx.runId };
+    const planned = suites.map((s) => ({ id: s.id, tier: s.tier, command: expandAll(s.command, values) }));
+    return {
+      state: 'skipped',
+      reason: `dry run: would run ${planned.length} suite(s) in ${new Set(planned.map((p) => p.tier)).size} tier(s)`,
+      data: { tiers: [], suites: [], counts: countCases([]), passRate: null, noGo: null, planned },
+    };
+  },
+  async run(ctx): Promise<PhaseOutcome<RunTestsData>> {
+    const suites = selectedSuites(ctx);
+    const tiers = [...new Set(suites.map((s) => s.tier))].sort((a, b) => a - b);
+    const results: SuiteResult[] = [];
+    const tierResults: TierResult[] = [];
+    let noGo: RunTestsData['noGo'] = null;
+
+    for (const tier of tiers) {
+      const inTier = suites.filter((s) => s.tier === tier);
+      const gateConfig = ctx.playbook.gates.find((g) => g.afterTier === tier);
+      if (noGo || ctx.signal.aborted) {
+        const reason = noGo
+          ? `NO-GO: the gate after tier ${noGo.afterTier} did not pass (${noGo.reason})`
+          : 'interrupted';
+        const skipped = inTier.map((s) => skippedSuite(s, reason));
+        results.push(...skipped);
+        tierResults.push({
+          tier,
+          state: noGo ? 'skipped' : 'cancelled',
+          reason,
+          suites: inTier.map((s) => s.id),
+          counts: countCases([]),
+          passRate: null,
+          gate: null,
+        });
+        continue;
+      }
+      ctx.logger.info({ tier, suites: inTier.length }, `tier ${tier}: running ${inTier.length} suite(s)`);
+      const ran = await mapLimit(inTier, ctx.playbook.concurrency, (s) => runSuite(ctx, s));
+      results.push(...ran);
+      const counts = addCounts(...ran.map((r) => r.counts));
+      const gate = gateConfig ? evaluateGate(ran, gateConfig) : null;
+      if (gate)
+        ctx.logger.info(
+          { tier, verdict: gate.verdict },
+          `gate after tier ${tier}: ${gate.verdict}: ${gate.reason}`,
+        );
+      if (gate && gate.verdict !== 'pass') noGo = { afterTier: tier, reason: gate.reason };
+      tierResults.push({
+        tier,
+        state: ran.some((r) => r.state === 'cancelled') ? 'cancelled' : 'completed',
+        suites: inTier.map((s) => s.id),
+        counts,
+        passRate: passRate(counts),
+        gate,
+      });
+    }
+
+    const ranSuites = results.filter((r) => r.state !== 'skipped');
+    const counts = addCounts(...ranSuites.map((r) => r.counts));
+    const verdicts: Verdict[] = [
+      ...ranSuites.map((r) => r.verdict),
+      ...tierResults.flatMap((t) => (t.gate ? [t.gate.verdict] : [])),
+      ...(noGo ? (['fail'] as Verdict[]) : []),
+    ];
+    const verdict = ranSuites.length === 0 ? 'inconclusive' : worstVerdict(verdicts);
+    const rate = passRate(counts);
+    return {
+      state: ctx.signal.aborted ? 'cancelled' : 'completed',
+      verdict,
+      reason: `${counts.passed} passed, ${counts.failed} failed, ${counts.errored} errored, ${counts.skipped} skipped in ${ranSuites.length} suite(s)${noGo ? `; NO-GO after tier ${noGo.afterTier}` : ''}`,
+      data: { tiers: tierResults, suites: results, counts, passRate: rate, noGo },
+      findings: results.flatMap((r) => r.findings),
+    };
+  },
+};

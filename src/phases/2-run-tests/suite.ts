@@ -1,0 +1,236 @@
+/** Runs one suite: its attempts (retries), its report, flaky marking and authenticity findings. */
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { RunContext } from '../../pipeline/context.js';
+import { errorMessage } from '../../pipeline/errors.js';
+import type { ExecutionState, Verdict } from '../../pipeline/states.js';
+import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
+import type { SuiteConfig } from '../../playbook/sections/suites.js';
+import { parseReportFile } from '../../results/index.js';
+import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
+import { traceparentForRun } from '../../telemetry/ids.js';
+import { type AuthenticityInput, checkAuthenticity } from './authenticity.js';
+import type { AttemptResult, SuiteResult } from './types.js';
+
+const OUTPUT_TAIL_CHARS = 4000;
+/** Reports written up to this long before the attempt started still count as fresh (clock skew, mtime granularity). */
+const MTIME_SLACK_MS = 1000;
+
+export function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g, '');
+}
+
+function caseKey(c: TestCase): string {
+  return `${c.suite}\u0000${c.name}`;
+}
+
+/** Final cases of a suite: the last attempt's, with `flaky` set where an earlier attempt disagreed. */
+export function mergeAttempts(attempts: readonly TestCase[][]): TestCase[] {
+  const last = attempts[attempts.length - 1] ?? [];
+  if (attempts.length < 2) return [...last];
+  const earlier = new Map<string, Set<string>>();
+  for (const cases of attempts.slice(0, -1)) {
+    for (const c of cases) {
+      const set = earlier.get(caseKey(c)) ?? new Set<string>();
+      set.add(c.status);
+      earlier.set(caseKey(c), set);
+    }
+  }
+  return last.map((c) => {
+    const before = earlier.get(caseKey(c));
+    const flaky =
+      before !== undefined &&
+      c.status !== 'skipped' &&
+      [...before].some((s) => s !== c.status && s !== 'skipped');
+    return flaky ? { ...c, flaky: true } : c;
+  });
+}
+
+interface AttemptOutcome {
+  attempt: AttemptResult;
+  report: ParsedReport | null;
+  auth: AuthenticityInput;
+  state: ExecutionState;
+  verdict: Verdict;
+  reason?: string;
+  outputTail: string;
+  outputBytes: number;
+}
+
+function judge(
+  exitCode: number | null,
+  report: ParsedReport | null,
+  reportConfigured: boolean,
+): { verdict: Verdict; reason: string } {
+  if (!reportConfigured) {
+    return exitCode === 0
+      ? { verdict: 'pass', reason: 'exited 0 (no report configured)' }
+      : { verdict: 'fail', reason: `exited ${exitCode} (no report configured)` };
+  }
+  if (!report) return { verdict: 'inconclusive', reason: 'no readable report' };
+  const counts = countCases(report.cases);
+  if (counts.failed + counts.errored > 0) {
+    return {
+      verdict: 'fail',
+      reason: `${counts.failed} failed, ${counts.errored} errored of ${counts.total}`,
+    };
+  }
+  if (executedCount(counts) === 0) return { verdict: 'inconclusive', reason: 'no test executed' };
+  return { verdict: 'pass', reason: `${counts.passed} passed of ${counts.total}` };
+}
+
+export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<SuiteResult> {
+  const { paths, playbook, runId } = ctx;
+  const values: Placeholders = { reportDir: paths.reportDir, runId };
+  const argv = expandAll(suite.command, values);
+  const cwd = suite.cwd ? resolve(playbook.repoDir, suite.cwd) : playbook.repoDir;
+  const reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
+  const insideReportDir =
+    reportPath !== null &&
+    !relative(paths.reportDir, reportPath).startsWith('..') &&
+    !isAbsolute(relative(paths.reportDir, reportPath));
+  const logFile = join(paths.runDir, `${suite.id}.log`);
+  const attempts: AttemptOutcome[] = [];
+  const reports: TestCase[][] = [];
+  const started = Date.now();
+  const logger = ctx.logger.child({ suite: suite.id });
+
+  for (let n = 1; n <= suite.retries + 1; n++) {
+    if (ctx.signal.aborted) break;
+    // Our own report folder is cleared before each attempt so a report can only come from this attempt.
+    if (reportPath && insideReportDir) rmSync(reportPath, { force: true });
+    ctx.progress.suiteStarted(suite.id, suite.tier, n);
+    logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
+    const env: Record<string, string> = {
+      ...Object.fromEntries(Object.entries(suite.env).map(([k, v]) => [k, expand(v, values)])),
+      TDL_RUN_ID: runId,
+      TDL_PHASE: 'run-tests',
+      TDL_SUITE: suite.id,
+      TDL_ATTEMPT: String(n),
+      TDL_REPORT_DIR: paths.reportDir,
+      TRACEPARENT: traceparentForRun(runId),
+    };
+    const result = await ctx.ports.process.run(argv, {
+      cwd,
+      env,
+      timeoutMs: suite.timeout,
+      logFile: n === 1 ? logFile : join(paths.runDir, `${suite.id}.attempt-${n}.log`),
+      shell: suite.shell,
+      signal: ctx.signal,
+    });
+    const attempt: AttemptResult = {
+      attempt: n,
+      startedAt: result.startedAt,
+      durationMs: result.durationMs,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      ...(result.spawnError ? { spawnError: result.spawnError } : {}),
+      counts: null,
+    };
+    const auth: AuthenticityInput = {
+      suite: suite.id,
+      exitCode: result.exitCode,
+      report: null,
+      reportConfigured: reportPath !== null,
+    };
+    let report: ParsedReport | null = null;
+    let state: ExecutionState = 'completed';
+    let verdict: Verdict;
+    let reason: string;
+    if (result.spawnError) {
+      state = 'errored';
+      verdict = 'inconclusive';
+      reason = `could not start: ${result.spawnError}`;
+    } else if (result.cancelled) {
+      state = 'cancelled';
+      verdict = 'inconclusive';
+      reason = 'interrupted';
+    } else if (result.timedOut) {
+      state = 'timed_out';
+      verdict = 'inconclusive';
+      reason = `timed out after ${Math.round(suite.timeout / 1000)} s; process tree killed`;
+    } else {
+      if (reportPath) {
+        if (!existsSync(reportPath)) {
+          auth.reportProblem = 'missing';
+          auth.reportProblemDetail = reportPath;
+        } else if (statSync(reportPath).mtimeMs < Date.parse(result.startedAt) - MTIME_SLACK_MS) {
+          auth.reportProblem = 'stale';
+          auth.reportProblemDetail = `${reportPath} was last written ${statSync(reportPath).mtime.toISOString()}`;
+        } else {
+          try {
+            report = await parseReportFile(reportPath, suite.report?.format ?? 'auto');
+            attempt.counts = countCases(report.cases);
+          } catch (error) {
+            auth.reportProblem = 'unreadable';
+            auth.reportProblemDetail = errorMessage(error);
+            attempt.reportError = errorMessage(error);
+          }
+        }
+      }
+      auth.report = report;
+      ({ verdict, reason } = judge(result.exitCode, report, reportPath !== null));
+      if (reportPath && !report) {
+        state = 'errored';
+        reason =
+          `exited ${result.exitCode}; report ${auth.reportProblem}: ${auth.reportProblemDetail ?? ''}`.trim();
+      }
+    }
+    if (report) reports.push(report.cases);
+    attempts.push({
+      attempt,
+      report,
+      auth,
+      state,
+      verdict,
+      reason,
+      outputTail: stripAnsi(result.outputTail).slice(-OUTPUT_TAIL_CHARS),
+      outputBytes: result.outputBytes,
+    });
+    logger.info(
+      { attempt: n, state, verdict, exitCode: result.exitCode, durationMs: result.durationMs },
+      `suite ${suite.id}: ${reason}`,
+    );
+    const retryable = state === 'timed_out' || (state === 'completed' && verdict === 'fail');
+    if (!retryable) break;
+  }
+
+  const last = attempts[attempts.length - 1];
+  const cases = last?.report ? mergeAttempts(reports) : [];
+  const counts = countCases(cases);
+  const findings = last ? checkAuthenticity(last.auth) : [];
+  let verdict: Verdict = last?.verdict ?? 'inconclusive';
+  let reason = last?.reason ?? 'not run';
+  if (attempts.length > 1 && last?.verdict === 'pass') {
+    reason = `${reason}; passed on attempt ${attempts.length} (${counts.flaky} flaky)`;
+  }
+  if (last?.verdict === 'pass' && findings.some((f) => f.severity === 'error')) {
+    // A green report that fails an authenticity check is not evidence of green.
+    verdict = 'inconclusive';
+    reason = `${reason}; authenticity: ${findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => f.kind)
+      .join(', ')}`;
+  }
+  const result: SuiteResult = {
+    id: suite.id,
+    tier: suite.tier,
+    categories: suite.categories,
+    command: argv,
+    state: last?.state ?? 'cancelled',
+    verdict,
+    reason,
+    attempts: attempts.map((a) => a.attempt),
+    durationMs: Date.now() - started,
+    counts,
+    cases,
+    report: reportPath ? { path: reportPath, format: suite.report?.format ?? 'auto' } : null,
+    logFile,
+    outputTail: last?.outputTail ?? '',
+    outputBytes: last?.outputBytes ?? 0,
+    findings,
+  };
+  ctx.progress.suiteEnded(suite.id, `${result.state}, ${verdict}: ${reason}`, verdict === 'pass');
+  return result;
+}

@@ -1,0 +1,73 @@
+/** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
+import type { Finding, RunRecord } from '../../pipeline/record.js';
+import type { ExecutionState, Verdict } from '../../pipeline/states.js';
+import type { Counts, TestCase } from '../../results/model.js';
+
+export interface AttemptResult {
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  spawnError?: string;
+  /** Counts of this attempt's report, null when no report could be read. */
+  counts: Counts | null;
+  reportError?: string;
+}
+
+export interface SuiteResult {
+  id: string;
+  tier: number;
+  categories: string[];
+  command: string[];
+  state: ExecutionState;
+  verdict: Verdict;
+  reason?: string;
+  attempts: AttemptResult[];
+  durationMs: number;
+  counts: Counts;
+  cases: TestCase[];
+  report: { path: string; format: string } | null;
+  logFile: string | null;
+  /** Bounded end of the last attempt's output, ANSI escapes removed. */
+  outputTail: string;
+  outputBytes: number;
+  findings: Finding[];
+}
+
+export interface GateResult {
+  afterTier: number;
+  minPassRate: number;
+  passRate: number | null;
+  verdict: Verdict;
+  reason: string;
+}
+
+export interface TierResult {
+  tier: number;
+  state: ExecutionState;
+  reason?: string;
+  suites: string[];
+  counts: Counts;
+  passRate: number | null;
+  gate: GateResult | null;
+}
+
+export interface RunTestsData {
+  tiers: TierResult[];
+  suites: SuiteResult[];
+  counts: Counts;
+  passRate: number | null;
+  /** Set when a gate stopped the run: later tiers were skipped. */
+  noGo: { afterTier: number; reason: string } | null;
+  /** Under --dry-run: what would have run. */
+  planned?: { id: string; tier: number; command: string[] }[];
+}
+
+/** Suites whose verdict was not `pass` in a run record (for phase 1's ordering). */
+export function previousFailingSuites(record: RunRecord): Set<string> {
+  const phase = record.phases.find((p) => p.id === 'run-tests');
+  const data = phase?.data as RunTestsData | undefined;
+  return new Set((data?.suites ?? []).filter((s) => s.verdict === 'fail').map((s) => s.id));
+}

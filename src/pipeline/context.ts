@@ -1,0 +1,62 @@
+/** What a phase gets: the RunContext. No global state; everything comes in through here. */
+import type { Ports } from '../adapters/index.js';
+import type { Playbook } from '../playbook/load.js';
+import type { Clock } from '../telemetry/clock.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Redactor } from '../telemetry/redact.js';
+import type { PhaseId, PhaseResult, RunOptions, RunRecord } from './record.js';
+
+export interface RunPaths {
+  /** `.tdl/` */
+  stateDir: string;
+  /** `.tdl/runs/<runId>/` */
+  runDir: string;
+  /** `{reportDir}`: where suites write their reports. */
+  reportDir: string;
+  logFile: string;
+  recordFile: string;
+}
+
+/** Live progress for the terminal; the record and the log are the lasting account. */
+export interface ProgressReporter {
+  phaseStarted(id: PhaseId, title: string): void;
+  phaseEnded(result: PhaseResult): void;
+  suiteStarted(suiteId: string, tier: number, attempt: number): void;
+  suiteEnded(suiteId: string, summary: string, ok: boolean): void;
+  close(): void;
+}
+
+export const silentReporter: ProgressReporter = {
+  phaseStarted() {},
+  phaseEnded() {},
+  suiteStarted() {},
+  suiteEnded() {},
+  close() {},
+};
+
+/** A previous run of the same playbook, read from the worklog folder's JSON twins. */
+export interface HistoryEntry {
+  record: RunRecord;
+  /** Path of the JSON twin it was read from. */
+  file: string;
+}
+
+export interface RunContext {
+  runId: string;
+  playbook: Playbook;
+  options: RunOptions;
+  /** Scoped to the current phase: every record carries runId and phase. */
+  logger: Logger;
+  clock: Clock;
+  redactor: Redactor;
+  paths: RunPaths;
+  ports: Ports;
+  /** The record so far: results of earlier phases. */
+  record: RunRecord;
+  /** Earlier runs of this playbook, newest first. */
+  history: HistoryEntry[];
+  signal: AbortSignal;
+  progress: ProgressReporter;
+  /** The environment handed to child processes (before per-phase additions). */
+  env: NodeJS.ProcessEnv;
+}

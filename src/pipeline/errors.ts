@@ -1,0 +1,79 @@
+/**
+ * Errors the user can act on carry a code, a one-line message and a hint; the CLI maps them to exit
+ * codes in one place (src/cli/main.ts). Anything else is our bug and is shown with its stack.
+ */
+
+export const EXIT = {
+  ok: 0,
+  defer: 1,
+  usage: 2,
+  infrastructure: 3,
+  interrupted: 130,
+} as const;
+
+export class TdlError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly hint: string | undefined;
+
+  constructor(code: string, message: string, options: { exitCode: number; hint?: string; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = options.exitCode;
+    this.hint = options.hint;
+  }
+}
+
+/** A mistake in how tdl was called or configured: exit 2. */
+export class UsageError extends TdlError {
+  constructor(code: string, message: string, hint?: string) {
+    super(code, message, { exitCode: EXIT.usage, ...(hint ? { hint } : {}) });
+  }
+}
+
+/** One problem in a playbook, located. */
+export interface PlaybookProblem {
+  file: string;
+  line: number;
+  column: number;
+  path: string;
+  message: string;
+}
+
+/** All problems of a playbook at once, one line each: `file:line:col: key.path: expected ...`. */
+export class PlaybookError extends UsageError {
+  readonly problems: PlaybookProblem[];
+  constructor(problems: PlaybookProblem[]) {
+    super(
+      'EPLAYBOOK',
+      problems
+        .map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`)
+        .join('\n'),
+    );
+    this.problems = problems;
+  }
+}
+
+/** An outside system (Cloud Run, GitHub, git, a deploy) could not be used: exit 3. */
+export class InfraError extends TdlError {
+  constructor(code: string, message: string, hint?: string, cause?: unknown) {
+    super(code, message, {
+      exitCode: EXIT.infrastructure,
+      ...(hint ? { hint } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}
+
+/** A command or capability that a later version builds. Exit 2, as the CLI contract says. */
+export class NotBuiltError extends UsageError {
+  constructor(what: string) {
+    super('ENOTBUILT', `${what} is not available in this version`);
+  }
+}
+
+/** Message of an unknown thrown value, for records and logs. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

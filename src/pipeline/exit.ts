@@ -1,0 +1,12 @@
+/** The one mapping from a run record to the process exit code. */
+import { EXIT } from './errors.js';
+import type { RunRecord } from './record.js';
+
+export function exitCodeFor(record: RunRecord): number {
+  if (record.state === 'cancelled') return EXIT.interrupted;
+  if (record.phases.some((p) => p.error?.exitCode === EXIT.infrastructure)) return EXIT.infrastructure;
+  if (record.decision) return record.decision.decision === 'proceed' ? EXIT.ok : EXIT.defer;
+  // No decision (phase 5 not run): green only if every verdict that was reached is `pass`.
+  const verdicts = record.phases.flatMap((p) => (p.verdict ? [p.verdict] : []));
+  return verdicts.every((v) => v === 'pass') ? EXIT.ok : EXIT.defer;
+}

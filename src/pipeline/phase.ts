@@ -1,0 +1,29 @@
+/** The Phase interface: a phase gathers inputs from the context, computes, returns an outcome. */
+import type { RunContext } from './context.js';
+import type { Finding, PhaseId } from './record.js';
+import type { ExecutionState, Verdict } from './states.js';
+
+export interface PhaseOutcome<T = unknown> {
+  state: ExecutionState;
+  verdict?: Verdict;
+  reason?: string;
+  data?: T;
+  findings?: Finding[];
+}
+
+export interface Phase<T = unknown> {
+  id: PhaseId;
+  title: string;
+  /** Safe to run as-is under `--dry-run` (reads only). Otherwise `plan` runs, or the phase is skipped. */
+  safeInDryRun: boolean;
+  /** Earlier phases whose results this one reads. */
+  needs: readonly PhaseId[];
+  run(ctx: RunContext): Promise<PhaseOutcome<T>>;
+  /** Under `--dry-run`: compute what would happen without doing it. */
+  plan?(ctx: RunContext): Promise<PhaseOutcome<T>>;
+}
+
+/** Outcome of a phase that a later version builds: skipped, with the true reason. */
+export function notBuilt(reason = 'not available in this version'): PhaseOutcome<never> {
+  return { state: 'skipped', reason };
+}

@@ -1,0 +1,115 @@
+/**
+ * The runner walks the phase table in order. It records each phase's state and timing, persists the
+ * record after every phase (the journal), and can resume a record from its first unfinished phase.
+ */
+
+import type { RunContext } from './context.js';
+import { errorMessage, TdlError } from './errors.js';
+import type { Phase, PhaseOutcome } from './phase.js';
+import type { PhaseResult, RunRecord } from './record.js';
+
+/** Persists the record (and re-renders the worklog) after each change. */
+export interface Journal {
+  save(record: RunRecord): void;
+}
+
+/** States after which a resumed run does not run the phase again. */
+function isDone(result: PhaseResult | undefined): boolean {
+  return result?.state === 'completed' || result?.state === 'skipped';
+}
+
+function blank(phase: Phase, index: number): PhaseResult {
+  return { id: phase.id, index, title: phase.title, state: 'pending', findings: [] };
+}
+
+/** Makes sure the record lists every phase, in order; on resume, resets what must run again. */
+export function preparePhases(record: RunRecord, phases: readonly Phase[]): number {
+  const firstUndone = phases.findIndex((p, i) => !isDone(record.phases[i]) || record.phases[i]?.id !== p.id);
+  const start = firstUndone === -1 ? phases.length : firstUndone;
+  record.phases = phases.map((p, i) => (i < start ? record.phases[i]! : blank(p, i)));
+  return start;
+}
+
+async function runOne(phase: Phase, ctx: RunContext): Promise<PhaseOutcome> {
+  const { options, record } = ctx;
+  if (options.only && !options.only.includes(phase.id)) {
+    return { state: 'skipped', reason: `not selected (--only ${options.only.join(',')})` };
+  }
+  for (const need of phase.needs) {
+    const earlier = record.phases.find((p) => p.id === need);
+    if (earlier && earlier.state !== 'completed' && !(options.only && !options.only.includes(need))) {
+      return { state: 'skipped', reason: `needs ${need}, which is ${earlier.state}` };
+    }
+  }
+  if (options.dryRun && !phase.safeInDryRun) {
+    if (phase.plan) return phase.plan(ctx);
+    return { state: 'skipped', reason: 'dry run: this phase has side effects' };
+  }
+  return phase.run(ctx);
+}
+
+/**
+ * Runs phases from `start`. A usage error (exit 2) inside a phase is recorded and re-thrown; any other
+ * error makes the phase `errored` and the run goes on, so later phases still report what they can.
+ */
+export async function runPhases(
+  baseCtx: RunContext,
+  phases: readonly Phase[],
+  start: number,
+  journal: Journal,
+): Promise<void> {
+  const { record } = baseCtx;
+  for (let i = start; i < phases.length; i++) {
+    const phase = phases[i]!;
+    const result = record.phases[i]!;
+    const logger = baseCtx.logger.child({ phase: phase.id });
+    const ctx: RunContext = { ...baseCtx, logger };
+    if (baseCtx.signal.aborted) {
+      Object.assign(result, { state: 'cancelled', reason: 'interrupted before it started' });
+      continue;
+    }
+    const started = baseCtx.clock.now();
+    Object.assign(result, { state: 'running', startedAt: started.toISOString() });
+    baseCtx.progress.phaseStarted(phase.id, phase.title);
+    journal.save(record);
+    let outcome: PhaseOutcome;
+    let rethrow: unknown;
+    try {
+      outcome = await runOne(phase, ctx);
+    } catch (error) {
+      if (error instanceof TdlError) {
+        outcome = { state: 'errored', reason: error.message };
+        result.error = { code: error.code, message: error.message, exitCode: error.exitCode };
+        if (error.exitCode === 2) rethrow = error;
+        logger.error({ code: error.code }, error.message);
+      } else {
+        const message = `internal error: ${errorMessage(error)} (please report this)`;
+        outcome = { state: 'errored', reason: message };
+        result.error = { code: 'EINTERNAL', message, exitCode: 3 };
+        logger.error({ stack: error instanceof Error ? error.stack : undefined }, message);
+      }
+    }
+    if (baseCtx.signal.aborted && outcome.state !== 'completed') {
+      outcome = { ...outcome, state: 'cancelled', reason: outcome.reason ?? 'interrupted' };
+    }
+    const ended = baseCtx.clock.now();
+    Object.assign(result, {
+      state: outcome.state,
+      ...(outcome.verdict ? { verdict: outcome.verdict } : {}),
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(outcome.data === undefined ? {} : { data: outcome.data }),
+      findings: outcome.findings ?? [],
+      endedAt: ended.toISOString(),
+      durationMs: ended.getTime() - started.getTime(),
+    });
+    if (outcome.state === 'skipped') logger.info(`skipped: ${outcome.reason ?? 'no reason given'}`);
+    else
+      logger.info(
+        { state: outcome.state, verdict: outcome.verdict, durationMs: result.durationMs },
+        `${phase.id} ${outcome.state}`,
+      );
+    baseCtx.progress.phaseEnded(result);
+    journal.save(record);
+    if (rethrow) throw rethrow;
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * A run from start to end: create (or reload) the record, walk the phases, keep the journal and the
+ * worklog current after every phase, and hand back the final record.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createPorts, type Ports } from '../adapters/index.js';
+import { PHASES } from '../phases/index.js';
+import { findGitRoot, loadPlaybook, type Playbook } from '../playbook/load.js';
+import { type Clock, systemClock } from '../telemetry/clock.js';
+import { isRunId, newRunId } from '../telemetry/ids.js';
+import { createRunLogger } from '../telemetry/logger.js';
+import { writeJsonAtomic } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+import { readHistory } from '../worklog/history.js';
+import { writeIndex, writeWorklog } from '../worklog/write.js';
+import { type ProgressReporter, type RunPaths, silentReporter } from './context.js';
+import { UsageError } from './errors.js';
+import { exitCodeFor } from './exit.js';
+import type { Phase } from './phase.js';
+import { RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
+import { type Journal, preparePhases, runPhases } from './runner.js';
+import { TOOL_VERSION } from './version.js';
+
+export interface SessionOptions {
+  cwd?: string;
+  clock?: Clock;
+  progress?: ProgressReporter;
+  /** Human log lines; null for none. */
+  humanLog?: NodeJS.WritableStream | null;
+  /** Least level of human log lines (default info; the live display uses warn). */
+  humanLevel?: 'info' | 'warn';
+  signal?: AbortSignal;
+  phases?: readonly Phase[];
+  /** Ports to use instead of the real adapters (tests pass fakes that implement the ports). */
+  ports?: Ports;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** `.tdl/` at the git root of the working folder (or the folder itself outside git). */
+export function stateDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TDL_STATE_DIR) return resolve(cwd, env.TDL_STATE_DIR);
+  return join(findGitRoot(cwd) ?? cwd, '.tdl');
+}
+
+function pathsFor(stateDir: string, runId: string): RunPaths {
+  const runDir = join(stateDir, 'runs', runId);
+  return {
+    stateDir,
+    runDir,
+    reportDir: join(runDir, 'reports'),
+    logFile: join(runDir, 'run.log'),
+    recordFile: join(runDir, 'record.json'),
+  };
+}
+
+async function execute(
+  playbook: Playbook,
+  record: RunRecord,
+  paths: RunPaths,
+  opts: SessionOptions,
+): Promise<RunRecord> {
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? systemClock;
+  const redactor = Redactor.fromEnv(playbook.redact.env, env);
+  mkdirSync(paths.reportDir, { recursive: true });
+  const { logger, close } = createRunLogger({
+    runId: record.runId,
+    logFile: paths.logFile,
+    redactor,
+    human: opts.humanLog === undefined ? process.stderr : opts.humanLog,
+    humanLevel: opts.humanLevel ?? 'info',
+  });
+  const history = readHistory(playbook.worklogDir, playbook.name, record.runId);
+  const journal: Journal = {
+    save(r) {
+      writeJsonAtomic(paths.recordFile, r, redactor);
+      writeWorklog(playbook.worklogDir, r, history, redactor);
+    },
+  };
+  const phases = opts.phases ?? PHASES;
+  const start = preparePhases(record, phases);
+  record.state = 'running';
+  delete record.endedAt;
+  delete record.durationMs;
+  delete record.exitCode;
+  const controller = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
+  const ports = opts.ports ?? createPorts(playbook);
+  logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
+  try {
+    await runPhases(
+      {
+        runId: record.runId,
+        playbook,
+        options: record.options,
+        logger,
+        clock,
+        redactor,
+        paths,
+        ports,
+        record,
+        history,
+        signal,
+        progress: opts.progress ?? silentReporter,
+        env,
+      },
+      phases,
+      start,
+      journal,
+    );
+    record.state = signal.aborted ? 'cancelled' : 'completed';
+  } catch (error) {
+    record.state = 'errored';
+    throw error;
+  } finally {
+    const ended = clock.now();
+    record.endedAt = ended.toISOString();
+    record.durationMs = ended.getTime() - Date.parse(record.startedAt);
+    record.exitCode = exitCodeFor(record);
+    journal.save(record);
+    writeIndex(playbook.worklogDir, [{ record, file: record.worklog!.json }, ...history], redactor);
+    logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
+    close();
+  }
+  return record;
+}
+
+/** Starts a new run of a playbook. */
+export async function startRun(
+  playbookPath: string,
+  options: RunOptions,
+  opts: SessionOptions = {},
+): Promise<RunRecord> {
+  const playbook = loadPlaybook(playbookPath);
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
+  const runId = newRunId(started);
+  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
+  const ports = opts.ports ?? createPorts(playbook);
+  const head = await ports.git.head(playbook.repoDir);
+  const record: RunRecord = {
+    schemaVersion: RUN_RECORD_SCHEMA_VERSION,
+    runId,
+    tool: { name: 'tdl', version: TOOL_VERSION },
+    playbook: { name: playbook.name, file: playbook.file },
+    repo: {
+      dir: playbook.repoDir,
+      commit: head?.commit ?? null,
+      branch: head?.branch ?? null,
+      dirty: head?.dirty ?? null,
+    },
+    options,
+    runDir: paths.runDir,
+    state: 'pending',
+    startedAt: started.toISOString(),
+    phases: [],
+    decision: null,
+  };
+  return execute(playbook, record, paths, { ...opts, ports });
+}
+
+/** Continues a run from its first unfinished phase. */
+export async function resumeRun(runId: string, opts: SessionOptions = {}): Promise<RunRecord> {
+  if (!isRunId(runId))
+    throw new UsageError('ERUNID', `"${runId}" is not a run id (expected tdl-YYYYMMDD-HHMMSS-xxxxxx)`);
+  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
+  if (!existsSync(paths.recordFile)) {
+    throw new UsageError(
+      'ENORUN',
+      `no run ${runId} under ${paths.stateDir}`,
+      'run `tdl resume` from the folder the run was started in',
+    );
+  }
+  const record = JSON.parse(readFileSync(paths.recordFile, 'utf8')) as RunRecord;
+  if (record.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) {
+    throw new UsageError(
+      'ERUNVERSION',
+      `run ${runId} was written by an incompatible version (schemaVersion ${record.schemaVersion})`,
+    );
+  }
+  const playbook = loadPlaybook(record.playbook.file);
+  return execute(playbook, record, paths, opts);
+}

@@ -1,0 +1,177 @@
+/**
+ * Reads a playbook file: YAML with source positions, then the zod schema, then paths resolved
+ * relative to the playbook. Every problem is reported at once with file:line:column and key path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { PlaybookError, type PlaybookProblem, UsageError } from '../pipeline/errors.js';
+import { type PlaybookConfig, playbookSchema } from './schema.js';
+
+export const DEFAULT_PLAYBOOKS = ['tdl.yaml', 'tdl.yml', 'playbooks/tdl.yaml'];
+
+/** A validated playbook with absolute paths. */
+export interface Playbook extends PlaybookConfig {
+  /** Absolute path of the playbook file. */
+  file: string;
+  /** Absolute path of the repository under test (cwd of every suite, deploy and git command). */
+  repoDir: string;
+  /** Absolute path of the worklog folder. */
+  worklogDir: string;
+}
+
+/** The nearest folder at or above `start` that holds `.git`, or undefined. */
+export function findGitRoot(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(resolve(dir, '.git'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/** Finds the playbook to use: the given path, or the first default that exists. */
+export function locatePlaybook(given: string | undefined, cwd = process.cwd()): string {
+  if (given) {
+    const path = resolve(cwd, given);
+    if (!existsSync(path)) throw new UsageError('ENOPLAYBOOK', `playbook not found: ${given}`);
+    return path;
+  }
+  for (const name of DEFAULT_PLAYBOOKS) {
+    const path = resolve(cwd, name);
+    if (existsSync(path)) return path;
+  }
+  throw new UsageError(
+    'ENOPLAYBOOK',
+    `no playbook given and none of ${DEFAULT_PLAYBOOKS.join(', ')} exists in ${cwd}`,
+    'pass -p <playbook.yaml>, or create one with `tdl init`',
+  );
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  return String(value);
+}
+
+function issueMessage(issue: z.core.$ZodIssue, actual: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return actual === undefined
+        ? `required key is missing (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${describeValue(actual)}`;
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(actual)}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `expected at least ${String(issue.minimum)} item(s)`
+        : `expected at least ${String(issue.minimum)}, got ${describeValue(actual)}`;
+    case 'too_big':
+      return `expected at most ${String(issue.maximum)}, got ${describeValue(actual)}`;
+    case 'invalid_format':
+      return `${issue.message}, got ${describeValue(actual)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function keyPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const k of path) out += typeof k === 'number' ? `[${k}]` : out ? `.${String(k)}` : String(k);
+  return out;
+}
+
+/** Parses and validates playbook text. `file` is used for messages and for resolving paths. */
+export function parsePlaybook(text: string, file: string): Playbook {
+  const shown = relative(process.cwd(), file) || file;
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new PlaybookError(
+      doc.errors.map((e) => ({
+        file: shown,
+        line: e.linePos?.[0]?.line ?? 1,
+        column: e.linePos?.[0]?.col ?? 1,
+        path: '',
+        message: `invalid YAML: ${e.message.split('\n')[0]}`,
+      })),
+    );
+  }
+  const raw: unknown = doc.toJS();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new PlaybookError([
+      { file: shown, line: 1, column: 1, path: '', message: 'expected a mapping of playbook keys' },
+    ]);
+  }
+  const parsed = playbookSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems: PlaybookProblem[] = parsed.error.issues.map((issue) => {
+      // Point at the deepest node that exists on the issue's path.
+      let path = [...issue.path];
+      if (issue.code === 'unrecognized_keys' && issue.keys[0]) path = [...path, issue.keys[0]];
+      let node: unknown;
+      for (let n = path.length; n >= 0; n--) {
+        node = doc.getIn(path.slice(0, n) as (string | number)[], true);
+        if (n === 0) node = doc.contents;
+        if (isNode(node)) break;
+      }
+      let offset = 0;
+      if (isNode(node) && node.range) offset = node.range[0];
+      if (issue.code === 'unrecognized_keys' && issue.keys[0]) {
+        // The key itself, not its value, is what is wrong.
+        const parent = doc.getIn(issue.path as (string | number)[], true);
+        const pair =
+          isNode(parent) && 'items' in parent
+            ? (parent.items as { key?: unknown }[]).find(
+                (p) => isNode(p.key) && String((p.key as { value?: unknown }).value) === issue.keys[0],
+              )
+            : undefined;
+        if (pair && isNode(pair.key) && pair.key.range) offset = pair.key.range[0];
+      }
+      const pos = lineCounter.linePos(offset);
+      const actual = doc.getIn(issue.path as (string | number)[]);
+      return {
+        file: shown,
+        line: pos.line,
+        column: pos.col,
+        path: keyPath(issue.path),
+        message: issueMessage(issue, isNode(actual) ? (actual as { toJSON(): unknown }).toJSON() : actual),
+      };
+    });
+    throw new PlaybookError(problems);
+  }
+  const config = parsed.data;
+  const dir = dirname(file);
+  const repoDir = config.repo ? resolve(dir, config.repo) : (findGitRoot(dir) ?? dir);
+  const worklogDir = config.worklog.dir ? resolve(dir, config.worklog.dir) : resolve(repoDir, 'worklogs');
+  return { ...config, file, repoDir, worklogDir };
+}
+
+/** Reads a playbook file from disk. */
+export function loadPlaybook(path: string): Playbook {
+  const file = isAbsolute(path) ? path : resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      'ENOPLAYBOOK',
+      `cannot read playbook ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  const playbook = parsePlaybook(text, file);
+  if (!existsSync(playbook.repoDir)) {
+    throw new UsageError(
+      'EPLAYBOOK',
+      `${relative(process.cwd(), file)}: repo: folder ${playbook.repoDir} does not exist`,
+    );
+  }
+  return playbook;
+}

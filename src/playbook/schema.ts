@@ -1,0 +1,66 @@
+/**
+ * The playbook schema: one zod schema from which both validation and `tdl schema` (JSON Schema)
+ * come. Defaults are filled here and nowhere else. Each section lives in ./sections/.
+ */
+import { z } from 'zod';
+import { auditSchema } from './sections/audit.js';
+import { gcpSchema, serviceSchema } from './sections/cloudrun.js';
+import { decisionSchema, hookCommandSchema } from './sections/decision.js';
+import { githubSchema } from './sections/github.js';
+import { gateSchema, suiteSchema } from './sections/suites.js';
+
+export const playbookSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    repo: z.string().optional().meta({
+      description:
+        'Repository under test, relative to the playbook. Default: the git root holding the playbook.',
+    }),
+    gcp: gcpSchema.optional(),
+    services: z.array(serviceSchema).default([]),
+    suites: z.array(suiteSchema).min(1, { message: 'expected at least one suite' }),
+    gates: z.array(gateSchema).default([]),
+    concurrency: z.int().min(1).max(16).default(1).meta({ description: 'Suites run at once within a tier.' }),
+    order: z.enum(['failing-first', 'failing-last']).default('failing-first'),
+    audit: auditSchema.optional(),
+    decision: decisionSchema.prefault({}),
+    analyzer: hookCommandSchema.optional(),
+    remediate: hookCommandSchema.optional(),
+    github: githubSchema.optional(),
+    worklog: z
+      .strictObject({ dir: z.string().optional().meta({ description: 'Default: <repo>/worklogs.' }) })
+      .prefault({}),
+    redact: z
+      .strictObject({
+        env: z.array(z.string()).default([]).meta({ description: 'Env vars whose values are secrets.' }),
+      })
+      .prefault({}),
+  })
+  .superRefine((pb, ctx) => {
+    const seen = new Set<string>();
+    pb.suites.forEach((s, i) => {
+      if (seen.has(s.id))
+        ctx.addIssue({ code: 'custom', path: ['suites', i, 'id'], message: `duplicate suite id "${s.id}"` });
+      seen.add(s.id);
+    });
+    const tiers = new Set(pb.suites.map((s) => s.tier));
+    pb.gates.forEach((g, i) => {
+      if (!tiers.has(g.afterTier)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['gates', i, 'afterTier'],
+          message: `no suite has tier ${g.afterTier}; tiers in this playbook: ${[...tiers].sort().join(', ')}`,
+        });
+      }
+    });
+  });
+
+export type PlaybookConfig = z.output<typeof playbookSchema>;
+
+/** JSON Schema of the playbook (what a user writes, so the input side of transforms). */
+export function playbookJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(playbookSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'tdl playbook',
+  } as Record<string, unknown>;
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { command, duration, identifier } from './common.js';
+
+export const REPORT_FORMATS = ['auto', 'junit', 'vitest-json', 'jest-json', 'tap', 'go-json'] as const;
+
+export const reportSchema = z.strictObject({
+  format: z.enum(REPORT_FORMATS).default('auto'),
+  path: z.string().min(1).meta({ description: 'Report file written by the suite; may use {reportDir}.' }),
+});
+
+export const suiteSchema = z.strictObject({
+  id: identifier,
+  tier: z.int().min(1).default(1),
+  categories: z.array(z.string().min(1)).default([]),
+  command,
+  shell: z.boolean().default(false).meta({ description: 'Run the command through a shell. Off by default.' }),
+  cwd: z.string().optional().meta({ description: 'Working folder relative to the repository under test.' }),
+  env: z.record(z.string(), z.string()).default({}),
+  report: reportSchema.optional(),
+  timeout: duration.prefault('10m'),
+  retries: z.int().min(0).max(5).default(0),
+});
+
+export const gateSchema = z.strictObject({
+  afterTier: z.int().min(1),
+  minPassRate: z.number().min(0).max(1),
+});
+
+export type SuiteConfig = z.output<typeof suiteSchema>;
+export type GateConfig = z.output<typeof gateSchema>;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];

@@ -1,0 +1,93 @@
+/**
+ * The one logger. JSON records go to `.tdl/runs/<runId>/run.log`; a short human line goes to stderr.
+ * Every record carries `runId` and `phase` (bound at creation, narrowed per phase with `forPhase`).
+ * Both streams pass through the run's Redactor.
+ */
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
+import type { Redactor } from './redact.js';
+
+export type Logger = pino.Logger;
+
+export interface LoggerOptions {
+  runId: string;
+  logFile: string;
+  redactor: Redactor;
+  /** Human lines go here (stderr by default); `null` turns them off. */
+  human?: NodeJS.WritableStream | null;
+  humanLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
+const LEVEL_VALUES: Record<string, number> = { debug: 20, info: 30, warn: 40, error: 50 };
+const HIDDEN_KEYS = new Set(['level', 'time', 'pid', 'hostname', 'runId', 'phase', 'msg', 'suite']);
+
+function humanLine(record: Record<string, unknown>): string {
+  const level = LEVEL_NAMES[Number(record.level)] ?? 'info';
+  const scope = [record.phase, record.suite].filter((v) => typeof v === 'string' && v !== 'run').join('/');
+  const extras = Object.entries(record)
+    .filter(([k, v]) => !HIDDEN_KEYS.has(k) && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  const prefix = level === 'info' ? '' : `${level}: `;
+  return `${scope ? `[${scope}] ` : ''}${prefix}${String(record.msg ?? '')}${extras ? ` (${extras})` : ''}`;
+}
+
+export interface RunLogger {
+  logger: Logger;
+  close(): void;
+}
+
+/** Creates the run's logger. Call `close()` when the run ends. */
+export function createRunLogger(options: LoggerOptions): RunLogger {
+  mkdirSync(dirname(options.logFile), { recursive: true });
+  const fd = openSync(options.logFile, 'a');
+  const human = options.human === undefined ? process.stderr : options.human;
+  const humanMin = LEVEL_VALUES[options.humanLevel ?? 'info'] ?? 30;
+  const { redactor } = options;
+  let open = true;
+  const sink = {
+    write(line: string): void {
+      if (!open) return;
+      const safe = redactor.redact(line);
+      // Synchronous, so a killed run keeps every record it wrote.
+      writeSync(fd, safe.endsWith('\n') ? safe : `${safe}\n`);
+      if (!human) return;
+      try {
+        const record = JSON.parse(safe) as Record<string, unknown>;
+        if (Number(record.level) >= humanMin) human.write(`${humanLine(record)}\n`);
+      } catch {
+        // A record that is not JSON is already in the file; nothing to show.
+      }
+    },
+  };
+  const logger = pino(
+    {
+      level: 'debug',
+      base: { runId: options.runId, phase: 'run' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    sink,
+  );
+  return {
+    logger,
+    close() {
+      if (!open) return;
+      open = false;
+      closeSync(fd);
+    },
+  };
+}
+
+/** A logger that drops everything, for pure code paths and tests that do not look at logs. */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,36 @@
+/** Earlier runs, read from the worklog folder's JSON twins (the committed history of a playbook). */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { HistoryEntry } from '../pipeline/context.js';
+import { RUN_RECORD_SCHEMA_VERSION, type RunRecord } from '../pipeline/record.js';
+
+export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
+const MAX_HISTORY = 50;
+
+/** Runs of `playbookName` in `dir`, newest first (at most 50), excluding `excludeRunId`. */
+export function readHistory(dir: string, playbookName: string | null, excludeRunId?: string): HistoryEntry[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(WORKLOG_PREFIX) && n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  // File names end in the run's start time, so sorting on that suffix sorts by time.
+  const stamp = (n: string) => n.slice(-'YYYY-MM-DD-HHMMSS.json'.length);
+  names.sort((a, b) => stamp(b).localeCompare(stamp(a)));
+  const out: HistoryEntry[] = [];
+  for (const name of names) {
+    if (out.length >= MAX_HISTORY) break;
+    const file = join(dir, name);
+    try {
+      const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+      if (record.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) continue;
+      if (playbookName !== null && record.playbook?.name !== playbookName) continue;
+      if (record.runId === excludeRunId) continue;
+      out.push({ record, file });
+    } catch {
+      // A torn or foreign file is not history.
+    }
+  }
+  return out.sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
+}

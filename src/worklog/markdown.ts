@@ -1,0 +1,39 @@
+/** Small markdown building blocks shared by the worklog, issue and PR bodies. */
+
+/** A fenced code block whose fence is longer than any backtick run inside, so nothing escapes it. */
+export function fence(text: string, lang = ''): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const bar = '`'.repeat(Math.max(3, longest + 1));
+  return `${bar}${lang}\n${text.replace(/\n+$/, '')}\n${bar}`;
+}
+
+/** Text safe inside a table cell: one line, pipes escaped. */
+export function cell(text: string | number | null | undefined): string {
+  if (text === null || text === undefined || text === '') return '–';
+  return String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+}
+
+export function table(
+  headers: readonly string[],
+  rows: readonly (readonly (string | number | null | undefined)[])[],
+): string {
+  const head = `| ${headers.join(' | ')} |`;
+  const sep = `|${headers.map(() => '---').join('|')}|`;
+  return [head, sep, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+export function details(summary: string, body: string): string {
+  return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The last `maxLines` lines of a text, at most `maxChars` characters. */
+export function excerpt(text: string, maxLines = 40, maxChars = 4000): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  let out = lines.slice(-maxLines).join('\n');
+  if (out.length > maxChars) out = out.slice(-maxChars);
+  return out;
+}

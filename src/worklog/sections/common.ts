@@ -1,0 +1,15 @@
+import type { Finding } from '../../pipeline/record.js';
+import { table } from '../markdown.js';
+
+export function findingsTable(findings: readonly Finding[]): string {
+  if (findings.length === 0) return '';
+  return table(
+    ['Severity', 'Kind', 'Subject', 'Finding'],
+    findings.map((f) => [f.severity, `\`${f.kind}\``, f.subject ?? '', f.message]),
+  );
+}
+
+/** Section body for a phase with no renderer of its own: its findings, if any. */
+export function genericSection(findings: readonly Finding[]): string {
+  return findingsTable(findings);
+}

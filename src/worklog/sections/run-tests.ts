@@ -1,0 +1,111 @@
+import { percent } from '../../phases/2-run-tests/gates.js';
+import type { RunTestsData, SuiteResult } from '../../phases/2-run-tests/types.js';
+import { formatDuration } from '../../telemetry/clock.js';
+import { details, excerpt, fence, table } from '../markdown.js';
+import { findingsTable } from './common.js';
+import type { SectionRenderer } from './types.js';
+
+const MAX_FAILURES_SHOWN = 50;
+
+function failures(suite: SuiteResult): string[] {
+  const failing = suite.cases.filter((c) => c.status === 'failed' || c.status === 'errored');
+  const shown = failing
+    .slice(0, MAX_FAILURES_SHOWN)
+    .map((c) =>
+      details(
+        `${suite.id} › ${c.suite ? `${c.suite} › ` : ''}${c.name} — ${c.status}: ${(c.message ?? 'no message').split('\n')[0]!.slice(0, 200)}`,
+        fence(excerpt(c.stack ?? c.message ?? '(no details in the report)', 30, 3000)),
+      ),
+    );
+  if (failing.length > shown.length)
+    shown.push(`…and ${failing.length - shown.length} more failing tests in \`${suite.id}\`.`);
+  return shown;
+}
+
+export const renderRunTests: SectionRenderer = (result, _record, view) => {
+  const data = result.data as RunTestsData | undefined;
+  if (!data) return '';
+  const parts: string[] = [];
+  if (data.planned) {
+    parts.push(
+      table(
+        ['Suite', 'Tier', 'Command'],
+        data.planned.map((p) => [`\`${p.id}\``, p.tier, `\`${p.command.join(' ')}\``]),
+      ),
+    );
+    return parts.join('\n\n');
+  }
+  parts.push(
+    table(
+      ['Tier', 'State', 'Suites', 'Passed', 'Failed', 'Errored', 'Skipped', 'Pass rate', 'Gate'],
+      data.tiers.map((t) => [
+        t.tier,
+        t.state,
+        t.suites.length,
+        t.counts.passed,
+        t.counts.failed,
+        t.counts.errored,
+        t.counts.skipped,
+        percent(t.passRate),
+        t.gate ? `${t.gate.verdict}: ${t.gate.reason}` : (t.reason ?? 'no gate'),
+      ]),
+    ),
+  );
+  parts.push(
+    table(
+      [
+        'Suite',
+        'Tier',
+        'State',
+        'Verdict',
+        'Tests',
+        'Passed',
+        'Failed',
+        'Errored',
+        'Skipped',
+        'Flaky',
+        'Attempts',
+        'Duration',
+        'Exit',
+      ],
+      data.suites.map((s) => {
+        const last = s.attempts[s.attempts.length - 1];
+        return [
+          `\`${s.id}\``,
+          s.tier,
+          s.state,
+          s.verdict,
+          s.counts.total,
+          s.counts.passed,
+          s.counts.failed,
+          s.counts.errored,
+          s.counts.skipped,
+          s.counts.flaky,
+          s.attempts.length,
+          s.state === 'skipped' ? '' : formatDuration(s.durationMs),
+          last ? (last.timedOut ? 'timeout' : (last.exitCode ?? last.signal ?? '')) : '',
+        ];
+      }),
+    ),
+  );
+  const reasons = data.suites.filter((s) => s.reason && s.verdict !== 'pass');
+  if (reasons.length) parts.push(reasons.map((s) => `- \`${s.id}\`: ${s.reason}`).join('\n'));
+  const flaky = data.suites.flatMap((s) =>
+    s.cases.filter((c) => c.flaky).map((c) => `\`${s.id}\` › ${c.name}`),
+  );
+  if (flaky.length) parts.push(`Flaky (failed, then passed on retry): ${flaky.join('; ')}.`);
+  if (result.findings.length) parts.push(`**Authenticity findings**\n\n${findingsTable(result.findings)}`);
+  else if (data.suites.some((s) => s.state === 'completed')) parts.push('**Authenticity findings:** none.');
+  const fails = data.suites.flatMap(failures);
+  if (fails.length) parts.push(`**Failures**\n\n${fails.join('\n\n')}`);
+  const outputs = data.suites
+    .filter((s) => s.verdict !== 'pass' && s.state !== 'skipped' && s.outputTail.trim())
+    .map((s) =>
+      details(
+        `${s.id}: last lines of output (${s.outputBytes} bytes in all; full log ${s.logFile ? view.rel(s.logFile) : 'not kept'})`,
+        fence(excerpt(s.outputTail)),
+      ),
+    );
+  if (outputs.length) parts.push(outputs.join('\n\n'));
+  return parts.join('\n\n');
+};

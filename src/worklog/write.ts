@@ -1,0 +1,74 @@
+/** Writes the worklog (markdown + JSON twin) and the index, through the one redaction point. */
+import { join } from 'node:path';
+import type { HistoryEntry } from '../pipeline/context.js';
+import type { RunRecord } from '../pipeline/record.js';
+import { writeFileAtomic, writeJsonAtomic } from '../telemetry/outlet.js';
+import type { Redactor } from '../telemetry/redact.js';
+import { figures } from './figures.js';
+import { WORKLOG_PREFIX } from './history.js';
+import { table } from './markdown.js';
+import { renderWorklog } from './render.js';
+
+function stamp(iso: string): string {
+  // 2026-11-22T03:05:52.123Z -> 2026-11-22-030552
+  return `${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
+}
+
+/** `<dir>/E2E-DEPLOY-REMEDIATE-WORKLOG-<focus>-<YYYY-MM-DD-HHMMSS>.md` and `.json`. */
+export function worklogPaths(dir: string, record: RunRecord): { markdown: string; json: string } {
+  const focus = record.options.focus.replace(/[^A-Za-z0-9._-]/g, '_');
+  const base = join(dir, `${WORKLOG_PREFIX}${focus}-${stamp(record.startedAt)}`);
+  return { markdown: `${base}.md`, json: `${base}.json` };
+}
+
+export function writeWorklog(
+  dir: string,
+  record: RunRecord,
+  history: HistoryEntry[],
+  redactor: Redactor,
+): void {
+  record.worklog ??= worklogPaths(dir, record);
+  writeJsonAtomic(record.worklog.json, record, redactor);
+  writeFileAtomic(record.worklog.markdown, renderWorklog({ record, history, worklogDir: dir }), redactor);
+}
+
+/** `INDEX.md`: every run in the folder with its figures, newest first. */
+export function writeIndex(dir: string, entries: HistoryEntry[], redactor: Redactor): void {
+  const rows = entries.map(({ record }) => {
+    const f = figures(record);
+    const name = record.worklog?.markdown.split('/').pop() ?? '';
+    return [
+      record.startedAt,
+      name ? `[${record.runId}](${name})` : record.runId,
+      record.playbook.name,
+      record.options.focus,
+      f.passRateText,
+      `${f.counts.passed}/${f.counts.failed}/${f.counts.errored}`,
+      f.gateOutcome.startsWith('NO-GO') ? 'NO-GO' : f.gateOutcome.startsWith('all') ? 'pass' : '–',
+      f.violations ?? '–',
+      f.decision,
+    ];
+  });
+  const text = [
+    '# Worklog index',
+    '',
+    'Runs of `tdl`, newest first. Every figure comes from the run record (the `.json` twin of each worklog).',
+    '',
+    table(
+      [
+        'Started',
+        'Run',
+        'Playbook',
+        'Focus',
+        'Pass rate',
+        'Passed/failed/errored',
+        'Gates',
+        'Violations',
+        'Decision',
+      ],
+      rows,
+    ),
+    '',
+  ].join('\n');
+  writeFileAtomic(join(dir, 'INDEX.md'), text, redactor);
+}
