@@ -5,6 +5,7 @@
 
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
+import type { ComplianceSummary } from '../phases/4-compliance/types.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/record.js';
 import type { Verdict } from '../pipeline/states.js';
 import { type Counts, countCases } from '../results/model.js';
@@ -44,7 +45,7 @@ export function figures(record: RunRecord): Figures {
         ? 'no gates configured'
         : `tests not run (${skippedWhy(tests)})`;
   const stability = phaseResult(record, 'stability');
-  const compliance = phaseResult<{ totalViolations?: number }>(record, 'compliance');
+  const compliance = phaseResult<Partial<ComplianceSummary>>(record, 'compliance');
   const violations =
     typeof compliance?.data?.totalViolations === 'number' ? compliance.data.totalViolations : null;
   return {

@@ -1,0 +1,68 @@
+/**
+ * Contract of phase 3's data: failure clusters. Phase 6 files one issue per cluster and reads them
+ * through `clustersFor`, which works whether or not phase 3 ran.
+ */
+import { phaseResult, type RunRecord } from '../../pipeline/record.js';
+import type { TestStatus } from '../../results/model.js';
+import { stableHash } from '../../telemetry/ids.js';
+import type { RunTestsData } from '../2-run-tests/types.js';
+
+export interface ClusterTest {
+  suiteId: string;
+  /** The report's grouping (TestCase.suite). */
+  group: string;
+  name: string;
+  status: TestStatus;
+}
+
+export interface FailureCluster {
+  /** Stable across runs for the same failure: a hash of the normalized signature. */
+  id: string;
+  /** The normalized signature text the id was made from. */
+  signature: string;
+  /** A short human title, e.g. the first line of the error message. */
+  title: string;
+  /** First line of one representative error message (not normalized). */
+  message: string;
+  tier: number;
+  tests: ClusterTest[];
+  /** Top project stack frame, `file:line`, when known. */
+  location: string | null;
+}
+
+export interface RootCauseData {
+  clusters: FailureCluster[];
+}
+
+/**
+ * Clusters of a run: phase 3's when it ran; otherwise one cluster per distinct first line of the
+ * failure message (the fallback before phase 3 exists).
+ */
+export function clustersFor(record: RunRecord): FailureCluster[] {
+  const rc = phaseResult<RootCauseData>(record, 'root-cause');
+  if (rc?.state === 'completed' && rc.data) return rc.data.clusters;
+  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
+  const byKey = new Map<string, FailureCluster>();
+  for (const suite of tests?.suites ?? []) {
+    for (const c of suite.cases) {
+      if (c.status !== 'failed' && c.status !== 'errored') continue;
+      const message = (c.message ?? c.status).split('\n')[0]!.trim();
+      const signature = `${suite.id}\u0000${message}`;
+      let cluster = byKey.get(signature);
+      if (!cluster) {
+        cluster = {
+          id: stableHash(signature, 12),
+          signature,
+          title: message.slice(0, 120),
+          message,
+          tier: suite.tier,
+          tests: [],
+          location: null,
+        };
+        byKey.set(signature, cluster);
+      }
+      cluster.tests.push({ suiteId: suite.id, group: c.suite, name: c.name, status: c.status });
+    }
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,41 @@
+/**
+ * `npm run demo`: starts the loopback emulators, runs `tdl run` on playbooks/demo.yaml as a real child
+ * process, prints what the emulators now hold, and stops them. Needs no credentials.
+ *
+ * The demo's loop is expected to defer (its tier-1 suite has a real failure), so tdl exits 1; the demo
+ * itself exits 0 when tdl exited 0 or 1, and passes any other exit code through.
+ */
+
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { startDemoCloudRun } from './cloudrun/demo.js';
+import { startDemoGitHub } from './github/demo.js';
+import type { DemoSandbox } from './types.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+async function main(): Promise<number> {
+  const sandboxes = (await Promise.all([startDemoCloudRun(), startDemoGitHub()])).filter(
+    (s): s is DemoSandbox => s !== null,
+  );
+  try {
+    const env: Record<string, string> = Object.assign({}, ...sandboxes.map((s) => s.env));
+    const args = ['dist/cli/main.js', 'run', '-p', 'playbooks/demo.yaml', ...process.argv.slice(2)];
+    process.stderr.write(`$ tdl ${args.slice(1).join(' ')}\n`);
+    const child = await execa(process.execPath, args, { cwd: root, env, stdio: 'inherit', reject: false });
+    for (const s of sandboxes) {
+      for (const line of await s.describe()) process.stderr.write(`${line}\n`);
+    }
+    const code = child.exitCode ?? 1;
+    process.stderr.write(
+      code === 1
+        ? '\nThe demo loop deferred (exit 1), as it should: its mission-critical suite has a real failure.\n'
+        : `\ntdl exited ${code}.\n`,
+    );
+    return code <= 1 ? 0 : code;
+  } finally {
+    await Promise.all(sandboxes.map((s) => s.close()));
+  }
+}
+
+process.exitCode = await main();
