@@ -141,7 +141,9 @@ export function parsePlaybook(text: string, file: string): Playbook {
         file: shown,
         line: pos.line,
         column: pos.col,
-        path: keyPath(issue.path),
+        path: keyPath(
+          issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path,
+        ),
         message: issueMessage(issue, isNode(actual) ? (actual as { toJSON(): unknown }).toJSON() : actual),
       };
     });

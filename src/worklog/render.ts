@@ -19,7 +19,8 @@ export interface RenderInput {
 function stateLine(p: PhaseResult): string {
   const parts = [`**State:** ${p.state}`];
   if (p.verdict) parts.push(`**Verdict:** ${p.verdict}`);
-  if (p.durationMs !== undefined) parts.push(`**Duration:** ${formatDuration(p.durationMs)}`);
+  if (p.durationMs !== undefined && p.state !== 'skipped')
+    parts.push(`**Duration:** ${formatDuration(p.durationMs)}`);
   const line = parts.join(' · ');
   return p.reason ? `${line}\n\n${p.state === 'skipped' ? 'Skipped: ' : ''}${p.reason}` : line;
 }

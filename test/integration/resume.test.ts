@@ -1,0 +1,147 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { CLI, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
+
+// Tier 2 sleeps while the file `slow` exists, so the test can kill tdl mid-run and then let a resume finish.
+const SLOW_TEST = `import { test } from 'node:test';
+import { existsSync } from 'node:fs';
+test('waits while slow exists', async () => {
+  while (existsSync(new URL('../../slow', import.meta.url))) await new Promise((r) => setTimeout(r, 50));
+});
+`;
+
+// A suite whose command hangs and leaves a grandchild: the timeout must kill both.
+const HANG = `const { spawn } = require('node:child_process');
+const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' });
+require('node:fs').writeFileSync('grandchild.pid', String(g.pid));
+setInterval(() => {}, 1000);
+`;
+
+let project: TempProject;
+beforeAll(async () => {
+  project = await tempProject({
+    'tdl.yaml': `name: resume-it
+suites:
+${nodeSuite('quick', 1, 'test/quick/')}
+${nodeSuite('slow', 2, 'test/slow/')}
+`,
+    'hang.yaml': `name: hang-it
+suites:
+  - id: hangs
+    command: [node, hang.cjs]
+    report: { format: junit, path: "{reportDir}/never.xml" }
+    timeout: 1s
+${nodeSuite('quick', 1, 'test/quick/')}
+`,
+    'hang.cjs': HANG,
+    'test/quick/q.test.js': PASSING_TEST,
+    'test/slow/s.test.js': SLOW_TEST,
+    slow: 'remove me to let the slow suite finish\n',
+  });
+});
+afterAll(() => project.cleanup());
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+describe('a killed run', () => {
+  it('leaves a valid record of what had finished, and resumes from the first unfinished phase', async () => {
+    const child = execa(process.execPath, [CLI, 'run'], {
+      cwd: project.dir,
+      reject: false,
+      env: { CI: 'true' },
+    });
+    // Wait until tier 1 is done and the slow suite has started: its log file appears.
+    const runsDir = join(project.dir, '.tdl', 'runs');
+    let runDir = '';
+    for (let i = 0; i < 200 && !runDir; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(runsDir)) {
+        const [id] = (await import('node:fs')).readdirSync(runsDir);
+        if (id && existsSync(join(runsDir, id, 'slow.log'))) runDir = join(runsDir, id);
+      }
+    }
+    expect(runDir).not.toBe('');
+    child.kill('SIGKILL');
+    await child;
+
+    const killed = JSON.parse(readFileSync(join(runDir, 'record.json'), 'utf8')) as RunRecord;
+    expect(killed.state).toBe('running');
+    expect(killed.phases.find((p) => p.id === 'select-tests')!.state).toBe('completed');
+    expect(killed.phases.find((p) => p.id === 'run-tests')!.state).toBe('running');
+    expect(killed.phases.find((p) => p.id === 'publish')!.state).toBe('pending');
+    // The worklog of the torn run is readable and says where it stopped.
+    expect(readFileSync(killed.worklog!.markdown, 'utf8')).toContain('**State:** running');
+
+    rmSync(join(project.dir, 'slow'));
+    const resumed = await tdl(project.dir, ['resume', killed.runId, '--json']);
+    const record = JSON.parse(String(resumed.stdout)) as RunRecord;
+    expect(resumed.exitCode).toBe(0);
+    expect(record.runId).toBe(killed.runId);
+    expect(record.state).toBe('completed');
+    // select-tests is kept from before, not run again.
+    expect(record.phases.find((p) => p.id === 'select-tests')!.startedAt).toBe(
+      killed.phases.find((p) => p.id === 'select-tests')!.startedAt,
+    );
+    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    expect(data.suites.map((s) => [s.id, s.verdict])).toEqual([
+      ['quick', 'pass'],
+      ['slow', 'pass'],
+    ]);
+    expect(record.worklog!.markdown).toBe(killed.worklog!.markdown);
+  }, 60_000);
+
+  it('refuses to resume an unknown run, exit 2', async () => {
+    const r = await tdl(project.dir, ['resume', 'tdl-20200101-000000-abcdef']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain('no run tdl-20200101-000000-abcdef');
+  });
+});
+
+describe('a suite that hangs', () => {
+  it('is timed out with its whole process tree killed, and the run goes on', async () => {
+    const started = Date.now();
+    const r = await tdl(project.dir, ['run', '-p', 'hang.yaml', '--json']);
+    const record = JSON.parse(String(r.stdout)) as RunRecord;
+    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    const hung = data.suites.find((s) => s.id === 'hangs')!;
+    expect(hung.state).toBe('timed_out');
+    expect(hung.verdict).toBe('inconclusive');
+    expect(data.suites.find((s) => s.id === 'quick')!.verdict).toBe('pass');
+    expect(r.exitCode).toBe(1); // unknown is never green
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const grandchild = Number(readFileSync(join(project.dir, 'grandchild.pid'), 'utf8'));
+    await new Promise((res) => setTimeout(res, 300));
+    expect(alive(grandchild)).toBe(false);
+  }, 30_000);
+});
+
+describe('tdl --version', () => {
+  it('prints the version without loading Google or GitHub client libraries', async () => {
+    // A module resolve hook (module.register, Node 20.6+) logs every specifier the CLI resolves.
+    const log = project.write('resolved.log', '');
+    const hooks = project.write(
+      'hooks.mjs',
+      `import { appendFileSync } from 'node:fs';\nexport async function resolve(spec, ctx, next) { appendFileSync(${JSON.stringify(log)}, spec + '\\n'); return next(spec, ctx); }\n`,
+    );
+    const register = project.write(
+      'register.mjs',
+      `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`,
+    );
+    const r = await execa(process.execPath, ['--import', register, CLI, '--version'], { reject: false });
+    expect(String(r.stdout).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const loaded = readFileSync(log, 'utf8').trim().split('\n');
+    expect(loaded).toContain('commander');
+    expect(loaded.filter((s) => /google|grpc|octokit|pino|execa|zod|yaml/.test(s))).toEqual([]);
+  });
+});

@@ -1,0 +1,239 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { FAILING_TEST, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
+
+// A suite that records the environment tdl gives it, so the test can check correlation variables.
+const ENV_PROBE = `import { test } from 'node:test';
+import { writeFileSync } from 'node:fs';
+test('records its environment', () => {
+  const keys = ['TDL_RUN_ID', 'TDL_PHASE', 'TDL_SUITE', 'TDL_ATTEMPT', 'TRACEPARENT', 'SECRET_TOKEN'];
+  writeFileSync(process.env.TDL_REPORT_DIR + '/env.json', JSON.stringify(Object.fromEntries(keys.map((k) => [k, process.env[k]]))));
+  console.log('token in output:', process.env.SECRET_TOKEN, 'and ghp_' + 'x'.repeat(36));
+});
+`;
+
+const playbook = (gate: number) => `name: it-project
+suites:
+${nodeSuite('probe', 1, 'test/probe/')}
+${nodeSuite('unit', 1, 'test/unit/')}
+${nodeSuite('later', 2, 'test/later/')}
+gates:
+  - { afterTier: 1, minPassRate: ${gate} }
+redact:
+  env: [SECRET_TOKEN]
+`;
+
+let project: TempProject;
+const SECRET = 's3cr3t-value-123456';
+
+beforeAll(async () => {
+  project = await tempProject({
+    'tdl.yaml': playbook(0.9),
+    'lenient.yaml': playbook(0.5),
+    'test/probe/env.test.js': ENV_PROBE,
+    'test/unit/math.test.js': FAILING_TEST,
+    'test/later/ok.test.js': PASSING_TEST,
+  });
+});
+afterAll(() => project.cleanup());
+
+describe('tdl run on real suites', () => {
+  let record: RunRecord;
+  let stdout: string;
+  let exitCode: number | undefined;
+
+  beforeAll(async () => {
+    const r = await tdl(project.dir, ['run', '--json'], { SECRET_TOKEN: SECRET });
+    stdout = String(r.stdout);
+    exitCode = r.exitCode;
+    record = JSON.parse(stdout) as RunRecord;
+  }, 60_000);
+
+  it('prints exactly one JSON document on stdout and exits 1 on a failed gate', () => {
+    expect(exitCode).toBe(1);
+    expect(record.runId).toMatch(/^tdl-\d{8}-\d{6}-[0-9a-f]{6}$/);
+    expect(record.exitCode).toBe(1);
+    expect(record.phases.map((p) => p.id)).toEqual([
+      'deploy-status',
+      'select-tests',
+      'run-tests',
+      'root-cause',
+      'compliance',
+      'stability',
+      'publish',
+    ]);
+  });
+
+  it('applies the gate and marks later tiers skipped with the NO-GO reason', () => {
+    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    expect(data.counts).toMatchObject({ passed: 2, failed: 1, total: 3 });
+    expect(data.tiers[0]!.gate).toMatchObject({ verdict: 'fail', passRate: 2 / 3 });
+    expect(data.noGo?.afterTier).toBe(1);
+    const later = data.suites.find((s) => s.id === 'later')!;
+    expect(later.state).toBe('skipped');
+    expect(later.reason).toMatch(/^NO-GO: the gate after tier 1 did not pass/);
+  });
+
+  it('reports unbuilt phases as skipped with their reason, never as passed', () => {
+    for (const id of ['deploy-status', 'root-cause', 'compliance', 'stability', 'publish']) {
+      const p = record.phases.find((x) => x.id === id)!;
+      expect(p.state).toBe('skipped');
+      expect(p.verdict).toBeUndefined();
+      expect(p.reason).toBeTruthy();
+    }
+    expect(record.decision).toBeNull();
+  });
+
+  it('gives every child process the run id, phase, suite and a traceparent derived from the run', () => {
+    const env = JSON.parse(readFileSync(join(record.runDir, 'reports', 'env.json'), 'utf8'));
+    expect(env).toMatchObject({
+      TDL_RUN_ID: record.runId,
+      TDL_PHASE: 'run-tests',
+      TDL_SUITE: 'probe',
+      TDL_ATTEMPT: '1',
+    });
+    expect(env.TRACEPARENT).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('carries the run id and phase on 100% of its log records', () => {
+    const lines = readFileSync(join(record.runDir, 'run.log'), 'utf8').trim().split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.runId === record.runId && typeof r.phase === 'string')).toHaveLength(
+      records.length,
+    );
+    expect(new Set(records.map((r) => r.phase))).toEqual(
+      new Set([
+        'run',
+        'deploy-status',
+        'select-tests',
+        'run-tests',
+        'root-cause',
+        'compliance',
+        'stability',
+        'publish',
+      ]),
+    );
+  });
+
+  it('writes the worklog, its JSON twin and the index, redacted', () => {
+    const md = readFileSync(record.worklog!.markdown, 'utf8');
+    expect(record.worklog!.markdown).toMatch(
+      /worklogs\/E2E-DEPLOY-REMEDIATE-WORKLOG-all-\d{4}-\d{2}-\d{2}-\d{6}\.md$/,
+    );
+    expect(JSON.parse(readFileSync(record.worklog!.json, 'utf8')).runId).toBe(record.runId);
+    expect(md).toContain('## Executive summary');
+    expect(md).toContain('no decision — phase 5 not run');
+    expect(md).toContain('NO-GO after tier 1: pass rate 66.7% (2/3) is below 90.0%');
+    expect(md).toContain('<details><summary>unit › ');
+    const all = [
+      md,
+      stdout,
+      readFileSync(join(record.runDir, 'run.log'), 'utf8'),
+      readFileSync(join(record.runDir, 'probe.log'), 'utf8'),
+    ];
+    // The suite's own raw log is the only place the secret may stay (it never leaves the machine's run folder).
+    for (const text of all.slice(0, 3)) {
+      expect(text).not.toContain(SECRET);
+      expect(text).not.toMatch(/ghp_x{36}/);
+    }
+    const index = readFileSync(join(project.dir, 'worklogs', 'INDEX.md'), 'utf8');
+    expect(index).toContain(record.runId);
+  });
+
+  it('orders suites that failed last run first on the next run, and exits 0 when every gate passes', async () => {
+    const r = await tdl(project.dir, ['run', '-p', 'lenient.yaml', '--json']);
+    const second = JSON.parse(String(r.stdout)) as RunRecord;
+    // A different playbook name would not share history; this one shares the name, so history applies.
+    const selection = second.phases.find((p) => p.id === 'select-tests')!.data as {
+      selected: { id: string }[];
+    };
+    expect(selection.selected.map((s) => s.id)).toEqual(['unit', 'probe', 'later']);
+    expect(r.exitCode).toBe(1); // the unit suite still has a failing test
+    const data = second.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    expect(data.tiers.map((t) => t.state)).toEqual(['completed', 'completed']);
+  }, 60_000);
+});
+
+describe('user mistakes', () => {
+  it('a playbook error is one line per problem with file:line:col, exit 2, no stack', async () => {
+    project.write('bad.yaml', 'name: bad\nsuites:\n  - id: x\n    command: [node]\n    timeout: forever\n');
+    const r = await tdl(project.dir, ['run', '-p', 'bad.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr).trim()).toBe(
+      'tdl: bad.yaml:5:14: suites[0].timeout: expected a duration like "90s", "15m" or "1h", got "forever"',
+    );
+  });
+
+  it('an unknown focus lists the known categories, exit 2', async () => {
+    const r = await tdl(project.dir, ['run', '--focus', 'nope']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain('--focus nope matches no suite; known categories: later, probe, unit');
+    expect(String(r.stderr)).not.toContain('    at ');
+  });
+
+  it('bad option values name the valid ones, exit 2', async () => {
+    const r = await tdl(project.dir, ['run', '--only', 'run-tests,nope']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain(
+      '--only: unknown phase "nope"; valid phases are deploy-status, select-tests',
+    );
+  });
+
+  it('a missing playbook says how to make one, exit 2', async () => {
+    const r = await tdl(project.dir, ['run', '-p', 'missing.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toContain('playbook not found: missing.yaml');
+  });
+});
+
+describe('the command line', () => {
+  it('lists the DESIGN commands in --help', async () => {
+    const r = await tdl(project.dir, ['--help']);
+    expect(r.exitCode).toBe(0);
+    for (const c of [
+      'run',
+      'resume',
+      'status',
+      'results',
+      'audit',
+      'publish',
+      'worklogs',
+      'init',
+      'doctor',
+      'schema',
+    ]) {
+      expect(String(r.stdout)).toMatch(new RegExp(`\\n  ${c}\\b`));
+    }
+  });
+
+  it('prints the playbook JSON Schema', async () => {
+    const r = await tdl(project.dir, ['schema']);
+    expect(r.exitCode).toBe(0);
+    expect(JSON.parse(String(r.stdout)).properties.suites).toBeTruthy();
+  });
+
+  it('--only runs the named phases and skips the rest with the reason', async () => {
+    const r = await tdl(project.dir, ['run', '-p', 'lenient.yaml', '--only', 'select-tests', '--json']);
+    const rec = JSON.parse(String(r.stdout)) as RunRecord;
+    expect(rec.phases.find((p) => p.id === 'run-tests')).toMatchObject({
+      state: 'skipped',
+      reason: 'not selected (--only select-tests)',
+    });
+    expect(rec.phases.find((p) => p.id === 'select-tests')!.state).toBe('completed');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('--dry-run plans the suites without running them', async () => {
+    const r = await tdl(project.dir, ['run', '--dry-run', '--json']);
+    const rec = JSON.parse(String(r.stdout)) as RunRecord;
+    const tests = rec.phases.find((p) => p.id === 'run-tests')!;
+    expect(tests.state).toBe('skipped');
+    expect(tests.reason).toBe('dry run: would run 3 suite(s) in 2 tier(s)');
+    expect(existsSync(join(rec.runDir, 'probe.log'))).toBe(false);
+    expect(readdirSync(join(rec.runDir, 'reports'))).toEqual([]);
+  });
+});

@@ -1,0 +1,263 @@
+import { describe, expect, it } from 'vitest';
+import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { countCases, type TestCase } from '../../src/results/model.js';
+import { figures } from '../../src/worklog/figures.js';
+import { renderWorklog } from '../../src/worklog/render.js';
+
+const cases: TestCase[] = [
+  { suite: 'websocket agent events', name: 'agent_started has its fields', status: 'passed', durationMs: 3 },
+  {
+    suite: 'websocket agent events',
+    name: 'tool_executing carries tool_name',
+    status: 'failed',
+    durationMs: 4,
+    message: 'missing field "tool_name" in tool_executing event',
+    stack:
+      'AssertionError: missing field "tool_name"\n    at assertShape (test/critical/events.test.js:16:12)\n```nested fence```',
+  },
+  {
+    suite: 'session cache',
+    name: 'first lookup answers within 150 ms',
+    status: 'passed',
+    durationMs: 2,
+    flaky: true,
+  },
+];
+
+function record(runId: string, startedAt: string): RunRecord {
+  const data: RunTestsData = {
+    tiers: [
+      {
+        tier: 1,
+        state: 'completed',
+        suites: ['mission-critical'],
+        counts: countCases(cases),
+        passRate: 2 / 3,
+        gate: {
+          afterTier: 1,
+          minPassRate: 0.8,
+          passRate: 2 / 3,
+          verdict: 'fail',
+          reason: 'pass rate 66.7% (2/3) is below 80.0%',
+        },
+      },
+      {
+        tier: 2,
+        state: 'skipped',
+        reason: 'NO-GO: the gate after tier 1 did not pass',
+        suites: ['api'],
+        counts: countCases([]),
+        passRate: null,
+        gate: null,
+      },
+    ],
+    suites: [
+      {
+        id: 'mission-critical',
+        tier: 1,
+        categories: ['websocket'],
+        command: ['node', '--test'],
+        state: 'completed',
+        verdict: 'fail',
+        reason: '1 failed, 0 errored of 3',
+        attempts: [
+          {
+            attempt: 1,
+            startedAt: startedAt,
+            durationMs: 500,
+            exitCode: 1,
+            signal: null,
+            timedOut: false,
+            counts: null,
+          },
+          {
+            attempt: 2,
+            startedAt: startedAt,
+            durationMs: 150,
+            exitCode: 1,
+            signal: null,
+            timedOut: false,
+            counts: null,
+          },
+        ],
+        durationMs: 650,
+        counts: countCases(cases),
+        cases,
+        report: { path: '/repo/.tdl/runs/x/reports/mc.xml', format: 'junit' },
+        logFile: '/repo/.tdl/runs/x/mission-critical.log',
+        outputTail: 'not ok 2 - tool_executing carries tool_name\nAuthorization: Bearer abcdef123456',
+        outputBytes: 2048,
+        findings: [],
+      },
+      {
+        id: 'api',
+        tier: 2,
+        categories: ['api'],
+        command: ['node', '--test'],
+        state: 'skipped',
+        verdict: 'inconclusive',
+        reason: 'NO-GO: the gate after tier 1 did not pass',
+        attempts: [],
+        durationMs: 0,
+        counts: countCases([]),
+        cases: [],
+        report: null,
+        logFile: null,
+        outputTail: '',
+        outputBytes: 0,
+        findings: [],
+      },
+    ],
+    counts: countCases(cases),
+    passRate: 2 / 3,
+    noGo: { afterTier: 1, reason: 'pass rate 66.7% (2/3) is below 80.0%' },
+  };
+  return {
+    schemaVersion: 1,
+    runId,
+    tool: { name: 'tdl', version: '0.1.0' },
+    playbook: { name: 'demo', file: '/repo/playbooks/demo.yaml' },
+    repo: {
+      dir: '/repo/examples/demo-service',
+      commit: '0123456789abcdef0123',
+      branch: 'main',
+      dirty: false,
+    },
+    options: {
+      focus: 'all',
+      deploy: false,
+      dryRun: false,
+      publish: 'auto',
+      only: null,
+      untilGreen: false,
+      maxIterations: 3,
+    },
+    runDir: `/repo/.tdl/runs/${runId}`,
+    state: 'completed',
+    startedAt,
+    endedAt: startedAt,
+    durationMs: 1234,
+    decision: null,
+    exitCode: 1,
+    worklog: { markdown: `/repo/worklogs/W-${runId}.md`, json: `/repo/worklogs/W-${runId}.json` },
+    phases: [
+      {
+        id: 'deploy-status',
+        index: 0,
+        title: 'Deployment status',
+        state: 'skipped',
+        reason: 'no Cloud Run services configured',
+        durationMs: 0,
+        findings: [],
+      },
+      {
+        id: 'select-tests',
+        index: 1,
+        title: 'Test selection',
+        state: 'completed',
+        durationMs: 2,
+        findings: [],
+        data: {
+          focus: 'all',
+          order: 'failing-first',
+          selected: [
+            { id: 'mission-critical', tier: 1, reason: 'focus all; tier 1' },
+            { id: 'api', tier: 2, reason: 'focus all; tier 2' },
+          ],
+          excluded: [],
+          previous: null,
+          openIssues: null,
+          openIssuesNote: 'open issues not read: no github section in the playbook',
+        },
+      },
+      {
+        id: 'run-tests',
+        index: 2,
+        title: 'Test execution',
+        state: 'completed',
+        verdict: 'fail',
+        durationMs: 700,
+        findings: [{ kind: 'zero-durations', severity: 'error', message: 'example finding', subject: 'api' }],
+        data,
+      },
+      {
+        id: 'root-cause',
+        index: 3,
+        title: 'Root cause analysis',
+        state: 'skipped',
+        reason: 'not available in this version',
+        findings: [],
+      },
+      {
+        id: 'compliance',
+        index: 4,
+        title: 'Compliance audit',
+        state: 'skipped',
+        reason: 'no audit section in the playbook',
+        findings: [],
+      },
+      {
+        id: 'stability',
+        index: 5,
+        title: 'Stability decision',
+        state: 'skipped',
+        reason: 'not available in this version',
+        findings: [],
+      },
+      {
+        id: 'publish',
+        index: 6,
+        title: 'Publish',
+        state: 'skipped',
+        reason: 'not available in this version',
+        findings: [],
+      },
+    ],
+  };
+}
+
+describe('worklog rendering', () => {
+  const current = record('tdl-20261122-030000-aaaaaa', '2026-11-22T03:00:00.000Z');
+  const earlier = record('tdl-20261121-030000-bbbbbb', '2026-11-21T03:00:00.000Z');
+  const md = renderWorklog({
+    record: current,
+    history: [{ record: earlier, file: '/repo/worklogs/x.json' }],
+    worklogDir: '/repo/worklogs',
+  });
+
+  it('matches the snapshot (ids and times are fixed in the fixture)', async () => {
+    await expect(md).toMatchFileSnapshot('./__snapshots__/worklog.md');
+  });
+
+  it('puts the executive summary first and every phase in order 0..6', () => {
+    const headings = md.split('\n').filter((l) => l.startsWith('## '));
+    expect(headings[0]).toBe('## Executive summary');
+    expect(headings.slice(1, 8).map((h) => h.match(/Phase (\d)/)?.[1])).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+    ]);
+    expect(headings[8]).toBe('## Trend');
+  });
+
+  it('takes its numbers from the record through figures()', () => {
+    const f = figures(current);
+    expect(md).toContain(`pass rate ${f.passRateText}`);
+    expect(f.passRateText).toBe('66.7%');
+    expect(md).toContain(
+      '- **Decision:** no decision — phase 5 not run (skipped: not available in this version)',
+    );
+  });
+
+  it('keeps failure excerpts inside <details> with a fence that cannot be broken', () => {
+    expect(md).toContain(
+      '<details><summary>mission-critical › websocket agent events › tool_executing carries tool_name — failed: missing field "tool_name" in tool_executing event</summary>',
+    );
+    expect(md).toContain('````\nAssertionError');
+  });
+});
