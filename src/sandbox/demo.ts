@@ -29,7 +29,7 @@ async function main(): Promise<number> {
     const code = child.exitCode ?? 1;
     process.stderr.write(
       code === 1
-        ? '\nThe demo loop deferred (exit 1), as it should: its mission-critical suite has a real failure.\n'
+        ? '\ntdl exited 1 (tests failed: defer), as expected: the demo service has a real failure in its mission-critical suite.\n'
         : `\ntdl exited ${code}.\n`,
     );
     return code <= 1 ? 0 : code;
