@@ -1,5 +1,5 @@
 /** Temp projects and a way to run the built CLI as a real child process. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
@@ -65,3 +65,17 @@ import assert from 'node:assert/strict';
 test('passes', () => assert.ok(true));
 test('fails', () => assert.equal(1, 2, 'one is not two'));
 `;
+
+/** Alive and not a zombie (a killed process may wait a moment to be reaped by init). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}

@@ -3,25 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProcessPort } from '../../src/adapters/process/index.js';
+import { alive } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tdl-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const port = createProcessPort();
 const node = process.execPath;
-
-/** Alive and not a zombie (a killed process may wait a moment to be reaped by init). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 async function waitFor(cond: () => boolean, ms = 5000): Promise<boolean> {
   const end = Date.now() + ms;

@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
-import { CLI, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
+import { alive, CLI, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Tier 2 sleeps while the file `slow` exists, so the test can kill tdl mid-run and then let a resume finish.
 const SLOW_TEST = `import { test } from 'node:test';
@@ -44,15 +44,6 @@ ${nodeSuite('quick', 1, 'test/quick/')}
   });
 });
 afterAll(() => project.cleanup());
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('a killed run', () => {
   it('leaves a valid record of what had finished, and resumes from the first unfinished phase', async () => {
