@@ -74,6 +74,26 @@ try {
       `20 suites of \`${label}\`: tdl run median ${fmt(tdl)}; shell loop median ${fmt(shell)}; ratio ${(tdl / shell).toFixed(2)}x; fixed overhead ${fmt(tdl - shell)} (target <= 1.5x)`,
     );
   }
+  // 3. memory with a suite printing 1 GiB (peak RSS of the tdl process, from /usr/bin/time).
+  const flood =
+    "const b = Buffer.alloc(1 << 20, 97); let n = 0; (function w() { while (n < 1024) { n++; if (!process.stdout.write(b)) return process.stdout.once('drain', w); } })();";
+  const playbook = join(dir, 'flood.yaml');
+  writeFileSync(
+    playbook,
+    `name: flood\nsuites:\n  - id: flood\n    command: ${JSON.stringify([node, '-e', flood])}\n`,
+  );
+  const env = { ...process.env, CI: 'true', TDL_STATE_DIR: join(dir, '.tdl') };
+  const t = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', node, cli, 'run', '-p', playbook, '--publish', 'none'], {
+    cwd: dir,
+    env,
+    encoding: 'utf8',
+  });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  console.log(
+    `a suite printing 1 GiB: tdl peak RSS ${(kb / 1024).toFixed(0)} MB, wall ${fmt(ms)} (log capped at 64 MiB, tail 64 KiB)`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
