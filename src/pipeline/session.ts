@@ -17,6 +17,7 @@ import { writeIndex, writeWorklog } from '../worklog/write.js';
 import { type ProgressReporter, type RunPaths, silentReporter } from './context.js';
 import { UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
+import { acquireRunLock } from './lock.js';
 import type { Phase } from './phase.js';
 import { RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
@@ -35,6 +36,8 @@ export interface SessionOptions {
   /** Ports to use instead of the real adapters (tests pass fakes that implement the ports). */
   ports?: Ports;
   env?: NodeJS.ProcessEnv;
+  /** Wait for another run holding the state folder's lock instead of failing fast. */
+  wait?: boolean;
 }
 
 /** `.tdl/` at the git root of the working folder (or the folder itself outside git). */
@@ -63,6 +66,14 @@ async function execute(
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const redactor = Redactor.fromEnv(playbook.redact.env, env);
+  const lock = await acquireRunLock({
+    stateDir: paths.stateDir,
+    runId: record.runId,
+    wait: opts.wait ?? false,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onWait: (h) =>
+      opts.humanLog?.write(`tdl: waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to finish\n`),
+  });
   mkdirSync(paths.reportDir, { recursive: true });
   const { logger, close } = createRunLogger({
     runId: record.runId,
@@ -88,6 +99,12 @@ async function execute(
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
   const ports = opts.ports ?? createPorts(playbook);
   logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
+  if (lock.tookOverFrom) {
+    logger.warn(
+      { previous: lock.tookOverFrom.runId, pid: lock.tookOverFrom.pid },
+      'took over a lock left by a process that is gone',
+    );
+  }
   try {
     await runPhases(
       {
@@ -122,6 +139,7 @@ async function execute(
     writeIndex(playbook.worklogDir, [{ record, file: record.worklog!.json }, ...history], redactor);
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
     close();
+    lock.release();
   }
   return record;
 }

@@ -11,6 +11,7 @@ interface RunFlags {
   maxIterations?: string;
   only?: string;
   json?: boolean;
+  wait?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,6 +27,7 @@ export function register(program: Command): void {
     .option('--max-iterations <n>', 'with --until-green: at most this many runs', '3')
     .option('--only <phases>', 'comma-separated phase ids to run; the others are skipped')
     .option('--json', 'print the run record as one JSON document on stdout')
+    .option('--wait', 'if another run holds this repository, wait for it instead of failing')
     .action(async (flags: RunFlags) => {
       const { parseOnly, parsePositiveInt, parsePublish } = await import('../options.js');
       if (flags.untilGreen) throw new NotBuiltError('--until-green');
@@ -42,7 +44,7 @@ export function register(program: Command): void {
       await runWithTerminal(Boolean(flags.json), async (session) => {
         const { locatePlaybook } = await import('../../playbook/load.js');
         const { startRun } = await import('../../pipeline/session.js');
-        return startRun(locatePlaybook(flags.playbook), options, session);
+        return startRun(locatePlaybook(flags.playbook), options, { ...session, wait: Boolean(flags.wait) });
       });
     });
 }
