@@ -1,0 +1,131 @@
+/**
+ * `tdl doctor`: a checklist of what a run needs, each line passed or failed with the fix. Checks are
+ * data (a name and a function), so commands and tests can run them the same way. Secrets are never
+ * shown: a check says where a token was found, not what it is.
+ */
+import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { loadPlaybook, locatePlaybook, type Playbook } from '../playbook/load.js';
+import { errorMessage } from './errors.js';
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** What was found (never a secret). */
+  detail: string;
+  /** What to do when it failed. */
+  fix?: string;
+}
+
+export interface DoctorInput {
+  cwd: string;
+  playbook?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** Extra checks that need a loaded playbook (Cloud Run, GitHub), added by their adapters. */
+export type PlaybookCheck = (playbook: Playbook, env: NodeJS.ProcessEnv) => Promise<CheckResult[]>;
+
+const MIN_NODE: [number, number] = [20, 19];
+
+export function checkNodeVersion(version = process.versions.node): CheckResult {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const ok = major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+  return {
+    name: 'Node.js version',
+    ok,
+    detail: `v${version}`,
+    ...(ok ? {} : { fix: `install Node.js ${MIN_NODE.join('.')} or newer (22 or 24 recommended)` }),
+  };
+}
+
+/** Whether `command` resolves to an executable, as a child process with `cwd` and `PATH` would find it. */
+export function findExecutable(command: string, cwd: string, path = process.env.PATH ?? ''): string | null {
+  const candidates = command.includes('/')
+    ? [isAbsolute(command) ? command : resolve(cwd, command)]
+    : path
+        .split(delimiter)
+        .filter(Boolean)
+        .map((d) => join(d, command));
+  for (const c of candidates) {
+    try {
+      accessSync(c, constants.X_OK);
+      return c;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+async function checkGit(cwd: string): Promise<CheckResult> {
+  const r = await execa('git', ['--version'], { cwd, reject: false });
+  return r.exitCode === 0
+    ? { name: 'git', ok: true, detail: String(r.stdout).trim() }
+    : { name: 'git', ok: false, detail: 'git not found', fix: 'install git and make sure it is on PATH' };
+}
+
+function checkWorklogDir(playbook: Playbook): CheckResult {
+  const dir = playbook.worklogDir;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const probe = join(dir, `.tdl-doctor-${process.pid}`);
+    writeFileSync(probe, '');
+    rmSync(probe);
+    return { name: 'worklog folder writable', ok: true, detail: dir };
+  } catch (error) {
+    return {
+      name: 'worklog folder writable',
+      ok: false,
+      detail: `${dir}: ${errorMessage(error)}`,
+      fix: 'set worklog.dir to a folder you can write, or fix its permissions',
+    };
+  }
+}
+
+function checkSuiteCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckResult[] {
+  return playbook.suites.map((s) => {
+    const program = s.shell ? 'sh' : s.command[0]!;
+    const cwd = s.cwd ? resolve(playbook.repoDir, s.cwd) : playbook.repoDir;
+    const found = existsSync(cwd) ? findExecutable(program, cwd, env.PATH) : null;
+    return found
+      ? { name: `suite ${s.id}: command found`, ok: true, detail: `${program} → ${found}` }
+      : {
+          name: `suite ${s.id}: command found`,
+          ok: false,
+          detail: existsSync(cwd) ? `${program} is not on PATH` : `working folder ${cwd} does not exist`,
+          fix: existsSync(cwd)
+            ? `install ${program}, or change suites[].command`
+            : 'fix suites[].cwd or repo',
+        };
+  });
+}
+
+export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = []): Promise<CheckResult[]> {
+  const results: CheckResult[] = [checkNodeVersion(), await checkGit(input.cwd)];
+  let playbook: Playbook | undefined;
+  try {
+    const file = locatePlaybook(input.playbook, input.cwd);
+    playbook = loadPlaybook(file);
+    results.push({ name: 'playbook valid', ok: true, detail: `${file} (${playbook.suites.length} suites)` });
+  } catch (error) {
+    results.push({
+      name: 'playbook valid',
+      ok: false,
+      detail: errorMessage(error).split('\n')[0]!,
+      fix: 'fix the playbook (all problems: tdl run --dry-run), or create one with tdl init',
+    });
+    return results;
+  }
+  results.push(checkWorklogDir(playbook));
+  results.push(...checkSuiteCommands(playbook, input.env));
+  for (const check of extra) results.push(...(await check(playbook, input.env)));
+  return results;
+}
+
+export function renderChecklist(results: readonly CheckResult[]): string {
+  return results
+    .map((r) => `${r.ok ? '✓' : '✗'} ${r.name}: ${r.detail}${!r.ok && r.fix ? `\n    fix: ${r.fix}` : ''}`)
+    .join('\n');
+}
