@@ -5,7 +5,12 @@ import { printHuman, printJson } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { figures } from '../worklog/figures.js';
 
-export function printRunOutcome(record: RunRecord, json: boolean, redactor = new Redactor()): void {
+/** The run's redactor, rebuilt from the env var names the record keeps (values are never stored). */
+export function redactorFor(record: RunRecord, env: NodeJS.ProcessEnv = process.env): Redactor {
+  return Redactor.fromEnv(record.redactEnv ?? [], env);
+}
+
+export function printRunOutcome(record: RunRecord, json: boolean, redactor = redactorFor(record)): void {
   const f = figures(record);
   const c = f.counts;
   const lines = [

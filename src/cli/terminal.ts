@@ -1,7 +1,8 @@
 /** Runs a session with the terminal attached: progress display, Ctrl-C, summary, exit code. */
 import type { RunRecord } from '../pipeline/record.js';
 import type { SessionOptions } from '../pipeline/session.js';
-import { printRunOutcome } from './summary.js';
+import { writeStepSummary } from '../worklog/step-summary.js';
+import { printRunOutcome, redactorFor } from './summary.js';
 import { createProgress, outputMode } from './ui.js';
 
 export async function runWithTerminal(
@@ -30,7 +31,9 @@ export async function runWithTerminal(
       humanLevel: mode.live ? 'warn' : 'info',
     });
     progress.close();
-    printRunOutcome(record, json);
+    const redactor = redactorFor(record);
+    writeStepSummary(record, redactor);
+    printRunOutcome(record, json, redactor);
     process.exitCode = record.exitCode ?? 1;
   } finally {
     progress.close();

@@ -76,6 +76,8 @@ export interface RunRecord {
   options: RunOptions;
   /** `.tdl/runs/<runId>/`: raw outputs, reports, run.log. */
   runDir: string;
+  /** Names (never values) of the env vars whose values are redacted: the playbook's `redact.env`. */
+  redactEnv: string[];
   state: ExecutionState;
   startedAt: string;
   endedAt?: string;

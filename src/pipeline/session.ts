@@ -170,6 +170,7 @@ export async function startRun(
     },
     options,
     runDir: paths.runDir,
+    redactEnv: playbook.redact.env,
     state: 'pending',
     startedAt: started.toISOString(),
     phases: [],

@@ -25,7 +25,7 @@ function stateLine(p: PhaseResult): string {
   return p.reason ? `${line}\n\n${p.state === 'skipped' ? 'Skipped: ' : ''}${p.reason}` : line;
 }
 
-function executiveSummary(record: RunRecord, view: RenderView): string {
+export function executiveSummary(record: RunRecord, view: RenderView): string {
   const f = figures(record);
   const c = f.counts;
   const lines = [

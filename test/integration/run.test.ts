@@ -19,6 +19,9 @@ const playbook = (gate: number) => `name: it-project
 suites:
 ${nodeSuite('probe', 1, 'test/probe/')}
 ${nodeSuite('unit', 1, 'test/unit/')}
+  - id: leaky
+    categories: [leaky]
+    command: [node, -e, "console.log('the token is', process.env.SECRET_TOKEN); process.exit(1)"]
 ${nodeSuite('later', 2, 'test/later/')}
 gates:
   - { afterTier: 1, minPassRate: ${gate} }
@@ -151,7 +154,7 @@ describe('tdl run on real suites', () => {
     const selection = second.phases.find((p) => p.id === 'select-tests')!.data as {
       selected: { id: string }[];
     };
-    expect(selection.selected.map((s) => s.id)).toEqual(['unit', 'probe', 'later']);
+    expect(selection.selected.map((s) => s.id)).toEqual(['unit', 'leaky', 'probe', 'later']);
     expect(r.exitCode).toBe(1); // the unit suite still has a failing test
     const data = second.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
     expect(data.tiers.map((t) => t.state)).toEqual(['completed', 'completed']);
@@ -171,7 +174,9 @@ describe('user mistakes', () => {
   it('an unknown focus lists the known categories, exit 2', async () => {
     const r = await tdl(project.dir, ['run', '--focus', 'nope']);
     expect(r.exitCode).toBe(2);
-    expect(String(r.stderr)).toContain('--focus nope matches no suite; known categories: later, probe, unit');
+    expect(String(r.stderr)).toContain(
+      '--focus nope matches no suite; known categories: later, leaky, probe, unit',
+    );
     expect(String(r.stderr)).not.toContain('    at ');
   });
 
@@ -232,7 +237,7 @@ describe('the command line', () => {
     const rec = JSON.parse(String(r.stdout)) as RunRecord;
     const tests = rec.phases.find((p) => p.id === 'run-tests')!;
     expect(tests.state).toBe('skipped');
-    expect(tests.reason).toBe('dry run: would run 3 suite(s) in 2 tier(s)');
+    expect(tests.reason).toBe('dry run: would run 4 suite(s) in 2 tier(s)');
     expect(existsSync(join(rec.runDir, 'probe.log'))).toBe(false);
     expect(readdirSync(join(rec.runDir, 'reports'))).toEqual([]);
   });

@@ -134,6 +134,7 @@ function record(runId: string, startedAt: string): RunRecord {
       maxIterations: 3,
     },
     runDir: `/repo/.tdl/runs/${runId}`,
+    redactEnv: [],
     state: 'completed',
     startedAt,
     endedAt: startedAt,
