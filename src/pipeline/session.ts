@@ -136,7 +136,8 @@ async function execute(
     record.durationMs = ended.getTime() - Date.parse(record.startedAt);
     record.exitCode = exitCodeFor(record);
     journal.save(record);
-    writeIndex(playbook.worklogDir, [{ record, file: record.worklog!.json }, ...history], redactor);
+    // Every run in the folder, of every playbook: the JSON twin of this run was just written.
+    writeIndex(playbook.worklogDir, readHistory(playbook.worklogDir, null, undefined, 1000), redactor);
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
     close();
     lock.release();

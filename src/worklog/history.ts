@@ -7,8 +7,13 @@ import { RUN_RECORD_SCHEMA_VERSION, type RunRecord } from '../pipeline/record.js
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
 const MAX_HISTORY = 50;
 
-/** Runs of `playbookName` in `dir`, newest first (at most 50), excluding `excludeRunId`. */
-export function readHistory(dir: string, playbookName: string | null, excludeRunId?: string): HistoryEntry[] {
+/** Runs of `playbookName` (null: every playbook) in `dir`, newest first, at most `max`, excluding `excludeRunId`. */
+export function readHistory(
+  dir: string,
+  playbookName: string | null,
+  excludeRunId?: string,
+  max = MAX_HISTORY,
+): HistoryEntry[] {
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.startsWith(WORKLOG_PREFIX) && n.endsWith('.json'));
@@ -20,7 +25,7 @@ export function readHistory(dir: string, playbookName: string | null, excludeRun
   names.sort((a, b) => stamp(b).localeCompare(stamp(a)));
   const out: HistoryEntry[] = [];
   for (const name of names) {
-    if (out.length >= MAX_HISTORY) break;
+    if (out.length >= max) break;
     const file = join(dir, name);
     try {
       const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
