@@ -1,15 +1,13 @@
 /** The GitPort on the git CLI (execa, argv arrays). */
-import { execa } from 'execa';
+import { createGitBranchOps } from './branch.js';
+import { createGitHistoryOps } from './history.js';
 import type { GitHead, GitPort } from './port.js';
+import { type GitRunner, runGit } from './run.js';
+import { createGitTreeOps } from './tree.js';
 
 export type { GitHead, GitPort } from './port.js';
 
-async function git(cwd: string, args: string[]): Promise<{ ok: boolean; stdout: string }> {
-  const r = await execa('git', args, { cwd, reject: false, stdin: 'ignore' });
-  return { ok: r.exitCode === 0, stdout: String(r.stdout ?? '').trim() };
-}
-
-export function createGitPort(): GitPort {
+export function createGitPort(git: GitRunner = runGit): GitPort {
   return {
     async head(cwd) {
       const commit = await git(cwd, ['rev-parse', 'HEAD']);
@@ -19,10 +17,13 @@ export function createGitPort(): GitPort {
         git(cwd, ['status', '--porcelain', '--untracked-files=no', '--', '.']),
       ]);
       return {
-        commit: commit.stdout,
-        branch: branch.ok ? branch.stdout : null,
-        dirty: status.stdout.length > 0,
+        commit: commit.stdout.trim(),
+        branch: branch.ok ? branch.stdout.trim() : null,
+        dirty: status.stdout.trim().length > 0,
       } satisfies GitHead;
     },
+    ...createGitTreeOps(git),
+    ...createGitBranchOps(git),
+    ...createGitHistoryOps(git),
   };
 }
