@@ -1,10 +1,15 @@
 /**
  * The run record: what a run did, phase by phase. It is persisted after every phase, printed by
  * `--json`, and is the only source of every number in the worklog.
+ *
+ * The record is defined once, as a zod schema: the TypeScript types below are derived from it, and so
+ * is the JSON Schema that `tdl schema --run-record` prints for agents that read `--json`. Objects are
+ * open (additional properties allowed): adding a field is compatible, so it does not bump schemaVersion.
  */
-import type { Decision, ExecutionState, Verdict } from './states.js';
+import { z } from 'zod';
+import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
 
-/** Bumped when the record changes incompatibly. */
+/** Bumped when the record changes incompatibly (a field removed, renamed or retyped). */
 export const RUN_RECORD_SCHEMA_VERSION = 1;
 
 export const PHASE_IDS = [
@@ -18,75 +23,110 @@ export const PHASE_IDS = [
 ] as const;
 export type PhaseId = (typeof PHASE_IDS)[number];
 
-export type Severity = 'info' | 'warning' | 'error';
+const executionState = z.enum(EXECUTION_STATES);
+const verdict = z.enum(VERDICTS);
+
+export const severitySchema = z.enum(['info', 'warning', 'error']);
+export type Severity = z.output<typeof severitySchema>;
 
 /** Something a phase noticed that a reader should see (authenticity problems, notes, hints). */
-export interface Finding {
-  /** Stable kind, e.g. `zero-tests`, `exit-code-mismatch`. */
-  kind: string;
-  severity: Severity;
-  message: string;
-  /** What it is about: a suite id, a test, a file, a service. */
-  subject?: string;
+export const findingSchema = z.object({
+  kind: z.string().meta({ description: 'Stable kind, e.g. `zero-tests`, `exit-code-mismatch`.' }),
+  severity: severitySchema,
+  message: z.string(),
+  subject: z
+    .string()
+    .optional()
+    .meta({ description: 'What it is about: a suite id, a test, a file, a service.' }),
+});
+export type Finding = z.output<typeof findingSchema>;
+
+export const phaseErrorSchema = z.object({ code: z.string(), message: z.string(), exitCode: z.int() });
+export type PhaseError = z.output<typeof phaseErrorSchema>;
+
+export const phaseResultSchema = z.object({
+  id: z.enum(PHASE_IDS),
+  index: z.int().min(0),
+  title: z.string(),
+  state: executionState,
+  verdict: verdict.optional(),
+  reason: z
+    .string()
+    .optional()
+    .meta({ description: 'Why the phase was skipped, errored or cancelled; a one-line summary otherwise.' }),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  data: z.unknown().optional().meta({ description: "The phase's own data (see the README, per phase)." }),
+  findings: z.array(findingSchema),
+  error: phaseErrorSchema.optional(),
+});
+/** A phase's entry in the record; `T` types its `data`, which the schema leaves open. */
+export type PhaseResult<T = unknown> = Omit<z.output<typeof phaseResultSchema>, 'data'> & { data?: T };
+
+export const runOptionsSchema = z.object({
+  focus: z.string(),
+  deploy: z.boolean(),
+  dryRun: z.boolean(),
+  publish: z.enum(['github', 'outbox', 'none', 'auto']),
+  only: z.array(z.enum(PHASE_IDS)).nullable(),
+  untilGreen: z.boolean(),
+  maxIterations: z.int().min(1),
+});
+export type RunOptions = z.output<typeof runOptionsSchema>;
+
+export const decisionRecordSchema = z.object({
+  decision: z.enum(DECISIONS),
+  reasons: z.array(z.string()),
+});
+export type DecisionRecord = z.output<typeof decisionRecordSchema>;
+
+export const runRecordSchema = z.object({
+  schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
+  runId: z.string().meta({ description: 'tdl-YYYYMMDD-HHMMSS-xxxxxx' }),
+  tool: z.object({ name: z.string(), version: z.string() }),
+  playbook: z.object({ name: z.string(), file: z.string() }),
+  repo: z.object({
+    dir: z.string(),
+    commit: z.string().nullable(),
+    branch: z.string().nullable(),
+    dirty: z.boolean().nullable(),
+  }),
+  options: runOptionsSchema,
+  runDir: z.string().meta({ description: '`.tdl/runs/<runId>/`: raw outputs, reports, run.log.' }),
+  redactEnv: z.array(z.string()).meta({
+    description: "Names (never values) of the env vars whose values are redacted: the playbook's redact.env.",
+  }),
+  state: executionState,
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  durationMs: z.number().optional(),
+  phases: z.array(phaseResultSchema),
+  decision: decisionRecordSchema.nullable().meta({ description: 'null until phase 5 has decided.' }),
+  exitCode: z.int().optional(),
+  worklog: z.object({ markdown: z.string(), json: z.string() }).optional(),
+});
+export type RunRecord = Omit<z.output<typeof runRecordSchema>, 'phases'> & { phases: PhaseResult[] };
+
+/** JSON Schema of the run record that `--json` prints (`tdl schema --run-record`). */
+export function runRecordJsonSchema(): Record<string, unknown> {
+  return {
+    // The input side leaves objects open (no `additionalProperties: false`): readers must accept fields
+    // added later. Nothing in the record is transformed, so input and output are the same shape.
+    ...z.toJSONSchema(runRecordSchema, { io: 'input', unrepresentable: 'any' }),
+    title: 'tdl run record',
+  } as Record<string, unknown>;
 }
 
-export interface PhaseError {
-  code: string;
-  message: string;
-  exitCode: number;
-}
-
-export interface PhaseResult<T = unknown> {
-  id: PhaseId;
-  index: number;
-  title: string;
-  state: ExecutionState;
-  verdict?: Verdict;
-  /** Why the phase was skipped, errored or cancelled; a one-line summary otherwise. */
-  reason?: string;
-  startedAt?: string;
-  endedAt?: string;
-  durationMs?: number;
-  data?: T;
-  findings: Finding[];
-  error?: PhaseError;
-}
-
-export interface RunOptions {
-  focus: string;
-  deploy: boolean;
-  dryRun: boolean;
-  publish: 'github' | 'outbox' | 'none' | 'auto';
-  only: PhaseId[] | null;
-  untilGreen: boolean;
-  maxIterations: number;
-}
-
-export interface DecisionRecord {
-  decision: Decision;
-  reasons: string[];
-}
-
-export interface RunRecord {
-  schemaVersion: number;
-  runId: string;
-  tool: { name: string; version: string };
-  playbook: { name: string; file: string };
-  repo: { dir: string; commit: string | null; branch: string | null; dirty: boolean | null };
-  options: RunOptions;
-  /** `.tdl/runs/<runId>/`: raw outputs, reports, run.log. */
-  runDir: string;
-  /** Names (never values) of the env vars whose values are redacted: the playbook's `redact.env`. */
-  redactEnv: string[];
-  state: ExecutionState;
-  startedAt: string;
-  endedAt?: string;
-  durationMs?: number;
-  phases: PhaseResult[];
-  /** null until phase 5 has decided. */
-  decision: DecisionRecord | null;
-  exitCode?: number;
-  worklog?: { markdown: string; json: string };
+/** Checks a stored record (resume, history); the problem names the first key that is wrong. */
+export function parseRunRecord(
+  value: unknown,
+): { ok: true; record: RunRecord } | { ok: false; problem: string } {
+  const parsed = runRecordSchema.safeParse(value);
+  // The value itself, not parsed.data: parsing strips fields this version does not know.
+  if (parsed.success) return { ok: true, record: value as RunRecord };
+  const issue = parsed.error.issues[0];
+  return { ok: false, problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
 }
 
 export function phaseResult<T>(record: RunRecord, id: PhaseId): PhaseResult<T> | undefined {

@@ -15,11 +15,11 @@ import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
 import { writeIndex, writeWorklog } from '../worklog/write.js';
 import { type ProgressReporter, type RunPaths, silentReporter } from './context.js';
-import { UsageError } from './errors.js';
+import { errorMessage, UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
 import { acquireRunLock } from './lock.js';
 import type { Phase } from './phase.js';
-import { RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
+import { parseRunRecord, RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 import { TOOL_VERSION } from './version.js';
 
@@ -192,13 +192,22 @@ export async function resumeRun(runId: string, opts: SessionOptions = {}): Promi
       'run `tdl resume` from the folder the run was started in',
     );
   }
-  const record = JSON.parse(readFileSync(paths.recordFile, 'utf8')) as RunRecord;
-  if (record.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) {
+  let stored: { schemaVersion?: unknown };
+  try {
+    stored = JSON.parse(readFileSync(paths.recordFile, 'utf8'));
+  } catch (error) {
+    throw new UsageError('ERECORD', `${paths.recordFile}: not valid JSON (${errorMessage(error)})`);
+  }
+  if (stored.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) {
     throw new UsageError(
       'ERUNVERSION',
-      `run ${runId} was written by an incompatible version (schemaVersion ${record.schemaVersion})`,
+      `run ${runId} was written by an incompatible version (schemaVersion ${String(stored.schemaVersion)})`,
     );
   }
+  const parsed = parseRunRecord(stored);
+  if (!parsed.ok)
+    throw new UsageError('ERECORD', `${paths.recordFile}: not a valid run record: ${parsed.problem}`);
+  const record = parsed.record;
   const playbook = loadPlaybook(record.playbook.file);
   return execute(playbook, record, paths, opts);
 }

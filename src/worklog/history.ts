@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry } from '../pipeline/context.js';
-import { RUN_RECORD_SCHEMA_VERSION, type RunRecord } from '../pipeline/record.js';
+import { parseRunRecord } from '../pipeline/record.js';
 
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
 const MAX_HISTORY = 50;
@@ -28,8 +28,9 @@ export function readHistory(
     if (out.length >= max) break;
     const file = join(dir, name);
     try {
-      const record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
-      if (record.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) continue;
+      const parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+      if (!parsed.ok) continue;
+      const record = parsed.record;
       if (playbookName !== null && record.playbook?.name !== playbookName) continue;
       if (record.runId === excludeRunId) continue;
       out.push({ record, file });

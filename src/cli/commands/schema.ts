@@ -3,9 +3,12 @@ import type { Command } from 'commander';
 export function register(program: Command): void {
   program
     .command('schema')
-    .description('print the playbook JSON Schema (for editors and validation)')
-    .action(async () => {
-      const { playbookJsonSchema } = await import('../../playbook/schema.js');
-      process.stdout.write(`${JSON.stringify(playbookJsonSchema(), null, 2)}\n`);
+    .description('print the playbook JSON Schema (for editors), or with --run-record the run record one')
+    .option('--run-record', 'print the JSON Schema of the run record that `tdl run --json` prints')
+    .action(async (flags: { runRecord?: boolean }) => {
+      const schema = flags.runRecord
+        ? (await import('../../pipeline/record.js')).runRecordJsonSchema()
+        : (await import('../../playbook/schema.js')).playbookJsonSchema();
+      process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });
 }
