@@ -32,6 +32,16 @@ async function main(): Promise<number> {
         ? '\ntdl exited 1 (tests failed: defer), as expected: the demo service has a real failure in its mission-critical suite.\n'
         : `\ntdl exited ${code}.\n`,
     );
+    process.stderr.write(
+      [
+        '',
+        'To run the same loop against your own project (from its folder):',
+        '  npx tdl init      # writes tdl.yaml: your suites with report flags, your GitHub repo',
+        '  npx tdl doctor    # checks Node, git, the playbook, credentials, tokens, suite commands',
+        '  npx tdl run       # the loop: deployment, tests by tier, audit, decision, worklog, publish',
+        '',
+      ].join('\n'),
+    );
     return code <= 1 ? 0 : code;
   } finally {
     await Promise.all(sandboxes.map((s) => s.close()));
