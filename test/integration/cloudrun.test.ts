@@ -140,7 +140,7 @@ describe('tdl status against the Cloud Run emulator', () => {
     const r = await tdl(project.dir, ['status', '-p', 'endpoint.yaml']);
     expect(r.exitCode).toBe(0);
     expect(String(r.stdout)).toContain('healthy: PASS (healthy)');
-    expect(String(r.stdout)).toMatch(/latest ready\s+healthy-00002-\w+, created .* \(10 min ago\)/);
+    expect(String(r.stdout)).toMatch(/latest ready\s+healthy-00002-\w+, created .* \(1\d min ago\)/);
     expect(String(r.stdout)).toContain(`via ${emulator.endpoint}`);
   });
 
@@ -148,7 +148,7 @@ describe('tdl status against the Cloud Run emulator', () => {
     const { code, report } = await status('stale.yaml');
     expect(code).toBe(1);
     expect(svc(report, 'stale')).toMatchObject({ verdict: 'fail', kind: 'stale', stale: true });
-    expect(svc(report, 'stale').reason).toMatch(/is 30 h 00 min old, older than freshWithin 1h/);
+    expect(svc(report, 'stale').reason).toMatch(/is 30 h 0\d min old, older than freshWithin 1h/);
     expect(svc(report, 'healthy').verdict).toBe('pass');
   });
 
@@ -211,6 +211,15 @@ describe('tdl status against the Cloud Run emulator', () => {
       expect(svc(report, 'down').reason).toMatch(/Cloud Run unreachable after 3 attempt\(s\)/);
       expect(svc(report, 'healthy').verdict).toBe('pass');
       expect(report.error).toContain('could not read down');
+      // In a run, the phase keeps its table, is errored with verdict inconclusive, and the run exits 3.
+      const { code: runCode, record } = await run('down.yaml', ['--only', 'deploy-status']);
+      expect(runCode).toBe(3);
+      expect(phase0(record)).toMatchObject({
+        state: 'errored',
+        verdict: 'inconclusive',
+        error: { exitCode: 3 },
+      });
+      expect(svc(phase0(record).data as DeployStatusData, 'healthy').verdict).toBe('pass');
     } finally {
       emulator.state.clearErrors();
     }
@@ -246,6 +255,12 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
       kind: 'stale',
       deploy: null,
     });
+    expect(emulator.state.revisionNames('stays-stale')).toHaveLength(1);
+    // --dry-run --deploy plans the deploy and runs nothing.
+    const dry = await run('stays.yaml', ['--only', 'deploy-status', '--deploy', '--dry-run']);
+    const planned = svc(phase0(dry.record).data as DeployStatusData, 'stays-stale').deploy;
+    expect(planned).toMatchObject({ outcome: 'planned', exitCode: null, newRevision: null });
+    expect(planned?.command.slice(-3)).toEqual(['stays-stale', '--ready-after', '1']);
     expect(emulator.state.revisionNames('stays-stale')).toHaveLength(1);
   });
 
