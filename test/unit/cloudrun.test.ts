@@ -244,3 +244,46 @@ describe('adcSource', () => {
     );
   });
 });
+
+describe('worklog section', () => {
+  it('renders the services table, reasons, deploys and what the suites test', async () => {
+    const { renderDeployStatus } = await import('../../src/worklog/sections/deploy-status.js');
+    const fresh = assessService({ config, service: service(), revisions: revisions(10 * MIN), now: NOW });
+    const stale = assessService({
+      config: serviceSchema.parse({
+        name: 'web',
+        freshWithin: '1h',
+        deploy: { command: ['./deploy.sh', 'web'] },
+      }),
+      service: service({ name: 'web', uri: 'https://web.run.app' }),
+      revisions: revisions(50 * HOUR),
+      now: NOW,
+    });
+    const deploy = {
+      command: ['./deploy.sh', 'web'],
+      outcome: 'timeout' as const,
+      message: 'new revision web-3 not Ready after 10 min 00 s: RECONCILING',
+      exitCode: 0,
+      durationMs: 42_000,
+      waitMs: 600_000,
+      polls: 31,
+      logFile: '/repo/.tdl/runs/x/deploy-web.log',
+      oldRevision: 'api-2',
+      newRevision: 'web-3',
+      tag: null,
+    };
+    const data = {
+      services: [fresh, { ...stale, deploy }],
+      target: 'run.googleapis.com',
+      project: 'p',
+      region: 'r',
+      checkedAt: NOW.toISOString(),
+    };
+    const md = renderDeployStatus(
+      { id: 'deploy-status', index: 0, title: 'Deployment status', state: 'errored', findings: [], data },
+      {} as never,
+      { rel: (p: string) => p },
+    );
+    await expect(md).toMatchFileSnapshot('./__snapshots__/deploy-status.md');
+  });
+});
