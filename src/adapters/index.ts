@@ -27,14 +27,15 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export function createPorts(playbook: Playbook): Ports {
+export function createPorts(playbook: Playbook, env: NodeJS.ProcessEnv = process.env): Ports {
   return {
     process: createProcessPort(),
     git: createGitPort(),
     cloudRun: once(async () => {
       if (!playbook.gcp) throw new UsageError('ENOGCP', 'the playbook has no gcp section');
       const { createCloudRunPort } = await import('./cloudrun/index.js');
-      return createCloudRunPort(playbook.gcp);
+      const endpoint = env.TDL_CLOUDRUN_ENDPOINT;
+      return createCloudRunPort(playbook.gcp, endpoint ? { endpoint } : {});
     }),
     github: once(async () => {
       if (!playbook.github) throw new UsageError('ENOGITHUB', 'the playbook has no github section');

@@ -120,6 +120,10 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
   }
   results.push(checkWorklogDir(playbook));
   results.push(...checkSuiteCommands(playbook, input.env));
+  if (playbook.services.length > 0) {
+    const { checkCloudRunAccess } = await import('../adapters/cloudrun/doctor.js');
+    results.push(...(await checkCloudRunAccess(playbook, input.env)));
+  }
   for (const check of extra) results.push(...(await check(playbook, input.env)));
   return results;
 }

@@ -1,6 +1,6 @@
 /** The Phase interface: a phase gathers inputs from the context, computes, returns an outcome. */
 import type { RunContext } from './context.js';
-import type { Finding, PhaseId } from './record.js';
+import type { Finding, PhaseError, PhaseId } from './record.js';
 import type { ExecutionState, Verdict } from './states.js';
 
 export interface PhaseOutcome<T = unknown> {
@@ -9,6 +9,8 @@ export interface PhaseOutcome<T = unknown> {
   reason?: string;
   data?: T;
   findings?: Finding[];
+  /** A phase that keeps its data but could not do its job (e.g. Cloud Run unreachable): sets the exit code. */
+  error?: PhaseError;
 }
 
 export interface Phase<T = unknown> {

@@ -89,6 +89,7 @@ export async function runPhases(
         logger.error({ stack: error instanceof Error ? error.stack : undefined }, message);
       }
     }
+    if (outcome.error) result.error = outcome.error;
     if (baseCtx.signal.aborted && outcome.state !== 'completed') {
       outcome = { ...outcome, state: 'cancelled', reason: outcome.reason ?? 'interrupted' };
     }

@@ -97,7 +97,7 @@ async function execute(
   delete record.exitCode;
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
-  const ports = opts.ports ?? createPorts(playbook);
+  const ports = opts.ports ?? createPorts(playbook, env);
   logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
   if (lock.tookOverFrom) {
     logger.warn(
@@ -156,7 +156,7 @@ export async function startRun(
   const started = clock.now();
   const runId = newRunId(started);
   const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
-  const ports = opts.ports ?? createPorts(playbook);
+  const ports = opts.ports ?? createPorts(playbook, opts.env);
   const head = await ports.git.head(playbook.repoDir);
   const record: RunRecord = {
     schemaVersion: RUN_RECORD_SCHEMA_VERSION,

@@ -1,13 +1,40 @@
-/** Phase 0 deploy-status: Cloud Run revisions of the playbook's services. Not built in this version. */
-import { notBuilt, type Phase } from '../../pipeline/phase.js';
+/**
+ * Phase 0 deploy-status: for each playbook service, the latest created and ready revisions, the ready
+ * revision's age, its Ready condition and the traffic split, read from Cloud Run. Stale services are
+ * deployed (with --deploy or autoDeploy) and waited for; under --dry-run nothing is deployed.
+ */
+import type { Phase } from '../../pipeline/phase.js';
+import { checkServices } from './check.js';
+import type { DeployStatusData } from './types.js';
 
-export const deployStatusPhase: Phase = {
+export const deployStatusPhase: Phase<DeployStatusData> = {
   id: 'deploy-status',
   title: 'Deployment status',
+  // Reads only under --dry-run: the deploys it would run are planned, not run.
   safeInDryRun: true,
   needs: [],
   async run(ctx) {
-    if (ctx.playbook.services.length === 0) return notBuilt('no Cloud Run services configured');
-    return notBuilt('Cloud Run checks are not available in this version');
+    if (ctx.playbook.services.length === 0)
+      return { state: 'skipped', reason: 'no Cloud Run services configured' };
+    if (!ctx.playbook.gcp) {
+      return {
+        state: 'skipped',
+        reason: 'services are listed but the playbook has no gcp section (project, region)',
+      };
+    }
+    return checkServices({
+      playbook: ctx.playbook,
+      cloudRun: () => ctx.ports.cloudRun(),
+      process: ctx.ports.process,
+      now: () => ctx.clock.now(),
+      logger: ctx.logger,
+      runId: ctx.runId,
+      runDir: ctx.paths.runDir,
+      reportDir: ctx.paths.reportDir,
+      deploy: ctx.options.deploy,
+      readOnly: ctx.options.dryRun,
+      signal: ctx.signal,
+      env: ctx.env,
+    });
   },
 };

@@ -9,6 +9,7 @@ import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
+import { serviceEnv, serviceTargets } from '../0-deploy-status/types.js';
 import { type AuthenticityInput, checkAuthenticity } from './authenticity.js';
 import type { AttemptResult, SuiteResult } from './types.js';
 
@@ -94,6 +95,8 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
   const reports: TestCase[][] = [];
   const started = Date.now();
   const logger = ctx.logger.child({ suite: suite.id });
+  // Bound to the revisions phase 0 found (or deployed and tagged): TDL_SERVICE_<NAME>_URL / _REVISION.
+  const targets = serviceTargets(ctx.record);
 
   for (let n = 1; n <= suite.retries + 1; n++) {
     if (ctx.signal.aborted) break;
@@ -102,6 +105,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
     ctx.progress.suiteStarted(suite.id, suite.tier, n);
     logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
     const env: Record<string, string> = {
+      ...serviceEnv(targets),
       ...Object.fromEntries(Object.entries(suite.env).map(([k, v]) => [k, expand(v, values)])),
       TDL_RUN_ID: runId,
       TDL_PHASE: 'run-tests',
@@ -230,6 +234,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
     outputTail: last?.outputTail ?? '',
     outputBytes: last?.outputBytes ?? 0,
     findings,
+    services: targets.map((t) => ({ name: t.name, ...t.target })),
   };
   ctx.progress.suiteEnded(suite.id, `${result.state}, ${verdict}: ${reason}`, verdict === 'pass');
   return result;

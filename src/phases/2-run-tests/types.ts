@@ -34,6 +34,8 @@ export interface SuiteResult {
   outputTail: string;
   outputBytes: number;
   findings: Finding[];
+  /** The Cloud Run revision (and URL) of each service this suite ran against, from phase 0. */
+  services?: { name: string; url: string | null; revision: string | null; via: 'service' | 'tag' }[];
 }
 
 export interface GateResult {

@@ -9,6 +9,18 @@ export const gcpSchema = z.strictObject({
     .string()
     .optional()
     .meta({ description: 'host:port of a Cloud Run API endpoint (emulator); no credentials are used.' }),
+  callTimeout: duration
+    .prefault('10s')
+    .meta({ description: 'Deadline of one Cloud Run API call (default 10s).' }),
+  retries: z.int().min(0).max(10).default(3).meta({
+    description: 'Extra attempts of a call that failed with UNAVAILABLE or DEADLINE_EXCEEDED (default 3).',
+  }),
+  backoff: duration
+    .prefault('500ms')
+    .meta({ description: 'Wait before the first retry; doubled for each next one (default 500ms).' }),
+  pollInterval: duration
+    .prefault('2s')
+    .meta({ description: 'First wait between polls after a deploy; grows 1.5x up to 8x (default 2s).' }),
 });
 
 export const serviceSchema = z.strictObject({
@@ -20,6 +32,9 @@ export const serviceSchema = z.strictObject({
     .strictObject({
       command,
       timeout: duration.prefault('10m'),
+      waitTimeout: duration.prefault('10m').meta({
+        description: 'How long to wait, after the command, for the new revision to be Ready (default 10m).',
+      }),
     })
     .optional(),
 });

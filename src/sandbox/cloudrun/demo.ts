@@ -1,6 +1,28 @@
-/** The Cloud Run emulator as the demo uses it. Not built in this version: the demo runs without it. */
+/**
+ * The Cloud Run emulator as the demo uses it: three services of the demo playbook, one of them stale
+ * (its ready revision is two days old) so phase 0 has something real to report.
+ */
 import type { DemoSandbox } from '../types.js';
+import { startCloudRunEmulator } from './emulator.js';
+
+const HOUR = 3_600_000;
 
 export async function startDemoCloudRun(): Promise<DemoSandbox | null> {
-  return null;
+  const emulator = await startCloudRunEmulator({ project: 'demo-staging', region: 'us-central1' });
+  const { state } = emulator;
+  state.addService({ name: 'demo-backend', revisions: [{ ageMs: 30 * HOUR }, { ageMs: 2 * HOUR }] });
+  state.addService({ name: 'demo-auth', revisions: [{ ageMs: 5 * HOUR }] });
+  state.addService({ name: 'demo-frontend', revisions: [{ ageMs: 52 * HOUR }] });
+  return {
+    name: 'cloudrun',
+    env: { TDL_CLOUDRUN_ENDPOINT: emulator.endpoint },
+    async describe() {
+      return [
+        '',
+        `Cloud Run emulator (${emulator.endpoint}) now holds:`,
+        ...state.serviceNames().map((s) => `  ${s}: revisions ${state.revisionNames(s).join(', ')}`),
+      ];
+    },
+    close: () => emulator.close(),
+  };
 }

@@ -1,6 +1,7 @@
 /** One renderer per phase; a phase without its own shows its findings. */
 import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
+import { renderDeployStatus } from './deploy-status.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
 import type { SectionRenderer } from './types.js';
@@ -8,7 +9,7 @@ import type { SectionRenderer } from './types.js';
 const generic: SectionRenderer = (result) => genericSection(result.findings);
 
 export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
-  'deploy-status': generic,
+  'deploy-status': renderDeployStatus,
   'select-tests': renderSelectTests,
   'run-tests': renderRunTests,
   'root-cause': generic,

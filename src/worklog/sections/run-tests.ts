@@ -88,6 +88,22 @@ export const renderRunTests: SectionRenderer = (result, _record, view) => {
       }),
     ),
   );
+  const bound = data.suites.filter((s) => s.state !== 'skipped' && s.services?.length);
+  if (bound.length) {
+    parts.push(
+      `**Revisions tested**\n\n${table(
+        ['Suite', 'Service', 'Revision', 'URL'],
+        bound.flatMap((s) =>
+          (s.services ?? []).map((t) => [
+            `\`${s.id}\``,
+            `\`${t.name}\``,
+            t.revision,
+            `${t.url ?? ''}${t.via === 'tag' ? ' (tag)' : ''}`,
+          ]),
+        ),
+      )}`,
+    );
+  }
   const reasons = data.suites.filter((s) => s.reason && s.verdict !== 'pass');
   if (reasons.length) parts.push(reasons.map((s) => `- \`${s.id}\`: ${s.reason}`).join('\n'));
   const flaky = data.suites.flatMap((s) =>
