@@ -16,6 +16,7 @@ const ESC_STAND_IN = '\ue01b';
 const CANCELLED_TYPES = new Set(['testTimeoutFailure', 'cancelledByParent']);
 /** A failure body longer than this is cut (a 50 MB stack helps nobody and costs memory). */
 const MAX_BODY = 64 * 1024;
+const JEST_SUITE_ERROR = 'Test suite failed to run';
 
 interface OpenCase {
   tc: TestCase;
@@ -139,6 +140,17 @@ export class JUnitReader {
         tc.name === this.suites.at(-1)
       ) {
         tc.status = 'errored';
+      }
+      if (tc.suite === JEST_SUITE_ERROR) {
+        // jest-junit (reportTestSuiteErrors) writes a file that failed to load as an <error> testcase and
+        // again as a <failure> one with the same names: one errored entry.
+        tc.status = 'errored';
+        tc.message = firstLine(text.replace(/^\s*● Test suite failed to run\s*/, '')) || tc.message;
+        const prev = this.cases.at(-1);
+        if (prev && prev.suite === JEST_SUITE_ERROR && prev.name === tc.name) {
+          this.current = null;
+          return;
+        }
       }
       if (tc.suite === 'test') this.nodePaths.set(tc, path);
       this.cases.push(tc);
