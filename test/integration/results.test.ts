@@ -3,7 +3,7 @@
  * test, compared with the counts those runners print; and phase 2 reading reports through the same
  * parsers (format detected, a file that failed to load never green).
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
