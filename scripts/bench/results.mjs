@@ -54,10 +54,21 @@ try {
     runs.push({ ms, kb, first: r.stdout.split('\n')[0] });
   }
   runs.sort((a, b) => a.ms - b.ms);
+  // For information (no target): --json prints every case, stacks included.
+  const t = process.hrtime.bigint();
+  const j = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, cli, 'results', '--json', file], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const jsonMs = Number(process.hrtime.bigint() - t) / 1e6;
+  const jsonKb = Number(j.stderr.trim().split('\n').pop());
   const med = runs[1];
   console.log(`${CASES} cases, ${mb.toFixed(1)} MB JUnit: ${med.first}`);
   console.log(
     `tdl results: median wall ${med.ms.toFixed(0)} ms of 3 (target <= 2000 ms); peak RSS ${(Math.max(...runs.map((r) => r.kb)) / 1024).toFixed(0)} MB (target <= 300 MB)`,
+  );
+  console.log(
+    `tdl results --json (every case, for information): wall ${jsonMs.toFixed(0)} ms; peak RSS ${(jsonKb / 1024).toFixed(0)} MB; ${(j.stdout.length / 1e6).toFixed(1)} MB of JSON`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
