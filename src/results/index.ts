@@ -33,6 +33,19 @@ function head(path: string, bytes = HEAD_BYTES): Buffer {
   }
 }
 
+const READ_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EISDIR: 'is a folder',
+  EACCES: 'permission denied',
+};
+
+function cannotRead(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code
+    ? `cannot read: ${code}${READ_ERRORS[code] ? `, ${READ_ERRORS[code]}` : ''}`
+    : `cannot read: ${String(error)}`;
+}
+
 const FORMAT_HELP = 'expected JUnit XML, vitest/jest JSON, TAP or go test -json';
 
 /** Detects a report's format from its first bytes (never from its name). Throws an Error saying why not. */
@@ -99,14 +112,13 @@ export async function parseReportFile(path: string, format: ReportFormat = 'auto
     if (format !== 'auto' && statSync(path).size === 0) throw new ReportError(path, 'the file is empty');
   } catch (error) {
     if (error instanceof ReportError) throw error;
-    throw new ReportError(path, `cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new ReportError(path, cannotRead(error));
   }
   try {
     return await parseAs(path, concrete);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code && !code.startsWith('ERR_') ? `cannot read: ${code}` : (error as Error).message.split('\n')[0];
-    throw new ReportError(path, `not a valid ${concrete} report: ${why}`);
+    if (code && !code.startsWith('ERR_')) throw new ReportError(path, cannotRead(error));
+    throw new ReportError(path, `not a valid ${concrete} report: ${(error as Error).message.split('\n')[0]}`);
   }
 }

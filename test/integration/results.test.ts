@@ -174,7 +174,7 @@ describe('tdl results, exit codes and output', () => {
     expect(String(r.stdout)).toBe('');
     const lines = String(r.stderr).trim().split('\n');
     expect(lines[0]).toMatch(/^tdl: cut\.xml: not a valid junit report: /);
-    expect(lines[1]).toBe('missing.xml: cannot read: ENOENT');
+    expect(lines[1]).toBe('missing.xml: cannot read: ENOENT, no such file');
     expect(String(r.stderr)).not.toMatch(/\bat \S+ \(/);
   });
 
