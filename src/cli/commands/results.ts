@@ -41,10 +41,7 @@ async function runResults(files: string[], formatFlag: string, json: boolean): P
     );
   }
   const format = formatFlag as (typeof REPORT_FORMATS)[number];
-  const read: {
-    summary: import('../../results/summary.js').FileSummary;
-    cases: import('../../results/model.js').TestCase[];
-  }[] = [];
+  const read: { summary: FileSummary; cases: TestCase[] }[] = [];
   const problems: string[] = [];
   for (const file of files) {
     try {
