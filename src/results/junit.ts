@@ -1,105 +1,213 @@
 /**
  * JUnit XML reader (streaming, via saxes). Handles nested <testsuite> elements, reports without a
- * <testsuites> wrapper, and counts kept only in attributes or not at all.
+ * <testsuites> wrapper (mocha xunit), counts kept only in attributes, in XML comments (node:test) or
+ * nowhere, and the quirks of the runners that write it (see README "Test reports").
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import type { ParsedReport, TestCase, TestStatus } from './model.js';
+import { firstLine, secondsToMs, stripAnsi } from './text.js';
 
-function seconds(value: string | undefined): number | null {
-  if (value === undefined || value.trim() === '') return null;
-  const n = Number(value.replace(/,/g, ''));
-  return Number.isFinite(n) ? Math.round(n * 1000) : null;
+/** Characters XML 1.0 forbids but runners write raw (ANSI colours in vitest/node:test messages). */
+const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+/** Private-use stand-in for ESC, so an ANSI sequence split across chunks is still removed later. */
+const ESC_STAND_IN = '\ue01b';
+/** node:test failure types that its own summary counts as `cancelled`, not `fail`. */
+const CANCELLED_TYPES = new Set(['testTimeoutFailure', 'cancelledByParent']);
+/** A failure body longer than this is cut (a 50 MB stack helps nobody and costs memory). */
+const MAX_BODY = 64 * 1024;
+const JEST_SUITE_ERROR = 'Test suite failed to run';
+
+interface OpenCase {
+  tc: TestCase;
+  body: string;
+  todo: boolean;
+  /** The suite path, kept for node:test, whose classname is always "test". */
+  path: string;
+}
+
+function restoreEsc(text: string): string {
+  return text.includes(ESC_STAND_IN) ? stripAnsi(text.replaceAll(ESC_STAND_IN, '\u001b')) : text;
 }
 
 /** Parses JUnit XML text fed in chunks. Throws on malformed XML. */
 export class JUnitReader {
   private readonly parser = new SaxesParser({ xmlns: false });
   private readonly suites: string[] = [];
-  private current: (TestCase & { text: string }) | null = null;
+  private current: OpenCase | null = null;
   private inOutcome = false;
   private sawRoot = false;
+  private depth = 0;
+  private readonly nodeComments: Record<string, number> = {};
+  private readonly nodePaths = new Map<TestCase, string>();
   readonly cases: TestCase[] = [];
   declared: ParsedReport['declared'];
-  private depth = 0;
+  private innerDeclared: ParsedReport['declared'];
+
+  private rootCountless(): boolean {
+    return this.declared === undefined;
+  }
 
   constructor() {
-    this.parser.on('opentag', (tag) => {
-      const a = tag.attributes as Record<string, string>;
-      this.depth += 1;
-      if (this.depth === 1) {
-        this.sawRoot = true;
-        if (tag.name !== 'testsuites' && tag.name !== 'testsuite') {
-          throw new Error(`root element is <${tag.name}>, expected <testsuites> or <testsuite>`);
-        }
-        const num = (k: string) => (a[k] === undefined ? undefined : Number(a[k]));
-        this.declared = {
-          tests: num('tests'),
-          failures: num('failures'),
-          errors: num('errors'),
-          skipped: num('skipped'),
-        };
+    this.parser.on('opentag', (tag) => this.openTag(tag.name, tag.attributes as Record<string, string>));
+    this.parser.on('text', (t) => this.text(t));
+    this.parser.on('cdata', (t) => this.text(t));
+    this.parser.on('comment', (c) => {
+      // node:test writes its counts as <!-- tests 12 -->, <!-- pass 4 --> ... inside the root.
+      const m = /^\s*(tests|suites|pass|fail|cancelled|skipped|todo)\s+(\d+)\s*$/.exec(c);
+      if (m && this.depth === 1) this.nodeComments[m[1]!] = Number(m[2]);
+    });
+    this.parser.on('closetag', (tag) => this.closeTag(tag.name));
+  }
+
+  private openTag(name: string, a: Record<string, string>): void {
+    this.depth += 1;
+    if (this.depth === 1) {
+      this.sawRoot = true;
+      if (name !== 'testsuites' && name !== 'testsuite') {
+        throw new Error(`root element is <${name}>, expected <testsuites> or <testsuite>`);
       }
-      if (tag.name === 'testsuite') this.suites.push(a.name ?? '');
-      else if (tag.name === 'testcase') {
-        this.current = {
-          suite: a.classname || this.suites[this.suites.length - 1] || '',
-          name: a.name ?? '',
-          ...(a.file ? { file: a.file } : {}),
-          status: 'passed',
-          durationMs: seconds(a.time),
-          text: '',
-        };
-      } else if (this.current && (tag.name === 'failure' || tag.name === 'error' || tag.name === 'skipped')) {
-        const status: TestStatus =
-          tag.name === 'failure' ? 'failed' : tag.name === 'error' ? 'errored' : 'skipped';
-        // A failure outranks a skip; the first failure/error decides.
-        if (this.current.status === 'passed' || status !== 'skipped') {
-          if (this.current.status === 'passed' || this.current.status === 'skipped')
-            this.current.status = status;
-        }
-        if (a.message && !this.current.message) this.current.message = a.message;
-        this.inOutcome = status !== 'skipped';
+      const num = (k: string) => {
+        const n = a[k] === undefined ? Number.NaN : Number(a[k]);
+        return Number.isFinite(n) ? n : undefined;
+      };
+      const declared = {
+        tests: num('tests'),
+        failures: num('failures'),
+        errors: num('errors'),
+        skipped: num('skipped'),
+      };
+      if (Object.values(declared).some((v) => v !== undefined)) this.declared = declared;
+    } else if (this.depth === 2 && name === 'testsuite' && this.rootCountless()) {
+      // pytest puts its counts on the one <testsuite> inside a count-less <testsuites>: sum the top suites.
+      this.innerDeclared ??= {};
+      const sum = this.innerDeclared;
+      for (const k of ['tests', 'failures', 'errors', 'skipped'] as const) {
+        const n = Number(a[k]);
+        if (a[k] !== undefined && Number.isFinite(n)) sum[k] = (sum[k] ?? 0) + n;
       }
-    });
-    this.parser.on('text', (t) => {
-      if (this.current && this.inOutcome) this.current.text += t;
-    });
-    this.parser.on('cdata', (t) => {
-      if (this.current && this.inOutcome) this.current.text += t;
-    });
-    this.parser.on('closetag', (tag) => {
-      this.depth -= 1;
-      if (tag.name === 'testsuite') this.suites.pop();
-      else if (tag.name === 'failure' || tag.name === 'error' || tag.name === 'skipped')
-        this.inOutcome = false;
-      else if (tag.name === 'testcase' && this.current) {
-        const { text, ...tc } = this.current;
-        const body = text.trim();
-        if (body) {
-          tc.stack = body;
-          if (!tc.message) tc.message = body.split('\n')[0];
-        }
-        this.cases.push(tc);
-        this.current = null;
+    }
+    if (name === 'testsuite') {
+      this.suites.push(a.name ?? '');
+    } else if (name === 'testcase') {
+      const path = this.suites.filter(
+        (s, i) => s !== '' && !(i === 0 && this.suites.length > 1 && isRunnerName(s)),
+      );
+      const tc: TestCase = {
+        suite: a.classname || path.join(' > '),
+        name: a.name ?? '',
+        status: 'passed',
+        durationMs: secondsToMs(a.time),
+      };
+      if (a.file) tc.file = a.file;
+      this.current = { tc, body: '', todo: false, path: path.join(' > ') };
+    } else if (this.current && (name === 'failure' || name === 'error' || name === 'skipped')) {
+      const c = this.current;
+      let status: TestStatus = name === 'failure' ? 'failed' : name === 'error' ? 'errored' : 'skipped';
+      if (status === 'failed' && a.type && CANCELLED_TYPES.has(a.type)) status = 'errored';
+      if (name === 'skipped' && a.type === 'todo') c.todo = true;
+      // The first failure or error decides; either outranks a skip.
+      if (c.tc.status === 'passed' || (c.tc.status === 'skipped' && status !== 'skipped'))
+        c.tc.status = status;
+      if (status !== 'skipped' && a.message && !c.tc.message) c.tc.message = firstLine(restoreEsc(a.message));
+      this.inOutcome = status !== 'skipped';
+    }
+  }
+
+  private text(t: string): void {
+    if (this.current && this.inOutcome && this.current.body.length < MAX_BODY) this.current.body += t;
+  }
+
+  private closeTag(name: string): void {
+    this.depth -= 1;
+    if (name === 'testsuite') this.suites.pop();
+    else if (name === 'failure' || name === 'error' || name === 'skipped') this.inOutcome = false;
+    else if (name === 'testcase' && this.current) {
+      const { tc, body, todo, path } = this.current;
+      // node:test writes a failing `todo` test with both <skipped type="todo"> and <failure>; it counts it as todo.
+      if (todo) tc.status = 'skipped';
+      const text = body.trim();
+      if (text && (tc.status === 'failed' || tc.status === 'errored')) {
+        tc.stack = restoreEsc(text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}\n[… cut]` : text);
+        if (!tc.message) tc.message = firstLine(tc.stack);
       }
-    });
+      if (tc.status === 'passed' || tc.status === 'skipped') delete tc.message;
+      // vitest writes a test file that failed to load as one testcase named after the file, in a suite of that name.
+      if (
+        tc.status === 'failed' &&
+        tc.name !== '' &&
+        tc.name === tc.suite &&
+        tc.name === this.suites.at(-1)
+      ) {
+        tc.status = 'errored';
+      }
+      if (tc.suite === JEST_SUITE_ERROR) {
+        // jest-junit (reportTestSuiteErrors) writes a file that failed to load as an <error> testcase and
+        // again as a <failure> one with the same names: one errored entry.
+        tc.status = 'errored';
+        tc.message = firstLine(text.replace(/^\s*● Test suite failed to run\s*/, '')) || tc.message;
+        const prev = this.cases.at(-1);
+        if (prev && prev.suite === JEST_SUITE_ERROR && prev.name === tc.name) {
+          this.current = null;
+          return;
+        }
+      }
+      if (tc.suite === 'test') this.nodePaths.set(tc, path);
+      this.cases.push(tc);
+      this.current = null;
+    }
   }
 
   write(chunk: string): void {
-    this.parser.write(chunk);
+    FORBIDDEN.lastIndex = 0;
+    const clean = FORBIDDEN.test(chunk)
+      ? chunk.replace(FORBIDDEN, (c) => (c === '\u001b' ? ESC_STAND_IN : ''))
+      : chunk;
+    this.parser.write(clean);
   }
 
   close(): ParsedReport {
     this.parser.close();
     if (!this.sawRoot) throw new Error('no XML element found');
+    const notes: string[] = [];
+    if (!this.declared && this.innerDeclared && Object.keys(this.innerDeclared).length) {
+      this.declared = this.innerDeclared;
+    }
+    const node = this.nodeComments;
+    if (node.tests !== undefined && node.pass !== undefined) {
+      // node:test: counts live in comments; its messages are escaped twice; classname is always "test".
+      this.declared = {
+        tests: node.tests,
+        failures: node.fail,
+        errors: node.cancelled,
+        skipped: (node.skipped ?? 0) + (node.todo ?? 0),
+      };
+      for (const [tc, path] of this.nodePaths) {
+        tc.suite = path;
+        // node:test escapes `"` as &quot; and then `&` as &amp;, so a quote arrives as the text "&quot;".
+        tc.name = tc.name.replaceAll('&quot;', '"');
+        if (tc.message) tc.message = tc.message.replaceAll('&quot;', '"');
+      }
+    }
+    const failing = this.cases.filter((c) => c.status === 'failed' || c.status === 'errored').length;
+    const declaredFailing = (this.declared?.failures ?? 0) + (this.declared?.errors ?? 0);
+    if (declaredFailing > failing) {
+      notes.push(
+        `the report declares ${declaredFailing} failing test(s) but lists ${failing}: some failures are not in the file`,
+      );
+    }
     return {
       format: 'junit',
       cases: this.cases,
       ...(this.declared ? { declared: this.declared } : {}),
-      notes: [],
+      notes,
     };
   }
+}
+
+/** Root-level suite names that are the runner's, not the tests' ("pytest", "vitest tests", "Mocha Tests"). */
+function isRunnerName(name: string): boolean {
+  return /^(pytest|jest tests|vitest tests|mocha tests)$/i.test(name);
 }
 
 export async function parseJUnitFile(path: string): Promise<ParsedReport> {

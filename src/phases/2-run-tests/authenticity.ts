@@ -57,6 +57,7 @@ export function checkAuthenticity(input: AuthenticityInput): Finding[] {
   if (declared !== undefined && Number.isFinite(declared) && declared !== counts.total) {
     add('count-mismatch', 'warning', `report declares ${declared} test(s) but lists ${counts.total}`);
   }
-  for (const note of report.notes) add('report-note', 'warning', note);
+  // A parser's note means the counts cannot be trusted (a file that failed to load, a cut-off output): never green.
+  for (const note of report.notes) add('report-note', 'error', note);
   return out;
 }

@@ -229,7 +229,10 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
     durationMs: Date.now() - started,
     counts,
     cases,
-    report: reportPath ? { path: reportPath, format: suite.report?.format ?? 'auto' } : null,
+    // The format the report was read as (auto-detected when the playbook does not name one).
+    report: reportPath
+      ? { path: reportPath, format: last?.report?.format ?? suite.report?.format ?? 'auto' }
+      : null,
     logFile,
     outputTail: last?.outputTail ?? '',
     outputBytes: last?.outputBytes ?? 0,
