@@ -1,6 +1,7 @@
 /** One renderer per phase; a phase without its own shows its findings. */
 import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
+import { renderPublish } from './publish.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
 import type { SectionRenderer } from './types.js';
@@ -14,5 +15,5 @@ export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'root-cause': generic,
   compliance: generic,
   stability: generic,
-  publish: generic,
+  publish: renderPublish,
 };
