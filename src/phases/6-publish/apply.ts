@@ -85,6 +85,7 @@ export async function applyDrafts(
   for (const [fp, list] of indexIssues(snapshot.issues)) numbers.set(fp, list[0]!.issue.number);
   const closedNow = new Set<number>();
   const closesInPr: number[] = [];
+  let pullDone: { number: number; url: string } | null = null;
   const marker = (kind: string) => commentMarker(drafts.runId, kind);
   const note = (action: Action, status: ActionResult['status'], issue?: { number: number; url: string }) => {
     const line = describeAction(action, drafts);
@@ -302,6 +303,7 @@ export async function applyDrafts(
             () => gh.createPull({ head: pull.branch, base: pull.base, title: pull.title, body }),
             () => gh.findOpenPull(pull.branch, pull.base),
           );
+          pullDone = { number: pr.number, url: pr.url };
           results.push({
             action: describeAction(action, drafts),
             status: 'done',
@@ -312,6 +314,7 @@ export async function applyDrafts(
           break;
         }
         const current = snapshot.pull!;
+        pullDone = { number: current.number, url: current.url };
         if (current.title === pull.title && current.body === body) {
           note(action, 'unchanged', current);
           break;
@@ -321,7 +324,6 @@ export async function applyDrafts(
       }
     }
   }
-  const pr = results.find((r) => r.action.includes('pull request') && r.number);
   const issues: PublishOutcome['issues'] = [];
   const mn = masterNumber();
   if (mn && known.get(mn)) {
@@ -337,7 +339,7 @@ export async function applyDrafts(
     const i = known.get(n)!;
     issues.push({ kind: 'child', number: i.number, title: i.title, url: i.url, state: i.state });
   }
-  return { actions: results, issues, pull: pr?.number && pr.url ? { number: pr.number, url: pr.url } : null };
+  return { actions: results, issues, pull: pullDone };
 }
 
 /** The plan without side effects: reads GitHub when a port is given, else plans against nothing. */

@@ -75,7 +75,9 @@ export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
   const master = index.get(drafts.master.fingerprint)?.[0];
   const resolved = resolvedIssues(drafts, index);
   if (drafts.route === 'defer' && drafts.children.length) {
-    for (const name of drafts.labels) actions.push({ kind: 'label', name });
+    // A label carried by an issue we can see exists already: no call needed.
+    const seen = new Set(snapshot.issues.flatMap((i) => i.labels));
+    for (const name of drafts.labels) if (!seen.has(name)) actions.push({ kind: 'label', name });
     if (!master) actions.push({ kind: 'create-master' });
     else if (master.issue.state === 'closed')
       actions.push({ kind: 'reopen-master', number: master.issue.number });
@@ -104,7 +106,9 @@ export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
     for (const r of resolved)
       actions.push({ kind: 'close-resolved', number: r.issue.number, tests: r.meta.tests.length });
   }
-  if (drafts.route === 'defer' && drafts.children.length) actions.push({ kind: 'dedupe' });
+  // Only a run that created something can have raced another run into a duplicate.
+  if (actions.some((a) => a.kind === 'create-issue' || a.kind === 'create-master'))
+    actions.push({ kind: 'dedupe' });
   const touchesMaster = actions.some((a) => a.kind !== 'closes-in-pr');
   if (touchesMaster && (master || actions.some((a) => a.kind === 'create-master')))
     actions.push({ kind: 'update-master' });
