@@ -120,6 +120,10 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
   }
   results.push(checkWorklogDir(playbook));
   results.push(...checkSuiteCommands(playbook, input.env));
+  if (playbook.github) {
+    const { checkGitHub } = await import('../adapters/github/doctor.js');
+    results.push(...(await checkGitHub(playbook.github, input.env)));
+  }
   for (const check of extra) results.push(...(await check(playbook, input.env)));
   return results;
 }
