@@ -23,8 +23,18 @@ afterAll(async () => {
   project.cleanup();
 });
 
-const withToken = () => ({ TDL_GITHUB_API_URL: emu.url, TDL_GITHUB_WRITE_SPACING_MS: '0', GITHUB_TOKEN: TOKEN, GH_TOKEN: '' });
-const noToken = () => ({ TDL_GITHUB_API_URL: emu.url, GITHUB_TOKEN: '', GH_TOKEN: '', PATH: `${process.env.PATH}` });
+const withToken = () => ({
+  TDL_GITHUB_API_URL: emu.url,
+  TDL_GITHUB_WRITE_SPACING_MS: '0',
+  GITHUB_TOKEN: TOKEN,
+  GH_TOKEN: '',
+});
+const noToken = () => ({
+  TDL_GITHUB_API_URL: emu.url,
+  GITHUB_TOKEN: '',
+  GH_TOKEN: '',
+  PATH: `${process.env.PATH}`,
+});
 const publishData = (stdout: string) => {
   const record = JSON.parse(stdout) as RunRecord;
   return { record, data: record.phases.find((p) => p.id === 'publish')!.data as PublishData };
