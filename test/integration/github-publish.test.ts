@@ -148,6 +148,26 @@ describe('publish to GitHub (emulator, real octokit)', () => {
     );
   });
 
+  it('a run that crashed after filing some issues, when resumed, files only the missing ones', async () => {
+    let creates = 0;
+    // The third issue creation and everything after it fail: the master and one child exist.
+    emu.faults = ({ method, path }) =>
+      method === 'POST' && path.endsWith('/issues') && ++creates >= 3
+        ? { kind: 'status', status: 500 }
+        : null;
+    const gh = await portFor(emu, {});
+    const drafts = draftsFor(recordWith('tdl-20260101-000000-aaaaaa', FAILING), emu);
+    await expect(applyDrafts(drafts, { gh, git: null })).rejects.toThrow(/GitHub creating an issue: 500/);
+    expect(issues()).toHaveLength(2);
+    emu.faults = null;
+    await applyDrafts(drafts, { gh, git: null });
+    expect(issues()).toHaveLength(3);
+    const fps = issues().map((i) => readMeta(i.body)!.fingerprint);
+    expect(new Set(fps).size).toBe(3);
+    expect(children().every((c) => c.comments.length === 0)).toBe(true);
+    for (const c of children()) expect(master().body).toContain(`- [ ] #${c.number} `);
+  });
+
   it('the emulator rejects what GitHub rejects', async () => {
     const post = (body: unknown, auth = true) =>
       fetch(`${emu.url}/repos/${REPO}/issues`, {
