@@ -124,6 +124,10 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
     const { checkCloudRunAccess } = await import('../adapters/cloudrun/doctor.js');
     results.push(...(await checkCloudRunAccess(playbook, input.env)));
   }
+  if (playbook.github) {
+    const { checkGitHub } = await import('../adapters/github/doctor.js');
+    results.push(...(await checkGitHub(playbook.github, input.env)));
+  }
   for (const check of extra) results.push(...(await check(playbook, input.env)));
   return results;
 }

@@ -1,13 +1,139 @@
-/** Phase 6 publish: pull request or linked issues. Not built in this version. */
-import { notBuilt, type Phase } from '../../pipeline/phase.js';
+/**
+ * Phase 6 publish: proceed with a change → push the branch and open or update its pull request;
+ * proceed without one → close issues whose tests pass; defer → one issue per failure cluster plus a
+ * master tracking issue, never twice. Target: GitHub, or an outbox sent later by `tdl publish`.
+ */
+import { apiUrlFor, findToken } from '../../adapters/github/token.js';
+import type { RunContext } from '../../pipeline/context.js';
+import { UsageError } from '../../pipeline/errors.js';
+import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
+import { phaseResult } from '../../pipeline/record.js';
+import { applyDrafts, dryRun } from './apply.js';
+import { buildDrafts, type Drafts } from './drafts.js';
+import { writeOutbox } from './outbox.js';
+import type { PublishData, PublishTarget } from './types.js';
 
-export const publishPhase: Phase = {
+interface Prepared {
+  drafts: Drafts;
+  target: PublishTarget;
+  targetReason: string;
+}
+
+async function prepare(ctx: RunContext): Promise<Prepared | PhaseOutcome<PublishData>> {
+  const { options, playbook, record } = ctx;
+  if (options.publish === 'none') return { state: 'skipped', reason: 'publishing disabled (--publish none)' };
+  if (!playbook.github) return { state: 'skipped', reason: 'no github section in the playbook' };
+  const tests = phaseResult(record, 'run-tests');
+  if (tests?.state !== 'completed')
+    return {
+      state: 'skipped',
+      reason: `no test results to publish (run-tests is ${tests?.state ?? 'missing'})`,
+    };
+  const found = options.publish === 'outbox' ? null : await findToken(ctx.env);
+  let target: PublishTarget;
+  let targetReason: string;
+  if (options.publish === 'outbox') [target, targetReason] = ['outbox', '--publish outbox'];
+  else if (found)
+    [target, targetReason] = [
+      'github',
+      `${options.publish === 'github' ? '--publish github' : 'default'}; token from ${found.source}`,
+    ];
+  else if (options.publish === 'github')
+    throw new UsageError(
+      'ENOTOKEN',
+      '--publish github needs a GitHub token: none in GITHUB_TOKEN, GH_TOKEN or `gh auth token`',
+      'set GITHUB_TOKEN, or use --publish outbox and send it later with tdl publish <runId>',
+    );
+  else
+    [target, targetReason] = [
+      'outbox',
+      'default; no GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token)',
+    ];
+  const repoDir = playbook.repoDir;
+  const github = playbook.github;
+  const [branch, ab] = await Promise.all([
+    ctx.ports.git.currentBranch(repoDir),
+    ctx.ports.git.aheadBehind(repoDir, github.baseBranch, github.remote),
+  ]);
+  const drafts = buildDrafts({
+    record,
+    github,
+    git: { branch, ahead: ab?.ahead ?? null, baseRef: ab?.baseRef ?? null },
+    apiUrl: apiUrlFor(github.apiUrl, ctx.env),
+    redactor: found ? ctx.redactor.with([found.token]) : ctx.redactor,
+  });
+  ctx.logger.info(
+    { target, route: drafts.route },
+    `publishing to ${target} (${targetReason}); route ${drafts.route}: ${drafts.rule}`,
+  );
+  return { drafts, target, targetReason };
+}
+
+function outcome(
+  p: Prepared,
+  data: Omit<PublishData, 'target' | 'targetReason' | 'route' | 'decision' | 'rule'>,
+  reason: string,
+): PhaseOutcome<PublishData> {
+  return {
+    state: 'completed',
+    reason,
+    data: {
+      target: p.target,
+      targetReason: p.targetReason,
+      route: p.drafts.route,
+      decision: p.drafts.decision,
+      rule: p.drafts.rule,
+      ...data,
+    },
+  };
+}
+
+function counted(actions: { status: string }[]): string {
+  const done = actions.filter((a) => a.status === 'done').length;
+  const same = actions.filter((a) => a.status === 'unchanged').length;
+  return `${done} action(s) done, ${same} unchanged`;
+}
+
+export const publishPhase: Phase<PublishData> = {
   id: 'publish',
   title: 'Publish',
   safeInDryRun: false,
   needs: [],
   async run(ctx) {
-    if (ctx.options.publish === 'none') return notBuilt('publishing disabled (--publish none)');
-    return notBuilt('publishing to GitHub is not available in this version');
+    const p = await prepare(ctx);
+    if (!('drafts' in p)) return p;
+    if (p.target === 'outbox') {
+      const plan = await dryRun(p.drafts, null);
+      const dir = writeOutbox(ctx.paths.runDir, p.drafts, plan, ctx.redactor);
+      ctx.logger.info(`drafts written to ${dir}; send them with: tdl publish ${ctx.runId}`);
+      return outcome(
+        p,
+        { dryRun: false, actions: plan, issues: [], pull: null, outbox: dir },
+        `${p.drafts.children.length} issue draft(s)${p.drafts.pull ? ' and a pull request' : ''} in the outbox (${p.targetReason}); send with tdl publish ${ctx.runId}`,
+      );
+    }
+    const gh = await ctx.ports.github();
+    const result = await applyDrafts(p.drafts, {
+      gh,
+      git: ctx.ports.git,
+      log: (line) => ctx.logger.info(line),
+    });
+    return outcome(
+      p,
+      { dryRun: false, actions: result.actions, issues: result.issues, pull: result.pull, outbox: null },
+      `published to GitHub ${gh.repo}: ${counted(result.actions)}`,
+    );
+  },
+  async plan(ctx) {
+    const p = await prepare(ctx);
+    if (!('drafts' in p)) return p;
+    const gh = p.target === 'github' ? await ctx.ports.github() : null;
+    const actions = await dryRun(p.drafts, gh);
+    for (const a of actions) ctx.logger.info(`would ${a.action}`);
+    return outcome(
+      p,
+      { dryRun: true, actions, issues: [], pull: null, outbox: null },
+      `dry run: ${actions.length} action(s) planned, none done`,
+    );
   },
 };

@@ -2,6 +2,7 @@
 import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
 import { renderDeployStatus } from './deploy-status.js';
+import { renderPublish } from './publish.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
 import type { SectionRenderer } from './types.js';
@@ -15,5 +16,5 @@ export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'root-cause': generic,
   compliance: generic,
   stability: generic,
-  publish: generic,
+  publish: renderPublish,
 };

@@ -1,0 +1,203 @@
+/**
+ * Issue, comment and pull request texts (pure). Text that comes from tests (names, messages,
+ * output) is put in code spans or fences, so `@name` and `#123` in it never ping or link. Bodies stay
+ * under GitHub's limit by trimming the output excerpt, never the links.
+ */
+import { excerpt, fence } from '../../worklog/markdown.js';
+import { MASTER_REF } from './markers.js';
+
+/** GitHub's limit on an issue, comment or PR body. */
+export const GITHUB_BODY_LIMIT = 65_536;
+/** Room kept for the master reference and other substitutions made after rendering. */
+const BODY_BUDGET = GITHUB_BODY_LIMIT - 512;
+const TITLE_LIMIT = 256;
+
+/** Inline code that no backtick run inside can close early. */
+export function code(text: string): string {
+  const oneLine = text.replace(/\s*\n\s*/g, ' ');
+  const longest = Math.max(0, ...[...oneLine.matchAll(/`+/g)].map((m) => m[0].length));
+  const bar = '`'.repeat(longest + 1);
+  const pad = oneLine.startsWith('`') || oneLine.endsWith('`') ? ' ' : '';
+  return `${bar}${pad}${oneLine.replace(/\|/g, '\\|')}${pad}${bar}`;
+}
+
+function slug(text: string, maxWords = 6): string {
+  const words = text
+    .replace(/&(?:#\d+|\w+);/g, ' ')
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, maxWords);
+  return words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('-') || 'Unknown';
+}
+
+export interface TitleValues {
+  reason: string;
+  test: string;
+  suite: string;
+  tier: number;
+  playbook: string;
+  cluster: string;
+}
+
+/** Fills `github.issueTitle`; free text is reduced to `Words-Like-This` so titles never mention anyone. */
+export function issueTitle(template: string, v: TitleValues): string {
+  const values: Record<string, string> = {
+    reason: slug(v.reason),
+    test: slug(v.test),
+    suite: v.suite,
+    tier: String(v.tier),
+    playbook: v.playbook,
+    cluster: v.cluster,
+  };
+  const title = template.replace(/\{(\w+)\}/g, (m, key: string) => values[key] ?? m);
+  return title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title;
+}
+
+export interface ChildBodyInput {
+  markers: string;
+  runId: string;
+  playbook: string;
+  tier: number;
+  message: string;
+  location: string | null;
+  tests: { suiteId: string; group: string; name: string; status: string }[];
+  gate: string;
+  outputExcerpt: string;
+  worklog: string;
+}
+
+const MAX_TESTS_LISTED = 200;
+
+/** The body of a per-failure issue; the excerpt shrinks until the body fits. */
+export function childBody(input: ChildBodyInput): string {
+  const build = (excerptChars: number, testsListed: number) => {
+    const shown = input.tests.slice(0, testsListed);
+    const lines = [
+      input.markers,
+      `Filed by tdl for playbook ${code(input.playbook)} in run ${code(input.runId)}. Tracked in ${MASTER_REF}.`,
+      '',
+      `- **Tier:** ${input.tier}`,
+      `- **Failing tests:** ${input.tests.length}`,
+      `- **Gate:** ${input.gate}`,
+      ...(input.location ? [`- **Where:** ${code(input.location)}`] : []),
+      `- **Worklog:** ${input.worklog}`,
+      '',
+      '**Error**',
+      '',
+      fence(input.message.slice(0, 2000) || '(no message)'),
+      '',
+      `**Failing tests**`,
+      '',
+      ...shown.map(
+        (t) => `- ${code(t.suiteId)} › ${t.group ? `${code(t.group)} › ` : ''}${code(t.name)} (${t.status})`,
+      ),
+      ...(input.tests.length > shown.length ? [`- …and ${input.tests.length - shown.length} more`] : []),
+    ];
+    if (excerptChars > 0 && input.outputExcerpt.trim()) {
+      lines.push('', '<details><summary>Output excerpt (redacted, bounded)</summary>', '');
+      lines.push(fence(excerpt(input.outputExcerpt, 60, excerptChars)), '', '</details>');
+    }
+    return lines.join('\n');
+  };
+  let chars = 6000;
+  let listed = MAX_TESTS_LISTED;
+  let body = build(chars, listed);
+  while (body.length > BODY_BUDGET && chars > 0) {
+    chars = chars > 200 ? Math.floor(chars / 2) : 0;
+    body = build(chars, listed);
+  }
+  while (body.length > BODY_BUDGET && listed > 1) {
+    listed = Math.floor(listed / 2);
+    body = build(0, listed);
+  }
+  return body;
+}
+
+export interface MasterItem {
+  number: number;
+  title: string;
+  tier: number;
+  tests: number;
+  closed: boolean;
+}
+
+/** The master issue: a task list of every child in dependency order (lower tiers first). */
+export function masterBody(input: {
+  markers: string;
+  playbook: string;
+  runId: string;
+  rule: string;
+  summary: string;
+  worklog: string;
+  items: MasterItem[];
+}): string {
+  const items = [...input.items].sort((a, b) => a.tier - b.tier || b.tests - a.tests || a.number - b.number);
+  const open = items.filter((i) => !i.closed);
+  const tiers = [...new Set(open.map((i) => i.tier))];
+  const chain = tiers.map((t) =>
+    open
+      .filter((i) => i.tier === t)
+      .map((i) => `#${i.number}`)
+      .join(', '),
+  );
+  const lines = [
+    input.markers,
+    `Master tracking issue for playbook ${code(input.playbook)}, kept up to date by tdl. Latest run: ${code(input.runId)} (${input.rule}).`,
+    '',
+    `- **Latest results:** ${input.summary}`,
+    `- **Worklog:** ${input.worklog}`,
+    '',
+    '**Tasks, in dependency order** (a higher tier is only meaningful once the lower tiers pass)',
+    '',
+    ...items.map(
+      (i) => `- [${i.closed ? 'x' : ' '}] #${i.number} ${code(i.title)} — tier ${i.tier}, ${i.tests} test(s)`,
+    ),
+    '',
+    '**Dependency chain**',
+    '',
+    chain.length ? chain.join(' → ') : 'nothing left open.',
+  ];
+  return lines.join('\n');
+}
+
+export function stillFailingComment(marker: string, runId: string, tests: number, worklog: string): string {
+  return `${marker}\nStill failing in run ${code(runId)}: ${tests} test(s). Worklog: ${worklog}`;
+}
+
+export function failingAgainComment(marker: string, runId: string, tests: number, worklog: string): string {
+  return `${marker}\nFailing again in run ${code(runId)}: ${tests} test(s); reopened. Worklog: ${worklog}`;
+}
+
+export function resolvedComment(marker: string, runId: string, tests: number): string {
+  return `${marker}\nResolved: all ${tests} test(s) of this issue passed in run ${code(runId)}. Closing.`;
+}
+
+export function duplicateComment(marker: string, of: number): string {
+  return `${marker}\nDuplicate of #${of} (two runs filed the same failure at the same time); closing this one.`;
+}
+
+export function masterDoneComment(marker: string, runId: string): string {
+  return `${marker}\nEvery tracked issue is closed as of run ${code(runId)}. Closing.`;
+}
+
+/** The PR body: the worklog's executive summary, the decision table, then `Closes #N` lines. */
+export function pullBody(input: {
+  marker: string;
+  summary: string;
+  decisionTable: string;
+  closes: number[];
+}): string {
+  const closes = input.closes.length
+    ? input.closes.map((n) => `Closes #${n}`).join('\n')
+    : 'No tracked issue is resolved by this change.';
+  const head = `${input.marker}\n## Executive summary\n\n`;
+  const tail = `\n\n## Decision\n\n${input.decisionTable}\n\n## Issues\n\n${closes}\n`;
+  const room = BODY_BUDGET - head.length - tail.length;
+  const summary =
+    input.summary.length > room
+      ? `${input.summary.slice(0, Math.max(0, room - 40))}\n\n…(trimmed)`
+      : input.summary;
+  return `${head}${summary}${tail}`;
+}

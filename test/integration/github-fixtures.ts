@@ -1,0 +1,141 @@
+/** Run records, drafts and a real octokit port against the loopback GitHub emulator, for phase 6 tests. */
+import { createGitHubPort } from '../../src/adapters/github/index.js';
+import type { GitHubPort } from '../../src/adapters/github/port.js';
+import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
+import { buildDrafts, type Drafts, type GitFacts } from '../../src/phases/6-publish/drafts.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { githubSchema } from '../../src/playbook/sections/github.js';
+import { countCases, type TestCase } from '../../src/results/model.js';
+import type { GitHubEmulator } from '../../src/sandbox/github/server.js';
+import { Redactor } from '../../src/telemetry/redact.js';
+
+export const REPO = 'acme/shop';
+
+export interface FakeTest {
+  suite?: string;
+  name: string;
+  /** Set for a failing test. */
+  message?: string;
+}
+
+export function recordWith(
+  runId: string,
+  tests: FakeTest[],
+  extra: Partial<RunRecord> = {},
+  outputTail = '',
+): RunRecord {
+  const bySuite = new Map<string, TestCase[]>();
+  for (const t of tests) {
+    const id = t.suite ?? 'critical';
+    const cases = bySuite.get(id) ?? [];
+    cases.push({
+      suite: `${id}.group`,
+      name: t.name,
+      status: t.message ? 'failed' : 'passed',
+      durationMs: 5,
+      ...(t.message ? { message: t.message, stack: `${t.message}\n    at test (${id}.js:1:1)` } : {}),
+    });
+    bySuite.set(id, cases);
+  }
+  const suites = [...bySuite].map(
+    ([id, cases], i) =>
+      ({
+        id,
+        tier: i + 1,
+        categories: [id],
+        command: ['node', '--test'],
+        state: 'completed',
+        verdict: cases.some((c) => c.status === 'failed') ? 'fail' : 'pass',
+        attempts: [],
+        durationMs: 10,
+        counts: countCases(cases),
+        cases,
+        report: null,
+        logFile: null,
+        outputTail,
+        outputBytes: outputTail.length,
+        findings: [],
+      }) as SuiteResult,
+  );
+  const all = suites.flatMap((s) => s.cases);
+  const counts = countCases(all);
+  const failing = all.some((c) => c.status === 'failed');
+  const data: RunTestsData = {
+    tiers: suites.map((s) => ({
+      tier: s.tier,
+      state: 'completed',
+      suites: [s.id],
+      counts: s.counts,
+      passRate: null,
+      gate: null,
+    })),
+    suites,
+    counts,
+    passRate: counts.total ? counts.passed / counts.total : null,
+    noGo: null,
+  };
+  return {
+    schemaVersion: 1,
+    runId,
+    tool: { name: 'tdl', version: '0.0.0' },
+    playbook: { name: 'shop-staging', file: '/tmp/tdl.yaml' },
+    repo: { dir: '/tmp/shop', commit: 'abc123', branch: 'main', dirty: false },
+    options: {
+      focus: 'all',
+      deploy: false,
+      dryRun: false,
+      publish: 'github',
+      only: null,
+      untilGreen: false,
+      maxIterations: 3,
+    },
+    runDir: `/tmp/.tdl/runs/${runId}`,
+    redactEnv: [],
+    state: 'running',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    phases: [
+      {
+        id: 'run-tests',
+        index: 2,
+        title: 'Tests',
+        state: 'completed',
+        verdict: failing ? 'fail' : 'pass',
+        data,
+        findings: [],
+      },
+    ],
+    decision: null,
+    ...extra,
+  };
+}
+
+export const github = (over: Record<string, unknown> = {}) =>
+  githubSchema.parse({ repo: REPO, labels: ['tdl', 'e2e'], ...over });
+
+export function draftsFor(
+  record: RunRecord,
+  emu: { url: string },
+  git: GitFacts = { branch: 'main', ahead: 0, baseRef: 'main' },
+  over: Record<string, unknown> = {},
+): Drafts {
+  return buildDrafts({ record, github: github(over), git, apiUrl: emu.url, redactor: new Redactor() });
+}
+
+/** The real octokit adapter against the emulator, with tiny retry delays. */
+export function portFor(emu: GitHubEmulator, over: Record<string, unknown> = {}): Promise<GitHubPort> {
+  return createGitHubPort(github(over), {
+    token: 'test-token',
+    baseUrl: emu.url,
+    retryBaseMs: 1,
+    rateLimitBaseMs: 1,
+    writeSpacingMs: 0,
+    retries: 5,
+    rateLimitRetries: 5,
+    env: {},
+  });
+}
+
+/** Removes fenced blocks and code spans: what is left is what GitHub would render as links/mentions. */
+export function outsideCode(markdown: string): string {
+  return markdown.replace(/^(`{3,})[^\n]*\n[\s\S]*?\n\1$/gm, '').replace(/(`+)[\s\S]*?\1/g, '');
+}
