@@ -1,8 +1,10 @@
 /** One renderer per phase; a phase without its own shows its findings. */
 import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
+import { renderRootCause } from './root-cause.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
+import { renderStability } from './stability.js';
 import type { SectionRenderer } from './types.js';
 
 const generic: SectionRenderer = (result) => genericSection(result.findings);
@@ -11,8 +13,8 @@ export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'deploy-status': generic,
   'select-tests': renderSelectTests,
   'run-tests': renderRunTests,
-  'root-cause': generic,
+  'root-cause': renderRootCause,
   compliance: generic,
-  stability: generic,
+  stability: renderStability,
   publish: generic,
 };
