@@ -67,6 +67,46 @@ export interface DecisionRecord {
   reasons: string[];
 }
 
+/** What ran between two iterations of `--until-green`. */
+export interface RemediationRecord {
+  command: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  spawnError?: string;
+  durationMs: number;
+  logFile: string;
+  /** The JSON file with the clusters the command was given (`TDL_CLUSTERS_FILE`). */
+  clustersFile: string;
+}
+
+/** One pass through the phases of an `--until-green` run. */
+export interface IterationRecord {
+  iteration: number;
+  startedAt: string;
+  endedAt: string;
+  /** HEAD of the repository under test when the iteration started. */
+  commit: string | null;
+  dirty: boolean | null;
+  /** The phases as they ended in this iteration. */
+  phases: PhaseResult[];
+  decision: DecisionRecord | null;
+  /** Failing and erroring tests, `suite › group › name`, sorted. */
+  failing: string[];
+  /** Set when remediation ran after this iteration. */
+  remediation?: RemediationRecord;
+}
+
+export const LOOP_STOPS = ['green', 'max-iterations', 'no-progress', 'interrupted', 'no-decision'] as const;
+export type LoopStop = (typeof LOOP_STOPS)[number];
+
+/** The `--until-green` loop: why it stopped. */
+export interface LoopRecord {
+  maxIterations: number;
+  stop: LoopStop | null;
+  stopReason: string | null;
+}
+
 export interface RunRecord {
   schemaVersion: number;
   runId: string;
@@ -87,6 +127,12 @@ export interface RunRecord {
   decision: DecisionRecord | null;
   exitCode?: number;
   worklog?: { markdown: string; json: string };
+  /**
+   * `--until-green` only: every iteration, oldest first (the last one's phases are also `phases`),
+   * and why the loop stopped. Absent on a single run.
+   */
+  iterations?: IterationRecord[];
+  loop?: LoopRecord;
 }
 
 export function phaseResult<T>(record: RunRecord, id: PhaseId): PhaseResult<T> | undefined {
