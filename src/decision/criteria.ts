@@ -105,6 +105,16 @@ export function noRegressions(input: DecisionInput): Evaluated {
   const baselines = [input.previous, input.baseRun].filter(
     (r, i, all): r is RunRecord => r !== null && all.findIndex((o) => o?.runId === r.runId) === i,
   );
+  const now = comparableTests(t.data);
+  const failingNow = [...now.values()].filter((s) => s.status === 'failed' || s.status === 'errored');
+  const flakyNow = [...now.values()].filter((s) => s.flaky && s.status === 'passed');
+  // With no failing test nothing can have regressed, whatever the history (flaky ones aside).
+  if (failingNow.length === 0 && (flakyNow.length === 0 || input.config.flaky !== 'fail')) {
+    return result('no-regressions', 'pass', [
+      `phase 2: no test fails or errors, so none regressed`,
+      ...(flakyNow.length ? [`flaky, listed not counted: ${flakyNow.map((s) => s.label).join('; ')}`] : []),
+    ]);
+  }
   if (baselines.length === 0) {
     return result('no-regressions', 'inconclusive', [
       `no earlier run of this playbook with test results, and none on \`${input.diff.base}\`, in the worklog folder`,
@@ -120,7 +130,7 @@ export function noRegressions(input: DecisionInput): Evaluated {
   }
   const regressions: string[] = [];
   const flaky: string[] = [];
-  for (const [key, s] of comparableTests(t.data)) {
+  for (const [key, s] of now) {
     const was = passedBefore.get(key);
     const failing = s.status === 'failed' || s.status === 'errored';
     if (s.flaky && !failing) {

@@ -193,8 +193,10 @@ describe('no-regressions', () => {
     );
     expect(strict.verdict).toBe('fail');
   });
-  it('is inconclusive with nothing to compare with', () =>
-    expect(noRegressions(input()).verdict).toBe('inconclusive'));
+  it('passes without a baseline when no test fails (nothing can have regressed)', () =>
+    expect(noRegressions(input()).verdict).toBe('pass'));
+  it('is inconclusive when tests fail and there is nothing to compare with', () =>
+    expect(noRegressions(input({ tests: testsPhase([t('a', 'failed')]) })).verdict).toBe('inconclusive'));
 });
 
 describe('no-new-violations', () => {

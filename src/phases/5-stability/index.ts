@@ -55,8 +55,12 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
 export const stabilityPhase: Phase<StabilityData> = {
   id: 'stability',
   title: 'Stability decision',
-  safeInDryRun: true,
+  // A dry run measures nothing, so there is nothing to decide on: no decision, and no exit 1 for it.
+  safeInDryRun: false,
   needs: [],
+  async plan() {
+    return { state: 'skipped', reason: 'dry run: nothing was measured, so there is nothing to decide on' };
+  },
   async run(ctx): Promise<PhaseOutcome<StabilityData>> {
     const input = await gather(ctx);
     const criteria = evaluateCriteria(input);
