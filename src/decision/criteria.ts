@@ -58,13 +58,22 @@ export function testsAuthentic(input: DecisionInput): Evaluated {
       errors.map((f) => `phase 2: \`${f.kind}\`${f.subject ? ` in ${f.subject}` : ''}: ${f.message}`),
     );
   }
+  const finished = t.data.suites.filter((s) => s.state === 'completed');
+  if (finished.length === 0) return result('tests-authentic', 'inconclusive', ['phase 2: no suite finished']);
   const executed = t.data.counts.passed + t.data.counts.failed + t.data.counts.errored;
-  if (executed === 0) return result('tests-authentic', 'inconclusive', ['phase 2: no test executed']);
+  const warnings = t.findings.filter((f) => f.severity === 'warning');
   return result('tests-authentic', 'pass', [
-    `phase 2: ${executed} executed test(s) in ${t.data.suites.filter((s) => s.state !== 'skipped').length} suite(s), no authenticity error finding`,
+    `phase 2: ${executed} executed test(s) in ${finished.length} finished suite(s), no authenticity error finding`,
+    ...(warnings.length
+      ? [`phase 2: ${warnings.length} warning(s): ${[...new Set(warnings.map((f) => f.kind))].join(', ')}`]
+      : []),
   ]);
 }
 
+/**
+ * Gates decide whether later tiers run; they do not make a failing suite green. So this passes when
+ * every configured gate passed and no suite that ran failed.
+ */
 export function gatesPassed(input: DecisionInput): Evaluated {
   const t = input.tests;
   if (t?.state !== 'completed' || !t.data) return notMeasured('gates-passed', 'phase 2: tests', t);
@@ -75,28 +84,24 @@ export function gatesPassed(input: DecisionInput): Evaluated {
       `phase 2: NO-GO after tier ${t.data.noGo.afterTier}: ${t.data.noGo.reason}`,
     ]);
   }
-  if (gates.length) {
-    const verdict = gates.every((g) => g.verdict === 'pass') ? 'pass' : 'inconclusive';
-    return result(
-      'gates-passed',
-      verdict,
-      gates.map((g) => `phase 2: gate after tier ${g.afterTier}: ${g.verdict}: ${g.reason}`),
-    );
-  }
-  // No gate configured: the implicit gate is "every suite that ran passed".
   const ran = t.data.suites.filter((s) => s.state !== 'skipped');
   if (ran.length === 0) return result('gates-passed', 'inconclusive', ['phase 2: no suite ran']);
   const bad = ran.filter((s) => s.verdict !== 'pass');
-  if (bad.length === 0)
-    return result('gates-passed', 'pass', [`no gates configured: all ${ran.length} suite(s) passed`]);
-  return result(
-    'gates-passed',
-    bad.some((s) => s.verdict === 'fail') ? 'fail' : 'inconclusive',
-    bad.map(
-      (s) =>
-        `no gates configured, so every suite must pass: \`${s.id}\` is ${s.verdict}${s.reason ? ` (${s.reason})` : ''}`,
-    ),
+  const gateLines = gates.map((g) => `phase 2: gate after tier ${g.afterTier}: ${g.verdict}: ${g.reason}`);
+  const suiteLines = bad.map(
+    (s) => `phase 2: suite \`${s.id}\` is ${s.verdict}${s.reason ? ` (${s.reason})` : ''}`,
   );
+  const verdicts = [...gates.map((g) => g.verdict), ...ran.map((s) => s.verdict)];
+  const verdict: Verdict = verdicts.includes('fail')
+    ? 'fail'
+    : verdicts.every((v) => v === 'pass')
+      ? 'pass'
+      : 'inconclusive';
+  if (verdict === 'pass')
+    return result('gates-passed', 'pass', [
+      `phase 2: ${gates.length ? `all ${gates.length} gate(s) passed and ` : 'no gates configured; '}all ${ran.length} suite(s) that ran passed`,
+    ]);
+  return result('gates-passed', verdict, [...suiteLines, ...gateLines]);
 }
 
 export function noRegressions(input: DecisionInput): Evaluated {

@@ -140,6 +140,17 @@ describe('tests-authentic', () => {
     expect(r.verdict).toBe('fail');
     expect(r.evidence[0]).toContain('zero-durations');
   });
+  it('passes for a suite judged by its exit code alone (no report: a warning, not an error)', () => {
+    const r = testsAuthentic(
+      input({
+        tests: testsPhase([], {
+          findings: [{ kind: 'no-report', severity: 'warning', message: 'no report' }],
+        }),
+      }),
+    );
+    expect(r.verdict).toBe('pass');
+    expect(r.evidence[1]).toBe('phase 2: 1 warning(s): no-report');
+  });
   it('is inconclusive when tests did not run', () => {
     const r = testsAuthentic(input({ tests: skipped('run-tests') as PhaseResult<RunTestsData> }));
     expect(r.verdict).toBe('inconclusive');
@@ -156,6 +167,13 @@ describe('gates-passed', () => {
     expect(gatesPassed(input({ tests: testsPhase([t('a', 'failed')], { gate: 'fail' }) })).verdict).toBe(
       'fail',
     ));
+  it('fails when the gate passed but a suite failed (a gate does not make failures green)', () => {
+    const r = gatesPassed(
+      input({ tests: testsPhase([t('a', 'passed'), t('b', 'passed'), t('c', 'failed')], { gate: 'pass' }) }),
+    );
+    expect(r.verdict).toBe('fail');
+    expect(r.evidence[0]).toBe('phase 2: suite `s` is fail');
+  });
   it('without gates, fails when a suite failed', () =>
     expect(gatesPassed(input({ tests: testsPhase([t('a', 'failed')]) })).verdict).toBe('fail'));
   it('is inconclusive when tests did not run', () =>
