@@ -101,6 +101,17 @@ describe('--until-green', () => {
     );
   }, 90_000);
 
+  it('tdl doctor checks the remediation command', async () => {
+    const p = await setup('[no-such-remediator-7, --fix]');
+    const r = await tdl(p.dir, ['doctor', '--json']);
+    const checks = JSON.parse(String(r.stdout)).checks as { name: string; ok: boolean; fix?: string }[];
+    expect(checks.find((c) => c.name === 'remediate command found')).toMatchObject({
+      ok: false,
+      fix: 'install no-such-remediator-7, or change remediate.command',
+    });
+    expect(r.exitCode).toBe(1);
+  }, 30_000);
+
   it('refuses --dry-run with --until-green, exit 2', async () => {
     const p = await setup('[node, -e, "0"]');
     const r = await tdl(p.dir, ['run', '--until-green', '--dry-run']);
