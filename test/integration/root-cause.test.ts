@@ -1,5 +1,6 @@
 /** Phase 3 on a real repository: clusters, evidence from git blame and history, an analyzer command. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
@@ -15,7 +16,7 @@ const now = () => new Date().toISOString();
 test('event a', () => checkShape({ id: 'evt_' + 101 }, now()));
 test('event b', () => checkShape({ id: 'evt_' + 202 }, now()));
 test('event c', () => checkShape({ id: 'evt_' + 303 }, now()));
-test('elsewhere', () => assert.ok(false, 'missing field "tool_name" in event evt_404'));
+test('elsewhere', () => assert.ok(false, 'missing field "tool_name" in event evt_404 with ' + process.env.RC_SECRET));
 test('fine', () => assert.ok(true));
 `;
 const SHAPE = `import assert from 'node:assert/strict';
@@ -28,10 +29,12 @@ const ANALYZER = `let input = '';
 process.stdin.on('data', (d) => (input += d));
 process.stdin.on('end', () => {
   const c = JSON.parse(input);
+  require('node:fs').writeFileSync('analyzer-input-' + c.id + '.json', input);
   console.log('**Likely cause** for ' + c.tests.length + ' test(s) at ' + c.location + ' (run ' + process.env.TDL_RUN_ID + ')');
 });
 `;
 
+const SECRET = 'rc-secret-value-31415';
 let project: TempProject;
 let first: RunRecord;
 let second: RunRecord;
@@ -40,7 +43,7 @@ beforeAll(async () => {
   project = await tempProject({
     '.gitignore': '.tdl/\nworklogs/\n',
     'package.json': '{ "type": "module" }\n',
-    'tdl.yaml': `name: root-cause-it\nsuites:\n${nodeSuite('unit', 1, 'test/unit/')}analyzer:\n  command: [node, scripts/analyze.cjs]\n  timeout: 30s\n`,
+    'tdl.yaml': `name: root-cause-it\nsuites:\n${nodeSuite('unit', 1, 'test/unit/')}analyzer:\n  command: [node, scripts/analyze.cjs]\n  timeout: 30s\nredact:\n  env: [RC_SECRET]\n`,
     'src/shape.js': SHAPE,
     'test/unit/shape.test.js': TESTS,
     'scripts/analyze.cjs': ANALYZER,
@@ -63,8 +66,9 @@ beforeAll(async () => {
       cwd: project.dir,
     },
   );
-  first = JSON.parse(String((await tdl(project.dir, ['run', '--json'])).stdout)) as RunRecord;
-  second = JSON.parse(String((await tdl(project.dir, ['run', '--json'])).stdout)) as RunRecord;
+  const env = { RC_SECRET: SECRET };
+  first = JSON.parse(String((await tdl(project.dir, ['run', '--json'], env)).stdout)) as RunRecord;
+  second = JSON.parse(String((await tdl(project.dir, ['run', '--json'], env)).stdout)) as RunRecord;
 }, 90_000);
 afterAll(() => project.cleanup());
 
@@ -114,5 +118,12 @@ describe('phase 3 root-cause', () => {
     expect(md).toContain('**Analysis produced by `node scripts/analyze.cjs`** (exit 0;');
     expect(md).toContain(`> **Likely cause** for 3 test(s) at src/shape.js:3 (run ${second.runId})`);
     expect(md).toContain('| 3 | Last commit touching it |');
+  });
+
+  it('hands the analyzer redacted text only (it is another program)', () => {
+    const other = clustersOf(second)[1]!;
+    const input = readFileSync(join(project.dir, `analyzer-input-${other.id}.json`), 'utf8');
+    expect(input).toContain('with [REDACTED]');
+    expect(input).not.toContain(SECRET);
   });
 });

@@ -12,6 +12,9 @@ function isFailure(c: TestCase): boolean {
   return c.status === 'failed' || c.status === 'errored';
 }
 
+/** The representative stack kept in the record (the report itself keeps the whole). */
+const MAX_STACK_CHARS = 8000;
+
 /** One cluster per distinct signature, largest first; ids are hashes of the signature. */
 export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
   const byId = new Map<string, FailureCluster>();
@@ -33,7 +36,7 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
           tests: [],
           location: sig.frame ? `${sig.frame.file}:${sig.frame.line}` : null,
           exceptionType: sig.type,
-          stack: c.stack ?? null,
+          stack: c.stack ? c.stack.slice(0, MAX_STACK_CHARS) : null,
         };
         byId.set(id, cluster);
       }

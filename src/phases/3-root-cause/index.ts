@@ -34,7 +34,8 @@ async function analyze(ctx: RunContext, cluster: FailureCluster): Promise<Cluste
     timeoutMs: analyzer.timeout,
     logFile,
     signal: ctx.signal,
-    input: JSON.stringify(input, null, 2),
+    // What goes to another program leaves the process: through the one redaction point.
+    input: ctx.redactor.redact(JSON.stringify(input, null, 2)),
   });
   const markdown = r.spawnError ? `(could not start: ${r.spawnError})` : r.outputTail.trim();
   return {
