@@ -20,6 +20,7 @@ export function printRunOutcome(record: RunRecord, json: boolean, redactor = red
     `  Tests:    ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped (pass rate ${f.passRateText})`,
     `  Gates:    ${f.gateOutcome}`,
   ];
+  if (f.loopNote) lines.push(`  Loop:     ${f.loopNote}`);
   if (record.worklog) lines.push(`  Worklog:  ${relative(process.cwd(), record.worklog.markdown)}`);
   lines.push(`  Exit:     ${record.exitCode}`);
   printHuman(lines.join('\n'), redactor);

@@ -102,6 +102,30 @@ function checkSuiteCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckRe
   });
 }
 
+/** `analyzer.command` and `remediate.command` (phase 3, `--until-green`), when set. */
+function checkHookCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckResult[] {
+  const hooks = [
+    ['analyzer', playbook.analyzer?.command],
+    ['remediate', playbook.remediate?.command],
+  ] as const;
+  return hooks.flatMap(([key, command]) => {
+    if (!command) return [];
+    const program = command[0]!;
+    const found = findExecutable(program, playbook.repoDir, env.PATH);
+    const name = `${key} command found`;
+    return [
+      found
+        ? { name, ok: true, detail: `${program} → ${found}` }
+        : {
+            name,
+            ok: false,
+            detail: `${program} is not on PATH`,
+            fix: `install ${program}, or change ${key}.command`,
+          },
+    ];
+  });
+}
+
 export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = []): Promise<CheckResult[]> {
   const results: CheckResult[] = [checkNodeVersion(), await checkGit(input.cwd)];
   let playbook: Playbook | undefined;
@@ -128,6 +152,7 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
     const { checkGitHub } = await import('../adapters/github/doctor.js');
     results.push(...(await checkGitHub(playbook.github, input.env)));
   }
+  results.push(...checkHookCommands(playbook, input.env));
   for (const check of extra) results.push(...(await check(playbook, input.env)));
   return results;
 }

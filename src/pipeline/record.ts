@@ -81,6 +81,55 @@ export const decisionRecordSchema = z.object({
 });
 export type DecisionRecord = z.output<typeof decisionRecordSchema>;
 
+/** What ran between two iterations of `--until-green`. */
+export const remediationRecordSchema = z.object({
+  command: z.array(z.string()),
+  exitCode: z.int().nullable(),
+  timedOut: z.boolean(),
+  cancelled: z.boolean(),
+  spawnError: z.string().optional(),
+  durationMs: z.number(),
+  logFile: z.string(),
+  clustersFile: z
+    .string()
+    .meta({ description: 'The JSON file with the clusters the command was given (`TDL_CLUSTERS_FILE`).' }),
+});
+export type RemediationRecord = z.output<typeof remediationRecordSchema>;
+
+/** One pass through the phases of an `--until-green` run. */
+export const iterationRecordSchema = z.object({
+  iteration: z.int().min(1),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  commit: z
+    .string()
+    .nullable()
+    .meta({ description: 'HEAD of the repository under test when the iteration started.' }),
+  dirty: z.boolean().nullable(),
+  phases: z.array(phaseResultSchema).meta({ description: 'The phases as they ended in this iteration.' }),
+  decision: decisionRecordSchema.nullable(),
+  failing: z
+    .array(z.string())
+    .meta({ description: 'Failing and erroring tests, `suite › group › name`, sorted.' }),
+  remediation: remediationRecordSchema
+    .optional()
+    .meta({ description: 'Set when remediation ran after this iteration.' }),
+});
+export type IterationRecord = Omit<z.output<typeof iterationRecordSchema>, 'phases'> & {
+  phases: PhaseResult[];
+};
+
+export const LOOP_STOPS = ['green', 'max-iterations', 'no-progress', 'interrupted', 'no-decision'] as const;
+export type LoopStop = (typeof LOOP_STOPS)[number];
+
+/** The `--until-green` loop: why it stopped. */
+export const loopRecordSchema = z.object({
+  maxIterations: z.int().min(1),
+  stop: z.enum(LOOP_STOPS).nullable(),
+  stopReason: z.string().nullable(),
+});
+export type LoopRecord = z.output<typeof loopRecordSchema>;
+
 export const runRecordSchema = z.object({
   schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
   runId: z.string().meta({ description: 'tdl-YYYYMMDD-HHMMSS-xxxxxx' }),
@@ -105,8 +154,16 @@ export const runRecordSchema = z.object({
   decision: decisionRecordSchema.nullable().meta({ description: 'null until phase 5 has decided.' }),
   exitCode: z.int().optional(),
   worklog: z.object({ markdown: z.string(), json: z.string() }).optional(),
+  iterations: z.array(iterationRecordSchema).optional().meta({
+    description:
+      "`--until-green` only: every iteration, oldest first (the last one's phases are also `phases`). Absent on a single run.",
+  }),
+  loop: loopRecordSchema.optional().meta({ description: '`--until-green` only: why the loop stopped.' }),
 });
-export type RunRecord = Omit<z.output<typeof runRecordSchema>, 'phases'> & { phases: PhaseResult[] };
+export type RunRecord = Omit<z.output<typeof runRecordSchema>, 'phases' | 'iterations'> & {
+  phases: PhaseResult[];
+  iterations?: IterationRecord[];
+};
 
 /** JSON Schema of the run record that `--json` prints (`tdl schema --run-record`). */
 export function runRecordJsonSchema(): Record<string, unknown> {

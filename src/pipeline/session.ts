@@ -14,10 +14,11 @@ import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
 import { writeIndex, writeWorklog } from '../worklog/write.js';
-import { type ProgressReporter, type RunPaths, silentReporter } from './context.js';
+import { type ProgressReporter, type RunContext, type RunPaths, silentReporter } from './context.js';
 import { errorMessage, UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
 import { acquireRunLock } from './lock.js';
+import { runUntilGreen } from './loop.js';
 import type { Phase } from './phase.js';
 import { parseRunRecord, RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
@@ -106,26 +107,23 @@ async function execute(
     );
   }
   try {
-    await runPhases(
-      {
-        runId: record.runId,
-        playbook,
-        options: record.options,
-        logger,
-        clock,
-        redactor,
-        paths,
-        ports,
-        record,
-        history,
-        signal,
-        progress: opts.progress ?? silentReporter,
-        env,
-      },
-      phases,
-      start,
-      journal,
-    );
+    const ctx: RunContext = {
+      runId: record.runId,
+      playbook,
+      options: record.options,
+      logger,
+      clock,
+      redactor,
+      paths,
+      ports,
+      record,
+      history,
+      signal,
+      progress: opts.progress ?? silentReporter,
+      env,
+    };
+    if (record.options.untilGreen) await runUntilGreen(ctx, phases, start, journal);
+    else await runPhases(ctx, phases, start, journal);
     record.state = signal.aborted ? 'cancelled' : 'completed';
   } catch (error) {
     record.state = 'errored';

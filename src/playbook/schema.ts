@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { auditSchema } from './sections/audit.js';
 import { gcpSchema, serviceSchema } from './sections/cloudrun.js';
-import { decisionSchema, hookCommandSchema } from './sections/decision.js';
+import { decisionSchema, hookCommandSchema, remediateSchema } from './sections/decision.js';
 import { githubSchema } from './sections/github.js';
 import { gateSchema, suiteSchema } from './sections/suites.js';
 
@@ -25,7 +25,7 @@ export const playbookSchema = z
     audit: auditSchema.optional(),
     decision: decisionSchema.prefault({}),
     analyzer: hookCommandSchema.optional(),
-    remediate: hookCommandSchema.optional(),
+    remediate: remediateSchema.optional(),
     github: githubSchema.optional(),
     worklog: z
       .strictObject({ dir: z.string().optional().meta({ description: 'Default: <repo>/worklogs.' }) })

@@ -24,6 +24,10 @@ export interface Figures {
   /** Violations from phase 4, null when not measured. */
   violations: number | null;
   violationsNote: string;
+  /** `--until-green`: iterations run, null on a single run. */
+  iterations: number | null;
+  /** `--until-green`: why the loop stopped (empty on a single run). */
+  loopNote: string;
 }
 
 function skippedWhy(p: PhaseResult | undefined): string {
@@ -64,5 +68,9 @@ export function figures(record: RunRecord): Figures {
     violations,
     violationsNote:
       violations === null ? `not measured (phase 4 ${skippedWhy(compliance)})` : String(violations),
+    iterations: record.iterations ? record.iterations.length : null,
+    loopNote: record.loop
+      ? `${record.iterations?.length ?? 0} of at most ${record.loop.maxIterations} iteration(s); ${record.loop.stopReason ?? 'running'}`
+      : '',
   };
 }

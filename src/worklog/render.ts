@@ -5,6 +5,7 @@ import type { HistoryEntry } from '../pipeline/context.js';
 import type { PhaseResult, RunRecord } from '../pipeline/record.js';
 import { formatDuration } from '../telemetry/clock.js';
 import { figures } from './figures.js';
+import { renderIterations } from './iterations.js';
 import { table } from './markdown.js';
 import { SECTION_RENDERERS } from './sections/index.js';
 import type { RenderView } from './sections/types.js';
@@ -35,6 +36,7 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
     `- **Authenticity:** ${f.authenticityErrors === 0 ? 'no errors' : `${f.authenticityErrors} error finding(s), see phase 2`}`,
     `- **Violations:** ${f.violationsNote}`,
   ];
+  if (f.loopNote) lines.push(`- **Loop:** ${f.loopNote}`);
   const links = [`run folder \`${view.rel(record.runDir)}\``];
   if (record.worklog)
     links.unshift(`record [${view.rel(record.worklog.json)}](${view.rel(record.worklog.json)})`);
@@ -110,6 +112,8 @@ export function renderWorklog({ record, history, worklogDir }: RenderInput): str
     '',
     executiveSummary(record, view),
   ];
+  const iterations = renderIterations(record, view);
+  if (iterations) head.push('', '## Iterations', '', iterations);
   const sections = record.phases.map((p) => {
     const body = SECTION_RENDERERS[p.id](p, record, view);
     return [`## Phase ${p.index} — ${p.title} (\`${p.id}\`)`, '', stateLine(p), body ? `\n${body}` : ''].join(

@@ -8,6 +8,7 @@ import { figures } from './figures.js';
 import { WORKLOG_PREFIX } from './history.js';
 import { table } from './markdown.js';
 import { renderWorklog } from './render.js';
+import { trendCharts, trendRow, trendTable } from './trend.js';
 
 function stamp(iso: string): string {
   // 2026-11-22T03:05:52.123Z -> 2026-11-22-030552
@@ -32,7 +33,33 @@ export function writeWorklog(
   writeFileAtomic(record.worklog.markdown, renderWorklog({ record, history, worklogDir: dir }), redactor);
 }
 
-/** `INDEX.md`: every run in the folder with its figures, newest first. */
+/** Runs of a playbook shown in the INDEX trend. */
+const TREND_RUNS = 20;
+
+/** Per playbook: the trend table and mermaid charts of its last runs. */
+function trendSections(entries: HistoryEntry[]): string[] {
+  const byPlaybook = new Map<string, HistoryEntry[]>();
+  for (const e of entries) {
+    const list = byPlaybook.get(e.record.playbook.name) ?? [];
+    list.push(e);
+    byPlaybook.set(e.record.playbook.name, list);
+  }
+  return [...byPlaybook].flatMap(([name, list]) => {
+    const rows = list.slice(0, TREND_RUNS).map((e) => trendRow(e.record));
+    const charts = trendCharts(rows);
+    return [
+      `## Trend: ${name}`,
+      '',
+      `Last ${rows.length} run(s), newest first.`,
+      '',
+      trendTable(rows),
+      '',
+      ...(charts ? [charts, ''] : []),
+    ];
+  });
+}
+
+/** `INDEX.md`: every run in the folder with its figures, newest first, then a trend per playbook. */
 export function writeIndex(dir: string, entries: HistoryEntry[], redactor: Redactor): void {
   const rows = entries.map(({ record }) => {
     const f = figures(record);
@@ -69,6 +96,7 @@ export function writeIndex(dir: string, entries: HistoryEntry[], redactor: Redac
       rows,
     ),
     '',
+    ...trendSections(entries),
   ].join('\n');
   writeFileAtomic(join(dir, 'INDEX.md'), text, redactor);
 }

@@ -1,9 +1,104 @@
 /** Git diff stats, blame, log (phases 3 and 5). */
 import type { GitRunner } from './run.js';
 
-// biome-ignore lint/suspicious/noEmptyInterface: filled in by the issue that owns this part
-export interface GitHistoryOps {}
+export interface DiffFile {
+  path: string;
+  /** null for binary files. */
+  added: number | null;
+  deleted: number | null;
+}
 
-export function createGitHistoryOps(_git: GitRunner): GitHistoryOps {
-  return {};
+/** What `base...HEAD` changes: the commits on HEAD since it left `base`. */
+export interface DiffStat {
+  base: string;
+  mergeBase: string;
+  files: DiffFile[];
+  /** Added + deleted lines of text files. */
+  lines: number;
+  /** Distinct top-level folders touched; files at the root are not an area. */
+  areas: string[];
+}
+
+/** The last commit that touched a line. */
+export interface LineOrigin {
+  /** null when the line is not committed yet. */
+  commit: string | null;
+  author: string | null;
+  /** ISO time of the author date. */
+  authorDate: string | null;
+  subject: string | null;
+}
+
+export interface GitHistoryOps {
+  /** Diff stats of `base...HEAD`, or null when `base` does not resolve to a commit. */
+  diffStat(cwd: string, base: string): Promise<DiffStat | null>;
+  /** The last commit that touched `file:line` (git blame), or null when git cannot say. */
+  lineOrigin(cwd: string, file: string, line: number): Promise<LineOrigin | null>;
+}
+
+/** Top-level areas of changed paths. */
+export function areasOf(paths: readonly string[]): string[] {
+  const areas = new Set<string>();
+  for (const p of paths) {
+    const slash = p.indexOf('/');
+    if (slash > 0) areas.add(p.slice(0, slash));
+  }
+  return [...areas].sort();
+}
+
+/** Parses `git diff --numstat -z` output (no renames). */
+export function parseNumstat(text: string): DiffFile[] {
+  const out: DiffFile[] = [];
+  for (const entry of text.split('\0')) {
+    const m = /^\s*(-|\d+)\t(-|\d+)\t(.+)$/s.exec(entry);
+    if (!m) continue;
+    out.push({
+      path: m[3]!,
+      added: m[1] === '-' ? null : Number(m[1]),
+      deleted: m[2] === '-' ? null : Number(m[2]),
+    });
+  }
+  return out;
+}
+
+/** Parses the header of `git blame --porcelain` for one line. */
+export function parseBlamePorcelain(text: string): LineOrigin | null {
+  const lines = text.split('\n');
+  const sha = /^([0-9a-f]{40})\s/.exec(lines[0] ?? '')?.[1];
+  if (!sha) return null;
+  const field = (name: string) => lines.find((l) => l.startsWith(`${name} `))?.slice(name.length + 1) ?? null;
+  if (/^0+$/.test(sha)) return { commit: null, author: null, authorDate: null, subject: null };
+  const time = Number(field('author-time'));
+  return {
+    commit: sha,
+    author: field('author'),
+    authorDate: Number.isFinite(time) && time > 0 ? new Date(time * 1000).toISOString() : null,
+    subject: field('summary'),
+  };
+}
+
+export function createGitHistoryOps(git: GitRunner): GitHistoryOps {
+  return {
+    async diffStat(cwd, base) {
+      // A ref starting with `-` would be read as an option.
+      if (base.startsWith('-')) return null;
+      const mergeBase = await git(cwd, ['merge-base', base, 'HEAD']);
+      if (!mergeBase.ok) return null;
+      const mb = mergeBase.stdout.trim();
+      const diff = await git(cwd, ['diff', '--numstat', '-z', '--no-renames', mb, 'HEAD', '--']);
+      if (!diff.ok) return null;
+      const files = parseNumstat(diff.stdout);
+      return {
+        base,
+        mergeBase: mb,
+        files,
+        lines: files.reduce((n, f) => n + (f.added ?? 0) + (f.deleted ?? 0), 0),
+        areas: areasOf(files.map((f) => f.path)),
+      };
+    },
+    async lineOrigin(cwd, file, line) {
+      const r = await git(cwd, ['blame', '--porcelain', '-L', `${line},${line}`, '--', file]);
+      return r.ok ? parseBlamePorcelain(r.stdout) : null;
+    },
+  };
 }

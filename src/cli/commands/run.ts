@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { NotBuiltError } from '../../pipeline/errors.js';
 
 interface RunFlags {
   playbook?: string;
@@ -30,14 +29,20 @@ export function register(program: Command): void {
     .option('--wait', 'if another run holds this repository, wait for it instead of failing')
     .action(async (flags: RunFlags) => {
       const { parseOnly, parsePositiveInt, parsePublish } = await import('../options.js');
-      if (flags.untilGreen) throw new NotBuiltError('--until-green');
+      if (flags.untilGreen && flags.dryRun) {
+        const { UsageError } = await import('../../pipeline/errors.js');
+        throw new UsageError(
+          'EOPTION',
+          '--until-green cannot be combined with --dry-run (it runs remediation)',
+        );
+      }
       const options = {
         focus: flags.focus,
         deploy: Boolean(flags.deploy),
         dryRun: Boolean(flags.dryRun),
         publish: parsePublish(flags.publish),
         only: parseOnly(flags.only),
-        untilGreen: false,
+        untilGreen: Boolean(flags.untilGreen),
         maxIterations: parsePositiveInt('--max-iterations', flags.maxIterations, 3),
       };
       const { runWithTerminal } = await import('../terminal.js');

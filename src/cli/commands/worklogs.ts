@@ -1,13 +1,42 @@
 import type { Command } from 'commander';
-import { NotBuiltError } from '../../pipeline/errors.js';
+
+interface WorklogsFlags {
+  playbook?: string;
+  dir?: string;
+  all?: boolean;
+  limit: string;
+  json?: boolean;
+}
 
 export function register(program: Command): void {
   program
     .command('worklogs')
-    .description('list runs and trends (not available in this version)')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new NotBuiltError('tdl worklogs');
+    .description("list a playbook's runs: pass rate per tier, failing tests, violations, decision")
+    .option('-p, --playbook <file>', 'playbook file (default: tdl.yaml); its worklog folder is read')
+    .option('--dir <folder>', 'read this worklog folder instead (every playbook in it)')
+    .option('--all', 'every playbook in the folder, not only this one')
+    .option('--limit <n>', 'at most this many runs, newest first', '20')
+    .option('--json', 'print the runs as one JSON document')
+    .action(async (flags: WorklogsFlags) => {
+      const { parsePositiveInt } = await import('../options.js');
+      const { listRuns, renderRunList } = await import('../../worklog/trend.js');
+      const { printJson } = await import('../../telemetry/outlet.js');
+      const { Redactor } = await import('../../telemetry/redact.js');
+      const limit = parsePositiveInt('--limit', flags.limit, 20);
+      let dir: string;
+      let name: string | null = null;
+      if (flags.dir) {
+        const { resolve } = await import('node:path');
+        dir = resolve(flags.dir);
+      } else {
+        const { loadPlaybook, locatePlaybook } = await import('../../playbook/load.js');
+        const playbook = loadPlaybook(locatePlaybook(flags.playbook));
+        dir = playbook.worklogDir;
+        name = flags.all ? null : playbook.name;
+      }
+      const rows = listRuns(dir, name, limit);
+      const redactor = Redactor.fromEnv([], process.env);
+      if (flags.json) printJson({ dir, playbook: name, runs: rows }, redactor);
+      else process.stdout.write(redactor.redact(`${renderRunList(dir, name, rows)}\n`));
     });
 }

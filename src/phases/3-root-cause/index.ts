@@ -1,12 +1,88 @@
-/** Phase 3 root-cause: failure clusters with evidence chains. Not built in this version. */
-import { notBuilt, type Phase } from '../../pipeline/phase.js';
+/**
+ * Phase 3 root-cause: cluster the failing tests by signature, build each cluster's evidence chain,
+ * and, when `analyzer.command` is set, hand each cluster to it and keep its markdown.
+ */
+import { join } from 'node:path';
+import type { RunContext } from '../../pipeline/context.js';
+import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
+import { phaseResult } from '../../pipeline/record.js';
+import { expandAll } from '../../playbook/placeholders.js';
+import { traceparentForRun } from '../../telemetry/ids.js';
+import type { RunTestsData } from '../2-run-tests/types.js';
+import { clusterFailures } from './cluster.js';
+import { evidenceChain } from './evidence.js';
+import type { ClusterAnalysis, FailureCluster, RootCauseData } from './types.js';
 
-export const rootCausePhase: Phase = {
+/** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
+const MAX_ANALYZED = 10;
+const MAX_ANALYSIS_CHARS = 20_000;
+
+async function analyze(ctx: RunContext, cluster: FailureCluster): Promise<ClusterAnalysis | undefined> {
+  const analyzer = ctx.playbook.analyzer;
+  if (!analyzer) return undefined;
+  const argv = expandAll(analyzer.command, { reportDir: ctx.paths.reportDir, runId: ctx.runId });
+  const logFile = join(ctx.paths.runDir, `analyzer-${cluster.id}.log`);
+  const { analysis: _none, ...input } = cluster;
+  const r = await ctx.ports.process.run(argv, {
+    cwd: ctx.playbook.repoDir,
+    env: {
+      TDL_RUN_ID: ctx.runId,
+      TDL_PHASE: 'root-cause',
+      TDL_CLUSTER_ID: cluster.id,
+      TRACEPARENT: traceparentForRun(ctx.runId),
+    },
+    timeoutMs: analyzer.timeout,
+    logFile,
+    signal: ctx.signal,
+    // What goes to another program leaves the process: through the one redaction point.
+    input: ctx.redactor.redact(JSON.stringify(input, null, 2)),
+  });
+  const markdown = r.spawnError ? `(could not start: ${r.spawnError})` : r.outputTail.trim();
+  return {
+    command: argv,
+    exitCode: r.exitCode,
+    timedOut: r.timedOut,
+    markdown:
+      markdown.length > MAX_ANALYSIS_CHARS ? `${markdown.slice(0, MAX_ANALYSIS_CHARS)}\n…(cut)` : markdown,
+    logFile,
+  };
+}
+
+export const rootCausePhase: Phase<RootCauseData> = {
   id: 'root-cause',
   title: 'Root cause analysis',
   safeInDryRun: true,
   needs: ['run-tests'],
-  async run() {
-    return notBuilt('failure clustering is not available in this version');
+  async run(ctx): Promise<PhaseOutcome<RootCauseData>> {
+    const tests = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
+    const clusters = clusterFailures(tests?.suites ?? [], ctx.playbook.repoDir);
+    const failingTests = clusters.reduce((n, c) => n + c.tests.length, 0);
+    for (const cluster of clusters) {
+      if (ctx.signal.aborted) break;
+      cluster.evidence = await evidenceChain(ctx, cluster);
+    }
+    for (const cluster of clusters.slice(0, MAX_ANALYZED)) {
+      if (ctx.signal.aborted) break;
+      const analysis = await analyze(ctx, cluster);
+      if (analysis) cluster.analysis = analysis;
+    }
+    ctx.logger.info({ clusters: clusters.length, failingTests }, `${clusters.length} cluster(s)`);
+    return {
+      state: ctx.signal.aborted ? 'cancelled' : 'completed',
+      reason: failingTests
+        ? `${failingTests} failing test(s) in ${clusters.length} cluster(s)`
+        : 'no failing test: nothing to cluster',
+      data: { clusters, failingTests },
+      findings:
+        ctx.playbook.analyzer && clusters.length > MAX_ANALYZED
+          ? [
+              {
+                kind: 'analyzer-limit',
+                severity: 'info',
+                message: `the analyzer ran on the ${MAX_ANALYZED} largest of ${clusters.length} clusters`,
+              },
+            ]
+          : [],
+    };
   },
 };

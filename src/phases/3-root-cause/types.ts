@@ -28,10 +28,41 @@ export interface FailureCluster {
   tests: ClusterTest[];
   /** Top project stack frame, `file:line`, when known. */
   location: string | null;
+  /** Exception type named by the stack or message (phase 3 only). */
+  exceptionType?: string | null;
+  /** Stack of the representative failure (phase 3 only). */
+  stack?: string | null;
+  /** The evidence chain, link by link (phase 3 only). */
+  evidence?: EvidenceLink[];
+  /** Output of `analyzer.command` for this cluster, when one is configured (phase 3 only). */
+  analysis?: ClusterAnalysis;
+}
+
+/** One link of a cluster's evidence chain. `value` null means it could not be established. */
+export interface EvidenceLink {
+  kind: 'assertion' | 'frame' | 'last-change' | 'first-failed' | 'deployed-revision' | 'github-issue';
+  value: string | null;
+  /** Where the value comes from (the report, git blame, the worklog history, phase 0, GitHub). */
+  source: string;
+  /** Why it is unknown, when `value` is null. */
+  unknownBecause?: string;
+  /** A link target (a worklog, an issue), when there is one. */
+  href?: string;
+}
+
+export interface ClusterAnalysis {
+  command: string[];
+  exitCode: number | null;
+  timedOut: boolean;
+  /** The command's output (markdown), bounded. */
+  markdown: string;
+  logFile: string;
 }
 
 export interface RootCauseData {
   clusters: FailureCluster[];
+  /** Failing tests that were clustered. */
+  failingTests?: number;
 }
 
 /**

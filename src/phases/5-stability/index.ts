@@ -1,12 +1,87 @@
-/** Phase 5 stability: the decision engine. Not built in this version. */
-import { notBuilt, type Phase } from '../../pipeline/phase.js';
+/**
+ * Phase 5 stability: gather the evidence (phase results, the diff of base...HEAD, earlier runs),
+ * evaluate every criterion, and decide `proceed` or `defer` with reasons.
+ */
+import { hasTestResults } from '../../decision/compare.js';
+import type { DecisionInput } from '../../decision/criteria.js';
+import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
+import type { RunContext } from '../../pipeline/context.js';
+import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
+import { phaseResult, type RunRecord } from '../../pipeline/record.js';
+import { worstVerdict } from '../../pipeline/states.js';
+import type { RunTestsData } from '../2-run-tests/types.js';
+import { clustersFor } from '../3-root-cause/types.js';
+import { previousIterationRecord } from './iterations.js';
+import type { StabilityData } from './types.js';
 
-export const stabilityPhase: Phase = {
+function violationsOf(record: RunRecord | null): number | null {
+  const data = record
+    ? (phaseResult(record, 'compliance')?.data as { totalViolations?: unknown } | undefined)
+    : undefined;
+  return typeof data?.totalViolations === 'number' ? data.totalViolations : null;
+}
+
+/** The base ref: `decision.base`, else `github.baseBranch`, else `main`. */
+export function baseRef(ctx: Pick<RunContext, 'playbook'>): string {
+  return ctx.playbook.decision.base ?? ctx.playbook.github?.baseBranch ?? 'main';
+}
+
+async function gather(ctx: RunContext): Promise<DecisionInput> {
+  const { record, playbook } = ctx;
+  const base = baseRef(ctx);
+  const stat = await ctx.ports.git.diffStat(playbook.repoDir, base);
+  // Within an --until-green loop the previous comparable run is the previous iteration.
+  const previous =
+    previousIterationRecord(record) ?? ctx.history.map((h) => h.record).find(hasTestResults) ?? null;
+  const baseRun =
+    ctx.history.map((h) => h.record).find((r) => r.repo.branch === base && hasTestResults(r)) ?? null;
+  return {
+    config: playbook.decision,
+    tests: phaseResult<RunTestsData>(record, 'run-tests'),
+    clusters: clustersFor(record),
+    compliance: { configured: Boolean(playbook.audit), result: phaseResult(record, 'compliance') },
+    deploy: { configured: playbook.services.length > 0, result: phaseResult(record, 'deploy-status') },
+    diff: stat
+      ? { base, stat }
+      : { base, stat: null, reason: `"${base}" does not resolve to a commit in the repository under test` },
+    previous,
+    baseRun,
+    previousClusters: previous ? clustersFor(previous) : [],
+    previousViolations: violationsOf(previous),
+    currentViolations: violationsOf(record),
+  };
+}
+
+export const stabilityPhase: Phase<StabilityData> = {
   id: 'stability',
   title: 'Stability decision',
-  safeInDryRun: true,
+  // A dry run measures nothing, so there is nothing to decide on: no decision, and no exit 1 for it.
+  safeInDryRun: false,
   needs: [],
-  async run() {
-    return notBuilt('the stability decision engine is not available in this version');
+  async plan() {
+    return { state: 'skipped', reason: 'dry run: nothing was measured, so there is nothing to decide on' };
+  },
+  async run(ctx): Promise<PhaseOutcome<StabilityData>> {
+    const input = await gather(ctx);
+    const criteria = evaluateCriteria(input);
+    const decision = decide(criteria);
+    // The decision lives at the top of the record: the exit code and the summary read it there.
+    ctx.record.decision = decision;
+    ctx.logger.info({ decision: decision.decision }, `${decision.decision}: ${decision.reasons[0] ?? ''}`);
+    return {
+      state: 'completed',
+      verdict: worstVerdict(
+        criteria
+          .filter(blocks)
+          .map((c) => c.verdict)
+          .concat(criteria.some(blocks) ? [] : ['pass']),
+      ),
+      reason: `${decision.decision.toUpperCase()}: ${decision.reasons[0] ?? ''}`,
+      data: {
+        criteria,
+        base: input.diff.base,
+        comparedWith: { previous: input.previous?.runId ?? null, baseRun: input.baseRun?.runId ?? null },
+      },
+    };
   },
 };

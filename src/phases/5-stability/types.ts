@@ -9,8 +9,17 @@ export interface CriterionResult {
   verdict: Verdict;
   /** The evidence that decided it, one line each, with its source. */
   evidence: string[];
+  /**
+   * false when the playbook does not configure the part at all (no `services`, no `audit`): the
+   * criterion is shown as "n/a" and does not block. Absent means applicable.
+   */
+  applicable?: false;
 }
 
 export interface StabilityData {
   criteria: CriterionResult[];
+  /** The base ref compared with (diff, base-branch runs). */
+  base?: string;
+  /** Runs compared with, by id. */
+  comparedWith?: { previous: string | null; baseRun: string | null };
 }

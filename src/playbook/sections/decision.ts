@@ -16,19 +16,38 @@ export type CriterionId = (typeof CRITERIA)[number];
 export const decisionSchema = z.strictObject({
   require: z
     .array(z.enum(CRITERIA))
-    .default([
-      'tests-authentic',
-      'gates-passed',
-      'no-regressions',
-      'no-new-violations',
-      'deployment-healthy',
-    ]),
+    .default(['tests-authentic', 'gates-passed', 'no-regressions', 'no-new-violations', 'deployment-healthy'])
+    .meta({ description: 'Criteria that must pass for `proceed`; the others are evaluated and shown.' }),
+  base: z.string().min(1).optional().meta({
+    description:
+      'Base ref for atomic-change (diff base...HEAD) and no-regressions (runs on this branch). Default: github.baseBranch, else main.',
+  }),
   atomicChange: z
-    .strictObject({ maxFiles: z.int().min(1).default(10), maxLines: z.int().min(1).default(400) })
+    .strictObject({
+      maxFiles: z.int().min(1).default(10),
+      maxLines: z.int().min(1).default(400),
+      maxAreas: z
+        .int()
+        .min(1)
+        .default(1)
+        .meta({ description: 'Top-level folders a change may touch (files at the root are not an area).' }),
+    })
     .prefault({}),
-  flaky: z.enum(['ignore', 'fail']).default('ignore'),
+  flaky: z
+    .enum(['ignore', 'fail'])
+    .default('ignore')
+    .meta({ description: 'fail: a test that passed only on retry counts as a regression.' }),
 });
 
 export const hookCommandSchema = z.strictObject({ command, timeout: duration.prefault('5m') });
 
+export const remediateSchema = hookCommandSchema.extend({
+  redeploy: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'With --until-green: run phase 0 with deploy after remediation.' }),
+});
+
 export type DecisionConfig = z.output<typeof decisionSchema>;
+export type HookCommandConfig = z.output<typeof hookCommandSchema>;
+export type RemediateConfig = z.output<typeof remediateSchema>;

@@ -3,8 +3,10 @@ import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
 import { renderDeployStatus } from './deploy-status.js';
 import { renderPublish } from './publish.js';
+import { renderRootCause } from './root-cause.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
+import { renderStability } from './stability.js';
 import type { SectionRenderer } from './types.js';
 
 const generic: SectionRenderer = (result) => genericSection(result.findings);
@@ -13,8 +15,8 @@ export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'deploy-status': renderDeployStatus,
   'select-tests': renderSelectTests,
   'run-tests': renderRunTests,
-  'root-cause': generic,
+  'root-cause': renderRootCause,
   compliance: generic,
-  stability: generic,
+  stability: renderStability,
   publish: renderPublish,
 };

@@ -1,0 +1,48 @@
+/** Groups failing and erroring tests into clusters by signature. Pure. */
+import type { TestCase } from '../../results/model.js';
+import { stableHash } from '../../telemetry/ids.js';
+import type { SuiteResult } from '../2-run-tests/types.js';
+import { decodeEntities, signatureOf } from './signature.js';
+import type { FailureCluster } from './types.js';
+
+/** The fields of a suite that clustering reads. */
+export type ClusterableSuite = Pick<SuiteResult, 'id' | 'tier' | 'cases'>;
+
+function isFailure(c: TestCase): boolean {
+  return c.status === 'failed' || c.status === 'errored';
+}
+
+/** The representative stack kept in the record (the report itself keeps the whole). */
+const MAX_STACK_CHARS = 8000;
+
+/** One cluster per distinct signature, largest first; ids are hashes of the signature. */
+export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
+  const byId = new Map<string, FailureCluster>();
+  for (const suite of suites) {
+    for (const c of suite.cases.filter(isFailure)) {
+      const sig = signatureOf(c.message, c.stack, repoDir);
+      const id = stableHash(['cluster', sig.text], 12);
+      let cluster = byId.get(id);
+      if (!cluster) {
+        const message = decodeEntities(c.message ?? c.status)
+          .split('\n')[0]!
+          .trim();
+        cluster = {
+          id,
+          signature: sig.text,
+          title: `${sig.type ? `${sig.type}: ` : ''}${message}`.slice(0, 120),
+          message,
+          tier: suite.tier,
+          tests: [],
+          location: sig.frame ? `${sig.frame.file}:${sig.frame.line}` : null,
+          exceptionType: sig.type,
+          stack: c.stack ? c.stack.slice(0, MAX_STACK_CHARS) : null,
+        };
+        byId.set(id, cluster);
+      }
+      cluster.tier = Math.min(cluster.tier, suite.tier);
+      cluster.tests.push({ suiteId: suite.id, group: c.suite, name: c.name, status: c.status });
+    }
+  }
+  return [...byId.values()].sort((a, b) => b.tests.length - a.tests.length || a.tier - b.tier);
+}

@@ -1,0 +1,108 @@
+/**
+ * The evidence chain of a cluster: each link says where it comes from; a link that cannot be
+ * established is shown as unknown with the reason, never guessed.
+ */
+import type { HistoryEntry, RunContext } from '../../pipeline/context.js';
+import { phaseResult } from '../../pipeline/record.js';
+import type { EvidenceLink, FailureCluster } from './types.js';
+import { clustersFor } from './types.js';
+
+const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
+  kind,
+  value: null,
+  source,
+  unknownBecause: because,
+});
+
+async function lastChange(ctx: RunContext, cluster: FailureCluster): Promise<EvidenceLink> {
+  const source = 'git blame of the top project frame';
+  const m = cluster.location ? /^(.*):(\d+)$/.exec(cluster.location) : null;
+  if (!m) return unknown('last-change', source, 'no stack frame inside the repository');
+  const origin = await ctx.ports.git.lineOrigin(ctx.playbook.repoDir, m[1]!, Number(m[2]));
+  if (!origin) return unknown('last-change', source, `git cannot blame ${cluster.location}`);
+  if (!origin.commit) return unknown('last-change', source, `${cluster.location} has uncommitted changes`);
+  return {
+    kind: 'last-change',
+    value: `${origin.commit.slice(0, 12)} ${origin.authorDate ?? 'unknown date'} "${origin.subject ?? ''}"${origin.author ? ` by ${origin.author}` : ''}`,
+    source: `git blame -L ${m[2]},${m[2]} -- ${m[1]}`,
+  };
+}
+
+/** The oldest earlier run whose clusters include this one, or null. */
+export function firstFailedIn(history: readonly HistoryEntry[], clusterId: string): HistoryEntry | null {
+  let first: HistoryEntry | null = null;
+  // History is newest first; the last match is the oldest.
+  for (const h of history) if (clustersFor(h.record).some((c) => c.id === clusterId)) first = h;
+  return first;
+}
+
+interface ServiceLike {
+  name?: string;
+  latestReadyRevision?: string | null;
+}
+
+function deployedRevision(ctx: RunContext, first: HistoryEntry | null): EvidenceLink {
+  const source = `phase 0 of ${first ? `run ${first.record.runId}` : 'this run'}`;
+  if (ctx.playbook.services.length === 0)
+    return unknown('deployed-revision', 'phase 0', 'no services in the playbook');
+  const p = phaseResult(first?.record ?? ctx.record, 'deploy-status');
+  const services = (p?.data as { services?: ServiceLike[] } | undefined)?.services;
+  if (p?.state !== 'completed' || !services?.length)
+    return unknown(
+      'deployed-revision',
+      source,
+      `phase 0 ${p ? p.state : 'did not run'}${p?.reason ? `: ${p.reason}` : ''}`,
+    );
+  return {
+    kind: 'deployed-revision',
+    value: services
+      .map((s) => `${s.name ?? '?'}: ${s.latestReadyRevision ?? 'no ready revision'}`)
+      .join('; '),
+    source: `${source} (revision age: not recorded by phase 0)`,
+  };
+}
+
+function githubIssue(ctx: RunContext): EvidenceLink {
+  // Phase 3 runs before phase 6; the GitHub port of this version has no issue search yet.
+  if (!ctx.playbook.github) return unknown('github-issue', 'GitHub', 'no `github` section in the playbook');
+  return unknown(
+    'github-issue',
+    `GitHub ${ctx.playbook.github.repo}`,
+    'the GitHub port of this version cannot search issues',
+  );
+}
+
+export async function evidenceChain(ctx: RunContext, cluster: FailureCluster): Promise<EvidenceLink[]> {
+  const firstTest = cluster.tests[0]!;
+  const first = firstFailedIn(ctx.history, cluster.id);
+  const firstLink: EvidenceLink = first
+    ? {
+        kind: 'first-failed',
+        value: `run ${first.record.runId} (${first.record.startedAt})`,
+        source: `worklog history (${ctx.history.length} earlier run(s))`,
+        ...(first.record.worklog ? { href: first.record.worklog.markdown } : {}),
+      }
+    : {
+        kind: 'first-failed',
+        value: `this run (${ctx.record.runId})`,
+        source: `worklog history: not in ${ctx.history.length} earlier run(s)`,
+      };
+  return [
+    {
+      kind: 'assertion',
+      value: `${cluster.exceptionType ? `${cluster.exceptionType}: ` : ''}${cluster.message}`,
+      source: `report of suite \`${firstTest.suiteId}\`, test "${firstTest.name}"`,
+    },
+    cluster.location
+      ? { kind: 'frame', value: cluster.location, source: 'top stack frame inside the repository' }
+      : unknown(
+          'frame',
+          'stack trace',
+          cluster.stack ? 'no frame inside the repository' : 'the report has no stack',
+        ),
+    await lastChange(ctx, cluster),
+    firstLink,
+    deployedRevision(ctx, first),
+    githubIssue(ctx),
+  ];
+}

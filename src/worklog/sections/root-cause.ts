@@ -1,0 +1,82 @@
+import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phases/3-root-cause/types.js';
+import { cell, details, escapeHtml, excerpt, fence, table } from '../markdown.js';
+import { findingsTable } from './common.js';
+import type { RenderView, SectionRenderer } from './types.js';
+
+const MAX_TESTS_SHOWN = 20;
+
+const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
+  assertion: 'Assertion / error',
+  frame: 'Top project frame',
+  'last-change': 'Last commit touching it',
+  'first-failed': 'First run it failed in',
+  'deployed-revision': 'Deployed revision then',
+  'github-issue': 'Open GitHub issue',
+};
+
+function linkValue(link: EvidenceLink, view: RenderView): string {
+  if (link.value === null) return `unknown — ${link.unknownBecause ?? 'not established'}`;
+  return link.href ? `[${link.value}](${view.rel(link.href)})` : link.value;
+}
+
+function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
+  const parts = [
+    `### Cluster ${n}: ${escapeHtml(c.title)}`,
+    '',
+    `Fingerprint \`${c.id}\` · ${c.tests.length} test(s) · tier ${c.tier} · signature \`${cell(c.signature).replace(/`/g, "'")}\``,
+  ];
+  if (c.evidence?.length) {
+    parts.push(
+      '',
+      table(
+        ['#', 'Link', 'Evidence', 'Source'],
+        c.evidence.map((l, i) => [i + 1, LINK_TITLES[l.kind], linkValue(l, view), l.source]),
+      ),
+    );
+  }
+  const tests = c.tests
+    .slice(0, MAX_TESTS_SHOWN)
+    .map((t) => `- \`${t.suiteId}\` › ${t.group ? `${t.group} › ` : ''}${t.name} (${t.status})`);
+  if (c.tests.length > MAX_TESTS_SHOWN) tests.push(`- …and ${c.tests.length - MAX_TESTS_SHOWN} more`);
+  parts.push('', tests.join('\n'));
+  if (c.stack)
+    parts.push('', details('stack of the representative failure', fence(excerpt(c.stack, 30, 3000))));
+  if (c.analysis) {
+    const a = c.analysis;
+    const status = a.timedOut ? 'timed out' : `exit ${a.exitCode ?? 'none'}`;
+    parts.push(
+      '',
+      `**Analysis produced by \`${a.command.join(' ')}\`** (${status}; log \`${view.rel(a.logFile)}\`); not verified by tdl:`,
+      '',
+      a.markdown
+        ? a.markdown
+            .split('\n')
+            .map((l) => `> ${l}`)
+            .join('\n')
+        : '> (no output)',
+    );
+  }
+  return parts.join('\n');
+}
+
+export const renderRootCause: SectionRenderer = (result, _record, view) => {
+  const data = result.data as RootCauseData | undefined;
+  if (!data) return findingsTable(result.findings);
+  if (data.clusters.length === 0) return 'No failing or erroring test: nothing to cluster.';
+  const parts = [
+    table(
+      ['#', 'Fingerprint', 'Tests', 'Tier', 'Error', 'Location'],
+      data.clusters.map((c, i) => [
+        i + 1,
+        `\`${c.id}\``,
+        c.tests.length,
+        c.tier,
+        c.title,
+        c.location ? `\`${c.location}\`` : 'unknown',
+      ]),
+    ),
+    ...data.clusters.map((c, i) => renderCluster(c, i + 1, view)),
+  ];
+  if (result.findings.length) parts.push(findingsTable(result.findings));
+  return parts.join('\n\n');
+};
