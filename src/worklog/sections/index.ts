@@ -1,6 +1,7 @@
 /** One renderer per phase; a phase without its own shows its findings. */
 import type { PhaseId } from '../../pipeline/record.js';
 import { genericSection } from './common.js';
+import { renderCompliance } from './compliance.js';
 import { renderRunTests } from './run-tests.js';
 import { renderSelectTests } from './select-tests.js';
 import type { SectionRenderer } from './types.js';
@@ -12,7 +13,7 @@ export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'select-tests': renderSelectTests,
   'run-tests': renderRunTests,
   'root-cause': generic,
-  compliance: generic,
+  compliance: renderCompliance,
   stability: generic,
   publish: generic,
 };
