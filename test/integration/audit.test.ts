@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Violation } from '../../src/audit/types.js';
@@ -161,6 +161,9 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
     delete schema.$schema;
     schema.$id = schema.id;
     delete schema.id;
+    // ajv and ajv-formats are CommonJS with a default export.
+    const Ajv = AjvModule.default;
+    const addFormats = addFormatsModule.default;
     const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
     addFormats(ajv);
     const validate = ajv.compile(schema);
