@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { createGitPort } from '../adapters/git/index.js';
 import { createProcessPort } from '../adapters/process/index.js';
 import { UsageError } from '../pipeline/errors.js';
-import { stateDirFor } from '../pipeline/session.js';
 import { TOOL_VERSION } from '../pipeline/version.js';
 import { loadPlaybook, locatePlaybook } from '../playbook/load.js';
 import { printJson, writeJsonAtomic } from '../telemetry/outlet.js';
@@ -41,7 +40,11 @@ export async function auditCommand(
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new UsageError('EAUDITDIR', `not a folder: ${dir ?? root}`);
   const redactor = Redactor.fromEnv(playbook.redact.env);
-  const stateDir = stateDirFor(root);
+  // The state folder is only needed for external auditors' logs; its home (session.ts) loads the
+  // whole pipeline, so it is imported only then.
+  const stateDir = playbook.audit.external.length
+    ? (await import('../pipeline/session.js')).stateDirFor(root)
+    : join(root, '.tdl');
   const report = await runAudit({
     root,
     config: playbook.audit,

@@ -13,7 +13,7 @@ import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseli
 import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
 import { compileAudit, scopesOf } from './rules.js';
-import { scanBuffers, scanTree } from './tree-scan.js';
+import { scanBuffers, scanFiles, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
 import { buildViolations, compareViolations, type ScopeScore, scoreScopes } from './violations.js';
 
@@ -94,20 +94,27 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const c = compileAudit(input.config);
   const env = input.env ?? process.env;
 
-  const listed = await input.git.listFiles(root);
-  const source = listed ? 'git' : 'walk';
-  const all = listed ?? walkFiles(root);
-  const audited: [string, string[]][] = [];
+  // The untracked listing walks the whole tree (slow on big trees): it runs while tracked files scan.
+  const untrackedP = input.git.listFiles(root, 'untracked');
+  const tracked = await input.git.listFiles(root, 'tracked');
+  const source = tracked ? 'git' : 'walk';
   const scopesByFile = new Map<string, string[]>();
-  for (const f of all) {
-    if (!langOf(f) || f.startsWith('.tdl/')) continue;
-    const scopes = scopesOf(c, f);
-    if (scopes.length === 0) continue;
-    audited.push([f, scopes]);
-    scopesByFile.set(f, scopes);
-  }
-
-  const scans = await scanTree(c, input.config, root, audited, env);
+  const select = (files: readonly string[]) => {
+    const out: [string, string[]][] = [];
+    for (const f of files) {
+      if (scopesByFile.has(f) || !langOf(f) || f.startsWith('.tdl/')) continue;
+      const scopes = scopesOf(c, f);
+      if (scopes.length === 0) continue;
+      out.push([f, scopes]);
+      scopesByFile.set(f, scopes);
+    }
+    return out;
+  };
+  const audited = select(tracked ?? walkFiles(root));
+  const trackedScans = scanTree(c, input.config, root, audited, env);
+  const extra = tracked ? select((await untrackedP) ?? []) : [];
+  const scans = [...scanFiles(c, root, extra), ...(await trackedScans)];
+  if (!tracked) await untrackedP;
   const violations = buildViolations(c, scans, scopesByFile);
 
   const external: ExternalRun[] = [];
@@ -151,7 +158,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const scored = violations.filter((v) => scopesByFile.has(v.file));
   return {
     root,
-    filesAudited: audited.length,
+    filesAudited: scopesByFile.size,
     source,
     durationMs: Date.now() - started,
     violations,

@@ -8,9 +8,11 @@
 export type Lang = 'ts' | 'py';
 
 export interface MaskedSource {
-  /** The source with comments and string contents blanked (quote characters kept). */
-  code: string;
-  /** String literals as [start, end) pairs including their quotes, in source order. */
+  /** The source with comments and string contents blanked (quote characters kept); built on first use. */
+  readonly code: string;
+  /** Blanked ranges as sorted [start, end) pairs. */
+  blanks: number[];
+  /** String literals as [start, end) pairs including their quotes. */
   strings: number[];
 }
 
@@ -35,19 +37,51 @@ class Masker {
   }
 
   result(): MaskedSource {
-    const { text, blanks } = this;
-    if (blanks.length === 0) return { code: text, strings: this.strings };
-    const parts: string[] = [];
-    let at = 0;
-    for (let k = 0; k < blanks.length; k += 2) {
-      const a = blanks[k]!;
-      const b = blanks[k + 1]!;
-      parts.push(text.slice(at, a), text.slice(a, b).replace(/[^\n\r]/g, ' '));
-      at = b;
-    }
-    parts.push(text.slice(at));
-    return { code: parts.join(''), strings: this.strings };
+    const { text, blanks, strings } = this;
+    let code: string | undefined;
+    return {
+      blanks,
+      strings,
+      get code() {
+        code ??= render(text, blanks);
+        return code;
+      },
+    };
   }
+}
+
+function render(text: string, blanks: readonly number[]): string {
+  if (blanks.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < blanks.length; k += 2) {
+    const a = blanks[k]!;
+    const b = blanks[k + 1]!;
+    const hidden = text.slice(a, b);
+    parts.push(
+      text.slice(at, a),
+      hidden.indexOf('\n') === -1 && hidden.indexOf('\r') === -1
+        ? ' '.repeat(hidden.length)
+        : hidden.replace(/[^\n\r]/g, ' '),
+    );
+    at = b;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** True when [start, end) overlaps no blanked range (it is all code). */
+export function isCode(src: MaskedSource, start: number, end: number): boolean {
+  const b = src.blanks;
+  let lo = 0;
+  let hi = b.length / 2;
+  // First range whose end is after `start`.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[mid * 2 + 1]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 2 >= b.length || b[lo * 2]! >= Math.max(end, start + 1);
 }
 
 // ---------------------------------------------------------------- JavaScript / TypeScript
@@ -73,9 +107,6 @@ const REGEX_AFTER_WORD = new Set([
 export function maskJs(text: string): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
-  // 'value': an operand just ended (a `/` divides); 'op': an operator or start (a `/` starts a regex).
-  let prev: 'value' | 'op' = 'op';
-
   const quoted = (i: number, q: number): number => {
     const start = i;
     i++;
@@ -140,14 +171,35 @@ export function maskJs(text: string): MaskedSource {
     return i;
   };
 
+  /** Whether a `/` at `i` starts a regex literal, judged by the token before it. */
+  const regexAllowed = (i: number): boolean => {
+    let j = i - 1;
+    while (j >= 0) {
+      const c = text.charCodeAt(j);
+      if (c !== 32 && c !== 9 && c !== NL && c !== CR) break;
+      j--;
+    }
+    if (j < 0) return true;
+    const c = text.charCodeAt(j);
+    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96) return false; // ) ] or a string
+    if (!isIdent(c)) return true;
+    let k = j;
+    while (k >= 0 && isIdent(text.charCodeAt(k))) k--;
+    return REGEX_AFTER_WORD.has(text.slice(k + 1, j + 1));
+  };
+
   /** Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation. */
   function code(i: number, untilBrace: boolean): number {
     let depth = 0;
+    // Jump between the characters that can change the lexical state (native regex search).
+    const next = /[/'"`{}]/g;
     while (i < n) {
+      next.lastIndex = i;
+      const found = next.exec(text);
+      if (!found) return n;
+      i = found.index;
       const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === NL || c === CR) {
-        i++;
-      } else if (c === 47) {
+      if (c === 47) {
         const d = text.charCodeAt(i + 1);
         if (d === 47) {
           const e = text.indexOf('\n', i);
@@ -159,38 +211,17 @@ export function maskJs(text: string): MaskedSource {
           const end = e === -1 ? n : e + 2;
           m.blank(i, end);
           i = end;
-        } else if (prev === 'op') {
-          i = regex(i);
-          prev = 'value';
-        } else {
-          i++;
-          prev = 'op';
-        }
-      } else if (c === 39 || c === 34) {
-        i = quoted(i, c);
-        prev = 'value';
-      } else if (c === 96) {
-        i = template(i + 1, i);
-        prev = 'value';
-      } else if (isIdent(c)) {
-        const s = i;
-        while (i < n && isIdent(text.charCodeAt(i))) i++;
-        prev = REGEX_AFTER_WORD.has(text.slice(s, i)) ? 'op' : 'value';
-      } else if (c === 123) {
+        } else if (regexAllowed(i)) i = regex(i);
+        else i++;
+      } else if (c === 39 || c === 34) i = quoted(i, c);
+      else if (c === 96) i = template(i + 1, i);
+      else if (c === 123) {
         depth++;
         i++;
-        prev = 'op';
-      } else if (c === 125) {
+      } else {
         if (untilBrace && depth === 0) return i + 1;
         depth--;
         i++;
-        prev = 'op';
-      } else if (c === 41 || c === 93) {
-        i++;
-        prev = 'value';
-      } else {
-        i++;
-        prev = 'op';
       }
     }
     return n;
@@ -202,20 +233,19 @@ export function maskJs(text: string): MaskedSource {
 
 // ---------------------------------------------------------------- Python
 
-function stringPrefixAt(text: string, i: number): { quoteAt: number; fmt: boolean } | null {
-  // A string prefix is 1-2 letters of r, b, u, f (any case) right before the quote.
-  let j = i;
+/** The string prefix (r, b, u, f: at most two letters) right before the quote at `q`. */
+function prefixBefore(text: string, q: number): { length: number; fmt: boolean } {
+  let j = q - 1;
   let fmt = false;
-  while (j < text.length && j - i < 3) {
+  while (j >= 0 && q - j <= 2) {
     const c = text.charCodeAt(j) | 32;
-    if (c === 114 || c === 98 || c === 117 || c === 102) {
-      if (c === 102) fmt = true;
-      j++;
-    } else break;
+    if (c !== 114 && c !== 98 && c !== 117 && c !== 102) break;
+    if (c === 102) fmt = true;
+    j--;
   }
-  const q = text.charCodeAt(j);
-  if (j > i && (q === 39 || q === 34)) return { quoteAt: j, fmt };
-  return null;
+  const length = q - 1 - j;
+  if (length === 0 || (j >= 0 && isIdent(text.charCodeAt(j)))) return { length: 0, fmt: false };
+  return { length, fmt };
 }
 
 /** Masks Python source: `#` comments, strings and docstrings; f-string `{expressions}` stay code. */
@@ -253,7 +283,12 @@ export function maskPy(text: string): MaskedSource {
 
   function code(i: number, untilBrace: boolean): number {
     let depth = 0;
+    const next = /[#'"{}]/g;
     while (i < n) {
+      next.lastIndex = i;
+      const found = next.exec(text);
+      if (!found) return n;
+      i = found.index;
       const c = text.charCodeAt(i);
       if (c === 35) {
         const e = text.indexOf('\n', i);
@@ -261,24 +296,16 @@ export function maskPy(text: string): MaskedSource {
         m.blank(i, end);
         i = end;
       } else if (c === 39 || c === 34) {
-        i = str(i, false, i);
-      } else if (isIdent(c)) {
-        if (i === 0 || !isIdent(text.charCodeAt(i - 1))) {
-          const p = stringPrefixAt(text, i);
-          if (p) {
-            i = str(p.quoteAt, p.fmt, i);
-            continue;
-          }
-        }
-        while (i < n && isIdent(text.charCodeAt(i))) i++;
-      } else if (c === 123 || c === 40 || c === 91) {
+        const p = prefixBefore(text, i);
+        i = str(i, p.fmt, i - p.length);
+      } else if (c === 123) {
         depth++;
         i++;
-      } else if (c === 125 || c === 41 || c === 93) {
-        if (untilBrace && depth === 0 && c === 125) return i + 1;
+      } else {
+        if (untilBrace && depth === 0) return i + 1;
         depth--;
         i++;
-      } else i++;
+      }
     }
     return n;
   }

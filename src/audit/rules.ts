@@ -3,13 +3,13 @@
  * both the main thread and the scan workers do it from the same config.
  */
 import picomatch from 'picomatch';
-import {
-  type AuditConfig,
-  type AuditSeverity,
-  DEFAULT_SEVERITY,
-  type DeprecatedImportRule,
-  type DuplicateRule,
-  type ForbiddenRule,
+// Types only: the scan workers must not load zod.
+import type {
+  AuditConfig,
+  AuditSeverity,
+  DeprecatedImportRule,
+  DuplicateRule,
+  ForbiddenRule,
 } from '../playbook/sections/audit.js';
 import { globNeedles, globToIdent } from './definitions.js';
 import type { DefinitionKind } from './types.js';
@@ -130,7 +130,7 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
     alwaysDecode: false,
   };
   for (const rule of config.rules) {
-    out.severity.set(rule.id, rule.severity ?? DEFAULT_SEVERITY[rule.kind]);
+    out.severity.set(rule.id, rule.severity);
     if (rule.fix) out.fix.set(rule.id, rule.fix);
     const scopes = appliesTo(rule.scopes);
     switch (rule.kind) {

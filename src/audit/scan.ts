@@ -6,7 +6,7 @@
 import { jsDefinitions, pyDefinitions } from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
-import { type Lang, langOf, lineAt, lineStarts, type MaskedSource, mask } from './lex.js';
+import { isCode, type Lang, langOf, lineAt, lineStarts, type MaskedSource, mask } from './lex.js';
 import { type CompiledAudit, ruleApplies } from './rules.js';
 import type { FileScan, Hit } from './types.js';
 
@@ -102,12 +102,13 @@ export function scanFile(
   }
 
   for (const f of forbRaw) {
-    const view =
-      f.rule.matchIn === 'code' ? src.code : f.rule.matchIn === 'strings' ? stringsView(text, src) : text;
+    // Code matches are found on the raw text and kept when they touch no comment or string.
+    const view = f.rule.matchIn === 'strings' ? stringsView(text, src) : text;
     const seen = new Map<string, number>();
     f.re.lastIndex = 0;
     for (let m = f.re.exec(view); m; m = f.re.exec(view)) {
       if (m[0].length === 0) f.re.lastIndex++;
+      if (f.rule.matchIn === 'code' && !isCode(src, m.index, m.index + m[0].length)) continue;
       const ln = line(m.index);
       const lineText = text.slice(starts[ln - 1], (starts[ln] ?? text.length + 1) - 1).trim();
       const n = (seen.get(lineText) ?? 0) + 1;

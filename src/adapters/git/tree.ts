@@ -11,10 +11,10 @@ export interface ChangedFile {
 
 export interface GitTreeOps {
   /**
-   * Files under `cwd` that git knows of or would add (tracked plus untracked-not-ignored), relative to
-   * `cwd`; null when `cwd` is not inside a git repository.
+   * Files under `cwd`, relative to it: `tracked` (the index), `untracked` (not ignored), or `all`;
+   * null when `cwd` is not inside a git repository.
    */
-  listFiles(cwd: string): Promise<string[] | null>;
+  listFiles(cwd: string, which?: 'tracked' | 'untracked' | 'all'): Promise<string[] | null>;
   /** The commit a ref names, or null when it names none. */
   resolveCommit(cwd: string, ref: string): Promise<string | null>;
   /** `git merge-base a b`, or null when there is none (or a ref is unknown). */
@@ -49,8 +49,10 @@ export function parseCatFileBatch(out: Buffer, paths: readonly string[]): Map<st
 
 export function createGitTreeOps(git: GitRunner): GitTreeOps {
   return {
-    async listFiles(cwd) {
-      const r = await git(cwd, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', '.']);
+    async listFiles(cwd, which = 'all') {
+      const what =
+        which === 'tracked' ? ['--cached'] : which === 'untracked' ? ['--others'] : ['--cached', '--others'];
+      const r = await git(cwd, ['ls-files', '-z', ...what, '--exclude-standard', '--', '.']);
       if (!r.ok) return null;
       return [...new Set(splitZ(r.stdout))];
     },

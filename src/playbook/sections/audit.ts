@@ -25,9 +25,14 @@ export const DEFAULT_SEVERITY: Record<RuleKind, AuditSeverity> = {
 
 const globs = z.array(z.string().min(1));
 
+const severity = (kind: RuleKind) =>
+  z
+    .enum(SEVERITIES)
+    .default(DEFAULT_SEVERITY[kind])
+    .meta({ description: `Default for this kind: ${DEFAULT_SEVERITY[kind]}.` });
+
 const base = {
   id: z.string().regex(/^[A-Za-z0-9][\w.-]*$/, { message: 'expected letters, digits, ".", "_" or "-"' }),
-  severity: z.enum(SEVERITIES).optional().meta({ description: 'Default depends on the kind (see README).' }),
   scopes: z.array(z.string()).optional().meta({ description: 'Only these scopes (default: all).' }),
   message: z.string().optional(),
   fix: z.string().optional().meta({ description: 'How to fix it, shown with each violation.' }),
@@ -41,6 +46,7 @@ const allowEntry = z.union([
 export const duplicateRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('duplicate-definition'),
+  severity: severity('duplicate-definition'),
   names: globs.min(1).meta({ description: 'Name globs, e.g. "*State", "*Manager".' }),
   definitions: z
     .array(z.enum(['class', 'enum', 'interface', 'type']))
@@ -57,6 +63,7 @@ export const duplicateRuleSchema = z.strictObject({
 export const forbiddenRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('forbidden-pattern'),
+  severity: severity('forbidden-pattern'),
   pattern: z.string().min(1).meta({ description: 'A JavaScript regular expression.' }),
   allowIn: globs.default([]).meta({ description: 'The canonical home(s): files where it may appear.' }),
   matchIn: z.enum(['code', 'strings', 'all']).default('code').meta({
@@ -68,6 +75,7 @@ export const deprecatedImportRuleSchema = z
   .strictObject({
     ...base,
     kind: z.literal('deprecated-import'),
+    severity: severity('deprecated-import'),
     module: z.string().min(1).optional().meta({
       description: 'Deprecated module: a Python dotted path or a JS specifier / repo path (and submodules).',
     }),
@@ -84,12 +92,14 @@ export const deprecatedImportRuleSchema = z
 export const maxFileLinesRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('max-file-lines'),
+  severity: severity('max-file-lines'),
   max: z.int().min(1),
 });
 
 export const maxFunctionLinesRuleSchema = z.strictObject({
   ...base,
   kind: z.literal('max-function-lines'),
+  severity: severity('max-function-lines'),
   max: z.int().min(1),
 });
 
