@@ -16,6 +16,11 @@ export interface MaskedSource {
   strings: number[];
 }
 
+// Jumps between the characters that can change the lexical state (a native regex search). Shared:
+// every use sets lastIndex first, so nested scans (template and f-string interpolations) are safe.
+const JS_NEXT = /[/'"`{}]/g;
+const PY_NEXT = /[#'"{}]/g;
+
 const NL = 10;
 const CR = 13;
 const BACKSLASH = 92;
@@ -191,8 +196,7 @@ export function maskJs(text: string): MaskedSource {
   /** Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation. */
   function code(i: number, untilBrace: boolean): number {
     let depth = 0;
-    // Jump between the characters that can change the lexical state (native regex search).
-    const next = /[/'"`{}]/g;
+    const next = JS_NEXT;
     while (i < n) {
       next.lastIndex = i;
       const found = next.exec(text);
@@ -283,7 +287,7 @@ export function maskPy(text: string): MaskedSource {
 
   function code(i: number, untilBrace: boolean): number {
     let depth = 0;
-    const next = /[#'"{}]/g;
+    const next = PY_NEXT;
     while (i < n) {
       next.lastIndex = i;
       const found = next.exec(text);

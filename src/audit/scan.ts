@@ -81,8 +81,11 @@ export function scanFile(
   if (!dups.length && !forbRaw.length && !depr.length && !funcs.length) return scan;
 
   const src = mask(text, lang);
-  const starts = lineStarts(text);
-  const line = (offset: number) => lineAt(starts, offset);
+  let starts: number[] | null = null;
+  const line = (offset: number) => {
+    if (!starts) starts = lineStarts(text);
+    return lineAt(starts, offset);
+  };
 
   for (const d of dups) {
     const found =
@@ -110,7 +113,7 @@ export function scanFile(
       if (m[0].length === 0) f.re.lastIndex++;
       if (f.rule.matchIn === 'code' && !isCode(src, m.index, m.index + m[0].length)) continue;
       const ln = line(m.index);
-      const lineText = text.slice(starts[ln - 1], (starts[ln] ?? text.length + 1) - 1).trim();
+      const lineText = text.slice(starts![ln - 1], (starts![ln] ?? text.length + 1) - 1).trim();
       const n = (seen.get(lineText) ?? 0) + 1;
       seen.set(lineText, n);
       hits.push({

@@ -95,10 +95,9 @@ export async function scanTree(
   const n = workerCount(files.length, env);
   // Running from TypeScript sources (tests) there is no compiled worker: scan here.
   if (n === 0 || !existsSync(workerFile)) return scanFiles(c, root, files);
-  const shares: [string, string[]][][] = Array.from({ length: n }, () => []);
-  files.forEach((f, i) => {
-    shares[i % n]!.push(f);
-  });
+  // Contiguous shares: files of one folder stay together (directory and page-cache locality).
+  const size = Math.ceil(files.length / n);
+  const shares = Array.from({ length: n }, (_, k) => files.slice(k * size, (k + 1) * size));
   const results = await Promise.all(
     shares.map(
       (share) =>

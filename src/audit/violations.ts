@@ -34,7 +34,9 @@ export function buildViolations(
 ): Violation[] {
   const out: Violation[] = [];
   const byRule = new Map<string, Site[]>();
-  for (const s of scans) {
+  // In file order, so the output does not depend on which worker finished first.
+  const ordered = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const s of ordered) {
     const scopes = [...(scopesByFile.get(s.file) ?? [])];
     for (const h of s.hits) {
       out.push({
