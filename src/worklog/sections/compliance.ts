@@ -12,9 +12,6 @@ export const renderCompliance: SectionRenderer = (result) => {
   if (!d) return findingsTable(result.findings);
   const parts: string[] = [];
   parts.push(
-    `${d.totalViolations} violation(s) in ${d.filesAudited} audited files; ${d.failingCount} failing (error severity, not in the baseline${d.base ? ', introduced since the base' : ''}).`,
-  );
-  parts.push(
     table(
       ['Scope', 'Files', 'Files with violations', 'Score', 'Errors', 'Warnings'],
       Object.entries(d.scopes).map(([name, s]) => [
