@@ -18,8 +18,15 @@ export type FileMatcher = (file: string) => boolean;
 
 const NEVER: FileMatcher = () => false;
 
+const PLAIN_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/\*\*$/;
+
 export function matcher(globs: readonly string[]): FileMatcher {
   if (globs.length === 0) return NEVER;
+  // `dir/**` globs (the usual scope) are a prefix test: 50,000 files make picomatch's cost show.
+  if (globs.every((g) => PLAIN_DIR.test(g) && !g.includes('..'))) {
+    const prefixes = globs.map((g) => g.slice(0, -2));
+    return (file) => prefixes.some((p) => file.startsWith(p));
+  }
   return picomatch(globs as string[], { dot: true });
 }
 

@@ -75,16 +75,36 @@ export function scanBuffers(
   return out;
 }
 
+/** Extra worker threads besides this one: one per further core, at most one by default. */
 function workerCount(files: number, env: NodeJS.ProcessEnv): number {
   const forced = env.TDL_AUDIT_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
   if (files < WORKER_THRESHOLD) return 0;
-  return Math.max(1, Math.min(2, availableParallelism()));
+  return Math.max(0, Math.min(2, availableParallelism()) - 1);
 }
 
 const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+const CHUNK = 256;
 
-/** Scans `files` (relative to `root`, with their scopes), in worker threads when it pays. */
+/**
+ * Scans chunks of `files` taken from a shared counter until none is left. This thread and the
+ * workers all run it, so whoever is faster (or started earlier) does more: no thread waits idle.
+ */
+export function scanShared(
+  c: CompiledAudit,
+  root: string,
+  files: readonly [string, string[]][],
+  counter: Int32Array,
+): FileScan[] {
+  const out: FileScan[] = [];
+  for (;;) {
+    const start = Atomics.add(counter, 0, CHUNK);
+    if (start >= files.length) return out;
+    for (const s of scanFiles(c, root, files.slice(start, start + CHUNK))) out.push(s);
+  }
+}
+
+/** Scans `files` (relative to `root`, with their scopes), sharing the work with worker threads when it pays. */
 export async function scanTree(
   c: CompiledAudit,
   config: AuditConfig,
@@ -95,25 +115,23 @@ export async function scanTree(
   const n = workerCount(files.length, env);
   // Running from TypeScript sources (tests) there is no compiled worker: scan here.
   if (n === 0 || !existsSync(workerFile)) return scanFiles(c, root, files);
-  // Contiguous shares: files of one folder stay together (directory and page-cache locality).
-  const size = Math.ceil(files.length / n);
-  const shares = Array.from({ length: n }, (_, k) => files.slice(k * size, (k + 1) * size));
-  const results = await Promise.all(
-    shares.map(
-      (share) =>
-        new Promise<FileScan[]>((resolve, reject) => {
-          // A larger young generation: scanning makes many short-lived strings, and scavenges dominated.
-          const w = new Worker(workerFile, {
-            workerData: { root, config, files: share },
-            resourceLimits: { maxYoungGenerationSizeMb: 64 },
-          });
-          w.once('message', (m: FileScan[]) => resolve(m));
-          w.once('error', reject);
-          w.once('exit', (code) => {
-            if (code !== 0) reject(new Error(`audit worker exited with ${code}`));
-          });
-        }),
-    ),
+  const counter = new Int32Array(new SharedArrayBuffer(4));
+  const workers = Array.from(
+    { length: n },
+    () =>
+      new Promise<FileScan[]>((resolve, reject) => {
+        // A larger young generation: scanning makes many short-lived strings.
+        const w = new Worker(workerFile, {
+          workerData: { root, config, files, counter },
+          resourceLimits: { maxYoungGenerationSizeMb: 64 },
+        });
+        w.once('message', (m: FileScan[]) => resolve(m));
+        w.once('error', reject);
+        w.once('exit', (code) => {
+          if (code !== 0) reject(new Error(`audit worker exited with ${code}`));
+        });
+      }),
   );
-  return results.flat();
+  const mine = scanShared(c, root, files, counter);
+  return [...mine, ...(await Promise.all(workers)).flat()];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maskJs, maskPy } from '../../src/audit/lex.js';
-import { compileAudit, regexNeedle } from '../../src/audit/rules.js';
+import { compileAudit, matcher, regexNeedle } from '../../src/audit/rules.js';
 import { scanFile } from '../../src/audit/scan.js';
 import type { FileScan } from '../../src/audit/types.js';
 import { buildViolations } from '../../src/audit/violations.js';
@@ -228,5 +228,19 @@ describe('max-file-lines and max-function-lines', () => {
   ])('%s', (_n, file, text, expected) => {
     const s = scan([{ id: 'fn', kind: 'max-function-lines', max: 3 }], file, text);
     expect(s.hits.map((h) => `${h.key.slice(3)} ${h.line}-${h.endLine}`)).toEqual(expected);
+  });
+});
+
+describe('file matchers', () => {
+  it.each([
+    [['src/**'], 'src/a/b.py', true],
+    [['src/**'], 'srcx/a.py', false],
+    [['src/**'], 'src', false],
+    [['src/**', 'lib/x/**'], 'lib/x/y.ts', true],
+    [['src/**/*.py'], 'src/a/b.py', true],
+    [['src/**/*.py'], 'src/a/b.ts', false],
+    [['**/*.py'], '.hidden/a.py', true],
+  ])('%j matches %s: %s', (globs, file, expected) => {
+    expect(matcher(globs)(file)).toBe(expected);
   });
 });
