@@ -132,6 +132,7 @@ export async function scanTree(
         });
       }),
   );
-  const mine = scanShared(c, root, files, counter);
+  // A forced worker count (diagnostics, tests) leaves all scanning to the workers, so they really scan.
+  const mine = env.TDL_AUDIT_WORKERS === undefined ? scanShared(c, root, files, counter) : [];
   return [...mine, ...(await Promise.all(workers)).flat()];
 }
