@@ -42,6 +42,7 @@ function tsFile(i) {
       : `const label${i} = "class RunState {}";`,
     `export function compute${i}(a: number, b: number): number {`,
     '  const total = a + b;',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: generated TypeScript source text
     i % 500 === 0 ? '  const id = `${a}_${Date.now()}`;' : '  const id = String(total);',
     `  return total * ${i % 7} + id.length;`,
     '}',

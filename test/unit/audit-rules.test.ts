@@ -35,6 +35,7 @@ describe('masking', () => {
     ['js line comment', maskJs, 'a; // redis.Redis(\nb', ['a;', 'b'], ['redis']],
     ['js block comment', maskJs, 'a /* x */ b', ['a', 'b'], ['x', '/*']],
     ['js string keeps quotes', maskJs, `x = 'abc' + "d"`, ["'   '", '" "'], ['abc']],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test
     ['js template interpolation stays code', maskJs, 'x = `a${f(1)}b`', ['f(1)'], ['a$', '}b']],
     ['js regex literal', maskJs, "r = /'/g; y = 'q'", ['/g'], ['q']],
     ['js division is not a regex', maskJs, "a = b / c / d; s = 'x'", ['b / c / d'], ["'x'"]],
@@ -140,6 +141,7 @@ describe('forbidden-pattern', () => {
     ['only in a comment', 'a.py', '# redis.Redis(host)\n', []],
     ['only in a docstring', 'a.py', 'def f():\n    """Never call redis.Redis( here."""\n', []],
     ['only in a string', 'a.ts', 'const s = "redis.Redis(";\n', []],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: source text under test
     ['in a template interpolation', 'a.ts', 'const s = `${redis.Redis()}`;\n', [1]],
     ['twice', 'a.py', 'x = 1\na = redis.Redis()\nb = redis.Redis()\n', [2, 3]],
   ])('%s', (_n, file, text, lines) => {

@@ -2,8 +2,12 @@
 export const ExecutionStateNames = ['pending', 'running', 'completed', 'failed', 'timeout', 'cancelled'];
 
 export class ExecutionState {
-  static PENDING = 'pending';
-  static RUNNING = 'running';
-  static COMPLETED = 'completed';
-  static FAILED = 'failed';
+  static PENDING = new ExecutionState('pending');
+  static RUNNING = new ExecutionState('running');
+  static COMPLETED = new ExecutionState('completed');
+  static FAILED = new ExecutionState('failed');
+
+  constructor(name) {
+    this.name = name;
+  }
 }
