@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
-import { NotBuiltError } from '../../pipeline/errors.js';
 
 export function register(program: Command): void {
   program
     .command('audit')
-    .description('audit the code for single-source-of-truth violations (not available in this version)')
-    .allowUnknownOption(true)
-    .allowExcessArguments(true)
-    .action(() => {
-      throw new NotBuiltError('tdl audit');
+    .description('audit the code for single-source-of-truth violations (the rules in the playbook)')
+    .argument('[dir]', 'folder to audit (default: the repository under test)')
+    .option('-p, --playbook <file>', 'playbook file (default: tdl.yaml)')
+    .option('--json', 'print the audit as one JSON document on stdout')
+    .option('--sarif <file>', 'also write SARIF 2.1.0 to this file')
+    .option('--base <ref>', 'mark violations introduced since this git ref (not checked out)')
+    .option('--update-baseline', 'write the baseline (.tdl/audit-baseline.json) from this audit')
+    .option('--strict', 'also fail when the baseline holds entries that no longer occur')
+    .action(async (dir: string | undefined, flags: Record<string, unknown>) => {
+      const { auditCommand } = await import('../../audit/command.js');
+      process.exitCode = await auditCommand(dir, flags);
     });
 }

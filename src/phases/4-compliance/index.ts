@@ -1,13 +1,128 @@
-/** Phase 4 compliance: the single-source-of-truth audit. Not built in this version. */
-import { notBuilt, type Phase } from '../../pipeline/phase.js';
+/** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
+import { runAudit } from '../../audit/engine.js';
+import { auditOutcome, isFailing } from '../../audit/outcome.js';
+import type { RunContext } from '../../pipeline/context.js';
+import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
+import { type Finding, phaseResult } from '../../pipeline/record.js';
+import type { ComplianceSummary } from './types.js';
 
-export const compliancePhase: Phase = {
+const TOP = 20;
+
+/**
+ * The base ref: `audit.base` if set; else the merge-base of HEAD with `github.baseBranch` (local
+ * branch, then `origin/`); else none, and introduced violations are not computed.
+ */
+async function baseRef(ctx: RunContext): Promise<{ ref: string | null; note: string }> {
+  const { audit, github, repoDir } = ctx.playbook;
+  if (audit?.base) return { ref: audit.base, note: `audit.base: ${audit.base}` };
+  if (!github) return { ref: null, note: 'no audit.base and no github.baseBranch in the playbook' };
+  for (const branch of [github.baseBranch, `origin/${github.baseBranch}`]) {
+    const mb = await ctx.ports.git.mergeBase(repoDir, 'HEAD', branch);
+    if (mb) return { ref: mb, note: `merge-base of HEAD and ${branch}` };
+  }
+  return {
+    ref: null,
+    note: `no merge-base of HEAD and ${github.baseBranch} (or origin/${github.baseBranch})`,
+  };
+}
+
+function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
+  for (const h of ctx.history) {
+    const p = phaseResult<Partial<ComplianceSummary>>(h.record, 'compliance');
+    if (typeof p?.data?.totalViolations === 'number')
+      return {
+        runId: h.record.runId,
+        startedAt: h.record.startedAt,
+        totalViolations: p.data.totalViolations,
+      };
+  }
+  return null;
+}
+
+export const compliancePhase: Phase<ComplianceSummary> = {
   id: 'compliance',
   title: 'Compliance audit',
   safeInDryRun: true,
   needs: [],
-  async run(ctx) {
-    if (!ctx.playbook.audit) return notBuilt('no audit section in the playbook');
-    return notBuilt('the compliance audit is not available in this version');
+  async run(ctx): Promise<PhaseOutcome<ComplianceSummary>> {
+    const config = ctx.playbook.audit;
+    if (!config) return { state: 'skipped', reason: 'no audit section in the playbook' };
+    const base = await baseRef(ctx);
+    const report = await runAudit({
+      root: ctx.playbook.repoDir,
+      // Under --dry-run external auditors (outside commands) are not started.
+      config: ctx.options.dryRun ? { ...config, external: [] } : config,
+      git: ctx.ports.git,
+      process: ctx.ports.process,
+      base: base.ref,
+      baseline: 'compare',
+      logDir: ctx.paths.runDir,
+      reportDir: ctx.paths.reportDir,
+      env: ctx.env,
+      redactor: ctx.redactor,
+      signal: ctx.signal,
+    });
+    const outcome = auditOutcome(report, false);
+    const byRule: Record<string, number> = {};
+    const bySeverity: Record<string, number> = {};
+    for (const v of report.violations) {
+      byRule[v.ruleId] = (byRule[v.ruleId] ?? 0) + 1;
+      bySeverity[v.severity] = (bySeverity[v.severity] ?? 0) + 1;
+    }
+    const data: ComplianceSummary = {
+      totalViolations: report.violations.length,
+      scores: Object.fromEntries(Object.entries(report.scopes).map(([k, s]) => [k, s.score])),
+      introducedCount: report.base ? report.base.introducedCount : null,
+      newSinceBaselineCount: report.baseline ? report.baseline.newCount : null,
+      filesAudited: report.filesAudited,
+      scopes: report.scopes,
+      byRule,
+      bySeverity,
+      failingCount: outcome.failing.length,
+      top: report.violations.slice(0, TOP),
+      introduced: report.violations.filter((v) => v.introduced).slice(0, 50),
+      base: report.base
+        ? {
+            ref: report.base.ref,
+            commit: report.base.commit,
+            changedFiles: report.base.changedFiles,
+            fixedCount: report.base.fixedCount,
+          }
+        : null,
+      baseNote: base.note,
+      baseline: report.baseline
+        ? {
+            file: report.baseline.file,
+            entries: report.baseline.entries,
+            knownCount: report.baseline.knownCount,
+            fixedCount: report.baseline.fixed.length,
+          }
+        : null,
+      previous: previousRun(ctx),
+      external: report.external,
+    };
+    const findings: Finding[] = report.violations
+      .filter((v) => isFailing(v, report))
+      .slice(0, TOP)
+      .map((v) => ({
+        kind: v.ruleId,
+        severity: v.severity,
+        message: v.message,
+        subject: `${v.file}:${v.line}`,
+      }));
+    for (const e of report.external.filter((x) => x.state !== 'completed'))
+      findings.push({
+        kind: 'external-auditor',
+        severity: 'error',
+        message: `${e.state}: ${e.reason ?? ''}`,
+        subject: e.id,
+      });
+    return {
+      state: 'completed',
+      verdict: outcome.verdict,
+      reason: `${report.violations.length} violation(s) in ${report.filesAudited} files; ${outcome.reasons.join('; ')}`,
+      data,
+      findings,
+    };
   },
 };

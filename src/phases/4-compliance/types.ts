@@ -2,6 +2,10 @@
  * Contract of phase 4's data (read by phase 5's `no-new-violations`, the worklog figures and the
  * trend). The compliance work may add fields; it keeps these.
  */
+import type { ExternalRun } from '../../audit/external.js';
+import type { Violation } from '../../audit/types.js';
+import type { ScopeScore } from '../../audit/violations.js';
+
 export interface ComplianceSummary {
   totalViolations: number;
   /** Score 0-100 per scope: share of files in the scope with no violation. */
@@ -10,4 +14,23 @@ export interface ComplianceSummary {
   introducedCount: number | null;
   /** Violations not in the baseline; null when there is no baseline. */
   newSinceBaselineCount: number | null;
+  // ---- added by the compliance phase
+  filesAudited: number;
+  /** Per scope: files, files with violations, score, counts by rule and severity. */
+  scopes: Record<string, ScopeScore>;
+  byRule: Record<string, number>;
+  bySeverity: Record<string, number>;
+  /** Violations that fail the audit (error severity, new, and introduced when a base was compared). */
+  failingCount: number;
+  /** The first 20 violations (errors first), with file:line. */
+  top: Violation[];
+  /** Introduced violations (at most 50); empty when no base was compared. */
+  introduced: Violation[];
+  /** The base compared, or null with `baseNote` saying why none was. */
+  base: { ref: string; commit: string; changedFiles: number; fixedCount: number } | null;
+  baseNote: string;
+  baseline: { file: string; entries: number; knownCount: number; fixedCount: number } | null;
+  /** The latest earlier run of this playbook that measured violations. */
+  previous: { runId: string; startedAt: string; totalViolations: number } | null;
+  external: ExternalRun[];
 }

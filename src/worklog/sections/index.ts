@@ -1,6 +1,6 @@
 /** One renderer per phase; a phase without its own shows its findings. */
 import type { PhaseId } from '../../pipeline/record.js';
-import { genericSection } from './common.js';
+import { renderCompliance } from './compliance.js';
 import { renderDeployStatus } from './deploy-status.js';
 import { renderPublish } from './publish.js';
 import { renderRootCause } from './root-cause.js';
@@ -9,14 +9,12 @@ import { renderSelectTests } from './select-tests.js';
 import { renderStability } from './stability.js';
 import type { SectionRenderer } from './types.js';
 
-const generic: SectionRenderer = (result) => genericSection(result.findings);
-
 export const SECTION_RENDERERS: Record<PhaseId, SectionRenderer> = {
   'deploy-status': renderDeployStatus,
   'select-tests': renderSelectTests,
   'run-tests': renderRunTests,
   'root-cause': renderRootCause,
-  compliance: generic,
+  compliance: renderCompliance,
   stability: renderStability,
   publish: renderPublish,
 };

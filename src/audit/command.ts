@@ -1,0 +1,69 @@
+/** `tdl audit`: loads the playbook's audit section, runs the audit, writes SARIF/baseline, prints. */
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createGitPort } from '../adapters/git/index.js';
+import { createProcessPort } from '../adapters/process/index.js';
+import { UsageError } from '../pipeline/errors.js';
+import { TOOL_VERSION } from '../pipeline/version.js';
+import { loadPlaybook, locatePlaybook } from '../playbook/load.js';
+import { printJson, writeJsonAtomic } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+import { runAudit } from './engine.js';
+import { ruleHelp } from './help.js';
+import { auditOutcome } from './outcome.js';
+import { toSarif } from './sarif.js';
+import { renderAuditText } from './text.js';
+
+export interface AuditFlags {
+  playbook?: string;
+  json?: boolean;
+  sarif?: string;
+  base?: string;
+  updateBaseline?: boolean;
+  strict?: boolean;
+}
+
+/** Exit codes: 0 nothing fails, 1 failing violations (or an auditor that could not run), 2 usage. */
+export async function auditCommand(
+  dir: string | undefined,
+  flags: AuditFlags,
+  cwd = process.cwd(),
+): Promise<number> {
+  const playbook = loadPlaybook(locatePlaybook(flags.playbook, cwd));
+  if (!playbook.audit)
+    throw new UsageError(
+      'ENOAUDIT',
+      `${playbook.file}: the playbook has no audit section`,
+      'add audit.rules (see README, "The audit")',
+    );
+  const root = dir ? resolve(cwd, dir) : playbook.repoDir;
+  if (!existsSync(root) || !statSync(root).isDirectory())
+    throw new UsageError('EAUDITDIR', `not a folder: ${dir ?? root}`);
+  const redactor = Redactor.fromEnv(playbook.redact.env);
+  // The state folder is only needed for external auditors' logs; its home (session.ts) loads the
+  // whole pipeline, so it is imported only then.
+  const stateDir = playbook.audit.external.length
+    ? (await import('../pipeline/session.js')).stateDirFor(root)
+    : join(root, '.tdl');
+  const report = await runAudit({
+    root,
+    config: playbook.audit,
+    git: createGitPort(),
+    process: createProcessPort(),
+    base: flags.base ?? null,
+    baseline: flags.updateBaseline ? 'update' : 'compare',
+    logDir: join(stateDir, 'audit'),
+    reportDir: join(stateDir, 'audit', 'reports'),
+    redactor,
+  });
+  const outcome = auditOutcome(report, Boolean(flags.strict));
+  if (flags.sarif)
+    writeJsonAtomic(
+      resolve(cwd, flags.sarif),
+      toSarif(report.violations, { root, toolVersion: TOOL_VERSION, ruleHelp: ruleHelp(playbook.audit) }),
+      redactor,
+    );
+  if (flags.json) printJson({ ...report, verdict: outcome.verdict, reasons: outcome.reasons }, redactor);
+  else process.stderr.write(`${redactor.redact(renderAuditText(report, outcome))}\n`);
+  return outcome.verdict === 'pass' ? 0 : 1;
+}

@@ -1,0 +1,224 @@
+/**
+ * One audit from start to end: list files, scan them, build violations, run external auditors,
+ * compare with `--base` (without checking it out) and with the baseline, score the scopes.
+ */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { GitTreeOps } from '../adapters/git/tree.js';
+import type { ProcessPort } from '../adapters/process/port.js';
+import { UsageError } from '../pipeline/errors.js';
+import type { AuditConfig } from '../playbook/sections/audit.js';
+import type { Redactor } from '../telemetry/redact.js';
+import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseline } from './baseline.js';
+import { type ExternalRun, runExternal } from './external.js';
+import { langOf } from './lex.js';
+import { compileAudit, scopesOf } from './rules.js';
+import { scanBuffers, scanFiles, scanTree } from './tree-scan.js';
+import type { FileScan, Violation } from './types.js';
+import { buildViolations, compareViolations, type ScopeScore, scoreScopes } from './violations.js';
+
+export interface AuditInput {
+  /** Absolute folder audited; file paths are relative to it. */
+  root: string;
+  config: AuditConfig;
+  git: GitTreeOps;
+  process: ProcessPort;
+  /** Git ref for introduced violations; null/undefined: none. */
+  base?: string | null;
+  /** `update`: write the baseline from this audit (after comparing with the old one). */
+  baseline: 'compare' | 'update';
+  /** Where external auditors' logs go, and what `{reportDir}` means for them. */
+  logDir: string;
+  reportDir: string;
+  env?: NodeJS.ProcessEnv;
+  redactor: Redactor;
+  signal?: AbortSignal;
+}
+
+export interface BaseComparison {
+  ref: string;
+  commit: string;
+  /** Audited files that differ between the ref and the working tree. */
+  changedFiles: number;
+  introducedCount: number;
+  /** Violations at the ref that are gone now. */
+  fixedCount: number;
+}
+
+export interface AuditReport {
+  root: string;
+  filesAudited: number;
+  source: 'git' | 'walk';
+  durationMs: number;
+  violations: Violation[];
+  scopes: Record<string, ScopeScore>;
+  baseline: (BaselineComparison & { updated: boolean }) | null;
+  base: BaseComparison | null;
+  external: ExternalRun[];
+}
+
+const SKIP_DIRS = new Set([
+  'node_modules',
+  '.git',
+  '.tdl',
+  'dist',
+  'build',
+  'out',
+  'coverage',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.tox',
+  '.mypy_cache',
+  '.next',
+  'target',
+]);
+
+/** Files under `root` outside git: a walk that skips dependency, VCS and build folders. */
+export function walkFiles(root: string): string[] {
+  const out: string[] = [];
+  const visit = (dir: string, rel: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) {
+        if (!SKIP_DIRS.has(e.name)) visit(join(dir, e.name), rel ? `${rel}/${e.name}` : e.name);
+      } else if (e.isFile()) out.push(rel ? `${rel}/${e.name}` : e.name);
+    }
+  };
+  visit(root, '');
+  return out.sort();
+}
+
+export async function runAudit(input: AuditInput): Promise<AuditReport> {
+  const started = Date.now();
+  const root = resolve(input.root);
+  const c = compileAudit(input.config);
+  const env = input.env ?? process.env;
+
+  // The untracked listing walks the whole tree (slow on big trees): it runs while tracked files scan.
+  const untrackedP = input.git.listFiles(root, 'untracked');
+  const tracked = await input.git.listFiles(root, 'tracked');
+  const source = tracked ? 'git' : 'walk';
+  const scopesByFile = new Map<string, string[]>();
+  const select = (files: readonly string[]) => {
+    const out: [string, string[]][] = [];
+    for (const f of files) {
+      if (scopesByFile.has(f) || !langOf(f) || f.startsWith('.tdl/')) continue;
+      const scopes = scopesOf(c, f);
+      if (scopes.length === 0) continue;
+      out.push([f, scopes]);
+      scopesByFile.set(f, scopes);
+    }
+    return out;
+  };
+  const audited = select(tracked ?? walkFiles(root));
+  const trackedScans = scanTree(c, input.config, root, audited, env);
+  const extra = tracked ? select((await untrackedP) ?? []) : [];
+  const scans = [...scanFiles(c, root, extra), ...(await trackedScans)];
+  if (!tracked) await untrackedP;
+  const violations = buildViolations(c, scans, scopesByFile);
+
+  const external: ExternalRun[] = [];
+  for (const a of input.config.external) {
+    const r = await runExternal(a, {
+      root,
+      process: input.process,
+      logDir: input.logDir,
+      reportDir: input.reportDir,
+      env: { TDL_PHASE: 'compliance' },
+      ...(input.signal ? { signal: input.signal } : {}),
+      scopesOf: (f) => scopesOf(c, f),
+    });
+    external.push(r.run);
+    violations.push(...r.violations.filter((v) => v.scopes.length > 0));
+  }
+  violations.sort(compareViolations);
+
+  const base = input.base
+    ? await compareWithBase(input, c, root, input.base, scans, scopesByFile, violations)
+    : null;
+
+  let baseline: AuditReport['baseline'] = null;
+  const baselineFile = resolve(root, input.config.baseline);
+  const old = readBaseline(baselineFile);
+  if (old) baseline = { ...compareWithBaseline(baselineFile, old, violations), updated: false };
+  if (input.baseline === 'update') {
+    writeBaseline(baselineFile, violations, input.redactor);
+    baseline = {
+      ...(baseline ?? {
+        file: baselineFile,
+        entries: 0,
+        newCount: violations.length,
+        knownCount: 0,
+        fixed: [],
+      }),
+      updated: true,
+    };
+  }
+
+  const scored = violations.filter((v) => scopesByFile.has(v.file));
+  return {
+    root,
+    filesAudited: scopesByFile.size,
+    source,
+    durationMs: Date.now() - started,
+    violations,
+    scopes: scoreScopes(c, scopesByFile, scored),
+    baseline,
+    base,
+    external,
+  };
+}
+
+/**
+ * Violations at `ref` without checking it out: files unchanged since the ref have the same scan as
+ * now; changed files are read at the ref with one `git cat-file --batch` and scanned; duplicates are
+ * regrouped over the ref's file set. A violation is introduced when its fingerprint is not at the ref.
+ */
+async function compareWithBase(
+  input: AuditInput,
+  c: ReturnType<typeof compileAudit>,
+  root: string,
+  ref: string,
+  scans: readonly FileScan[],
+  scopesByFile: ReadonlyMap<string, string[]>,
+  violations: Violation[],
+): Promise<BaseComparison> {
+  const commit = await input.git.resolveCommit(root, ref);
+  if (!commit)
+    throw new UsageError(
+      'EBASEREF',
+      `--base ${ref}: not a commit in ${root}`,
+      'give a branch, tag or commit',
+    );
+  const changed = (await input.git.changedSince(root, commit)).filter((f) => langOf(f.path));
+  const changedPaths = new Set(changed.map((f) => f.path));
+  const baseScopes = new Map<string, string[]>();
+  for (const [f, s] of scopesByFile) if (!changedPaths.has(f)) baseScopes.set(f, s);
+  const atRef: [string, string[]][] = [];
+  for (const f of changed) {
+    if (f.status === 'A') continue;
+    const s = scopesOf(c, f.path);
+    if (s.length === 0) continue;
+    atRef.push([f.path, s]);
+    baseScopes.set(f.path, s);
+  }
+  const contents = await input.git.readAtRef(
+    root,
+    commit,
+    atRef.map(([f]) => f),
+  );
+  for (const [f] of atRef) if (!contents.has(f)) baseScopes.delete(f);
+  const baseScans = [...scans.filter((s) => !changedPaths.has(s.file)), ...scanBuffers(c, atRef, contents)];
+  const before = new Set(buildViolations(c, baseScans, baseScopes).map((v) => v.fingerprint));
+  let introducedCount = 0;
+  const now = new Set<string>();
+  for (const v of violations) {
+    now.add(v.fingerprint);
+    // External auditors cannot be re-run at the ref: theirs count as introduced in changed files.
+    v.introduced = v.kind === 'external' ? changedPaths.has(v.file) : !before.has(v.fingerprint);
+    if (v.introduced) introducedCount++;
+  }
+  let fixedCount = 0;
+  for (const fp of before) if (!now.has(fp)) fixedCount++;
+  return { ref, commit, changedFiles: changed.length, introducedCount, fixedCount };
+}

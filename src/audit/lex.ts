@@ -1,0 +1,356 @@
+/**
+ * Language-aware masking: comments and the contents of string literals (docstrings, template text,
+ * regex literals) become spaces, newlines stay, so offsets and lines in the masked text are those of
+ * the source. Code inside `${...}` (JS templates) and `{...}` (Python f-strings) stays code. Rules run
+ * their regexes on the masked text, so nothing inside a comment or a string is ever a finding.
+ */
+
+export type Lang = 'ts' | 'py';
+
+export interface MaskedSource {
+  /** The source with comments and string contents blanked (quote characters kept); built on first use. */
+  readonly code: string;
+  /** Blanked ranges as sorted [start, end) pairs. */
+  blanks: number[];
+  /** String literals as [start, end) pairs including their quotes. */
+  strings: number[];
+}
+
+// Jumps between the characters that can change the lexical state (a native regex search). Shared:
+// every use sets lastIndex first, so nested scans (template and f-string interpolations) are safe.
+const JS_NEXT = /[/'"`{}]/g;
+const PY_NEXT = /[#'"{}]/g;
+
+const NL = 10;
+const CR = 13;
+const BACKSLASH = 92;
+
+function isIdent(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127
+  );
+}
+
+class Masker {
+  /** [start, end) ranges to blank. */
+  readonly blanks: number[] = [];
+  readonly strings: number[] = [];
+  constructor(readonly text: string) {}
+
+  blank(a: number, b: number): void {
+    if (b > a) this.blanks.push(a, b);
+  }
+
+  result(): MaskedSource {
+    const { text, blanks, strings } = this;
+    let code: string | undefined;
+    return {
+      blanks,
+      strings,
+      get code() {
+        code ??= render(text, blanks);
+        return code;
+      },
+    };
+  }
+}
+
+function render(text: string, blanks: readonly number[]): string {
+  if (blanks.length === 0) return text;
+  const parts: string[] = [];
+  let at = 0;
+  for (let k = 0; k < blanks.length; k += 2) {
+    const a = blanks[k]!;
+    const b = blanks[k + 1]!;
+    const hidden = text.slice(a, b);
+    parts.push(
+      text.slice(at, a),
+      hidden.indexOf('\n') === -1 && hidden.indexOf('\r') === -1
+        ? ' '.repeat(hidden.length)
+        : hidden.replace(/[^\n\r]/g, ' '),
+    );
+    at = b;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/** True when [start, end) overlaps no blanked range (it is all code). */
+export function isCode(src: MaskedSource, start: number, end: number): boolean {
+  const b = src.blanks;
+  let lo = 0;
+  let hi = b.length / 2;
+  // First range whose end is after `start`.
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (b[mid * 2 + 1]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 2 >= b.length || b[lo * 2]! >= Math.max(end, start + 1);
+}
+
+// ---------------------------------------------------------------- JavaScript / TypeScript
+
+const REGEX_AFTER_WORD = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
+
+/** Masks JS/TS source. Quoted strings end at a newline, so a stray quote (JSX text) harms one line. */
+export function maskJs(text: string): MaskedSource {
+  const m = new Masker(text);
+  const n = text.length;
+  const quoted = (i: number, q: number): number => {
+    const start = i;
+    i++;
+    let closed = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i += 2;
+      else if (c === q) {
+        i++;
+        closed = true;
+        break;
+      } else if (c === NL) break;
+      else i++;
+    }
+    i = Math.min(i, n);
+    m.blank(start + 1, closed ? i - 1 : i);
+    m.strings.push(start, i);
+    return i;
+  };
+
+  // Template text from just after '`' (or after a '}' closing an interpolation) to the end '`'.
+  const template = (i: number, literalStart: number): number => {
+    let segment = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i += 2;
+      else if (c === 96) {
+        m.blank(segment, i);
+        m.strings.push(literalStart, i + 1);
+        return i + 1;
+      } else if (c === 36 && text.charCodeAt(i + 1) === 123) {
+        m.blank(segment, i);
+        i = code(i + 2, true);
+        segment = i;
+      } else i++;
+    }
+    m.blank(segment, n);
+    return n;
+  };
+
+  const regex = (i: number): number => {
+    const start = i;
+    i++;
+    let inClass = false;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i += 2;
+      else if (c === NL) break;
+      else if (c === 91) {
+        inClass = true;
+        i++;
+      } else if (c === 93) {
+        inClass = false;
+        i++;
+      } else if (c === 47 && !inClass) {
+        i++;
+        break;
+      } else i++;
+    }
+    m.blank(start + 1, i - 1);
+    while (i < n && isIdent(text.charCodeAt(i))) i++;
+    return i;
+  };
+
+  /** Whether a `/` at `i` starts a regex literal, judged by the token before it. */
+  const regexAllowed = (i: number): boolean => {
+    let j = i - 1;
+    while (j >= 0) {
+      const c = text.charCodeAt(j);
+      if (c !== 32 && c !== 9 && c !== NL && c !== CR) break;
+      j--;
+    }
+    if (j < 0) return true;
+    const c = text.charCodeAt(j);
+    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96) return false; // ) ] or a string
+    if (!isIdent(c)) return true;
+    let k = j;
+    while (k >= 0 && isIdent(text.charCodeAt(k))) k--;
+    return REGEX_AFTER_WORD.has(text.slice(k + 1, j + 1));
+  };
+
+  /** Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation. */
+  function code(i: number, untilBrace: boolean): number {
+    let depth = 0;
+    const next = JS_NEXT;
+    while (i < n) {
+      next.lastIndex = i;
+      const found = next.exec(text);
+      if (!found) return n;
+      i = found.index;
+      const c = text.charCodeAt(i);
+      if (c === 47) {
+        const d = text.charCodeAt(i + 1);
+        if (d === 47) {
+          const e = text.indexOf('\n', i);
+          const end = e === -1 ? n : e;
+          m.blank(i, end);
+          i = end;
+        } else if (d === 42) {
+          const e = text.indexOf('*/', i + 2);
+          const end = e === -1 ? n : e + 2;
+          m.blank(i, end);
+          i = end;
+        } else if (regexAllowed(i)) i = regex(i);
+        else i++;
+      } else if (c === 39 || c === 34) i = quoted(i, c);
+      else if (c === 96) i = template(i + 1, i);
+      else if (c === 123) {
+        depth++;
+        i++;
+      } else {
+        if (untilBrace && depth === 0) return i + 1;
+        depth--;
+        i++;
+      }
+    }
+    return n;
+  }
+
+  code(0, false);
+  return m.result();
+}
+
+// ---------------------------------------------------------------- Python
+
+/** The string prefix (r, b, u, f: at most two letters) right before the quote at `q`. */
+function prefixBefore(text: string, q: number): { length: number; fmt: boolean } {
+  let j = q - 1;
+  let fmt = false;
+  while (j >= 0 && q - j <= 2) {
+    const c = text.charCodeAt(j) | 32;
+    if (c !== 114 && c !== 98 && c !== 117 && c !== 102) break;
+    if (c === 102) fmt = true;
+    j--;
+  }
+  const length = q - 1 - j;
+  if (length === 0 || (j >= 0 && isIdent(text.charCodeAt(j)))) return { length: 0, fmt: false };
+  return { length, fmt };
+}
+
+/** Masks Python source: `#` comments, strings and docstrings; f-string `{expressions}` stay code. */
+export function maskPy(text: string): MaskedSource {
+  const m = new Masker(text);
+  const n = text.length;
+
+  function str(i: number, fmt: boolean, literalStart: number): number {
+    const q = text.charCodeAt(i);
+    const triple = text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q;
+    const qlen = triple ? 3 : 1;
+    i += qlen;
+    let segment = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i += 2;
+      else if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
+        m.blank(segment, i);
+        m.strings.push(literalStart, i + qlen);
+        return i + qlen;
+      } else if (c === NL && !triple) break;
+      else if (fmt && c === 123) {
+        if (text.charCodeAt(i + 1) === 123) i += 2;
+        else {
+          m.blank(segment, i + 1);
+          i = code(i + 1, true);
+          segment = i;
+        }
+      } else i++;
+    }
+    m.blank(segment, Math.min(i, n));
+    m.strings.push(literalStart, Math.min(i, n));
+    return i;
+  }
+
+  function code(i: number, untilBrace: boolean): number {
+    let depth = 0;
+    const next = PY_NEXT;
+    while (i < n) {
+      next.lastIndex = i;
+      const found = next.exec(text);
+      if (!found) return n;
+      i = found.index;
+      const c = text.charCodeAt(i);
+      if (c === 35) {
+        const e = text.indexOf('\n', i);
+        const end = e === -1 ? n : e;
+        m.blank(i, end);
+        i = end;
+      } else if (c === 39 || c === 34) {
+        const p = prefixBefore(text, i);
+        i = str(i, p.fmt, i - p.length);
+      } else if (c === 123) {
+        depth++;
+        i++;
+      } else {
+        if (untilBrace && depth === 0) return i + 1;
+        depth--;
+        i++;
+      }
+    }
+    return n;
+  }
+
+  code(0, false);
+  return m.result();
+}
+
+export function mask(text: string, lang: Lang): MaskedSource {
+  return lang === 'py' ? maskPy(text) : maskJs(text);
+}
+
+const TS_EXT = /\.(?:[cm]?[jt]sx?)$/;
+const PY_EXT = /\.pyi?$/;
+
+/** The language of a file by its name, or null for files the audit does not read. */
+export function langOf(file: string): Lang | null {
+  if (TS_EXT.test(file)) return 'ts';
+  if (PY_EXT.test(file)) return 'py';
+  return null;
+}
+
+/** Where each line starts, for turning offsets into 1-based line numbers. */
+export function lineStarts(text: string): number[] {
+  const starts = [0];
+  let i = text.indexOf('\n');
+  while (i !== -1) {
+    starts.push(i + 1);
+    i = text.indexOf('\n', i + 1);
+  }
+  return starts;
+}
+
+/** 1-based line of `offset`. */
+export function lineAt(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}

@@ -1,0 +1,190 @@
+/**
+ * From per-file scans to violations: per-file hits become violations directly; definitions are
+ * grouped by name within each scope, and a name defined in more than one file is a duplicate. Enums
+ * of the same name with different members are a separate finding listing the difference. Pure.
+ */
+import { stableHash } from '../telemetry/ids.js';
+import type { CompiledAudit, CompiledDuplicate } from './rules.js';
+import type { Definition, FileScan, Violation } from './types.js';
+
+export function fingerprint(ruleId: string, file: string, key: string): string {
+  return stableHash(['tdl-audit', ruleId, file, key]);
+}
+
+interface Site extends Definition {
+  file: string;
+}
+
+function sameMembers(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a);
+  return b.every((x) => s.has(x));
+}
+
+function allowed(d: CompiledDuplicate, name: string, files: readonly string[]): boolean {
+  if (d.allowNames(name)) return true;
+  return d.allowGroups.some((g) => g.name(name) && files.every((f) => g.files.some((m) => m(f))));
+}
+
+/** Violations of one audit: `scans` are the files' scans, `scopesByFile` their scopes. */
+export function buildViolations(
+  c: CompiledAudit,
+  scans: Iterable<FileScan>,
+  scopesByFile: ReadonlyMap<string, readonly string[]>,
+): Violation[] {
+  const out: Violation[] = [];
+  const byRule = new Map<string, Site[]>();
+  // In file order, so the output does not depend on which worker finished first.
+  const ordered = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const s of ordered) {
+    const scopes = [...(scopesByFile.get(s.file) ?? [])];
+    for (const h of s.hits) {
+      out.push({
+        ruleId: h.ruleId,
+        kind: kindOf(c, h.ruleId),
+        severity: c.severity.get(h.ruleId) ?? 'warning',
+        file: s.file,
+        line: h.line,
+        ...(h.endLine ? { endLine: h.endLine } : {}),
+        message: h.message,
+        ...(c.fix.get(h.ruleId) ? { fix: c.fix.get(h.ruleId)! } : {}),
+        fingerprint: fingerprint(h.ruleId, s.file, h.key),
+        scopes,
+      });
+    }
+    for (const d of s.defs) {
+      const list = byRule.get(d.ruleId) ?? [];
+      byRule.set(d.ruleId, list);
+      list.push({ ...d, file: s.file });
+    }
+  }
+  const emitted = new Set<string>();
+  for (const d of c.duplicates) {
+    const sites = byRule.get(d.rule.id) ?? [];
+    for (const scope of c.scopes) {
+      if (d.scopes && !d.scopes.has(scope.name)) continue;
+      const byName = new Map<string, Site[]>();
+      for (const site of sites) {
+        if (!scopesByFile.get(site.file)?.includes(scope.name)) continue;
+        const l = byName.get(site.name) ?? [];
+        byName.set(site.name, l);
+        l.push(site);
+      }
+      for (const [name, group] of byName) {
+        const files = [...new Set(group.map((g) => g.file))];
+        if (files.length < 2 || allowed(d, name, files)) continue;
+        for (const site of group) {
+          const others = group.filter((g) => g.file !== site.file);
+          const fp = fingerprint(d.rule.id, site.file, `${site.kind}:${name}`);
+          if (!emitted.has(fp)) {
+            emitted.add(fp);
+            out.push({
+              ruleId: d.rule.id,
+              kind: 'duplicate-definition',
+              severity: c.severity.get(d.rule.id) ?? 'warning',
+              file: site.file,
+              line: site.line,
+              endLine: site.endLine,
+              message:
+                d.rule.message ??
+                `${site.kind} ${name} is defined in ${files.length} files; also at ${others.map((o) => `${o.file}:${o.line}`).join(', ')}`,
+              ...(d.rule.fix ? { fix: d.rule.fix } : {}),
+              fingerprint: fp,
+              scopes: [...(scopesByFile.get(site.file) ?? [])],
+              related: others.map((o) => ({ file: o.file, line: o.line })),
+            });
+          }
+          if (!site.members) continue;
+          const other = others
+            .filter((o) => o.members && !sameMembers(o.members, site.members!))
+            .sort((a, b) => b.members!.length - a.members!.length)[0];
+          if (!other) continue;
+          const missing = other.members!.filter((m) => !site.members!.includes(m));
+          const extra = site.members.filter((m) => !other.members!.includes(m));
+          const ruleId = `${d.rule.id}/enum-members`;
+          const efp = fingerprint(ruleId, site.file, `${name}:${[...site.members].sort().join(',')}`);
+          if (emitted.has(efp)) continue;
+          emitted.add(efp);
+          out.push({
+            ruleId,
+            kind: 'enum-members',
+            severity: d.rule.enumSeverity,
+            file: site.file,
+            line: site.line,
+            endLine: site.endLine,
+            message: `enum ${name} has ${site.members.length} members here and ${other.members!.length} at ${other.file}:${other.line}; missing here: ${missing.join(', ') || 'none'}; only here: ${extra.join(', ') || 'none'}`,
+            ...(d.rule.fix ? { fix: d.rule.fix } : {}),
+            fingerprint: efp,
+            scopes: [...(scopesByFile.get(site.file) ?? [])],
+            related: [{ file: other.file, line: other.line }],
+            members: {
+              here: site.members,
+              other: { file: other.file, line: other.line, members: other.members! },
+              missing,
+              extra,
+            },
+          });
+        }
+      }
+    }
+  }
+  return out.sort(compareViolations);
+}
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+export function compareViolations(a: Violation, b: Violation): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+function kindOf(c: CompiledAudit, ruleId: string): string {
+  if (c.forbidden.some((f) => f.rule.id === ruleId)) return 'forbidden-pattern';
+  if (c.deprecated.some((f) => f.rule.id === ruleId)) return 'deprecated-import';
+  if (c.maxFileLines.some((f) => f.id === ruleId)) return 'max-file-lines';
+  if (c.maxFunctionLines.some((f) => f.id === ruleId)) return 'max-function-lines';
+  return 'duplicate-definition';
+}
+
+export interface ScopeScore {
+  files: number;
+  filesWithViolations: number;
+  /** Share of the scope's files with no violation, 0-100, one decimal. */
+  score: number;
+  byRule: Record<string, number>;
+  bySeverity: Record<string, number>;
+}
+
+/** Score per scope: the share of its files with no violation. A scope with no file scores 100. */
+export function scoreScopes(
+  c: CompiledAudit,
+  scopesByFile: ReadonlyMap<string, readonly string[]>,
+  violations: readonly Violation[],
+): Record<string, ScopeScore> {
+  const out: Record<string, ScopeScore> = {};
+  for (const s of c.scopes)
+    out[s.name] = { files: 0, filesWithViolations: 0, score: 100, byRule: {}, bySeverity: {} };
+  for (const scopes of scopesByFile.values()) for (const s of scopes) out[s]!.files++;
+  const bad = new Map<string, Set<string>>();
+  for (const v of violations) {
+    for (const s of v.scopes) {
+      const sc = out[s];
+      if (!sc) continue;
+      sc.byRule[v.ruleId] = (sc.byRule[v.ruleId] ?? 0) + 1;
+      sc.bySeverity[v.severity] = (sc.bySeverity[v.severity] ?? 0) + 1;
+      const set = bad.get(s) ?? new Set<string>();
+      bad.set(s, set);
+      set.add(v.file);
+    }
+  }
+  for (const [name, sc] of Object.entries(out)) {
+    sc.filesWithViolations = bad.get(name)?.size ?? 0;
+    sc.score =
+      sc.files === 0 ? 100 : Math.round((1000 * (sc.files - sc.filesWithViolations)) / sc.files) / 10;
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ComplianceSummary } from '../../src/phases/4-compliance/types.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
+
+const playbook = (base: string) => `name: audit-run
+suites:
+  - id: unit
+    command: [node, --test, test/]
+audit:
+  scopes: { production: ["src/**"] }
+${base}  rules:
+    - { id: one-state, kind: duplicate-definition, names: ["*State"] }
+    - { id: redis-through-manager, kind: forbidden-pattern, pattern: "redis\\\\.Redis\\\\(", allowIn: ["src/redis_manager.py"] }
+`;
+
+let project: TempProject;
+beforeAll(async () => {
+  project = await tempProject({
+    'tdl.yaml': playbook(''),
+    'test/ok.test.js': PASSING_TEST,
+    'src/a.py': 'class RunState:\n    pass\n',
+    'src/b.ts': 'export class RunState {}\n',
+    'src/c.py': 'import redis\nc = redis.Redis()\n',
+    'src/redis_manager.py': 'import redis\nc = redis.Redis()\n',
+  });
+});
+afterAll(() => project.cleanup());
+
+async function run(args: string[]): Promise<RunRecord> {
+  const r = await tdl(project.dir, ['run', '--json', ...args]);
+  return JSON.parse(String(r.stdout)) as RunRecord;
+}
+
+const compliance = (r: RunRecord) => r.phases.find((p) => p.id === 'compliance')!;
+
+describe('phase 4 in tdl run', () => {
+  it('audits, scores, fails on an error-severity violation, and fills its worklog section', async () => {
+    const record = await run([]);
+    const p = compliance(record);
+    expect(p.state).toBe('completed');
+    expect(p.verdict).toBe('fail');
+    const d = p.data as ComplianceSummary;
+    expect(d.totalViolations).toBe(3);
+    expect(d.scores).toEqual({ production: 25 });
+    expect(d.introducedCount).toBeNull();
+    expect(d.baseNote).toBe('no audit.base and no github.baseBranch in the playbook');
+    expect(d.newSinceBaselineCount).toBeNull();
+    expect(d.failingCount).toBe(1);
+    expect(p.findings).toEqual([
+      expect.objectContaining({ kind: 'redis-through-manager', severity: 'error', subject: 'src/c.py:2' }),
+    ]);
+    const md = readFileSync(record.worklog!.markdown, 'utf8');
+    expect(md).toContain('3 violation(s) in 4 files; 1 failing violation(s)');
+    expect(md).toContain('| `production` | 4 | 3 | 25.0 | 1 | 2 |');
+    expect(md).toContain('`src/c.py:2`');
+    expect(md).toContain(
+      'Change since the previous run: no earlier run of this playbook measured violations.',
+    );
+    expect(md).toContain('**Violations:** 3');
+  }, 60_000);
+
+  it('compares with audit.base and with the previous run', async () => {
+    project.write('src/d.py', 'import redis\nx = redis.Redis()\n');
+    await execa('git', ['add', '-A'], { cwd: project.dir });
+    await execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-qm', 'd'], {
+      cwd: project.dir,
+    });
+    // The base: the first commit, through a tag; both playbooks share a name, so share a history.
+    await execa('git', ['tag', 'first', 'HEAD~1'], { cwd: project.dir });
+    project.write('based.yaml', playbook('  base: first\n'));
+    const record = await run(['-p', 'based.yaml']);
+    const d = compliance(record).data as ComplianceSummary;
+    expect(d.totalViolations).toBe(4);
+    expect(d.introducedCount).toBe(1);
+    expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/d.py:2']);
+    expect(d.previous?.totalViolations).toBe(3);
+    const md = readFileSync(record.worklog!.markdown, 'utf8');
+    expect(md).toMatch(/Change since the previous run \(`tdl-[^`]+`\): 3 → 4 \(\+1\)\./);
+    expect(md).toMatch(
+      /Introduced since the base \(audit\.base: first, `[0-9a-f]{12}`\): 1 in 1 changed file\(s\)/,
+    );
+  }, 60_000);
+});

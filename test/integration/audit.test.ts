@@ -1,0 +1,256 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Violation } from '../../src/audit/types.js';
+import { type TempProject, tdl, tempProject } from './helpers.js';
+
+// A fixture repository seeded with the seeds' kinds of violations.
+const FILES: Record<string, string> = {
+  'tdl.yaml': `name: seeded
+suites:
+  - { id: unit, command: [node, -e, "0"] }
+audit:
+  scopes: { production: ["netra_backend/**"], tests: ["tests/**"] }
+  rules:
+    - { id: one-execution-state, kind: duplicate-definition, names: ["*State", "*Manager"] }
+    - id: redis-through-manager
+      kind: forbidden-pattern
+      pattern: "redis\\\\.Redis\\\\("
+      allowIn: ["netra_backend/app/redis_manager.py"]
+      fix: use get_redis_manager()
+    - { id: legacy-logger, kind: deprecated-import, module: netra_backend.app.logging_config, names: [central_logger], replacement: shared.logging.unified_logging_ssot }
+`,
+  'netra_backend/app/core/execution_tracker.py': `"""Execution tracker.
+
+class ExecutionState(Enum): in a docstring is not a definition.
+"""
+from enum import Enum
+
+
+class ExecutionState(Enum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    CANCELLED = "cancelled"
+`,
+  'netra_backend/app/core/agent_execution_tracker.py': `from enum import Enum
+
+from netra_backend.app.logging_config import central_logger
+
+
+class ExecutionState(str, Enum):
+    PENDING = "pending"
+    STARTING = "starting"
+    RUNNING = "running"
+    COMPLETING = "completing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    DEAD = "dead"
+    CANCELLED = "cancelled"
+`,
+  'netra_backend/app/websocket_core/unified_manager.py': `# class WebSocketManager: (a comment)
+class WebSocketManager:
+    pass
+`,
+  'netra_backend/app/websocket_core/websocket_manager_factory.py': `import redis
+
+
+@deprecated("use unified_manager")
+class WebSocketManager(object):
+    def __init__(self):
+        self.client = redis.Redis(host="localhost")
+`,
+  'netra_backend/app/websocket_core/manager.ts': `const doc = "class WebSocketManager {}";
+@Injectable()
+export class WebSocketManager {
+  name = \`\${doc}\`;
+}
+export { ExecutionState } from './states';
+`,
+  'netra_backend/app/redis_manager.py': `import redis
+client = redis.Redis(host="localhost")
+`,
+  'tests/test_ws.py': `class WebSocketManager:  # a fake in tests: another scope
+    pass
+`,
+};
+
+let project: TempProject;
+beforeAll(async () => {
+  project = await tempProject(FILES);
+});
+afterAll(() => project.cleanup());
+
+const git = (dir: string, ...args: string[]) =>
+  execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir });
+
+interface AuditJson {
+  violations: Violation[];
+  scopes: Record<string, { score: number; files: number; filesWithViolations: number }>;
+  baseline: { newCount: number; knownCount: number; fixed: unknown[] } | null;
+  base: { introducedCount: number; changedFiles: number } | null;
+  verdict: string;
+}
+
+async function audit(args: string[] = [], env: Record<string, string> = {}) {
+  const r = await tdl(project.dir, ['audit', '--json', ...args], env);
+  return { code: r.exitCode, json: JSON.parse(String(r.stdout)) as AuditJson, stderr: String(r.stderr) };
+}
+
+const at = (vs: Violation[], rule: string) =>
+  vs.filter((v) => v.ruleId === rule).map((v) => `${v.file}:${v.line}`);
+
+describe('tdl audit on a repository seeded with the seeds violations', () => {
+  it('finds each violation at the right file:line, in worker threads too', async () => {
+    for (const workers of ['0', '2']) {
+      const { code, json } = await audit([], { TDL_AUDIT_WORKERS: workers });
+      expect(code).toBe(1);
+      const v = json.violations;
+      expect(at(v, 'one-execution-state').sort()).toEqual([
+        'netra_backend/app/core/agent_execution_tracker.py:6',
+        'netra_backend/app/core/execution_tracker.py:8',
+        'netra_backend/app/websocket_core/manager.ts:3',
+        'netra_backend/app/websocket_core/unified_manager.py:2',
+        'netra_backend/app/websocket_core/websocket_manager_factory.py:5',
+      ]);
+      expect(at(v, 'redis-through-manager')).toEqual([
+        'netra_backend/app/websocket_core/websocket_manager_factory.py:7',
+      ]);
+      expect(at(v, 'legacy-logger')).toEqual(['netra_backend/app/core/agent_execution_tracker.py:3']);
+      const ws = v.find((x) => x.file.endsWith('unified_manager.py'))!;
+      expect(ws.message).toContain('defined in 3 files');
+    }
+  });
+
+  it('reports the enum member difference as a separate error', async () => {
+    const { json } = await audit();
+    const enums = json.violations.filter((v) => v.ruleId === 'one-execution-state/enum-members');
+    expect(enums.map((e) => `${e.file}:${e.line}`).sort()).toEqual([
+      'netra_backend/app/core/agent_execution_tracker.py:6',
+      'netra_backend/app/core/execution_tracker.py:8',
+    ]);
+    const six = enums.find((e) => e.file.endsWith('/execution_tracker.py'))!;
+    expect(six.severity).toBe('error');
+    expect(six.members!.here).toHaveLength(6);
+    expect(six.members!.other.members).toHaveLength(9);
+    expect(six.members!.missing).toEqual(['STARTING', 'COMPLETING', 'DEAD']);
+    expect(six.message).toContain('missing here: STARTING, COMPLETING, DEAD');
+  });
+
+  it('scores scopes as the share of files with no violation', async () => {
+    const { json } = await audit();
+    expect(json.scopes.production).toMatchObject({ files: 6, filesWithViolations: 5 });
+    expect(json.scopes.production!.score).toBeCloseTo(16.7, 1);
+    expect(json.scopes.tests).toMatchObject({ files: 1, filesWithViolations: 0, score: 100 });
+  });
+
+  it('writes SARIF 2.1.0 that validates against the schema', async () => {
+    const out = join(project.dir, 'out.sarif');
+    await tdl(project.dir, ['audit', '--sarif', out]);
+    const sarif = JSON.parse(readFileSync(out, 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(resolve(import.meta.dirname, '../fixtures/sarif-schema-2.1.0.json'), 'utf8'),
+    );
+    // The vendored schema is draft-04; ajv reads it as draft-07 once `id` is `$id` (no other draft-04-only keyword is used).
+    delete schema.$schema;
+    schema.$id = schema.id;
+    delete schema.id;
+    // ajv and ajv-formats are CommonJS with a default export.
+    const Ajv = AjvModule.default;
+    const addFormats = addFormatsModule.default;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    expect(validate(sarif), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
+    const results = sarif.runs[0].results as {
+      ruleId: string;
+      locations: { physicalLocation: { region: { startLine: number } } }[];
+    }[];
+    expect(
+      results.find((r) => r.ruleId === 'redis-through-manager')!.locations[0]!.physicalLocation.region
+        .startLine,
+    ).toBe(7);
+    // A broken document must not validate: the check is real.
+    expect(validate({ version: '2.1.0', runs: [{ results: [] }] })).toBe(false);
+  });
+
+  it('baseline: known violations stay known when lines move; new ones are new; --strict fails on fixed entries', async () => {
+    const upd = await audit(['--update-baseline']);
+    expect(upd.json.baseline).toMatchObject({ newCount: 9 });
+    const again = await audit();
+    expect(again.code).toBe(0);
+    expect(again.json.violations.every((v) => v.status === 'known')).toBe(true);
+    // Insert lines above the violations and add a new one.
+    const f = join(project.dir, 'netra_backend/app/websocket_core/websocket_manager_factory.py');
+    const text = readFileSync(f, 'utf8');
+    writeFileSync(f, `# a header\n# more\n${text}        self.other = redis.Redis(host="b")\n`);
+    const after = await audit();
+    expect(after.code).toBe(1);
+    const redis = after.json.violations.filter((v) => v.ruleId === 'redis-through-manager');
+    expect(redis.map((v) => [v.line, v.status])).toEqual([
+      [9, 'known'],
+      [10, 'new'],
+    ]);
+    expect(after.json.baseline).toMatchObject({ newCount: 1 });
+    // Fix the new one and the known one: the baseline now holds a stale entry.
+    writeFileSync(
+      f,
+      text.replace('self.client = redis.Redis(host="localhost")', 'self.client = get_redis_manager()'),
+    );
+    expect((await audit()).code).toBe(0);
+    const strict = await audit(['--strict']);
+    expect(strict.code).toBe(1);
+    expect(strict.json.baseline!.fixed).toHaveLength(1);
+    writeFileSync(f, text);
+  });
+
+  it('--base: only violations introduced since the ref, without touching the working tree', async () => {
+    const repo = await tempProject(FILES);
+    try {
+      await git(repo.dir, 'tag', 'v1');
+      repo.write('netra_backend/app/agents/timeout_manager.py', 'import redis\nc = redis.Redis()\n');
+      repo.write('netra_backend/app/agents/ws.py', 'class WebSocketManager:\n    pass\n');
+      await git(repo.dir, 'add', '-A');
+      await git(repo.dir, 'commit', '-qm', 'two more');
+      // And an uncommitted edit that removes a violation that existed at the base.
+      const f = join(repo.dir, 'netra_backend/app/core/agent_execution_tracker.py');
+      writeFileSync(
+        f,
+        readFileSync(f, 'utf8').replace('from netra_backend.app.logging_config import central_logger', ''),
+      );
+      const r = await tdl(repo.dir, ['audit', '--json', '--base', 'v1']);
+      const json = JSON.parse(String(r.stdout)) as AuditJson & { base: { fixedCount: number } };
+      expect(json.base).toMatchObject({ changedFiles: 3, fixedCount: 1 });
+      const introduced = json.violations
+        .filter((v) => v.introduced)
+        .map((v) => `${v.ruleId} ${v.file}:${v.line}`);
+      expect(introduced).toEqual([
+        'redis-through-manager netra_backend/app/agents/timeout_manager.py:2',
+        'one-execution-state netra_backend/app/agents/ws.py:1',
+      ]);
+      expect(json.base.introducedCount).toBe(2);
+      expect(r.exitCode).toBe(1);
+      // HEAD was not moved and the working tree still holds the edit.
+      expect((await git(repo.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).stdout).toBe('main');
+      expect(readFileSync(f, 'utf8')).not.toContain('central_logger');
+      const bad = await tdl(repo.dir, ['audit', '--base', 'no-such-ref']);
+      expect(bad.exitCode).toBe(2);
+      expect(String(bad.stderr)).toMatch(/--base no-such-ref: not a commit/);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it('a playbook without an audit section is a usage error (exit 2)', async () => {
+    project.write('plain.yaml', 'name: p\nsuites:\n  - { id: u, command: [node, -e, "0"] }\n');
+    const r = await tdl(project.dir, ['audit', '-p', 'plain.yaml']);
+    expect(r.exitCode).toBe(2);
+    expect(String(r.stderr)).toMatch(/has no audit section/);
+  });
+});
