@@ -20,8 +20,9 @@ export function readHistory(
   } catch {
     return [];
   }
-  // File names end in the run's start time, so sorting on that suffix sorts by time.
-  const stamp = (n: string) => n.slice(-'YYYY-MM-DD-HHMMSS.json'.length);
+  // File names end in the run's start time (and, after a same-second clash, the run id's random part),
+  // so sorting on that stamp sorts by time.
+  const stamp = (n: string) => /(\d{4}-\d{2}-\d{2}-\d{6})(?:-[0-9a-f]{6})?\.json$/.exec(n)?.[1] ?? '';
   names.sort((a, b) => stamp(b).localeCompare(stamp(a)));
   const out: HistoryEntry[] = [];
   for (const name of names) {

@@ -1,4 +1,5 @@
 /** Writes the worklog (markdown + JSON twin) and the index, through the one redaction point. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry } from '../pipeline/context.js';
 import type { RunRecord } from '../pipeline/record.js';
@@ -15,10 +16,15 @@ function stamp(iso: string): string {
   return `${iso.slice(0, 10)}-${iso.slice(11, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}`;
 }
 
-/** `<dir>/E2E-DEPLOY-REMEDIATE-WORKLOG-<focus>-<YYYY-MM-DD-HHMMSS>.md` and `.json`. */
+/**
+ * `<dir>/E2E-DEPLOY-REMEDIATE-WORKLOG-<focus>-<YYYY-MM-DD-HHMMSS>.md` and `.json`. Two runs of the same
+ * focus started in the same second would share that name; the later one adds the random part of its
+ * run id (`…-HHMMSS-a1b2c3.md`) rather than overwrite the other's worklog.
+ */
 export function worklogPaths(dir: string, record: RunRecord): { markdown: string; json: string } {
   const focus = record.options.focus.replace(/[^A-Za-z0-9._-]/g, '_');
-  const base = join(dir, `${WORKLOG_PREFIX}${focus}-${stamp(record.startedAt)}`);
+  let base = join(dir, `${WORKLOG_PREFIX}${focus}-${stamp(record.startedAt)}`);
+  if (existsSync(`${base}.json`)) base = `${base}-${record.runId.slice(-6)}`;
   return { markdown: `${base}.md`, json: `${base}.json` };
 }
 

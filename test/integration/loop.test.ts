@@ -50,7 +50,7 @@ describe('--until-green', () => {
       stopReason: 'green in iteration 2',
     });
     expect(record.iterations!.map((i) => i.decision?.decision)).toEqual(['defer', 'proceed']);
-    expect(record.iterations![0]!.failing).toEqual(['`unit` › test › adds']);
+    expect(record.iterations![0]!.failing).toEqual(['`unit` › adds']);
     expect(record.iterations![0]!.remediation).toMatchObject({
       command: ['node', 'scripts/fix.cjs'],
       exitCode: 0,

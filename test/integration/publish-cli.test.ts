@@ -46,11 +46,11 @@ it('with a token: files issues on GitHub and says where the token came from (nev
   const { record, data } = publishData(r.stdout);
   expect(data.target).toBe('github');
   expect(data.targetReason).toBe('default; token from GITHUB_TOKEN');
-  expect(data.rule).toContain('no decision from phase 5; verdicts not green');
+  expect(data.rule).toMatch(/^phase 5 decided defer: gates-passed fail/);
   const issues = emu.repo('acme/shop').issues;
   expect(issues).toHaveLength(2);
   expect(issues[0]!.title).toBe('E2E-DEPLOY-cli-shop-Master-Tracking-Issue');
-  expect(issues[1]!.title).toMatch(/^E2E-DEPLOY-One-Is-Not-Two.*-Fails$/);
+  expect(issues[1]!.title).toMatch(/^E2E-DEPLOY-AssertionError-One-Is-Not-Two.*-Fails$/);
   expect(issues[1]!.body).toContain('Tracked in #1');
   const worklog = readFileSync(record.worklog!.markdown, 'utf8');
   expect(worklog).toContain('**Target:** github (default; token from GITHUB_TOKEN)');

@@ -69,7 +69,7 @@ describe('the stability decision on real runs', () => {
     expect(r.exitCode).toBe(1);
     const c = criterion(regressed, 'no-regressions');
     expect(c.verdict).toBe('fail');
-    expect(c.evidence).toContain(`\`unit\` › test › adds: passed in ${onMain.runId}, now failed`);
+    expect(c.evidence).toContain(`\`unit\` › adds: passed in ${onMain.runId}, now failed`);
     expect(regressed.decision?.decision).toBe('defer');
     expect(regressed.decision?.reasons.some((x) => x.startsWith('no-regressions fail'))).toBe(true);
     // The executive summary states the decision and its first reason.
