@@ -7,6 +7,7 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import type { PublishData } from '../phases/6-publish/types.js';
 import type { RunRecord } from '../pipeline/record.js';
 
 const input = (name: string, fallback = ''): string =>
@@ -14,10 +15,8 @@ const input = (name: string, fallback = ''): string =>
 
 /** Links the publish phase produced: the PR and the issues (empty when it did not publish). */
 export function publishLinks(record: RunRecord): { pr: string | null; issues: string[] } {
-  const data = record.phases.find((p) => p.id === 'publish')?.data as
-    | { links?: { pullRequest?: string | null; issues?: string[] } }
-    | undefined;
-  return { pr: data?.links?.pullRequest ?? null, issues: data?.links?.issues ?? [] };
+  const data = record.phases.find((p) => p.id === 'publish')?.data as Partial<PublishData> | undefined;
+  return { pr: data?.pull?.url ?? null, issues: (data?.issues ?? []).map((i) => i.url) };
 }
 
 export function actionArgs(): string[] {

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tempProject } from './helpers.js';
 
 const ACTION = resolve(import.meta.dirname, '../../dist/cli/action.js');
@@ -76,4 +77,42 @@ describe('the GitHub Action entry', () => {
     });
     expect(r.exitCode).toBe(0);
   }, 30_000);
+
+  it('against the GitHub emulator: issue-urls lists the issues the run filed', async () => {
+    const token = `ghp_${'A'.repeat(36)}`;
+    const emu = await startGitHubEmulator({ repos: ['acme/action'], tokens: [token] });
+    try {
+      writeFileSync(
+        join(project.dir, 'gh.yaml'),
+        `name: action-gh\nsuites:\n${nodeSuite('unit', 1, 'test/')}\ngithub:\n  repo: acme/action\n`,
+      );
+      const out = join(project.dir, 'gh-output-2');
+      const summary = join(project.dir, 'gh-summary-2.md');
+      writeFileSync(out, '');
+      const r = await execa(process.execPath, [ACTION], {
+        cwd: project.dir,
+        reject: false,
+        env: {
+          CI: 'true',
+          GITHUB_OUTPUT: out,
+          GITHUB_STEP_SUMMARY: summary,
+          INPUT_PLAYBOOK: 'gh.yaml',
+          GITHUB_TOKEN: token,
+          GH_TOKEN: '',
+          TDL_GITHUB_API_URL: emu.url,
+          TDL_GITHUB_WRITE_SPACING_MS: '0',
+        },
+      });
+      expect(r.exitCode).toBe(1);
+      const o = outputs(out);
+      expect(o.decision).toBe('defer');
+      const filed = emu.repo('acme/action').issues.map((i) => `${emu.url}/acme/action/issues/${i.number}`);
+      expect(filed.length).toBeGreaterThanOrEqual(2); // the master issue and one per failure cluster
+      expect(JSON.parse(o['issue-urls']!)).toEqual(expect.arrayContaining(filed));
+      expect(o['pr-url']).toBe('');
+      expect(readFileSync(summary, 'utf8')).not.toContain(token);
+    } finally {
+      await emu.close();
+    }
+  }, 60_000);
 });
