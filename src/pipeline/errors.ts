@@ -66,13 +66,6 @@ export class InfraError extends TdlError {
   }
 }
 
-/** A command or capability that a later version builds. Exit 2, as the CLI contract says. */
-export class NotBuiltError extends UsageError {
-  constructor(what: string) {
-    super('ENOTBUILT', `${what} is not available in this version`);
-  }
-}
-
 /** Message of an unknown thrown value, for records and logs. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

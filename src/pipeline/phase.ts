@@ -24,8 +24,3 @@ export interface Phase<T = unknown> {
   /** Under `--dry-run`: compute what would happen without doing it. */
   plan?(ctx: RunContext): Promise<PhaseOutcome<T>>;
 }
-
-/** Outcome of a phase that a later version builds: skipped, with the true reason. */
-export function notBuilt(reason = 'not available in this version'): PhaseOutcome<never> {
-  return { state: 'skipped', reason };
-}

@@ -43,6 +43,13 @@ export const playbookSchema = z
         ctx.addIssue({ code: 'custom', path: ['suites', i, 'id'], message: `duplicate suite id "${s.id}"` });
       seen.add(s.id);
     });
+    if (pb.services.length > 0 && !pb.gcp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['services'],
+        message: 'services need a gcp section: gcp: { project: <project>, region: <region> }',
+      });
+    }
     const tiers = new Set(pb.suites.map((s) => s.tier));
     pb.gates.forEach((g, i) => {
       if (!tiers.has(g.afterTier)) {

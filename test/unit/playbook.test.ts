@@ -80,6 +80,13 @@ describe('parsePlaybook', () => {
     );
   });
 
+  it('rejects services without a gcp section, located at the services list', () => {
+    const [p] = problems(`${minimal}services:\n  - name: api\n`);
+    expect(p!.path).toBe('services');
+    expect(p!.message).toBe('services need a gcp section: gcp: { project: <project>, region: <region> }');
+    expect(p!.line).toBe(6); // the list under `services:`
+  });
+
   it('reports YAML syntax errors with their position', () => {
     const [p] = problems('name: [unclosed\n');
     expect(p!.message).toMatch(/^invalid YAML/);
