@@ -32,6 +32,18 @@ export function buildProgram(): Command {
   return program;
 }
 
+// A promise rejected with nobody listening is a bug (ours or a library's). Node would end the process
+// with exit 1, which an agent would read as "defer"; instead report it as an internal error, let the
+// run finish its worklog, and end with exit 3.
+let leaked = false;
+process.on('unhandledRejection', (reason) => {
+  leaked = true;
+  void import('./errors.js').then(({ reportError }) => reportError(reason));
+});
+process.on('exit', () => {
+  if (leaked) process.exitCode = 3;
+});
+
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {

@@ -30,10 +30,23 @@ export async function checkCloudRunAccess(
   const results: CheckResult[] = [];
   const { createCloudRunPort } = await import('./index.js');
   // One attempt with a short deadline: doctor reports, it does not wait out an outage.
-  const port = await createCloudRunPort(
-    { ...gcp, retries: 0, callTimeout: Math.min(gcp.callTimeout, 5000) },
-    endpoint ? { endpoint } : {},
-  );
+  let port: Awaited<ReturnType<typeof createCloudRunPort>>;
+  try {
+    port = await createCloudRunPort(
+      { ...gcp, retries: 0, callTimeout: Math.min(gcp.callTimeout, 5000) },
+      endpoint ? { endpoint } : {},
+    );
+  } catch (error) {
+    // No credentials at all: nothing can be read; say so once, with the fix.
+    return [
+      {
+        name: 'Application Default Credentials found',
+        ok: false,
+        detail: errorMessage(error).split('\n')[0]!,
+        fix: 'run `gcloud auth application-default login`, or set GOOGLE_APPLICATION_CREDENTIALS to a key file',
+      },
+    ];
+  }
   const reads = await Promise.all(
     playbook.services.map(async (s): Promise<CheckResult> => {
       const name = `Cloud Run reachable: ${s.name}`;

@@ -26,6 +26,32 @@ function splitEndpoint(endpoint: string): { host: string; port: number } {
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };
 }
 
+const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
+
+/**
+ * Application Default Credentials, looked up once, here. Left to the clients, a failed lookup also
+ * rejects a promise inside google-gax that nothing handles (its universe-domain check), which crashes
+ * the process with a stack trace; looked up first, a missing ADC is one clear error.
+ */
+async function applicationDefaultCredentials(gax: typeof import('google-gax'), gcp: GcpConfig) {
+  const auth = new gax.GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE], projectId: gcp.project });
+  try {
+    await auth.getClient();
+  } catch (error) {
+    throw mapCloudRunError(
+      error,
+      {
+        project: gcp.project,
+        region: gcp.region,
+        service: '',
+        action: 'loading Application Default Credentials',
+      },
+      1,
+    );
+  }
+  return auth;
+}
+
 export async function createCloudRunPort(
   gcp: GcpConfig,
   options: CloudRunPortOptions = {},
@@ -40,7 +66,7 @@ export async function createCloudRunPort(
         // Without this the client probes the GCE metadata server and loads real credentials.
         authClient: new gax.googleAuthLibrary.PassThroughClient(),
       }
-    : { projectId: gcp.project };
+    : { projectId: gcp.project, auth: await applicationDefaultCredentials(gax, gcp) };
   const services = new v2.ServicesClient(clientOptions);
   const revisions = new v2.RevisionsClient(clientOptions);
   const sleep = options.sleep ?? defaultSleep;
