@@ -2,8 +2,12 @@
  * The evidence chain of a cluster: each link says where it comes from; a link that cannot be
  * established is shown as unknown with the reason, never guessed.
  */
+import type { GhIssue } from '../../adapters/github/port.js';
 import type { HistoryEntry, RunContext } from '../../pipeline/context.js';
 import { phaseResult } from '../../pipeline/record.js';
+import { readOpenIssues } from '../1-select-tests/issues.js';
+import { issueFingerprint } from '../6-publish/markers.js';
+import { indexIssues } from '../6-publish/plan.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
 import { clustersFor } from './types.js';
 
@@ -62,17 +66,32 @@ function deployedRevision(ctx: RunContext, first: HistoryEntry | null): Evidence
   };
 }
 
-function githubIssue(ctx: RunContext): EvidenceLink {
-  // Phase 3 runs before phase 6; the GitHub port of this version has no issue search yet.
-  if (!ctx.playbook.github) return unknown('github-issue', 'GitHub', 'no `github` section in the playbook');
-  return unknown(
-    'github-issue',
-    `GitHub ${ctx.playbook.github.repo}`,
-    'the GitHub port of this version cannot search issues',
-  );
+/** Open issues by fingerprint, read once per phase-3 run; or why they could not be read. */
+export type IssueLookup = { byFingerprint: Map<string, GhIssue>; source: string } | { why: string };
+
+export async function issueLookup(ctx: RunContext): Promise<IssueLookup> {
+  const read = await readOpenIssues(ctx);
+  if (read.issues === null) return { why: read.why };
+  const byFingerprint = new Map<string, GhIssue>();
+  for (const [fp, list] of indexIssues(read.issues)) byFingerprint.set(fp, list[0]!.issue);
+  return { byFingerprint, source: read.source };
 }
 
-export async function evidenceChain(ctx: RunContext, cluster: FailureCluster): Promise<EvidenceLink[]> {
+function githubIssue(ctx: RunContext, cluster: FailureCluster, lookup: IssueLookup): EvidenceLink {
+  const where = ctx.playbook.github ? `GitHub ${ctx.playbook.github.repo}` : 'GitHub';
+  if ('why' in lookup) return unknown('github-issue', where, lookup.why);
+  const fingerprint = issueFingerprint(ctx.record.playbook.name, cluster.signature);
+  const issue = lookup.byFingerprint.get(fingerprint);
+  const source = `${lookup.source}, marker \`tdl:fingerprint=${fingerprint}\``;
+  if (!issue) return unknown('github-issue', source, 'no open issue carries this fingerprint');
+  return { kind: 'github-issue', value: `#${issue.number} ${issue.title}`, source, href: issue.url };
+}
+
+export async function evidenceChain(
+  ctx: RunContext,
+  cluster: FailureCluster,
+  lookup: IssueLookup,
+): Promise<EvidenceLink[]> {
   const firstTest = cluster.tests[0]!;
   const first = firstFailedIn(ctx.history, cluster.id);
   const firstLink: EvidenceLink = first
@@ -103,6 +122,6 @@ export async function evidenceChain(ctx: RunContext, cluster: FailureCluster): P
     await lastChange(ctx, cluster),
     firstLink,
     deployedRevision(ctx, first),
-    githubIssue(ctx),
+    githubIssue(ctx, cluster, lookup),
   ];
 }
