@@ -5,6 +5,8 @@
 import type { GhIssue } from '../../adapters/github/port.js';
 import type { HistoryEntry, RunContext } from '../../pipeline/context.js';
 import { phaseResult } from '../../pipeline/record.js';
+import { ageText, trafficText } from '../0-deploy-status/assess.js';
+import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';
@@ -40,29 +42,46 @@ export function firstFailedIn(history: readonly HistoryEntry[], clusterId: strin
   return first;
 }
 
-interface ServiceLike {
-  name?: string;
-  latestReadyRevision?: string | null;
+/** One service as phase 0 saw it: the revision tested, its age then, and where traffic went. */
+export function revisionText(s: ServiceStatus): string {
+  const tested = s.target?.revision ?? s.latestReadyRevision;
+  if (!tested) return `${s.name}: no ready revision (${s.reason})`;
+  const age = (rev: string) =>
+    rev === s.latestReadyRevision && typeof s.readyAgeMs === 'number'
+      ? `${ageText(s.readyAgeMs)} old then${s.readyCreateTime ? `, created ${s.readyCreateTime}` : ''}`
+      : 'age not recorded by phase 0';
+  const parts = [`${s.name}: ${tested} (${age(tested)})`];
+  if (s.target?.via === 'tag') parts.push('through its tag');
+  if (s.traffic?.length) parts.push(`traffic ${trafficText(s.traffic)}`);
+  if (s.latestReadyRevision && s.latestReadyRevision !== tested)
+    parts.push(
+      `latest ready ${s.latestReadyRevision} (${age(s.latestReadyRevision)}) was not the one tested`,
+    );
+  return parts.join(', ');
 }
 
 function deployedRevision(ctx: RunContext, first: HistoryEntry | null): EvidenceLink {
   const source = `phase 0 of ${first ? `run ${first.record.runId}` : 'this run'}`;
   if (ctx.playbook.services.length === 0)
     return unknown('deployed-revision', 'phase 0', 'no services in the playbook');
-  const p = phaseResult(first?.record ?? ctx.record, 'deploy-status');
-  const services = (p?.data as { services?: ServiceLike[] } | undefined)?.services;
+  const p = phaseResult<Partial<DeployStatusData>>(first?.record ?? ctx.record, 'deploy-status');
+  const services = p?.data?.services;
   if (p?.state !== 'completed' || !services?.length)
     return unknown(
       'deployed-revision',
       source,
       `phase 0 ${p ? p.state : 'did not run'}${p?.reason ? `: ${p.reason}` : ''}`,
     );
+  const where = [
+    p.data?.target ? `Cloud Run ${p.data.target}` : '',
+    p.data?.checkedAt ? `checked ${p.data.checkedAt}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     kind: 'deployed-revision',
-    value: services
-      .map((s) => `${s.name ?? '?'}: ${s.latestReadyRevision ?? 'no ready revision'}`)
-      .join('; '),
-    source: `${source} (revision age: not recorded by phase 0)`,
+    value: services.map(revisionText).join('; '),
+    source: where ? `${source} (${where})` : source,
   };
 }
 
