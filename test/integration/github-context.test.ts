@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SelectTestsData } from '../../src/phases/1-select-tests/index.js';
 import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
 import { readMeta } from '../../src/phases/6-publish/markers.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
@@ -115,7 +116,7 @@ describe('phase 3: the open issue carrying the cluster fingerprint', () => {
       expect(link).toMatchObject({
         value: null,
         unknownBecause:
-          'not read from GitHub (default; no GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token))',
+          'this run publishes to the outbox, not GitHub (default; no GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token))',
       });
   });
 
@@ -132,6 +133,66 @@ describe('phase 3: the open issue carrying the cluster fingerprint', () => {
       }
     } finally {
       project.write('tdl.yaml', playbook('acme/shop'));
+    }
+  });
+});
+
+describe('phase 1: open issues with the playbook label, and the previous run', () => {
+  const select = (r: RunRecord) => phase(r, 'select-tests').data as SelectTestsData;
+
+  it('reads the open issues through the GitHub port and lists them in the worklog', async () => {
+    expect(select(filed).openIssues).toEqual([]); // read before phase 6 filed any
+    const r = await run(['--only', 'select-tests'], withToken());
+    const data = select(r);
+    const open = emu.repo('acme/shop').issues.filter((i) => i.state === 'open' && !i.pull);
+    expect(open).toHaveLength(3); // the master and two children
+    expect(data.openIssues).toEqual(
+      open.map((i) => ({ number: i.number, title: i.title, url: `${emu.url}/acme/shop/issues/${i.number}` })),
+    );
+    expect(data.openIssuesNote).toBe('GitHub acme/shop, issues labelled `tdl` (token from GITHUB_TOKEN)');
+    const md = readFileSync(r.worklog!.markdown, 'utf8');
+    expect(md).toContain(
+      'Open issues (3; GitHub acme/shop, issues labelled `tdl` (token from GITHUB_TOKEN)):',
+    );
+    for (const i of open)
+      expect(md).toContain(`- [#${i.number}](${emu.url}/acme/shop/issues/${i.number}) ${i.title}`);
+    expect(data.previous).toMatchObject({ failing: 2 });
+    expect(md).toMatch(
+      /Previous run: `tdl-[\w-]+` \([^)]+\), decision: \w+, 2 failing test\(s\), worklog \[/,
+    );
+  });
+
+  it('leaves closed issues out', async () => {
+    const child = children()[0]!;
+    emu.repo('acme/shop').issues.find((i) => i.number === child.number)!.state = 'closed';
+    try {
+      const data = select(await run(['--only', 'select-tests'], withToken()));
+      expect(data.openIssues!.map((i) => i.number)).not.toContain(child.number);
+      expect(data.openIssues).toHaveLength(2);
+    } finally {
+      emu.repo('acme/shop').issues.find((i) => i.number === child.number)!.state = 'open';
+    }
+  });
+
+  it('says why not without a token, and a read error is a note: the phase completes', async () => {
+    const none = select(await run(['--only', 'select-tests'], noToken()));
+    expect(none.openIssues).toBeNull();
+    expect(none.openIssuesNote).toMatch(
+      /^open issues not read: this run publishes to the outbox, not GitHub/,
+    );
+    emu.faults = (req) => (req.method === 'GET' ? { kind: 'status', status: 422 } : null);
+    try {
+      const r = await run(['--only', 'select-tests'], withToken());
+      expect(phase(r, 'select-tests').state).toBe('completed');
+      expect(select(r).openIssues).toBeNull();
+      expect(select(r).openIssuesNote).toMatch(
+        /^open issues not read: reading GitHub acme\/shop failed: GitHub listing issues: 422 Validation Failed/,
+      );
+      expect(readFileSync(r.worklog!.markdown, 'utf8')).toContain(
+        'Open issues: open issues not read: reading GitHub',
+      );
+    } finally {
+      emu.faults = null;
     }
   });
 });

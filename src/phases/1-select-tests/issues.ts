@@ -18,7 +18,9 @@ export async function readOpenIssues(
   const github = ctx.playbook.github;
   if (!github) return { issues: null, why: 'no github section in the playbook' };
   const target = await githubTarget(ctx);
-  if (target.target !== 'github') return { issues: null, why: `not read from GitHub (${target.reason})` };
+  if (target.target === 'outbox')
+    return { issues: null, why: `this run publishes to the outbox, not GitHub (${target.reason})` };
+  if (target.target !== 'github') return { issues: null, why: target.reason };
   const label = github.labels[0]!;
   try {
     const gh = await ctx.ports.github();
