@@ -3,6 +3,7 @@
  * the phase sections, the index and the CLI summary all read these figures.
  */
 
+import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
@@ -71,7 +72,8 @@ export function figures(record: RunRecord): Figures {
   const violationsChange = prev
     ? { previous: prev.totalViolations, delta: violations! - prev.totalViolations, runId: prev.runId }
     : null;
-  const deploy = phaseResult(record, 'deploy-status');
+  const deploy = phaseResult<Partial<DeployStatusData>>(record, 'deploy-status');
+  const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
   return {
     decision: record.decision ? record.decision.decision.toUpperCase() : 'no decision',
     decisionReason: record.decision
@@ -97,7 +99,7 @@ export function figures(record: RunRecord): Figures {
           : `${violations} (no earlier run of this playbook measured them)`,
     deploymentNote:
       deploy?.state === 'completed'
-        ? `${deploy.reason ?? 'checked'}${deploy.verdict ? ` (${deploy.verdict})` : ''}`
+        ? `${deploy.reason ?? 'checked'}${notPassing.length ? ` (${notPassing.map((s) => `${s.name}: ${s.kind ?? s.verdict}`).join(', ')})` : ''}`
         : `not checked (phase 0 ${skippedWhy(deploy)})`,
     iterations: record.iterations ? record.iterations.length : null,
     loopNote: record.loop

@@ -65,11 +65,11 @@ const children = () =>
     .map((i) => ({ ...i, fingerprint: readMeta(i.body)!.fingerprint }));
 
 describe('phase 3: the open issue carrying the cluster fingerprint', () => {
-  it('before any issue exists: unknown, because no open issue carries the fingerprint', () => {
+  it('before any issue exists: unknown, because no open issue carried the fingerprint yet', () => {
     expect(children()).toHaveLength(2);
     for (const { link } of githubLinks(filed)) {
       expect(link.value).toBeNull();
-      expect(link.unknownBecause).toBe('no open issue carries this fingerprint');
+      expect(link.unknownBecause).toBe('no open issue carried this fingerprint before phase 6 of this run');
       expect(link.source).toMatch(/^GitHub acme\/shop, issues labelled `tdl` \(token from GITHUB_TOKEN\)/);
     }
   });
@@ -101,7 +101,7 @@ describe('phase 3: the open issue carrying the cluster fingerprint', () => {
       const closed = githubLinks(r).find(({ link }) => link.source.includes(first!.fingerprint))!;
       expect(closed.link).toMatchObject({
         value: null,
-        unknownBecause: 'no open issue carries this fingerprint',
+        unknownBecause: 'no open issue carried this fingerprint before phase 6 of this run',
       });
     } finally {
       emu.repo('acme/shop').issues.find((i) => i.number === first!.number)!.state = 'open';

@@ -296,6 +296,30 @@ describe('executive summary for a reader who never ran tdl', () => {
     expect(line(r, 'Violations')).toBe(`- **Violations:** ${text}`);
   });
 
+  it('shows the first line of a failure message whose newlines the report lost (node:test JUnit)', () => {
+    const r = base();
+    const tc = (r.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!.cases[1]!;
+    tc.message = "missing field duration+ actual - expected+ 'undefined'";
+    tc.stack = "[Error [ERR_TEST_FAILURE]: missing field duration\n+ actual - expected\n\n+ 'undefined'] {";
+    const md = renderWorklog({ record: r, history: [], worklogDir: '/repo/worklogs' });
+    expect(md).toContain('carries tool_name — failed: missing field duration</summary>');
+  });
+
+  it('names the services that did not pass phase 0', () => {
+    const r = withPhase(base(), 'deploy-status', {
+      state: 'completed',
+      verdict: 'fail',
+      reason: '2 service(s): 1 pass, 1 fail',
+      data: {
+        services: [
+          { name: 'api', verdict: 'pass', kind: 'healthy' },
+          { name: 'web', verdict: 'fail', kind: 'stale' },
+        ],
+      },
+    });
+    expect(line(r, 'Deployment')).toBe('- **Deployment:** 2 service(s): 1 pass, 1 fail (web: stale)');
+  });
+
   it('links the previous run of the playbook', () => {
     const r = withPhase(base(), 'select-tests', {});
     (r.phases.find((p) => p.id === 'select-tests')!.data as { previous: unknown }).previous = {

@@ -102,7 +102,12 @@ function githubIssue(ctx: RunContext, cluster: FailureCluster, lookup: IssueLook
   const fingerprint = issueFingerprint(ctx.record.playbook.name, cluster.signature);
   const issue = lookup.byFingerprint.get(fingerprint);
   const source = `${lookup.source}, marker \`tdl:fingerprint=${fingerprint}\``;
-  if (!issue) return unknown('github-issue', source, 'no open issue carries this fingerprint');
+  if (!issue)
+    return unknown(
+      'github-issue',
+      source,
+      'no open issue carried this fingerprint before phase 6 of this run',
+    );
   return { kind: 'github-issue', value: `#${issue.number} ${issue.title}`, source, href: issue.url };
 }
 
