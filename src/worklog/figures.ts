@@ -3,6 +3,7 @@
  * the phase sections, the index and the CLI summary all read these figures.
  */
 
+import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
@@ -12,7 +13,10 @@ import { type Counts, countCases } from '../results/model.js';
 
 export interface Figures {
   decision: string;
+  /** The one reason that matters most (phase 5 lists failures before inconclusive criteria). */
   decisionReason: string;
+  /** Further reasons phase 5 gave (0 when none). */
+  moreReasons: number;
   counts: Counts;
   passRate: number | null;
   passRateText: string;
@@ -21,9 +25,16 @@ export interface Figures {
   testsVerdict: Verdict | null;
   authenticityErrors: number;
   suitesRun: number;
+  /** Suites phase 2 knew of (run or skipped). */
+  suitesTotal: number;
   /** Violations from phase 4, null when not measured. */
   violations: number | null;
+  /** Change since the latest earlier run that measured violations; null when none did. */
+  violationsChange: { previous: number; delta: number; runId: string } | null;
+  /** e.g. `34 (43 → 34, −9 since tdl-…)`, or why not measured. */
   violationsNote: string;
+  /** Phase 0 in one line: its reason when it ran, else why it did not. */
+  deploymentNote: string;
   /** `--until-green`: iterations run, null on a single run. */
   iterations: number | null;
   /** `--until-green`: why the loop stopped (empty on a single run). */
@@ -33,6 +44,11 @@ export interface Figures {
 function skippedWhy(p: PhaseResult | undefined): string {
   if (!p) return 'not in this run';
   return `${p.state}${p.reason ? `: ${p.reason}` : ''}`;
+}
+
+/** A change as people write it: `+3`, `−9` (a true minus sign), `±0`. */
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0';
 }
 
 export function figures(record: RunRecord): Figures {
@@ -52,11 +68,18 @@ export function figures(record: RunRecord): Figures {
   const compliance = phaseResult<Partial<ComplianceSummary>>(record, 'compliance');
   const violations =
     typeof compliance?.data?.totalViolations === 'number' ? compliance.data.totalViolations : null;
+  const prev = violations === null ? null : (compliance?.data?.previous ?? null);
+  const violationsChange = prev
+    ? { previous: prev.totalViolations, delta: violations! - prev.totalViolations, runId: prev.runId }
+    : null;
+  const deploy = phaseResult<Partial<DeployStatusData>>(record, 'deploy-status');
+  const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
   return {
     decision: record.decision ? record.decision.decision.toUpperCase() : 'no decision',
     decisionReason: record.decision
       ? (record.decision.reasons[0] ?? '')
       : `phase 5 not run (${skippedWhy(stability)})`,
+    moreReasons: Math.max(0, (record.decision?.reasons.length ?? 0) - 1),
     counts,
     passRate: data?.passRate ?? null,
     passRateText: percent(data?.passRate ?? null),
@@ -65,9 +88,19 @@ export function figures(record: RunRecord): Figures {
     testsVerdict: tests?.verdict ?? null,
     authenticityErrors: (tests?.findings ?? []).filter((f) => f.severity === 'error').length,
     suitesRun: (data?.suites ?? []).filter((s) => s.state !== 'skipped').length,
+    suitesTotal: (data?.suites ?? []).length,
     violations,
+    violationsChange,
     violationsNote:
-      violations === null ? `not measured (phase 4 ${skippedWhy(compliance)})` : String(violations),
+      violations === null
+        ? `not measured (phase 4 ${skippedWhy(compliance)})`
+        : violationsChange
+          ? `${violations} (${violationsChange.previous} → ${violations}, ${signed(violationsChange.delta)} since ${violationsChange.runId})`
+          : `${violations} (no earlier run of this playbook measured them)`,
+    deploymentNote:
+      deploy?.state === 'completed'
+        ? `${deploy.reason ?? 'checked'}${notPassing.length ? ` (${notPassing.map((s) => `${s.name}: ${s.kind ?? s.verdict}`).join(', ')})` : ''}`
+        : `not checked (phase 0 ${skippedWhy(deploy)})`,
     iterations: record.iterations ? record.iterations.length : null,
     loopNote: record.loop
       ? `${record.iterations?.length ?? 0} of at most ${record.loop.maxIterations} iteration(s); ${record.loop.stopReason ?? 'running'}`

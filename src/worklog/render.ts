@@ -1,8 +1,10 @@
 /** The worklog markdown, rendered from the run record (and earlier records for the trend). */
 import { relative } from 'node:path';
+import type { SelectTestsData } from '../phases/1-select-tests/index.js';
 import { percent } from '../phases/2-run-tests/gates.js';
+import type { PublishData } from '../phases/6-publish/types.js';
 import type { HistoryEntry } from '../pipeline/context.js';
-import type { PhaseResult, RunRecord } from '../pipeline/record.js';
+import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/record.js';
 import { formatDuration } from '../telemetry/clock.js';
 import { figures } from './figures.js';
 import { renderIterations } from './iterations.js';
@@ -26,20 +28,58 @@ function stateLine(p: PhaseResult): string {
   return p.reason ? `${line}\n\n${p.state === 'skipped' ? 'Skipped: ' : ''}${p.reason}` : line;
 }
 
+/**
+ * What phase 6 did about the decision, with its links, in one line; null while phase 6 has not
+ * finished (a pull request body is drafted during phase 6 itself).
+ */
+function publishedLine(record: RunRecord, view: RenderView): string | null {
+  const p = phaseResult<PublishData>(record, 'publish');
+  if (p?.state === 'pending' || p?.state === 'running') return null;
+  const d = p?.data;
+  if (p?.state !== 'completed' || !d)
+    return `nothing (phase 6 ${p ? `${p.state}${p.reason ? `: ${p.reason}` : ''}` : 'not in this run'})`;
+  if (d.dryRun) return `nothing (dry run: ${d.actions.length} action(s) planned)`;
+  if (d.outbox)
+    return `drafts in the outbox \`${view.rel(d.outbox)}\`, not on GitHub yet (${d.targetReason}); send them with \`tdl publish ${record.runId}\``;
+  const link = (i: { number: number; url: string }) => `[#${i.number}](${i.url})`;
+  const parts: string[] = [];
+  if (d.pull) parts.push(`pull request ${link(d.pull)}`);
+  const children = d.issues.filter((i) => i.kind === 'child');
+  const open = children.filter((i) => i.state === 'open');
+  const closed = children.filter((i) => i.state === 'closed');
+  const master = d.issues.find((i) => i.kind === 'master');
+  if (open.length)
+    parts.push(
+      `open issue(s) for the failures ${open.map(link).join(', ')}${master ? ` (tracked in ${link(master)})` : ''}`,
+    );
+  if (closed.length) parts.push(`closed as resolved ${closed.map(link).join(', ')}`);
+  return parts.length ? `${parts.join('; ')} on GitHub` : `nothing to change on GitHub (${p.reason ?? ''})`;
+}
+
+/**
+ * The summary a reader who never ran tdl reads first: the decision and its main reason, what was
+ * done about it, then the numbers (each with its change where there is one), then the links.
+ */
 export function executiveSummary(record: RunRecord, view: RenderView): string {
   const f = figures(record);
   const c = f.counts;
+  const more = f.moreReasons ? ` (and ${f.moreReasons} more reason(s), see phase 5)` : '';
+  const published = publishedLine(record, view);
   const lines = [
-    `- **Decision:** ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}`,
-    `- **Tests:** ${c.passed} passed, ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped of ${c.total} in ${f.suitesRun} suite(s); pass rate ${f.passRateText}${c.flaky ? `; ${c.flaky} flaky` : ''}`,
+    `- **Decision:** ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}${more}`,
+    ...(published ? [`- **Published:** ${published}`] : []),
+    `- **Tests:** ${c.passed} of ${c.total} passed (pass rate ${f.passRateText}); ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped${c.flaky ? `; ${c.flaky} flaky` : ''}; ${f.suitesRun} of ${f.suitesTotal} suite(s) ran`,
     `- **Gates:** ${f.gateOutcome}`,
-    `- **Authenticity:** ${f.authenticityErrors === 0 ? 'no errors' : `${f.authenticityErrors} error finding(s), see phase 2`}`,
+    `- **Deployment:** ${f.deploymentNote}`,
     `- **Violations:** ${f.violationsNote}`,
+    `- **Authenticity:** ${f.authenticityErrors === 0 ? 'no errors' : `${f.authenticityErrors} error finding(s), see phase 2`}`,
   ];
   if (f.loopNote) lines.push(`- **Loop:** ${f.loopNote}`);
   const links = [`run folder \`${view.rel(record.runDir)}\``];
   if (record.worklog)
     links.unshift(`record [${view.rel(record.worklog.json)}](${view.rel(record.worklog.json)})`);
+  const previous = phaseResult<SelectTestsData>(record, 'select-tests')?.data?.previous;
+  if (previous?.worklog) links.push(`previous run [${previous.runId}](${view.rel(previous.worklog)})`);
   lines.push(`- **Links:** ${links.join(', ')}`);
   const tiers = f.tiers.length
     ? table(

@@ -104,7 +104,7 @@ describe('phase 3 root-cause', () => {
     });
     expect(link('github-issue')).toMatchObject({
       value: null,
-      unknownBecause: 'no `github` section in the playbook',
+      unknownBecause: 'no github section in the playbook',
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   exceptionType,
   frameKey,
+  messageHead,
   normalizeMessage,
   signatureOf,
   topProjectFrame,
@@ -89,5 +90,47 @@ describe('signatureOf', () => {
     const a = signatureOf('order 1 failed', `AssertionError: x\n    at ${REPO}/src/orders.js:10:5`, REPO);
     const b = signatureOf('order 1 failed', `AssertionError: x\n    at ${REPO}/src/billing.js:10:5`, REPO);
     expect(a.text).not.toBe(b.text);
+  });
+});
+
+// node:test's JUnit message attribute loses the newlines the stack keeps.
+const GLUED = `missing field "duration" in tool_completed event+ actual - expected+ 'undefined'- 'number'`;
+const NODE_STACK = `[Error [ERR_TEST_FAILURE]: missing field "duration" in tool_completed event
++ actual - expected
+
++ 'undefined'
+- 'number'] {
+  code: 'ERR_TEST_FAILURE',`;
+
+describe('messageHead', () => {
+  it.each([
+    [
+      'a glued message, cut where the stack has its newline',
+      GLUED,
+      NODE_STACK,
+      'missing field "duration" in tool_completed event',
+    ],
+    [
+      'AssertionError prefix in the stack',
+      'boom+ a',
+      'AssertionError [ERR_ASSERTION]: boom\n+ a\n    at x (a.js:1:1)',
+      'boom',
+    ],
+    ['a message whose newline survived', 'line one\nline two', 'Error: line one\nline two', 'line one'],
+    [
+      'a one-line message with a shorter stack line that does not continue it',
+      'expected 200, got 503',
+      'Error: expected 200\n    at f (a.js:1:1)',
+      'expected 200, got 503',
+    ],
+    ['no stack', GLUED, null, GLUED],
+    ['entities decoded', 'say &quot;hi&quot;', undefined, 'say "hi"'],
+  ])('%s', (_what, message, stack, head) => {
+    expect(messageHead(message, stack)).toBe(head);
+  });
+
+  it('clusters and fingerprints by that first line', () => {
+    const a = signatureOf(messageHead(GLUED, NODE_STACK), NODE_STACK, REPO);
+    expect(a.normalized).toBe('missing field <str> in tool_completed event');
   });
 });

@@ -3,7 +3,7 @@ import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
-import { renderWorklog } from '../../src/worklog/render.js';
+import { executiveSummary, renderWorklog } from '../../src/worklog/render.js';
 
 const cases: TestCase[] = [
   { suite: 'websocket agent events', name: 'agent_started has its fields', status: 'passed', durationMs: 3 },
@@ -260,5 +260,138 @@ describe('worklog rendering', () => {
       '<details><summary>mission-critical › websocket agent events › tool_executing carries tool_name — failed: missing field "tool_name" in tool_executing event</summary>',
     );
     expect(md).toContain('````\nAssertionError');
+  });
+});
+
+describe('executive summary for a reader who never ran tdl', () => {
+  const base = () => record('tdl-20261122-030000-aaaaaa', '2026-11-22T03:00:00.000Z');
+  const withPhase = (r: RunRecord, id: string, patch: Record<string, unknown>): RunRecord => {
+    const p = r.phases.find((x) => x.id === id)!;
+    Object.assign(p, patch);
+    return r;
+  };
+  const compliance = (total: number, previous: { runId: string; totalViolations: number } | null) =>
+    withPhase(base(), 'compliance', {
+      state: 'completed',
+      verdict: 'pass',
+      reason: `${total} violation(s)`,
+      data: {
+        totalViolations: total,
+        previous: previous && { ...previous, startedAt: '2026-11-21T03:00:00.000Z' },
+      },
+    });
+  const summary = (r: RunRecord) => executiveSummary(r, { rel: (p) => p });
+  const line = (r: RunRecord, label: string) =>
+    summary(r)
+      .split('\n')
+      .find((l) => l.startsWith(`- **${label}:**`));
+
+  it.each([
+    [43, 34, '34 (43 → 34, −9 since tdl-prev)', -9],
+    [10, 13, '13 (10 → 13, +3 since tdl-prev)', 3],
+    [10, 10, '10 (10 → 10, ±0 since tdl-prev)', 0],
+  ])('violations %i → %i: "%s", computed in figures()', (before, now, text, delta) => {
+    const r = compliance(now, { runId: 'tdl-prev', totalViolations: before });
+    expect(figures(r).violationsChange).toEqual({ previous: before, delta, runId: 'tdl-prev' });
+    expect(line(r, 'Violations')).toBe(`- **Violations:** ${text}`);
+  });
+
+  it('shows the first line of a failure message whose newlines the report lost (node:test JUnit)', () => {
+    const r = base();
+    const tc = (r.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!.cases[1]!;
+    tc.message = "missing field duration+ actual - expected+ 'undefined'";
+    tc.stack = "[Error [ERR_TEST_FAILURE]: missing field duration\n+ actual - expected\n\n+ 'undefined'] {";
+    const md = renderWorklog({ record: r, history: [], worklogDir: '/repo/worklogs' });
+    expect(md).toContain('carries tool_name — failed: missing field duration</summary>');
+  });
+
+  it('names the services that did not pass phase 0', () => {
+    const r = withPhase(base(), 'deploy-status', {
+      state: 'completed',
+      verdict: 'fail',
+      reason: '2 service(s): 1 pass, 1 fail',
+      data: {
+        services: [
+          { name: 'api', verdict: 'pass', kind: 'healthy' },
+          { name: 'web', verdict: 'fail', kind: 'stale' },
+        ],
+      },
+    });
+    expect(line(r, 'Deployment')).toBe('- **Deployment:** 2 service(s): 1 pass, 1 fail (web: stale)');
+  });
+
+  it('links the previous run of the playbook', () => {
+    const r = withPhase(base(), 'select-tests', {});
+    (r.phases.find((p) => p.id === 'select-tests')!.data as { previous: unknown }).previous = {
+      runId: 'tdl-prev',
+      startedAt: '2026-11-21T03:00:00.000Z',
+      worklog: '/repo/worklogs/prev.md',
+      decision: 'defer',
+    };
+    expect(line(r, 'Links')).toMatch(/, previous run \[tdl-prev\]\(\/repo\/worklogs\/prev\.md\)$/);
+  });
+
+  it('says so when no earlier run measured violations, and why when none were measured', () => {
+    expect(line(compliance(7, null), 'Violations')).toBe(
+      '- **Violations:** 7 (no earlier run of this playbook measured them)',
+    );
+    expect(line(base(), 'Violations')).toBe(
+      '- **Violations:** not measured (phase 4 skipped: no audit section in the playbook)',
+    );
+  });
+
+  it('puts the decision and its main reason first, counting the other reasons, then what was published', () => {
+    const r = base();
+    r.decision = {
+      decision: 'defer',
+      reasons: ['gates-passed fail: phase 2: NO-GO after tier 1', 'no-regressions inconclusive: x'],
+    };
+    withPhase(r, 'publish', {
+      state: 'completed',
+      reason: 'published',
+      data: {
+        dryRun: false,
+        outbox: null,
+        pull: null,
+        actions: [],
+        targetReason: 'default; token from GITHUB_TOKEN',
+        issues: [
+          { kind: 'master', number: 1, title: 'm', url: 'https://gh/i/1', state: 'open' },
+          { kind: 'child', number: 2, title: 'a', url: 'https://gh/i/2', state: 'open' },
+          { kind: 'child', number: 3, title: 'b', url: 'https://gh/i/3', state: 'closed' },
+        ],
+      },
+    });
+    const lines = summary(r).split('\n');
+    expect(lines[0]).toBe(
+      '- **Decision:** DEFER — gates-passed fail: phase 2: NO-GO after tier 1 (and 1 more reason(s), see phase 5)',
+    );
+    expect(lines[1]).toBe(
+      '- **Published:** open issue(s) for the failures [#2](https://gh/i/2) (tracked in [#1](https://gh/i/1)); closed as resolved [#3](https://gh/i/3) on GitHub',
+    );
+    // Then the numbers, then the links.
+    const at = (label: string) => lines.findIndex((l) => l.startsWith(`- **${label}:**`));
+    expect([at('Tests'), at('Gates'), at('Violations'), at('Links')]).toEqual([2, 3, 5, 7]);
+  });
+
+  it('names the outbox and how to send it; leaves the line out while phase 6 is still running', () => {
+    const r = withPhase(base(), 'publish', {
+      state: 'completed',
+      data: {
+        dryRun: false,
+        outbox: '/repo/.tdl/runs/x/outbox',
+        pull: null,
+        actions: [],
+        issues: [],
+        targetReason: 'default; no GitHub token found',
+      },
+    });
+    expect(line(r, 'Published')).toBe(
+      '- **Published:** drafts in the outbox `/repo/.tdl/runs/x/outbox`, not on GitHub yet (default; no GitHub token found); send them with `tdl publish tdl-20261122-030000-aaaaaa`',
+    );
+    expect(line(withPhase(base(), 'publish', { state: 'running' }), 'Published')).toBeUndefined();
+    expect(line(base(), 'Published')).toBe(
+      '- **Published:** nothing (phase 6 skipped: not available in this version)',
+    );
   });
 });

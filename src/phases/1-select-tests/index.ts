@@ -4,15 +4,24 @@
  */
 import type { RunContext } from '../../pipeline/context.js';
 import type { Phase } from '../../pipeline/phase.js';
-import type { Finding } from '../../pipeline/record.js';
-import { previousFailingSuites } from '../2-run-tests/types.js';
+import { type Finding, phaseResult } from '../../pipeline/record.js';
+import { previousFailingSuites, type RunTestsData } from '../2-run-tests/types.js';
+import { readOpenIssues } from './issues.js';
 import { type Selection, selectSuites } from './select.js';
 
 export interface SelectTestsData extends Selection {
   order: 'failing-first' | 'failing-last';
-  previous: { runId: string; startedAt: string; worklog: string | null; decision: string | null } | null;
-  /** Open GitHub issues with the playbook labels; null when they were not read (and why). */
+  previous: {
+    runId: string;
+    startedAt: string;
+    worklog: string | null;
+    decision: string | null;
+    /** Tests that failed or errored in that run (absent in records written before this field). */
+    failing?: number;
+  } | null;
+  /** Open GitHub issues with the playbook's first label; null when they were not read (and why). */
   openIssues: { number: number; title: string; url: string }[] | null;
+  /** Where the open issues were read from, or why they were not. */
   openIssuesNote: string;
 }
 
@@ -27,6 +36,10 @@ export const selectTestsPhase: Phase<SelectTestsData> = {
     const failing = previous ? previousFailingSuites(previous) : new Set<string>();
     const selection = selectSuites(playbook.suites, options.focus, failing, playbook.order);
     const findings: Finding[] = [];
+    const issues = await readOpenIssues(ctx);
+    // A failed read is a note in the section and the log, never a failed phase.
+    if (issues.issues === null && issues.why.startsWith('reading GitHub')) ctx.logger.warn(issues.why);
+    const prevCounts = previous ? phaseResult<RunTestsData>(previous, 'run-tests')?.data?.counts : undefined;
     ctx.logger.info(
       { selected: selection.selected.length, excluded: selection.excluded.length },
       `selected ${selection.selected.length} suite(s) for focus ${options.focus}`,
@@ -43,12 +56,14 @@ export const selectTestsPhase: Phase<SelectTestsData> = {
               startedAt: previous.startedAt,
               worklog: previous.worklog?.markdown ?? null,
               decision: previous.decision?.decision ?? null,
+              ...(prevCounts ? { failing: prevCounts.failed + prevCounts.errored } : {}),
             }
           : null,
-        openIssues: null,
-        openIssuesNote: playbook.github
-          ? 'open issues not read: the GitHub adapter is not available in this version'
-          : 'open issues not read: no github section in the playbook',
+        openIssues:
+          issues.issues
+            ?.map((i) => ({ number: i.number, title: i.title, url: i.url }))
+            .sort((a, b) => a.number - b.number) ?? null,
+        openIssuesNote: issues.issues ? issues.source : `open issues not read: ${issues.why}`,
       },
       findings,
     };

@@ -2,7 +2,7 @@
 import type { TestCase } from '../../results/model.js';
 import { stableHash } from '../../telemetry/ids.js';
 import type { SuiteResult } from '../2-run-tests/types.js';
-import { decodeEntities, signatureOf } from './signature.js';
+import { messageHead, signatureOf } from './signature.js';
 import type { FailureCluster } from './types.js';
 
 /** The fields of a suite that clustering reads. */
@@ -20,13 +20,12 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
   const byId = new Map<string, FailureCluster>();
   for (const suite of suites) {
     for (const c of suite.cases.filter(isFailure)) {
-      const sig = signatureOf(c.message, c.stack, repoDir);
+      const head = messageHead(c.message, c.stack);
+      const sig = signatureOf(head || c.message, c.stack, repoDir);
       const id = stableHash(['cluster', sig.text], 12);
       let cluster = byId.get(id);
       if (!cluster) {
-        const message = decodeEntities(c.message ?? c.status)
-          .split('\n')[0]!
-          .trim();
+        const message = head || c.status;
         cluster = {
           id,
           signature: sig.text,

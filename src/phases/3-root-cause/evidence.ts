@@ -2,8 +2,14 @@
  * The evidence chain of a cluster: each link says where it comes from; a link that cannot be
  * established is shown as unknown with the reason, never guessed.
  */
+import type { GhIssue } from '../../adapters/github/port.js';
 import type { HistoryEntry, RunContext } from '../../pipeline/context.js';
 import { phaseResult } from '../../pipeline/record.js';
+import { ageText, trafficText } from '../0-deploy-status/assess.js';
+import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.js';
+import { readOpenIssues } from '../1-select-tests/issues.js';
+import { issueFingerprint } from '../6-publish/markers.js';
+import { indexIssues } from '../6-publish/plan.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
 import { clustersFor } from './types.js';
 
@@ -36,43 +42,80 @@ export function firstFailedIn(history: readonly HistoryEntry[], clusterId: strin
   return first;
 }
 
-interface ServiceLike {
-  name?: string;
-  latestReadyRevision?: string | null;
+/** One service as phase 0 saw it: the revision tested, its age then, and where traffic went. */
+export function revisionText(s: ServiceStatus): string {
+  const tested = s.target?.revision ?? s.latestReadyRevision;
+  if (!tested) return `${s.name}: no ready revision (${s.reason})`;
+  const age = (rev: string) =>
+    rev === s.latestReadyRevision && typeof s.readyAgeMs === 'number'
+      ? `${ageText(s.readyAgeMs)} old then${s.readyCreateTime ? `, created ${s.readyCreateTime}` : ''}`
+      : 'age not recorded by phase 0';
+  const parts = [`${s.name}: ${tested} (${age(tested)})`];
+  if (s.target?.via === 'tag') parts.push('through its tag');
+  if (s.traffic?.length) parts.push(`traffic ${trafficText(s.traffic)}`);
+  if (s.latestReadyRevision && s.latestReadyRevision !== tested)
+    parts.push(
+      `latest ready ${s.latestReadyRevision} (${age(s.latestReadyRevision)}) was not the one tested`,
+    );
+  return parts.join(', ');
 }
 
 function deployedRevision(ctx: RunContext, first: HistoryEntry | null): EvidenceLink {
   const source = `phase 0 of ${first ? `run ${first.record.runId}` : 'this run'}`;
   if (ctx.playbook.services.length === 0)
     return unknown('deployed-revision', 'phase 0', 'no services in the playbook');
-  const p = phaseResult(first?.record ?? ctx.record, 'deploy-status');
-  const services = (p?.data as { services?: ServiceLike[] } | undefined)?.services;
+  const p = phaseResult<Partial<DeployStatusData>>(first?.record ?? ctx.record, 'deploy-status');
+  const services = p?.data?.services;
   if (p?.state !== 'completed' || !services?.length)
     return unknown(
       'deployed-revision',
       source,
       `phase 0 ${p ? p.state : 'did not run'}${p?.reason ? `: ${p.reason}` : ''}`,
     );
+  const where = [
+    p.data?.target ? `Cloud Run ${p.data.target}` : '',
+    p.data?.checkedAt ? `checked ${p.data.checkedAt}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return {
     kind: 'deployed-revision',
-    value: services
-      .map((s) => `${s.name ?? '?'}: ${s.latestReadyRevision ?? 'no ready revision'}`)
-      .join('; '),
-    source: `${source} (revision age: not recorded by phase 0)`,
+    value: services.map(revisionText).join('; '),
+    source: where ? `${source} (${where})` : source,
   };
 }
 
-function githubIssue(ctx: RunContext): EvidenceLink {
-  // Phase 3 runs before phase 6; the GitHub port of this version has no issue search yet.
-  if (!ctx.playbook.github) return unknown('github-issue', 'GitHub', 'no `github` section in the playbook');
-  return unknown(
-    'github-issue',
-    `GitHub ${ctx.playbook.github.repo}`,
-    'the GitHub port of this version cannot search issues',
-  );
+/** Open issues by fingerprint, read once per phase-3 run; or why they could not be read. */
+export type IssueLookup = { byFingerprint: Map<string, GhIssue>; source: string } | { why: string };
+
+export async function issueLookup(ctx: RunContext): Promise<IssueLookup> {
+  const read = await readOpenIssues(ctx);
+  if (read.issues === null) return { why: read.why };
+  const byFingerprint = new Map<string, GhIssue>();
+  for (const [fp, list] of indexIssues(read.issues)) byFingerprint.set(fp, list[0]!.issue);
+  return { byFingerprint, source: read.source };
 }
 
-export async function evidenceChain(ctx: RunContext, cluster: FailureCluster): Promise<EvidenceLink[]> {
+function githubIssue(ctx: RunContext, cluster: FailureCluster, lookup: IssueLookup): EvidenceLink {
+  const where = ctx.playbook.github ? `GitHub ${ctx.playbook.github.repo}` : 'GitHub';
+  if ('why' in lookup) return unknown('github-issue', where, lookup.why);
+  const fingerprint = issueFingerprint(ctx.record.playbook.name, cluster.signature);
+  const issue = lookup.byFingerprint.get(fingerprint);
+  const source = `${lookup.source}, marker \`tdl:fingerprint=${fingerprint}\``;
+  if (!issue)
+    return unknown(
+      'github-issue',
+      source,
+      'no open issue carried this fingerprint before phase 6 of this run',
+    );
+  return { kind: 'github-issue', value: `#${issue.number} ${issue.title}`, source, href: issue.url };
+}
+
+export async function evidenceChain(
+  ctx: RunContext,
+  cluster: FailureCluster,
+  lookup: IssueLookup,
+): Promise<EvidenceLink[]> {
   const firstTest = cluster.tests[0]!;
   const first = firstFailedIn(ctx.history, cluster.id);
   const firstLink: EvidenceLink = first
@@ -103,6 +146,6 @@ export async function evidenceChain(ctx: RunContext, cluster: FailureCluster): P
     await lastChange(ctx, cluster),
     firstLink,
     deployedRevision(ctx, first),
-    githubIssue(ctx),
+    githubIssue(ctx, cluster, lookup),
   ];
 }

@@ -10,7 +10,7 @@ import { expandAll } from '../../playbook/placeholders.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
 import { clusterFailures } from './cluster.js';
-import { evidenceChain } from './evidence.js';
+import { evidenceChain, issueLookup } from './evidence.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from './types.js';
 
 /** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
@@ -57,9 +57,11 @@ export const rootCausePhase: Phase<RootCauseData> = {
     const tests = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
     const clusters = clusterFailures(tests?.suites ?? [], ctx.playbook.repoDir);
     const failingTests = clusters.reduce((n, c) => n + c.tests.length, 0);
+    // One listing of GitHub issues for all clusters (none when nothing failed).
+    const lookup = clusters.length ? await issueLookup(ctx) : { why: 'no failing test' };
     for (const cluster of clusters) {
       if (ctx.signal.aborted) break;
-      cluster.evidence = await evidenceChain(ctx, cluster);
+      cluster.evidence = await evidenceChain(ctx, cluster, lookup);
     }
     for (const cluster of clusters.slice(0, MAX_ANALYZED)) {
       if (ctx.signal.aborted) break;

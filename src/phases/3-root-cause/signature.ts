@@ -42,6 +42,33 @@ export function decodeEntities(text: string): string {
   return text.replace(/&(quot|apos|amp|lt|gt);/g, (_m, name: string) => ENTITIES[name]!);
 }
 
+/** A stack line without its error prefix: `[Error [ERR_X]: `, `AssertionError [ERR_ASSERTION]: `, `Error: `. */
+const ERROR_PREFIX = /^\[?(?:[\w.$]*(?:Error|Exception)\w*)?(?: \[[A-Z0-9_]+\])?\]?:\s+/;
+
+/**
+ * The first line of a failure message. Some reports lose the newlines of a message (node:test's
+ * JUnit writes `event\n+ actual - expected` as `event+ actual - expected`); the stack keeps them. So
+ * when a stack line is a proper start of the message and the next stack line continues it exactly,
+ * the line ends there.
+ */
+export function messageHead(message: string | undefined, stack?: string | null): string {
+  const head = decodeEntities(message ?? '')
+    .split('\n')[0]!
+    .trim();
+  if (!stack || !head) return head;
+  const lines = decodeEntities(stack)
+    .split('\n')
+    .slice(0, 40)
+    .map((l) => l.trim());
+  for (let i = 0; i < lines.length; i++) {
+    const text = lines[i]!.replace(ERROR_PREFIX, '');
+    if (!text || text.length >= head.length || !head.startsWith(text)) continue;
+    const next = lines.slice(i + 1).find(Boolean);
+    if (next && head.slice(text.length).startsWith(next)) return text;
+  }
+  return head;
+}
+
 /** The first line of a message with numbers, ids, hex, timestamps, temp paths and quoted values masked. */
 export function normalizeMessage(message: string): string {
   let text = decodeEntities(message).split('\n')[0]!.trim();

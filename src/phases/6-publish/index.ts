@@ -3,7 +3,7 @@
  * proceed without one → close issues whose tests pass; defer → one issue per failure cluster plus a
  * master tracking issue, never twice. Target: GitHub, or an outbox sent later by `tdl publish`.
  */
-import { apiUrlFor, findToken } from '../../adapters/github/token.js';
+import { apiUrlFor } from '../../adapters/github/token.js';
 import type { RunContext } from '../../pipeline/context.js';
 import { UsageError } from '../../pipeline/errors.js';
 import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
@@ -11,6 +11,7 @@ import { phaseResult } from '../../pipeline/record.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';
+import { githubTarget } from './target.js';
 import type { PublishData, PublishTarget } from './types.js';
 
 interface Prepared {
@@ -29,26 +30,17 @@ async function prepare(ctx: RunContext): Promise<Prepared | PhaseOutcome<Publish
       state: 'skipped',
       reason: `no test results to publish (run-tests is ${tests?.state ?? 'missing'})`,
     };
-  const found = options.publish === 'outbox' ? null : await findToken(ctx.env);
-  let target: PublishTarget;
-  let targetReason: string;
-  if (options.publish === 'outbox') [target, targetReason] = ['outbox', '--publish outbox'];
-  else if (found)
-    [target, targetReason] = [
-      'github',
-      `${options.publish === 'github' ? '--publish github' : 'default'}; token from ${found.source}`,
-    ];
-  else if (options.publish === 'github')
-    throw new UsageError(
-      'ENOTOKEN',
-      '--publish github needs a GitHub token: none in GITHUB_TOKEN, GH_TOKEN or `gh auth token`',
-      'set GITHUB_TOKEN, or use --publish outbox and send it later with tdl publish <runId>',
-    );
-  else
-    [target, targetReason] = [
-      'outbox',
-      'default; no GitHub token found (GITHUB_TOKEN, GH_TOKEN, gh auth token)',
-    ];
+  const t = await githubTarget(ctx);
+  if (t.target === null) {
+    if (t.missingToken)
+      throw new UsageError(
+        'ENOTOKEN',
+        t.reason,
+        'set GITHUB_TOKEN, or use --publish outbox and send it later with tdl publish <runId>',
+      );
+    return { state: 'skipped', reason: t.reason };
+  }
+  const { target, reason: targetReason, found } = t;
   const repoDir = playbook.repoDir;
   const github = playbook.github;
   const [branch, ab] = await Promise.all([

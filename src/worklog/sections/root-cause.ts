@@ -16,7 +16,9 @@ const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
 
 function linkValue(link: EvidenceLink, view: RenderView): string {
   if (link.value === null) return `unknown — ${link.unknownBecause ?? 'not established'}`;
-  return link.href ? `[${link.value}](${view.rel(link.href)})` : link.value;
+  if (!link.href) return link.value;
+  // A URL (a GitHub issue) stays as it is; a path (a worklog) is shown relative to the worklog.
+  return `[${link.value}](${/^https?:\/\//.test(link.href) ? link.href : view.rel(link.href)})`;
 }
 
 function renderCluster(c: FailureCluster, n: number, view: RenderView): string {

@@ -1,5 +1,6 @@
 import { percent } from '../../phases/2-run-tests/gates.js';
 import type { RunTestsData, SuiteResult } from '../../phases/2-run-tests/types.js';
+import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { formatDuration } from '../../telemetry/clock.js';
 import { details, excerpt, fence, table } from '../markdown.js';
 import { findingsTable } from './common.js';
@@ -13,7 +14,7 @@ function failures(suite: SuiteResult): string[] {
     .slice(0, MAX_FAILURES_SHOWN)
     .map((c) =>
       details(
-        `${suite.id} › ${c.suite ? `${c.suite} › ` : ''}${c.name} — ${c.status}: ${(c.message ?? 'no message').split('\n')[0]!.slice(0, 200)}`,
+        `${suite.id} › ${c.suite ? `${c.suite} › ` : ''}${c.name} — ${c.status}: ${(messageHead(c.message, c.stack) || 'no message').slice(0, 200)}`,
         fence(excerpt(c.stack ?? c.message ?? '(no details in the report)', 30, 3000)),
       ),
     );

@@ -1,6 +1,8 @@
 import type { SelectTestsData } from '../../phases/1-select-tests/index.js';
-import { table } from '../markdown.js';
+import { escapeHtml, table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
+
+const MAX_ISSUES_SHOWN = 20;
 
 export const renderSelectTests: SectionRenderer = (result, _record, view) => {
   const data = result.data as SelectTestsData | undefined;
@@ -15,15 +17,20 @@ export const renderSelectTests: SectionRenderer = (result, _record, view) => {
   if (data.excluded.length) {
     parts.push(`Not selected: ${data.excluded.map((e) => `\`${e.id}\` (${e.reason})`).join('; ')}.`);
   }
+  const prev = data.previous;
   parts.push(
-    data.previous
-      ? `Previous run: \`${data.previous.runId}\` (${data.previous.startedAt}), decision: ${data.previous.decision ?? 'none'}${data.previous.worklog ? `, worklog [${view.rel(data.previous.worklog)}](${view.rel(data.previous.worklog)})` : ''}.`
+    prev
+      ? `Previous run: \`${prev.runId}\` (${prev.startedAt}), decision: ${prev.decision ?? 'none'}${prev.failing === undefined ? '' : `, ${prev.failing} failing test(s)`}${prev.worklog ? `, worklog [${view.rel(prev.worklog)}](${view.rel(prev.worklog)})` : ''}.`
       : 'Previous run: none found for this playbook.',
   );
-  parts.push(
-    data.openIssues
-      ? `Open issues with the playbook labels: ${data.openIssues.length ? data.openIssues.map((i) => `[#${i.number}](${i.url}) ${i.title}`).join('; ') : 'none'}.`
-      : `Open issues: ${data.openIssuesNote}.`,
-  );
+  if (!data.openIssues) parts.push(`Open issues: ${data.openIssuesNote}.`);
+  else if (data.openIssues.length === 0) parts.push(`Open issues: none (${data.openIssuesNote}).`);
+  else {
+    const shown = data.openIssues.slice(0, MAX_ISSUES_SHOWN);
+    const lines = shown.map((i) => `- [#${i.number}](${i.url}) ${escapeHtml(i.title)}`);
+    if (data.openIssues.length > shown.length)
+      lines.push(`- …and ${data.openIssues.length - shown.length} more`);
+    parts.push(`Open issues (${data.openIssues.length}; ${data.openIssuesNote}):\n\n${lines.join('\n')}`);
+  }
   return parts.join('\n\n');
 };
