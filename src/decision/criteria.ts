@@ -217,9 +217,13 @@ export function deploymentHealthy(input: DecisionInput): Evaluated {
     p?.state === 'completed' ? (p.data as { services?: ServiceLike[] } | undefined) : undefined
   )?.services;
   if (!services?.length) return notMeasured('deployment-healthy', 'phase 0: deployment status', p);
-  const lines = services.map(
-    (s) => `phase 0: ${s.name ?? '?'}: ${s.verdict ?? 'inconclusive'}${s.reason ? ` (${s.reason})` : ''}`,
-  );
+  // The services that decided it come first: the decision's reason is a criterion's first line.
+  const rank = (s: ServiceLike) => ({ fail: 0, inconclusive: 1, pass: 2 })[s.verdict ?? 'inconclusive'] ?? 1;
+  const lines = [...services]
+    .sort((a, b) => rank(a) - rank(b))
+    .map(
+      (s) => `phase 0: ${s.name ?? '?'}: ${s.verdict ?? 'inconclusive'}${s.reason ? ` (${s.reason})` : ''}`,
+    );
   const verdicts = services.map((s) => s.verdict ?? 'inconclusive');
   const verdict: Verdict = verdicts.includes('fail')
     ? 'fail'

@@ -286,17 +286,18 @@ describe('deployment-healthy', () => {
       deploymentHealthy(input({ deploy: deploy([{ name: 'api', verdict: 'pass', reason: 'ready' }]) }))
         .verdict,
     ).toBe('pass'));
-  it('fails when one service is stale', () =>
-    expect(
-      deploymentHealthy(
-        input({
-          deploy: deploy([
-            { name: 'api', verdict: 'pass' },
-            { name: 'web', verdict: 'fail', reason: 'stale' },
-          ]),
-        }),
-      ).verdict,
-    ).toBe('fail'));
+  it('fails when one service is stale, and names that service first (it becomes the reason)', () => {
+    const c = deploymentHealthy(
+      input({
+        deploy: deploy([
+          { name: 'api', verdict: 'pass' },
+          { name: 'web', verdict: 'fail', reason: 'stale' },
+        ]),
+      }),
+    );
+    expect(c.verdict).toBe('fail');
+    expect(c.evidence[0]).toBe('phase 0: web: fail (stale)');
+  });
   it('is inconclusive when phase 0 did not run or could not read one', () => {
     expect(
       deploymentHealthy(input({ deploy: { configured: true, result: skipped('deploy-status') } })).verdict,
