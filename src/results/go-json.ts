@@ -47,6 +47,8 @@ export class GoJsonReader {
   private badLines = 0;
   private firstBad = '';
   private lineNo = 0;
+  /** Sum of the packages' own `Elapsed` (each package's test binary, timed by go). */
+  private packagesMs: number | null = null;
 
   private pkg(name: string): PackageState {
     let p = this.packages.get(name);
@@ -170,6 +172,8 @@ export class GoJsonReader {
 
   private endPackage(name: string, p: PackageState, action: string, ev: GoEvent): void {
     p.done = true;
+    const elapsed = secondsToMs(ev.Elapsed);
+    if (elapsed !== null) this.packagesMs = (this.packagesMs ?? 0) + elapsed;
     for (const [test, t] of p.tests) {
       if (t.done || t.hasChildren) continue;
       p.failing += 1;
@@ -208,7 +212,12 @@ export class GoJsonReader {
       this.notes.push(`the output ends before package ${name} finished (killed, timed out or cut short)`);
       this.endPackage(name, p, 'end', {});
     }
-    return { format: 'go-json', cases: this.cases, notes: this.notes };
+    return {
+      format: 'go-json',
+      cases: this.cases,
+      notes: this.notes,
+      ...(this.packagesMs !== null ? { measuredMs: this.packagesMs } : {}),
+    };
   }
 }
 

@@ -22,6 +22,8 @@ interface FileResult {
   failureMessage?: unknown;
   testExecError?: { message?: unknown } | null;
   assertionResults?: unknown;
+  startTime?: unknown;
+  endTime?: unknown;
 }
 
 const STATUS: Record<string, TestStatus> = {
@@ -54,9 +56,18 @@ export function parseJestLikeJson(text: string): ParsedReport {
   const cases: TestCase[] = [];
   const notes: string[] = [];
   let loadFailures = 0;
+  // Each file's own start and end (epoch ms): the run as the runner timed it spans them all.
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
   for (const raw of d.testResults) {
     if (!raw || typeof raw !== 'object') throw new Error('a "testResults" entry is not an object');
     const file = raw as FileResult;
+    const start = num(file.startTime);
+    const end = num(file.endTime);
+    if (start !== undefined && end !== undefined && end >= start) {
+      first = Math.min(first, start);
+      last = Math.max(last, end);
+    }
     const path = str(file.name);
     const assertions = Array.isArray(file.assertionResults)
       ? (file.assertionResults as AssertionResult[])
@@ -123,5 +134,12 @@ export function parseJestLikeJson(text: string): ParsedReport {
   if (failed !== undefined) declared.failures = failed;
   const pending = num(d.numPendingTests);
   if (pending !== undefined) declared.skipped = pending + (num(d.numTodoTests) ?? 0);
-  return { format, cases, ...(Object.keys(declared).length ? { declared } : {}), notes };
+  const measured = last >= first ? wholeMs(last - first) : null;
+  return {
+    format,
+    cases,
+    ...(Object.keys(declared).length ? { declared } : {}),
+    notes,
+    ...(measured !== null ? { measuredMs: measured } : {}),
+  };
 }

@@ -43,6 +43,9 @@ export class JUnitReader {
   readonly cases: TestCase[] = [];
   declared: ParsedReport['declared'];
   private innerDeclared: ParsedReport['declared'];
+  /** The root element's own `time`, and the sum of the `time`s of the suites just below it. */
+  private rootMs: number | null = null;
+  private innerMs: number | null = null;
 
   private rootCountless(): boolean {
     return this.declared === undefined;
@@ -78,6 +81,7 @@ export class JUnitReader {
         skipped: num('skipped'),
       };
       if (Object.values(declared).some((v) => v !== undefined)) this.declared = declared;
+      this.rootMs = secondsToMs(a.time);
     } else if (this.depth === 2 && name === 'testsuite' && this.rootCountless()) {
       // pytest puts its counts on the one <testsuite> inside a count-less <testsuites>: sum the top suites.
       this.innerDeclared ??= {};
@@ -86,6 +90,10 @@ export class JUnitReader {
         const n = Number(a[k]);
         if (a[k] !== undefined && Number.isFinite(n)) sum[k] = (sum[k] ?? 0) + n;
       }
+    }
+    if (this.depth === 2 && name === 'testsuite') {
+      const ms = secondsToMs(a.time);
+      if (ms !== null) this.innerMs = (this.innerMs ?? 0) + ms;
     }
     if (name === 'testsuite') {
       this.suites.push(a.name ?? '');
@@ -196,11 +204,14 @@ export class JUnitReader {
         `the report declares ${declaredFailing} failing test(s) but lists ${failing}: some failures are not in the file`,
       );
     }
+    // pytest and node:test time only the suites, not the <testsuites> root.
+    const measured = this.rootMs ?? this.innerMs;
     return {
       format: 'junit',
       cases: this.cases,
       ...(this.declared ? { declared: this.declared } : {}),
       notes,
+      ...(measured !== null ? { measuredMs: measured } : {}),
     };
   }
 }

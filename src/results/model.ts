@@ -30,6 +30,12 @@ export interface ParsedReport {
   declared?: { tests?: number; failures?: number; errors?: number; skipped?: number };
   /** Things the parser noticed that make the counts doubtful (a suite that failed to load, ...). */
   notes: string[];
+  /**
+   * How long the whole run took as the report itself measured it (JUnit suite `time`, go's package
+   * `Elapsed`, TAP's `# duration_ms`), apart from the per-test durations; absent when the report
+   * does not say. Authenticity uses it to tell fast tests from tests nobody timed.
+   */
+  measuredMs?: number;
 }
 
 export interface Counts {

@@ -46,6 +46,8 @@ function readYaml(text: string): Record<string, unknown> {
 export class TapReader {
   readonly cases: TestCase[] = [];
   private readonly notes: string[] = [];
+  /** The run's own `# duration_ms` (node:test writes it after the counts). */
+  private durationMs: number | null = null;
   private readonly subtests = new Map<number, string>();
   private pending: Point | null = null;
   private sawTap = false;
@@ -126,6 +128,8 @@ export class TapReader {
       if (indent === 0) this.topPoints += 1;
       return;
     }
+    const duration = /^# duration_ms ([\d.]+)$/.exec(text);
+    if (duration && indent === 0) this.durationMs = wholeMs(Number(duration[1]));
     const count = /^# (tests|pass|fail|cancelled|skipped|todo) (\d+)$/.exec(text);
     if (count && indent === 0) this.comments[count[1]!] = Number(count[2]);
   }
@@ -173,7 +177,13 @@ export class TapReader {
       c.tests !== undefined
         ? { tests: c.tests, failures: c.fail, errors: c.cancelled, skipped: (c.skipped ?? 0) + (c.todo ?? 0) }
         : undefined;
-    return { format: 'tap', cases: this.cases, ...(declared ? { declared } : {}), notes: this.notes };
+    return {
+      format: 'tap',
+      cases: this.cases,
+      ...(declared ? { declared } : {}),
+      notes: this.notes,
+      ...(this.durationMs !== null ? { measuredMs: this.durationMs } : {}),
+    };
   }
 }
 

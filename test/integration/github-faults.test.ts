@@ -5,6 +5,7 @@
  * `tdl publish` or `tdl resume` would). Zero duplicates, zero lost issues.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { GitHubPort } from '../../src/adapters/github/port.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { type Fault, type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
@@ -23,14 +24,22 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-let emu: GitHubEmulator;
+// The runs are independent (each starts from an empty repository), so they go through LANES lanes at
+// once, each with its own emulator and its own octokit. A request spends most of its time waiting
+// in the client's rate limiters (timers, not CPU), so the lanes overlap that waiting. Each run draws
+// its faults from its own seeded random stream: the schedule is the same whatever the lane order.
+const LANES = 8;
+const SEED = 20261125;
+
+let lanes: GitHubEmulator[] = [];
 beforeAll(async () => {
-  emu = await startGitHubEmulator({ repos: [REPO] });
+  lanes = await Promise.all(Array.from({ length: LANES }, () => startGitHubEmulator({ repos: [REPO] })));
 });
-afterAll(() => emu.close());
+afterAll(async () => {
+  await Promise.all(lanes.map((emu) => emu.close()));
+});
 
 it(`${RUNS} randomized runs under faults: zero duplicates, zero lost issues`, async () => {
-  const random = mulberry32(20261125);
   const injected: Record<string, number> = {
     '500': 0,
     '502': 0,
@@ -48,16 +57,16 @@ it(`${RUNS} randomized runs under faults: zero duplicates, zero lost issues`, as
     duplicateComments: 0,
     notClosed: 0,
   };
-  const gh = await portFor(emu);
-  const pick = (): Fault => {
-    const r = random();
-    if (r < 0.22) return { kind: 'status', status: 500 };
-    if (r < 0.4) return { kind: 'status', status: 502 };
-    if (r < 0.6) return { kind: 'secondary-rate-limit', retryAfter: 1 };
-    if (r < 0.72) return { kind: 'status', status: 422 };
-    return { kind: 'drop-after' };
-  };
-  for (let run = 0; run < RUNS; run++) {
+  const oneRun = async (run: number, emu: GitHubEmulator, gh: GitHubPort) => {
+    const random = mulberry32(SEED + run);
+    const pick = (): Fault => {
+      const r = random();
+      if (r < 0.22) return { kind: 'status', status: 500 };
+      if (r < 0.4) return { kind: 'status', status: 502 };
+      if (r < 0.6) return { kind: 'secondary-rate-limit', retryAfter: 1 };
+      if (r < 0.72) return { kind: 'status', status: 422 };
+      return { kind: 'drop-after' };
+    };
     emu.reset();
     const rate = 0.1 + random() * 0.2;
     emu.faults = ({ method }) => {
@@ -115,7 +124,19 @@ it(`${RUNS} randomized runs under faults: zero duplicates, zero lost issues`, as
       [...byFp.values()].reduce((a, b) => a + b, 0) - (clusters + 1) - (byFp.get('none') ?? 0);
     const fixed = issues.find((i) => readMeta(i.body)?.fingerprint === expected.children[0]!.fingerprint);
     if (fixed?.state !== 'closed') totals.notClosed++;
-  }
+  };
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    lanes.map(async (emu) => {
+      const gh = await portFor(emu);
+      for (let run = next++; run < RUNS; run = next++) {
+        await oneRun(run, emu, gh);
+        done++;
+      }
+    }),
+  );
+  expect(done).toBe(RUNS);
   console.log(
     `fault schedule: ${RUNS} runs, ${totals.publishes} publishes, ${totals.sends} sends (${totals.resent} failed and were sent again); ` +
       `faults injected: ${Object.entries(injected)

@@ -12,22 +12,40 @@ beforeAll(async () => {
     'tdl.yaml': `name: lock-it
 suites:
   - id: slow
-    command: [node, -e, "require('fs').writeFileSync('started-' + process.env.TDL_RUN_ID, ''); setTimeout(() => {}, 1500)"]
+    command: [node, -e, "const fs = require('fs'); fs.writeFileSync('started-' + process.env.TDL_RUN_ID, ''); const t = setInterval(() => fs.existsSync('release') && clearInterval(t), 20)"]
 `,
   });
 });
-afterAll(() => project.cleanup());
+afterAll(() => {
+  // If an assertion failed midway, let a holder still waiting for `release` finish.
+  writeFileSync(join(project.dir, 'release'), '');
+  for (const child of spawned) child.kill();
+  project.cleanup();
+});
+const spawned: { kill(): boolean }[] = [];
 
-async function startedRun(): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const lock = join(project.dir, '.tdl', 'lock.json');
-    if (existsSync(lock)) {
-      const holder = JSON.parse(readFileSync(lock, 'utf8'));
-      if (existsSync(join(project.dir, `started-${holder.runId}`))) return holder.runId as string;
-    }
-    await new Promise((r) => setTimeout(r, 50));
+/** Polls until `check` gives a value; the test's own timeout bounds the wait (no guessed deadline). */
+async function until<T>(check: () => T | undefined): Promise<T> {
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error('first run did not start');
+}
+
+/** The run id of the holder, once its suite is running (the suite then waits for `release`). */
+function startedRun(): Promise<string> {
+  return until(() => {
+    let holder: { runId?: string };
+    try {
+      holder = JSON.parse(readFileSync(join(project.dir, '.tdl', 'lock.json'), 'utf8'));
+    } catch {
+      return undefined; // not there yet, or being written
+    }
+    return holder.runId && existsSync(join(project.dir, `started-${holder.runId}`))
+      ? holder.runId
+      : undefined;
+  });
 }
 
 describe('one run at a time per repository', () => {
@@ -37,13 +55,25 @@ describe('one run at a time per repository', () => {
       reject: false,
       env: { CI: 'true' },
     });
+    spawned.push(first);
     const holder = await startedRun();
     const second = await tdl(project.dir, ['run']);
     expect(second.exitCode).toBe(2);
     expect(String(second.stderr)).toMatch(
       new RegExp(`another tdl run holds .*lock\\.json: run ${holder} \\(pid \\d+ on ${hostname()}, started `),
     );
-    const waited = await tdl(project.dir, ['run', '--wait', '--json']);
+    // The holder's suite runs until the test writes `release`, which it does only once the second
+    // run has said it is waiting: the order is fixed by the test, not by how fast the machine is.
+    const waiting = tdl(project.dir, ['run', '--wait', '--json']);
+    spawned.push(waiting);
+    let waitingErr = '';
+    waiting.stderr.on('data', (chunk: Buffer) => {
+      waitingErr += chunk.toString('utf8');
+    });
+    await until(() => (waitingErr.includes(`waiting for run ${holder}`) ? true : undefined));
+    expect(JSON.parse(readFileSync(join(project.dir, '.tdl', 'lock.json'), 'utf8')).runId).toBe(holder);
+    writeFileSync(join(project.dir, 'release'), '');
+    const waited = await waiting;
     const done = await first;
     expect(done.exitCode).toBe(0);
     expect(waited.exitCode).toBe(0);
@@ -54,7 +84,7 @@ describe('one run at a time per repository', () => {
       Date.parse(a.endedAt!),
     );
     expect(existsSync(join(project.dir, '.tdl', 'lock.json'))).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('takes over a lock left by a process that is gone', async () => {
     const gone = await execa(process.execPath, ['-e', 'console.log(process.pid)']);

@@ -10,25 +10,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const port = createProcessPort();
 const node = process.execPath;
 
-async function waitFor(cond: () => boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return cond();
+/** Polls until `cond` holds; the test's own timeout bounds the wait (no guessed deadline). */
+async function waitFor(cond: () => boolean): Promise<boolean> {
+  while (!cond()) await new Promise((r) => setTimeout(r, 20));
+  return true;
 }
 
-// A parent that starts a grandchild (sleeping 60 s), writes its pid to a file, then does `then`.
+// A parent (a shell: it has written the pid within a millisecond of starting, long before any timeout,
+// even on a loaded machine) that starts a grandchild sleeping 60 s, writes its pid, then does `then`:
+// waits for it (hangs) or exits 0.1 s later leaving it behind.
 function familyScript(pidFile: string, then: 'hang' | 'exit'): string[] {
-  const code = `
-    const { spawn } = require('node:child_process');
-    const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' });
-    require('node:fs').writeFileSync(${JSON.stringify(pidFile)}, String(g.pid));
-    console.log('started grandchild', g.pid);
-    ${then === 'hang' ? 'setInterval(() => {}, 1000);' : 'setTimeout(() => process.exit(0), 100);'}
-  `;
-  return [node, '-e', code];
+  const code = `sleep 60 & echo $! > '${pidFile}'; echo started grandchild $!; ${then === 'hang' ? 'wait' : 'sleep 0.1; exit 0'}`;
+  return ['sh', '-c', code];
 }
 
 describe('ProcessPort (execa, process groups)', () => {

@@ -14,12 +14,10 @@ test('waits while slow exists', async () => {
 });
 `;
 
-// A suite whose command hangs and leaves a grandchild: the timeout must kill both.
-const HANG = `const { spawn } = require('node:child_process');
-const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'inherit' });
-require('node:fs').writeFileSync('grandchild.pid', String(g.pid));
-setInterval(() => {}, 1000);
-`;
+// A suite whose command hangs and leaves a grandchild: the timeout must kill both. It is a shell, not
+// node: it has written the grandchild's pid within a millisecond or so of starting, long before the
+// 1 s timeout even on a loaded machine (a node script needs far longer just to boot there).
+const HANG = 'sleep 600 & echo $! > grandchild.pid; wait';
 
 let project: TempProject;
 beforeAll(async () => {
@@ -32,12 +30,12 @@ ${nodeSuite('slow', 2, 'test/slow/')}
     'hang.yaml': `name: hang-it
 suites:
   - id: hangs
-    command: [node, hang.cjs]
+    command: [sh, hang.sh]
     report: { format: junit, path: "{reportDir}/never.xml" }
     timeout: 1s
 ${nodeSuite('quick', 1, 'test/quick/')}
 `,
-    'hang.cjs': HANG,
+    'hang.sh': HANG,
     'test/quick/q.test.js': PASSING_TEST,
     'test/slow/s.test.js': SLOW_TEST,
     slow: 'remove me to let the slow suite finish\n',
@@ -52,10 +50,11 @@ describe('a killed run', () => {
       reject: false,
       env: { CI: 'true' },
     });
-    // Wait until tier 1 is done and the slow suite has started: its log file appears.
+    // Wait until tier 1 is done and the slow suite has started: its log file appears. The slow
+    // suite waits for the test, so no deadline is guessed here (the test's timeout bounds the wait).
     const runsDir = join(project.dir, '.tdl', 'runs');
     let runDir = '';
-    for (let i = 0; i < 200 && !runDir; i++) {
+    while (!runDir) {
       await new Promise((r) => setTimeout(r, 100));
       if (existsSync(runsDir)) {
         const [id] = (await import('node:fs')).readdirSync(runsDir);
@@ -112,7 +111,9 @@ describe('a suite that hangs', () => {
     expect(r.exitCode).toBe(1); // unknown is never green
     expect(Date.now() - started).toBeLessThan(20_000);
     const grandchild = Number(readFileSync(join(project.dir, 'grandchild.pid'), 'utf8'));
-    await new Promise((res) => setTimeout(res, 300));
+    // Killed (SIGKILL to the group) before tdl exited; the test waits for the kernel to finish it
+    // rather than guessing how long that takes. If it survived, this loop runs into the test's timeout.
+    while (alive(grandchild)) await new Promise((res) => setTimeout(res, 20));
     expect(alive(grandchild)).toBe(false);
   }, 30_000);
 });
