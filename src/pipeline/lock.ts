@@ -2,7 +2,7 @@
  * One run at a time per state folder (`.tdl/lock.json`). A second run fails fast naming the holder, or
  * waits with `--wait`. A lock left by a process that is gone (same host, pid not alive) is taken over.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
@@ -47,9 +47,15 @@ function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
   let tookOverFrom: LockHolder | null = null;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify(me));
-      closeSync(fd);
+      // Written whole to a private file, then linked into place: link() fails if the lock exists, and a
+      // reader never sees a lock file that is still empty.
+      const tmp = `${file}.${me.pid}.${me.runId}.tmp`;
+      writeFileSync(tmp, JSON.stringify(me));
+      try {
+        linkSync(tmp, file);
+      } finally {
+        unlinkSync(tmp);
+      }
       return {
         holder: me,
         tookOverFrom,
@@ -72,7 +78,7 @@ function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
         continue;
       }
       if (!holder) {
-        // Being written right now, or torn: give the writer a moment.
+        // Locks are linked into place whole, so this is not a lock a run wrote (or it was just removed).
         continue;
       }
       return holder;
@@ -80,7 +86,11 @@ function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
   }
   const holder = readHolder(file);
   if (holder) return holder;
-  throw new UsageError('ELOCKED', `could not take the run lock ${file}`);
+  throw new UsageError(
+    'ELOCKED',
+    `could not take the run lock ${file}: it is not a lock tdl wrote`,
+    'remove the file if no tdl run is going on',
+  );
 }
 
 export interface AcquireOptions {
