@@ -77,7 +77,11 @@ function render(text: string, blanks: readonly number[]): string {
 
 /** True when [start, end) overlaps no blanked range (it is all code). */
 export function isCode(src: MaskedSource, start: number, end: number): boolean {
-  const b = src.blanks;
+  return outsideBlanks(src.blanks, start, end);
+}
+
+/** True when [start, end) overlaps none of the sorted [start, end) pairs in `b`. */
+export function outsideBlanks(b: readonly number[], start: number, end: number): boolean {
   let lo = 0;
   let hi = b.length / 2;
   // First range whose end is after `start`.

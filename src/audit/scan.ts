@@ -6,7 +6,17 @@
 import { jsDefinitions, pyDefinitions } from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
-import { isCode, type Lang, langOf, lineAt, lineStarts, type MaskedSource, mask } from './lex.js';
+import {
+  isCode,
+  type Lang,
+  langOf,
+  lineAt,
+  lineStarts,
+  type MaskedSource,
+  mask,
+  outsideBlanks,
+} from './lex.js';
+import { blanksOf } from './lex-bytes.js';
 import { type CompiledAudit, ruleApplies } from './rules.js';
 import type { FileScan, Hit } from './types.js';
 
@@ -40,12 +50,29 @@ function stringsView(text: string, src: MaskedSource): string {
   return parts.join('').slice(0, text.length);
 }
 
-/** Scans one file's bytes. `fileScopes` are the scopes the file belongs to (non-empty). */
+/** Where the last occurrence of `needle` ends (0: none). */
+function lastEnd(buf: Buffer, needle: Buffer): number {
+  const at = buf.lastIndexOf(needle);
+  return at === -1 ? 0 : at + needle.length;
+}
+
+/** Whether some occurrence of `needle` lies wholly in code (`blanks` from lex-bytes). */
+function inCode(buf: Buffer, needle: Buffer, blanks: readonly number[]): boolean {
+  for (let at = buf.indexOf(needle); at !== -1; at = buf.indexOf(needle, at + 1))
+    if (outsideBlanks(blanks, at, at + needle.length)) return true;
+  return false;
+}
+
+/**
+ * Scans one file's bytes. `fileScopes` are the scopes the file belongs to (non-empty). `fast: false`
+ * skips the byte-level fast path (tests compare both ways; the results must be the same).
+ */
 export function scanFile(
   c: CompiledAudit,
   file: string,
   buf: Buffer,
   fileScopes: readonly string[],
+  fast = true,
 ): FileScan | null {
   const lang: Lang | null = langOf(file);
   if (!lang) return null;
@@ -59,13 +86,24 @@ export function scanFile(
       hits.push({ ruleId: r.id, line: 1, message: `${lines} lines (at most ${r.max})`, key: 'file' });
   }
 
-  const dups = c.duplicates.filter(
+  let dups = c.duplicates.filter(
     (d) => ruleApplies(d, fileScopes) && (d.needles === null || hasAny(buf, d.needles)),
   );
-  const forb = c.forbidden.filter(
+  let forb = c.forbidden.filter(
     (f) =>
       ruleApplies(f, fileScopes) && !f.allowIn(file) && (f.needle === null || buf.indexOf(f.needle) !== -1),
   );
+  if (fast && (dups.some((d) => d.needles) || forb.some((f) => f.needle))) {
+    // A definition's name and a code match of a forbidden pattern lie in code and contain one of
+    // the rule's needles, so a rule none of whose needles lies wholly in code has nothing here.
+    // Lexing the bytes up to the last needle answers that without decoding or masking the file.
+    let limit = 0;
+    for (const d of dups) for (const n of d.needles ?? []) limit = Math.max(limit, lastEnd(buf, n));
+    for (const f of forb) if (f.needle) limit = Math.max(limit, lastEnd(buf, f.needle));
+    const blanks = blanksOf(buf, lang, limit);
+    dups = dups.filter((d) => d.needles === null || d.needles.some((n) => inCode(buf, n, blanks)));
+    forb = forb.filter((f) => f.needle === null || inCode(buf, f.needle, blanks));
+  }
   const depr = c.deprecated.filter(
     (d) => ruleApplies(d, fileScopes) && !d.allowIn(file) && hasAny(buf, d.needles),
   );
