@@ -180,7 +180,7 @@ export function blanksJs(b: Uint8Array, limit = Number.POSITIVE_INFINITY): numbe
         i++;
       }
     }
-    return i < n ? i : n;
+    return Math.min(i, n);
   }
 
   code(0, false, limit);
@@ -256,7 +256,7 @@ export function blanksPy(b: Uint8Array, limit = Number.POSITIVE_INFINITY): numbe
         i++;
       }
     }
-    return i < n ? i : n;
+    return Math.min(i, n);
   }
 
   code(0, false, limit);
