@@ -17,7 +17,13 @@ import {
   outsideBlanks,
 } from './lex.js';
 import { blanksOf } from './lex-bytes.js';
-import { type CompiledAudit, ruleApplies } from './rules.js';
+import {
+  type CompiledAudit,
+  type CompiledDeprecated,
+  type CompiledDuplicate,
+  type CompiledForbidden,
+  ruleApplies,
+} from './rules.js';
 import type { FileScan, Hit } from './types.js';
 
 function hasAny(buf: Buffer, needles: readonly Buffer[]): boolean {
@@ -50,15 +56,9 @@ function stringsView(text: string, src: MaskedSource): string {
   return parts.join('').slice(0, text.length);
 }
 
-/** Where the last occurrence of `needle` ends (0: none). */
-function lastEnd(buf: Buffer, needle: Buffer): number {
-  const at = buf.lastIndexOf(needle);
-  return at === -1 ? 0 : at + needle.length;
-}
-
-/** Whether some occurrence of `needle` lies wholly in code (`blanks` from lex-bytes). */
-function inCode(buf: Buffer, needle: Buffer, blanks: readonly number[]): boolean {
-  for (let at = buf.indexOf(needle); at !== -1; at = buf.indexOf(needle, at + 1))
+/** Whether `needle`, last found at `last`, lies wholly in code somewhere (`blanks` from lex-bytes). */
+function inCode(buf: Buffer, needle: Buffer, last: number, blanks: readonly number[]): boolean {
+  for (let at = last; at !== -1; at = at > 0 ? buf.lastIndexOf(needle, at - 1) : -1)
     if (outsideBlanks(blanks, at, at + needle.length)) return true;
   return false;
 }
@@ -86,27 +86,57 @@ export function scanFile(
       hits.push({ ruleId: r.id, line: 1, message: `${lines} lines (at most ${r.max})`, key: 'file' });
   }
 
-  let dups = c.duplicates.filter(
-    (d) => ruleApplies(d, fileScopes) && (d.needles === null || hasAny(buf, d.needles)),
-  );
-  let forb = c.forbidden.filter(
-    (f) =>
-      ruleApplies(f, fileScopes) && !f.allowIn(file) && (f.needle === null || buf.indexOf(f.needle) !== -1),
-  );
-  if (fast && (dups.some((d) => d.needles) || forb.some((f) => f.needle))) {
+  // Rules this file can violate: those with a needle in it (or none to look for). The last place of
+  // each needle found is kept for the fast path below, in the order the rules are visited.
+  let dups: CompiledDuplicate[] = [];
+  let forb: CompiledForbidden[] = [];
+  const lasts: number[] = [];
+  let limit = 0;
+  for (const d of c.duplicates) {
+    if (!ruleApplies(d, fileScopes)) continue;
+    if (d.needles === null) {
+      dups.push(d);
+      continue;
+    }
+    let found = false;
+    for (const n of d.needles) {
+      const at = buf.lastIndexOf(n);
+      lasts.push(at);
+      if (at !== -1) {
+        found = true;
+        limit = Math.max(limit, at + n.length);
+      }
+    }
+    if (found) dups.push(d);
+    else lasts.length -= d.needles.length;
+  }
+  for (const f of c.forbidden) {
+    if (!ruleApplies(f, fileScopes)) continue;
+    const at = f.needle === null ? -1 : buf.lastIndexOf(f.needle);
+    if ((f.needle !== null && at === -1) || f.allowIn(file)) continue;
+    forb.push(f);
+    if (f.needle !== null) {
+      lasts.push(at);
+      limit = Math.max(limit, at + f.needle.length);
+    }
+  }
+  if (fast && lasts.length) {
     // A definition's name and a code match of a forbidden pattern lie in code and contain one of
     // the rule's needles, so a rule none of whose needles lies wholly in code has nothing here.
     // Lexing the bytes up to the last needle answers that without decoding or masking the file.
-    let limit = 0;
-    for (const d of dups) for (const n of d.needles ?? []) limit = Math.max(limit, lastEnd(buf, n));
-    for (const f of forb) if (f.needle) limit = Math.max(limit, lastEnd(buf, f.needle));
     const blanks = blanksOf(buf, lang, limit);
-    dups = dups.filter((d) => d.needles === null || d.needles.some((n) => inCode(buf, n, blanks)));
-    forb = forb.filter((f) => f.needle === null || inCode(buf, f.needle, blanks));
+    let k = 0;
+    const keep = (needles: readonly Buffer[]) => {
+      let any = false;
+      for (const n of needles) if (inCode(buf, n, lasts[k++]!, blanks)) any = true;
+      return any;
+    };
+    dups = dups.filter((d) => d.needles === null || keep(d.needles));
+    forb = forb.filter((f) => f.needle === null || keep([f.needle]));
   }
-  const depr = c.deprecated.filter(
-    (d) => ruleApplies(d, fileScopes) && !d.allowIn(file) && hasAny(buf, d.needles),
-  );
+  const depr: CompiledDeprecated[] = [];
+  for (const d of c.deprecated)
+    if (ruleApplies(d, fileScopes) && hasAny(buf, d.needles) && !d.allowIn(file)) depr.push(d);
   const funcs = c.maxFunctionLines.filter((r) => ruleApplies(r, fileScopes));
   if (!dups.length && !forb.length && !depr.length && !funcs.length) return scan;
 
