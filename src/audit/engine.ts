@@ -107,9 +107,9 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
       if (scopesByFile.has(f) || !langOf(f) || f.startsWith('.tdl/')) continue;
       const own = scopesOf(c, f);
       if (own.length === 0) continue;
-      const key = own.join('\0');
-      const scopes = shared.get(key) ?? own;
-      shared.set(key, scopes);
+      const key = own.length === 1 ? own[0]! : own.join('\0');
+      let scopes = shared.get(key);
+      if (!scopes) shared.set(key, (scopes = own));
       out.push([f, scopes]);
       scopesByFile.set(f, scopes);
     }

@@ -238,3 +238,36 @@ describe('regexNeedle: only what every match contains', () => {
     }
   });
 });
+
+describe('langOf', () => {
+  it('reads the same extensions as the regexes it replaced', () => {
+    const ts = /\.(?:[cm]?[jt]sx?)$/;
+    const py = /\.pyi?$/;
+    const names = [
+      'a.ts',
+      'a.tsx',
+      'a.mts',
+      'a.cts',
+      'a.js',
+      'a.jsx',
+      'a.mjs',
+      'a.cjs',
+      'a.mtsx',
+      'a.py',
+      'a.pyi',
+      'a.pyc',
+      'a.d.ts',
+      'dir.ts/file',
+      'a.TS',
+      'ts',
+      '.ts',
+      'a.',
+      'a.tsxx',
+      'a.xts',
+      'a.json',
+      'a.pyw',
+      'x/y.z.py',
+    ];
+    for (const n of names) expect([n, langOf(n)]).toEqual([n, ts.test(n) ? 'ts' : py.test(n) ? 'py' : null]);
+  });
+});
