@@ -109,7 +109,10 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
       if (own.length === 0) continue;
       const key = own.length === 1 ? own[0]! : own.join('\0');
       let scopes = shared.get(key);
-      if (!scopes) shared.set(key, (scopes = own));
+      if (!scopes) {
+        scopes = own;
+        shared.set(key, scopes);
+      }
       out.push([f, scopes]);
       scopesByFile.set(f, scopes);
     }
