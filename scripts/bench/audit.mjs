@@ -19,6 +19,8 @@ const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 5);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
+// The spread of a series, shown next to its median (the machine is shared: runs vary a lot).
+const range = (xs) => `(${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
 
 function wall(cmd, args, opts = {}) {
   const t = process.hrtime.bigint();
@@ -136,7 +138,7 @@ try {
     const a = median(as);
     const r = median(rs);
     console.log(
-      `tdl audit (5 rules): median ${fmt(a)}; rg -c 'redis\\.Redis\\(': median ${fmt(r)}; ratio ${(a / r).toFixed(2)}x (target <= 3x)`,
+      `tdl audit (5 rules): median ${fmt(a)} ${range(as)}; rg -c 'redis\\.Redis\\(': median ${fmt(r)} ${range(rs)}; ratio ${(a / r).toFixed(2)}x (target <= 3x); ratios per round ${as.map((x, k) => (x / rs[k]).toFixed(2)).join(' ')}`,
     );
   } else {
     console.log(
@@ -171,7 +173,7 @@ try {
     spawnSync(node, [cli, 'audit', '--json', '--base', 'HEAD'], { cwd: dir, env, encoding: 'utf8' }).stdout,
   );
   console.log(
-    `tdl audit --base HEAD (${withBase.base.changedFiles} changed files, ${withBase.base.introducedCount} introduced): median ${fmt(median(based))}; plain audit: median ${fmt(median(plain))}; ratio ${(median(based) / median(plain)).toFixed(2)}x (target <= 1.5x)`,
+    `tdl audit --base HEAD (${withBase.base.changedFiles} changed files, ${withBase.base.introducedCount} introduced): median ${fmt(median(based))} ${range(based)}; plain audit: median ${fmt(median(plain))} ${range(plain)}; ratio ${(median(based) / median(plain)).toFixed(2)}x (target <= 1.5x)`,
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -99,12 +99,20 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const tracked = await input.git.listFiles(root, 'tracked');
   const source = tracked ? 'git' : 'walk';
   const scopesByFile = new Map<string, string[]>();
+  // Files share one array per distinct scope list: 50,000 long-lived arrays cost GC and copying.
+  const shared = new Map<string, string[]>();
   const select = (files: readonly string[]) => {
     const out: [string, string[]][] = [];
     for (const f of files) {
       if (scopesByFile.has(f) || !langOf(f) || f.startsWith('.tdl/')) continue;
-      const scopes = scopesOf(c, f);
-      if (scopes.length === 0) continue;
+      const own = scopesOf(c, f);
+      if (own.length === 0) continue;
+      const key = own.length === 1 ? own[0]! : own.join('\0');
+      let scopes = shared.get(key);
+      if (!scopes) {
+        scopes = own;
+        shared.set(key, scopes);
+      }
       out.push([f, scopes]);
       scopesByFile.set(f, scopes);
     }

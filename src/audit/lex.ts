@@ -77,7 +77,11 @@ function render(text: string, blanks: readonly number[]): string {
 
 /** True when [start, end) overlaps no blanked range (it is all code). */
 export function isCode(src: MaskedSource, start: number, end: number): boolean {
-  const b = src.blanks;
+  return outsideBlanks(src.blanks, start, end);
+}
+
+/** True when [start, end) overlaps none of the sorted [start, end) pairs in `b`. */
+export function outsideBlanks(b: readonly number[], start: number, end: number): boolean {
   let lo = 0;
   let hi = b.length / 2;
   // First range whose end is after `start`.
@@ -322,14 +326,19 @@ export function mask(text: string, lang: Lang): MaskedSource {
   return lang === 'py' ? maskPy(text) : maskJs(text);
 }
 
-const TS_EXT = /\.(?:[cm]?[jt]sx?)$/;
-const PY_EXT = /\.pyi?$/;
+// What /\.(?:[cm]?[jt]sx?)$/ and /\.pyi?$/ match, as a lookup (called for every listed file).
+const EXT_LANG = new Map<string, Lang>([
+  ...['', 'c', 'm'].flatMap((p) =>
+    ['j', 't'].flatMap((l) => ['', 'x'].map((x): [string, Lang] => [`.${p}${l}s${x}`, 'ts'])),
+  ),
+  ['.py', 'py'],
+  ['.pyi', 'py'],
+]);
 
 /** The language of a file by its name, or null for files the audit does not read. */
 export function langOf(file: string): Lang | null {
-  if (TS_EXT.test(file)) return 'ts';
-  if (PY_EXT.test(file)) return 'py';
-  return null;
+  const dot = file.lastIndexOf('.');
+  return dot === -1 ? null : (EXT_LANG.get(file.slice(dot)) ?? null);
 }
 
 /** Where each line starts, for turning offsets into 1-based line numbers. */

@@ -77,43 +77,106 @@ export interface CompiledAudit {
   alwaysDecode: boolean;
 }
 
-/** The longest literal run a regex requires, or null when none can be read off its source. */
+const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
+
+/** Index just after the character class opening at `i`. */
+function skipClass(source: string, i: number): number {
+  for (i++; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === ']') return i + 1;
+  }
+  return source.length;
+}
+
+/** Index just after the group opening at `i` (escapes and classes inside skipped). */
+function skipGroup(source: string, i: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\\') i++;
+    else if (inClass) inClass = ch !== ']';
+    else if (ch === '[') inClass = true;
+    else if (ch === '(') depth++;
+    else if (ch === ')' && --depth === 0) return i + 1;
+  }
+  return source.length;
+}
+
+/**
+ * The longest literal run every match of a regex contains, or null when none of 3+ characters can
+ * be read off its source. Conservative: only top-level literals count (groups, classes and escapes
+ * other than escaped punctuation end a run; a quantified character leaves it), and any `|` gives
+ * null. Both prefilters rely on it: a file without it cannot match, and a match in code contains it
+ * in code.
+ */
 export function regexNeedle(source: string): string | null {
   let best = '';
   let run = '';
-  let inClass = false;
   const flush = () => {
     if (run.length > best.length) best = run;
     run = '';
   };
-  for (let i = 0; i < source.length; i++) {
+  if (source.includes('|')) return null;
+  let i = 0;
+  while (i < source.length) {
     const ch = source[i]!;
-    if (inClass) {
-      if (ch === '\\') i++;
-      else if (ch === ']') inClass = false;
+    let atom = '';
+    let next = i + 1;
+    if (ch === '\\') {
+      const e = source[i + 1] ?? '';
+      if (/[A-Za-z0-9]/.test(e)) {
+        // \d, \b, \x41, \u{..}, \p{..}, \k<..>, \1: none is a plain character here.
+        flush();
+        next = i + 2;
+        const rest = source.slice(next);
+        const arg = /^(?:[0-9A-Fa-f]{2,4}|\{[^}]*\}|<[^>]*>|[A-Za-z])/.exec(rest);
+        if ('xucpPk'.includes(e) && arg) next += arg[0].length;
+        else if (/[0-9]/.test(e)) while (/[0-9]/.test(source[next] ?? '')) next++;
+        i = next;
+        continue;
+      }
+      atom = e;
+      next = i + 2;
+    } else if (ch === '(' || ch === '[') {
+      flush();
+      i = ch === '(' ? skipGroup(source, i) : skipClass(source, i);
+      i = skipQuantifier(source, i);
+      continue;
+    } else if ('.^$*+?{'.includes(ch)) {
+      // A stray quantifier or an assertion: not a literal.
+      flush();
+      i = ch === '{' ? Math.max(i + 1, skipQuantifier(source, i)) : i + 1;
+      continue;
+    } else atom = ch;
+    const q = source[next] ?? '';
+    const quantified =
+      q === '*' || q === '?' || q === '+' || (q === '{' && QUANTIFIER.test(source.slice(next)));
+    if (!quantified) {
+      run += atom;
+      i = next;
       continue;
     }
-    if (ch === '|') return null;
-    if (ch === '\\') {
-      const next = source[i + 1] ?? '';
-      i++;
-      if (/[A-Za-z0-9]/.test(next)) flush();
-      else run += next;
-    } else if (ch === '*' || ch === '?' || ch === '{') {
-      run = run.slice(0, -1);
-      flush();
-      if (ch === '{') while (i < source.length && source[i] !== '}') i++;
-    } else if (ch === '+') {
-      flush();
-    } else if (ch === '[') {
-      flush();
-      inClass = true;
-    } else if ('.()^$'.includes(ch)) {
-      flush();
-    } else run += ch;
+    // `x+`/`x{1,}` still needs one x, but the run cannot go on past the repetition.
+    if (q === '+' || (q === '{' && /^\{[1-9]/.test(source.slice(next)))) run += atom;
+    flush();
+    i = skipQuantifier(source, next);
   }
   flush();
   return best.length >= 3 ? best : null;
+}
+
+/** Index after a quantifier (with its lazy `?`) at `i`, or `i` when there is none. */
+function skipQuantifier(source: string, i: number): number {
+  const ch = source[i];
+  let j = i;
+  if (ch === '*' || ch === '+' || ch === '?') j = i + 1;
+  else if (ch === '{') {
+    const m = QUANTIFIER.exec(source.slice(i));
+    if (m) j = i + m[0].length;
+  }
+  if (j > i && source[j] === '?') j++;
+  return j;
 }
 
 function appliesTo(scopes: readonly string[] | undefined): ReadonlySet<string> | null {

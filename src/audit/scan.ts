@@ -6,8 +6,24 @@
 import { jsDefinitions, pyDefinitions } from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
-import { isCode, type Lang, langOf, lineAt, lineStarts, type MaskedSource, mask } from './lex.js';
-import { type CompiledAudit, ruleApplies } from './rules.js';
+import {
+  isCode,
+  type Lang,
+  langOf,
+  lineAt,
+  lineStarts,
+  type MaskedSource,
+  mask,
+  outsideBlanks,
+} from './lex.js';
+import { blanksOf } from './lex-bytes.js';
+import {
+  type CompiledAudit,
+  type CompiledDeprecated,
+  type CompiledDuplicate,
+  type CompiledForbidden,
+  ruleApplies,
+} from './rules.js';
 import type { FileScan, Hit } from './types.js';
 
 function hasAny(buf: Buffer, needles: readonly Buffer[]): boolean {
@@ -40,12 +56,23 @@ function stringsView(text: string, src: MaskedSource): string {
   return parts.join('').slice(0, text.length);
 }
 
-/** Scans one file's bytes. `fileScopes` are the scopes the file belongs to (non-empty). */
+/** Whether `needle`, last found at `last`, lies wholly in code somewhere (`blanks` from lex-bytes). */
+function inCode(buf: Buffer, needle: Buffer, last: number, blanks: readonly number[]): boolean {
+  for (let at = last; at !== -1; at = at > 0 ? buf.lastIndexOf(needle, at - 1) : -1)
+    if (outsideBlanks(blanks, at, at + needle.length)) return true;
+  return false;
+}
+
+/**
+ * Scans one file's bytes. `fileScopes` are the scopes the file belongs to (non-empty). `fast: false`
+ * skips the byte-level fast path (tests compare both ways; the results must be the same).
+ */
 export function scanFile(
   c: CompiledAudit,
   file: string,
   buf: Buffer,
   fileScopes: readonly string[],
+  fast = true,
 ): FileScan | null {
   const lang: Lang | null = langOf(file);
   if (!lang) return null;
@@ -59,16 +86,57 @@ export function scanFile(
       hits.push({ ruleId: r.id, line: 1, message: `${lines} lines (at most ${r.max})`, key: 'file' });
   }
 
-  const dups = c.duplicates.filter(
-    (d) => ruleApplies(d, fileScopes) && (d.needles === null || hasAny(buf, d.needles)),
-  );
-  const forb = c.forbidden.filter(
-    (f) =>
-      ruleApplies(f, fileScopes) && !f.allowIn(file) && (f.needle === null || buf.indexOf(f.needle) !== -1),
-  );
-  const depr = c.deprecated.filter(
-    (d) => ruleApplies(d, fileScopes) && !d.allowIn(file) && hasAny(buf, d.needles),
-  );
+  // Rules this file can violate: those with a needle in it (or none to look for). The last place of
+  // each needle found is kept for the fast path below, in the order the rules are visited.
+  let dups: CompiledDuplicate[] = [];
+  let forb: CompiledForbidden[] = [];
+  const lasts: number[] = [];
+  let limit = 0;
+  for (const d of c.duplicates) {
+    if (!ruleApplies(d, fileScopes)) continue;
+    if (d.needles === null) {
+      dups.push(d);
+      continue;
+    }
+    let found = false;
+    for (const n of d.needles) {
+      const at = buf.lastIndexOf(n);
+      lasts.push(at);
+      if (at !== -1) {
+        found = true;
+        limit = Math.max(limit, at + n.length);
+      }
+    }
+    if (found) dups.push(d);
+    else lasts.length -= d.needles.length;
+  }
+  for (const f of c.forbidden) {
+    if (!ruleApplies(f, fileScopes)) continue;
+    const at = f.needle === null ? -1 : buf.lastIndexOf(f.needle);
+    if ((f.needle !== null && at === -1) || f.allowIn(file)) continue;
+    forb.push(f);
+    if (f.needle !== null) {
+      lasts.push(at);
+      limit = Math.max(limit, at + f.needle.length);
+    }
+  }
+  if (fast && lasts.length) {
+    // A definition's name and a code match of a forbidden pattern lie in code and contain one of
+    // the rule's needles, so a rule none of whose needles lies wholly in code has nothing here.
+    // Lexing the bytes up to the last needle answers that without decoding or masking the file.
+    const blanks = blanksOf(buf, lang, limit);
+    let k = 0;
+    const keep = (needles: readonly Buffer[]) => {
+      let any = false;
+      for (const n of needles) if (inCode(buf, n, lasts[k++]!, blanks)) any = true;
+      return any;
+    };
+    dups = dups.filter((d) => d.needles === null || keep(d.needles));
+    forb = forb.filter((f) => f.needle === null || keep([f.needle]));
+  }
+  const depr: CompiledDeprecated[] = [];
+  for (const d of c.deprecated)
+    if (ruleApplies(d, fileScopes) && hasAny(buf, d.needles) && !d.allowIn(file)) depr.push(d);
   const funcs = c.maxFunctionLines.filter((r) => ruleApplies(r, fileScopes));
   if (!dups.length && !forb.length && !depr.length && !funcs.length) return scan;
 

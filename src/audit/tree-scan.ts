@@ -2,17 +2,12 @@
  * Scanning many files: in this thread for small trees, else split across worker threads (one per
  * core, at most 2 by default) that each read and scan their share. Only non-empty scans come back.
  */
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { AuditConfig } from '../playbook/sections/audit.js';
 import type { CompiledAudit } from './rules.js';
 import { scanFile } from './scan.js';
 import type { FileScan } from './types.js';
-
-/** Below this many files, worker start-up costs more than it saves. */
-const WORKER_THRESHOLD = 3000;
+import { claimWorkers } from './workers.js';
 
 let shared = Buffer.allocUnsafe(1 << 20);
 
@@ -35,9 +30,12 @@ function readReused(path: string): Buffer | null {
         shared.copy(bigger, 0, 0, len);
         shared = bigger;
       }
-      const r = readSync(fd, shared, len, shared.length - len, null);
-      if (r === 0) break;
+      const want = shared.length - len;
+      const r = readSync(fd, shared, len, want, null);
       len += r;
+      // A file (git lists files, the walk keeps files) reads short only at its end, so one read per
+      // file is enough: the extra read of 0 bytes cost 50,000 syscalls on the bench tree.
+      if (r < want) break;
     }
     return shared.subarray(0, len);
   } catch {
@@ -75,19 +73,22 @@ export function scanBuffers(
   return out;
 }
 
-/** Extra worker threads besides this one: one per further core, at most one by default. */
-function workerCount(files: number, env: NodeJS.ProcessEnv): number {
-  const forced = env.TDL_AUDIT_WORKERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
-  if (files < WORKER_THRESHOLD) return 0;
-  return Math.max(0, Math.min(2, availableParallelism()) - 1);
-}
-
-const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
 const CHUNK = 256;
 
+/** What a worker is sent: the file list as one string and scope-set indexes (cheap to copy). */
+export interface WorkerJob {
+  root: string;
+  config: AuditConfig;
+  /** File paths joined by NUL. */
+  names: string;
+  /** Per file, its index in `sets`. */
+  setOf: Uint32Array;
+  sets: string[][];
+  counter: Int32Array;
+}
+
 /**
- * Scans chunks of `files` taken from a shared counter until none is left. This thread and the
+ * Scans chunks of files taken from a shared counter until none is left. This thread and the
  * workers all run it, so whoever is faster (or started earlier) does more: no thread waits idle.
  */
 export function scanShared(
@@ -104,6 +105,31 @@ export function scanShared(
   }
 }
 
+/** The worker's side of a job: its file list back as pairs (scope arrays shared, not copied). */
+export function jobFiles(job: WorkerJob): [string, string[]][] {
+  const names = job.names.split('\0');
+  return names.map((n, k) => [n, job.sets[job.setOf[k]!]!]);
+}
+
+function toJob(root: string, config: AuditConfig, files: readonly [string, string[]][], counter: Int32Array) {
+  const index = new Map<string, number>();
+  const sets: string[][] = [];
+  const setOf = new Uint32Array(files.length);
+  const names: string[] = [];
+  files.forEach(([name, scopes], k) => {
+    const key = scopes.join('\0');
+    let i = index.get(key);
+    if (i === undefined) {
+      i = sets.length;
+      index.set(key, i);
+      sets.push(scopes);
+    }
+    setOf[k] = i;
+    names.push(name);
+  });
+  return { root, config, names: names.join('\0'), setOf, sets, counter } satisfies WorkerJob;
+}
+
 /** Scans `files` (relative to `root`, with their scopes), sharing the work with worker threads when it pays. */
 export async function scanTree(
   c: CompiledAudit,
@@ -112,24 +138,20 @@ export async function scanTree(
   files: readonly [string, string[]][],
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<FileScan[]> {
-  const n = workerCount(files.length, env);
+  const ready = claimWorkers(files.length, env);
   // Running from TypeScript sources (tests) there is no compiled worker: scan here.
-  if (n === 0 || !existsSync(workerFile)) return scanFiles(c, root, files);
+  if (ready.length === 0) return scanFiles(c, root, files);
   const counter = new Int32Array(new SharedArrayBuffer(4));
-  const workers = Array.from(
-    { length: n },
-    () =>
+  const job = toJob(root, config, files, counter);
+  const workers = ready.map(
+    (w) =>
       new Promise<FileScan[]>((resolve, reject) => {
-        // A larger young generation: scanning makes many short-lived strings.
-        const w = new Worker(workerFile, {
-          workerData: { root, config, files, counter },
-          resourceLimits: { maxYoungGenerationSizeMb: 64 },
-        });
         w.once('message', (m: FileScan[]) => resolve(m));
         w.once('error', reject);
         w.once('exit', (code) => {
           if (code !== 0) reject(new Error(`audit worker exited with ${code}`));
         });
+        w.postMessage(job);
       }),
   );
   // A forced worker count (diagnostics, tests) leaves all scanning to the workers, so they really scan.

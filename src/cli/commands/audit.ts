@@ -12,6 +12,8 @@ export function register(program: Command): void {
     .option('--update-baseline', 'write the baseline (.tdl/audit-baseline.json) from this audit')
     .option('--strict', 'also fail when the baseline holds entries that no longer occur')
     .action(async (dir: string | undefined, flags: Record<string, unknown>) => {
+      // The scan workers start first, so their start-up overlaps loading the playbook and the rest.
+      (await import('../../audit/workers.js')).prestartScanWorkers();
       const { auditCommand } = await import('../../audit/command.js');
       process.exitCode = await auditCommand(dir, flags);
     });
