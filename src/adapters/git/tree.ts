@@ -1,6 +1,5 @@
 /** Git files and their content at a ref (phase 4's audit and `tdl audit --base`). */
-import { execa } from 'execa';
-import type { GitRunner } from './run.js';
+import { type GitRunner, runGitRaw } from './run.js';
 
 export interface ChangedFile {
   /** A: added (or untracked), M: modified, D: deleted. Renames count as D + A. */
@@ -83,16 +82,9 @@ export function createGitTreeOps(git: GitRunner): GitTreeOps {
     async readAtRef(cwd, ref, paths) {
       if (paths.length === 0) return new Map();
       const input = paths.map((p) => `${ref}:./${p}\n`).join('');
-      const r = await execa('git', ['cat-file', '--batch'], {
-        cwd,
-        input,
-        encoding: 'buffer',
-        reject: false,
-        stripFinalNewline: false,
-      });
-      if (r.exitCode !== 0)
-        throw new Error(`git cat-file --batch failed: ${Buffer.from(r.stderr).toString()}`);
-      return parseCatFileBatch(Buffer.from(r.stdout), paths);
+      const r = await runGitRaw(cwd, ['cat-file', '--batch'], input);
+      if (r.exitCode !== 0) throw new Error(`git cat-file --batch failed: ${r.stderr}`);
+      return parseCatFileBatch(r.stdout, paths);
     },
   };
 }

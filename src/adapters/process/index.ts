@@ -7,7 +7,6 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { execa } from 'execa';
 import type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
 
 export type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
@@ -66,6 +65,8 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   let logTruncated = false;
 
   const [file, ...args] = argv;
+  // Loaded on first use: commands that never start a suite (audit, status, results) skip its ~70 ms.
+  const { execa } = await import('execa');
   const child = execa(file!, args, {
     cwd: options.cwd,
     env: options.env,
