@@ -40,7 +40,8 @@ export interface CompiledDuplicate extends Applies {
   namePattern: string;
   nameRe: RegExp;
   kinds: ReadonlySet<DefinitionKind>;
-  needles: Buffer[] | null;
+  /** Indexes in `CompiledAudit.needles` of the literal parts of the name globs; null: none (e.g. `*`). */
+  needles: number[] | null;
   allowNames: FileMatcher;
   allowGroups: { name: FileMatcher; files: FileMatcher[] }[];
 }
@@ -48,19 +49,41 @@ export interface CompiledDuplicate extends Applies {
 export interface CompiledForbidden extends Applies {
   rule: ForbiddenRule;
   re: RegExp;
-  needle: Buffer | null;
+  /** Index in `CompiledAudit.needles` of the literal every code match contains; -1: none. */
+  needle: number;
   allowIn: FileMatcher;
 }
 
 export interface CompiledDeprecated extends Applies {
   rule: DeprecatedImportRule;
-  needles: Buffer[];
+  /** Indexes in `CompiledAudit.needles`: an import of the module or names contains one of them. */
+  needles: number[];
   allowIn: FileMatcher;
 }
 
 export interface CompiledMax extends Applies {
   id: string;
   max: number;
+}
+
+/**
+ * Every literal needle of the rules, found in one pass over a file's bytes (scan.ts). A file is
+ * searched as a latin1 string, one character per byte, so needles are kept as the latin1 reading of
+ * their UTF-8 bytes and offsets are byte offsets.
+ */
+export interface NeedleSet {
+  text: string[];
+  /** Matches where some needle starts; null when there are no needles. */
+  re: RegExp | null;
+}
+
+/** The rules that apply to one list of scopes (files share their scope arrays; see planFor). */
+export interface ScopePlan {
+  duplicates: CompiledDuplicate[];
+  forbidden: CompiledForbidden[];
+  deprecated: CompiledDeprecated[];
+  maxFileLines: CompiledMax[];
+  maxFunctionLines: CompiledMax[];
 }
 
 export interface CompiledAudit {
@@ -73,8 +96,9 @@ export interface CompiledAudit {
   maxFunctionLines: CompiledMax[];
   severity: Map<string, AuditSeverity>;
   fix: Map<string, string>;
-  /** Every rule needs the file decoded and masked (no cheap prefilter exists). */
-  alwaysDecode: boolean;
+  needles: NeedleSet;
+  /** planFor's cache, keyed by the scope array itself. */
+  plans: WeakMap<readonly string[], ScopePlan>;
 }
 
 const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
@@ -197,7 +221,19 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
     maxFunctionLines: [],
     severity: new Map(),
     fix: new Map(),
-    alwaysDecode: false,
+    needles: { text: [], re: null },
+    plans: new WeakMap(),
+  };
+  const needleIds = new Map<string, number>();
+  const needle = (literal: string): number => {
+    const text = Buffer.from(literal).toString('latin1');
+    let id = needleIds.get(text);
+    if (id === undefined) {
+      id = out.needles.text.length;
+      needleIds.set(text, id);
+      out.needles.text.push(text);
+    }
+    return id;
   };
   for (const rule of config.rules) {
     out.severity.set(rule.id, rule.severity);
@@ -207,7 +243,6 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
       case 'duplicate-definition': {
         const namePattern = rule.names.map(globToIdent).join('|');
         const needles = globNeedles(rule.names);
-        if (!needles) out.alwaysDecode = true;
         const names = rule.allow.filter((a): a is string => typeof a === 'string');
         out.duplicates.push({
           rule,
@@ -215,7 +250,7 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
           namePattern: `(?:${namePattern})`,
           nameRe: new RegExp(`^(?:${namePattern})$`),
           kinds: new Set(rule.definitions),
-          needles: needles ? needles.map((n) => Buffer.from(n)) : null,
+          needles: needles ? needles.map(needle) : null,
           allowNames: names.length ? picomatch(names) : NEVER,
           allowGroups: rule.allow
             .filter((a) => typeof a !== 'string')
@@ -227,13 +262,12 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
         break;
       }
       case 'forbidden-pattern': {
-        const needle = rule.matchIn === 'code' ? regexNeedle(rule.pattern) : null;
-        if (!needle) out.alwaysDecode = true;
+        const literal = rule.matchIn === 'code' ? regexNeedle(rule.pattern) : null;
         out.forbidden.push({
           rule,
           scopes,
           re: new RegExp(rule.pattern, 'gm'),
-          needle: needle ? Buffer.from(needle) : null,
+          needle: literal ? needle(literal) : -1,
           allowIn: matcher(rule.allowIn),
         });
         break;
@@ -246,7 +280,7 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
         out.deprecated.push({
           rule,
           scopes,
-          needles: (rule.names?.length ? rule.names : words).map((w) => Buffer.from(w)),
+          needles: (rule.names?.length ? rule.names : words).map(needle),
           allowIn: matcher(rule.allowIn),
         });
         break;
@@ -256,11 +290,32 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
         break;
       case 'max-function-lines':
         out.maxFunctionLines.push({ id: rule.id, max: rule.max, scopes });
-        out.alwaysDecode = true;
         break;
     }
   }
+  if (out.needles.text.length)
+    out.needles.re = new RegExp(
+      out.needles.text.map((t) => t.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'),
+      'g',
+    );
   return out;
+}
+
+/** The rules that apply to a file in `fileScopes`, worked out once per distinct scope array. */
+export function planFor(c: CompiledAudit, fileScopes: readonly string[]): ScopePlan {
+  let plan = c.plans.get(fileScopes);
+  if (!plan) {
+    const applies = (r: Applies) => ruleApplies(r, fileScopes);
+    plan = {
+      duplicates: c.duplicates.filter(applies),
+      forbidden: c.forbidden.filter(applies),
+      deprecated: c.deprecated.filter(applies),
+      maxFileLines: c.maxFileLines.filter(applies),
+      maxFunctionLines: c.maxFunctionLines.filter(applies),
+    };
+    c.plans.set(fileScopes, plan);
+  }
+  return plan;
 }
 
 /** Scopes a file belongs to (empty: not audited). */
