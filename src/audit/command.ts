@@ -10,6 +10,7 @@ import { printJson, writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { runAudit } from './engine.js';
 import { ruleHelp } from './help.js';
+import type { Listing } from './listing.js';
 import { auditOutcome } from './outcome.js';
 import { toSarif } from './sarif.js';
 import { renderAuditText } from './text.js';
@@ -28,6 +29,7 @@ export async function auditCommand(
   dir: string | undefined,
   flags: AuditFlags,
   cwd = process.cwd(),
+  listing?: Listing,
 ): Promise<number> {
   const playbook = loadPlaybook(locatePlaybook(flags.playbook, cwd));
   if (!playbook.audit)
@@ -49,6 +51,7 @@ export async function auditCommand(
     root,
     config: playbook.audit,
     git: createGitPort(),
+    ...(listing ? { listing } : {}),
     process: createProcessPort(),
     base: flags.base ?? null,
     baseline: flags.updateBaseline ? 'update' : 'compare',

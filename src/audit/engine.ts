@@ -12,6 +12,7 @@ import type { Redactor } from '../telemetry/redact.js';
 import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
+import { type Listing, startListing } from './listing.js';
 import { compileAudit, scopesOf } from './rules.js';
 import { scanBuffers, scanFiles, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
@@ -23,6 +24,8 @@ export interface AuditInput {
   config: AuditConfig;
   git: GitTreeOps;
   process: ProcessPort;
+  /** A listing started earlier (see listing.ts); used when it is of `root`. */
+  listing?: Listing;
   /** Git ref for introduced violations; null/undefined: none. */
   base?: string | null;
   /** `update`: write the baseline from this audit (after comparing with the old one). */
@@ -95,8 +98,9 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const env = input.env ?? process.env;
 
   // The untracked listing walks the whole tree (slow on big trees): it runs while tracked files scan.
-  const untrackedP = input.git.listFiles(root, 'untracked');
-  const tracked = await input.git.listFiles(root, 'tracked');
+  const listing = input.listing?.root === root ? input.listing : startListing(input.git, root);
+  const untrackedP = listing.untracked;
+  const tracked = await listing.tracked;
   const source = tracked ? 'git' : 'walk';
   const scopesByFile = new Map<string, string[]>();
   // Files share one array per distinct scope list: 50,000 long-lived arrays cost GC and copying.
@@ -119,9 +123,9 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     return out;
   };
   const audited = select(tracked ?? walkFiles(root));
-  const trackedScans = scanTree(c, input.config, root, audited, env);
+  const trackedScans = scanTree(c, root, audited, env);
   const extra = tracked ? select((await untrackedP) ?? []) : [];
-  const scans = [...scanFiles(c, root, extra), ...(await trackedScans)];
+  const scans = [...scanFiles(c, root, extra), ...trackedScans];
   if (!tracked) await untrackedP;
   const violations = buildViolations(c, scans, scopesByFile);
 

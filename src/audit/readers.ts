@@ -1,62 +1,59 @@
 /**
- * The scan worker threads: how many, and starting them early. Kept apart from the scanning code so
- * that `tdl audit` can start them before it loads anything else (see prestartScanWorkers).
+ * The audit's reader threads (read-pipe.ts): how many, and starting them early. Kept apart from the
+ * scanning code so that `tdl audit` can start them before it loads anything else.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
-/** Below this many files, worker start-up costs more than it saves. */
-const WORKER_THRESHOLD = 3000;
+/** Below this many files, a thread's start-up costs more than reading alongside saves. */
+const READER_THRESHOLD = 3000;
 
-const workerFile = fileURLToPath(new URL('./worker.js', import.meta.url));
+const readerFile = fileURLToPath(new URL('./audit-reader.js', import.meta.url));
 
-/** Extra worker threads besides this one: one per further core, at most one by default. */
-function workerCount(files: number, env: NodeJS.ProcessEnv): number {
+/**
+ * Reader threads besides this one: `TDL_AUDIT_WORKERS` when set (0: this thread reads), else one per
+ * further core, at most two. Reading is system calls; the scanning stays in this thread.
+ */
+function readerCount(files: number, env: NodeJS.ProcessEnv): number {
   const forced = env.TDL_AUDIT_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
-  if (files < WORKER_THRESHOLD) return 0;
-  return Math.max(0, Math.min(2, availableParallelism()) - 1);
+  if (files < READER_THRESHOLD) return 0;
+  return Math.max(0, Math.min(3, availableParallelism()) - 1);
 }
 
-function newWorker(): Worker {
-  // A larger young generation: scanning makes many short-lived objects.
-  return new Worker(workerFile, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-}
-
-/** Workers started ahead of need, idle until they get a job. */
+/** Readers started ahead of need, idle until they get a job. */
 const idle: Worker[] = [];
+// A reader that fails is noticed by the pipe (it stops making progress), not by an event.
 const ignore = () => {};
 
-/**
- * Starts the scan workers now, so that their start-up (a V8 isolate, the scanning modules) overlaps
- * what the caller does before scanning: loading the playbook, listing the files. A worker that is
- * not needed after all (a small tree) is stopped by claimWorkers; none keeps the process alive.
- */
-export function prestartScanWorkers(env: NodeJS.ProcessEnv = process.env): void {
-  if (idle.length || !existsSync(workerFile)) return;
-  for (let k = workerCount(Number.POSITIVE_INFINITY, env); k > 0; k--) {
-    const w = newWorker();
-    w.on('error', ignore);
-    w.unref();
-    idle.push(w);
-  }
+function newReader(): Worker {
+  const w = new Worker(readerFile);
+  w.on('error', ignore);
+  w.unref();
+  return w;
 }
 
 /**
- * The workers to scan `files` files with (started ones first, then new ones), referenced again;
- * the other started ones are stopped. None when running from TypeScript sources (tests): there is
- * no compiled worker then.
+ * Starts the readers now, so that their start-up (a V8 isolate and one small module) overlaps what
+ * the caller does before reading: loading the playbook, listing the files. A reader that is not
+ * needed after all (a small tree) is stopped by claimReaders; none keeps the process alive.
  */
-export function claimWorkers(files: number, env: NodeJS.ProcessEnv): Worker[] {
-  const n = existsSync(workerFile) ? workerCount(files, env) : 0;
+export function prestartReaders(env: NodeJS.ProcessEnv = process.env): void {
+  if (idle.length || !existsSync(readerFile)) return;
+  for (let k = readerCount(Number.POSITIVE_INFINITY, env); k > 0; k--) idle.push(newReader());
+}
+
+/**
+ * The readers to read `files` files with (started ones first, then new ones); the other started
+ * ones are stopped. None when running from TypeScript sources (tests): there is no compiled reader.
+ * They end by themselves once the files are read, and never keep the process alive.
+ */
+export function claimReaders(files: number, env: NodeJS.ProcessEnv): Worker[] {
+  const n = existsSync(readerFile) ? readerCount(files, env) : 0;
   const out = idle.splice(0, n);
   for (const w of idle.splice(0)) void w.terminate();
-  while (out.length < n) out.push(newWorker());
-  for (const w of out) {
-    w.off('error', ignore);
-    w.ref();
-  }
+  while (out.length < n) out.push(newReader());
   return out;
 }

@@ -1,13 +1,12 @@
 /**
- * Scanning many files: in this thread for small trees, else split across worker threads (one per
- * core, at most 2 by default) that each read and scan their share. Only non-empty scans come back.
+ * Scanning many files: read here or by reader threads, scanned here. Only non-empty scans come back.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { AuditConfig } from '../playbook/sections/audit.js';
+import { consumeBatches, newReadJob } from './read-pipe.js';
+import { claimReaders } from './readers.js';
 import type { CompiledAudit } from './rules.js';
 import { scanFile } from './scan.js';
 import type { FileScan } from './types.js';
-import { claimWorkers } from './workers.js';
 
 let shared = Buffer.allocUnsafe(1 << 20);
 
@@ -73,88 +72,35 @@ export function scanBuffers(
   return out;
 }
 
-const CHUNK = 256;
-
-/** What a worker is sent: the file list as one string and scope-set indexes (cheap to copy). */
-export interface WorkerJob {
-  root: string;
-  config: AuditConfig;
-  /** File paths joined by NUL. */
-  names: string;
-  /** Per file, its index in `sets`. */
-  setOf: Uint32Array;
-  sets: string[][];
-  counter: Int32Array;
-}
-
 /**
- * Scans chunks of files taken from a shared counter until none is left. This thread and the
- * workers all run it, so whoever is faster (or started earlier) does more: no thread waits idle.
+ * Scans `files` (relative to `root`, with their scopes), in file order. Big trees are read by reader
+ * threads while this thread scans (read-pipe.ts); small ones, and runs from TypeScript sources
+ * (tests: no compiled reader), are read here.
  */
-export function scanShared(
+export function scanTree(
   c: CompiledAudit,
-  root: string,
-  files: readonly [string, string[]][],
-  counter: Int32Array,
-): FileScan[] {
-  const out: FileScan[] = [];
-  for (;;) {
-    const start = Atomics.add(counter, 0, CHUNK);
-    if (start >= files.length) return out;
-    for (const s of scanFiles(c, root, files.slice(start, start + CHUNK))) out.push(s);
-  }
-}
-
-/** The worker's side of a job: its file list back as pairs (scope arrays shared, not copied). */
-export function jobFiles(job: WorkerJob): [string, string[]][] {
-  const names = job.names.split('\0');
-  return names.map((n, k) => [n, job.sets[job.setOf[k]!]!]);
-}
-
-function toJob(root: string, config: AuditConfig, files: readonly [string, string[]][], counter: Int32Array) {
-  const index = new Map<string, number>();
-  const sets: string[][] = [];
-  const setOf = new Uint32Array(files.length);
-  const names: string[] = [];
-  files.forEach(([name, scopes], k) => {
-    const key = scopes.join('\0');
-    let i = index.get(key);
-    if (i === undefined) {
-      i = sets.length;
-      index.set(key, i);
-      sets.push(scopes);
-    }
-    setOf[k] = i;
-    names.push(name);
-  });
-  return { root, config, names: names.join('\0'), setOf, sets, counter } satisfies WorkerJob;
-}
-
-/** Scans `files` (relative to `root`, with their scopes), sharing the work with worker threads when it pays. */
-export async function scanTree(
-  c: CompiledAudit,
-  config: AuditConfig,
   root: string,
   files: readonly [string, string[]][],
   env: NodeJS.ProcessEnv = process.env,
-): Promise<FileScan[]> {
-  const ready = claimWorkers(files.length, env);
-  // Running from TypeScript sources (tests) there is no compiled worker: scan here.
-  if (ready.length === 0) return scanFiles(c, root, files);
-  const counter = new Int32Array(new SharedArrayBuffer(4));
-  const job = toJob(root, config, files, counter);
-  const workers = ready.map(
-    (w) =>
-      new Promise<FileScan[]>((resolve, reject) => {
-        w.once('message', (m: FileScan[]) => resolve(m));
-        w.once('error', reject);
-        w.once('exit', (code) => {
-          if (code !== 0) reject(new Error(`audit worker exited with ${code}`));
-        });
-        w.postMessage(job);
-      }),
+): FileScan[] {
+  const readers = claimReaders(files.length, env);
+  if (readers.length === 0) return scanFiles(c, root, files);
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const job = newReadJob(
+    prefix,
+    files.map(([f]) => f),
   );
-  // A forced worker count (diagnostics, tests) leaves all scanning to the workers, so they really scan.
-  const mine = env.TDL_AUDIT_WORKERS === undefined ? scanShared(c, root, files, counter) : [];
-  return [...mine, ...(await Promise.all(workers)).flat()];
+  for (const w of readers) w.postMessage(job);
+  const out: FileScan[] = [];
+  consumeBatches(
+    job,
+    files.length,
+    (i) => readReused(prefix + files[i]![0]),
+    (i, buf) => {
+      const [file, scopes] = files[i]!;
+      const s = scanFile(c, file, buf, scopes);
+      if (s && (s.defs.length || s.hits.length)) out.push(s);
+    },
+  );
+  return out;
 }

@@ -4,9 +4,10 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { findGitRoot } from '../adapters/git/root.js';
 import { createPorts, type Ports } from '../adapters/index.js';
 import { PHASES } from '../phases/index.js';
-import { findGitRoot, loadPlaybook, type Playbook } from '../playbook/load.js';
+import { loadPlaybook, type Playbook } from '../playbook/load.js';
 import { type Clock, systemClock } from '../telemetry/clock.js';
 import { isRunId, newRunId } from '../telemetry/ids.js';
 import { createRunLogger } from '../telemetry/logger.js';

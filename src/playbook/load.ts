@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
+import { findGitRoot } from '../adapters/git/root.js';
 import { PlaybookError, type PlaybookProblem, UsageError } from '../pipeline/errors.js';
 import { type PlaybookConfig, playbookSchema } from './schema.js';
 
@@ -19,17 +20,6 @@ export interface Playbook extends PlaybookConfig {
   repoDir: string;
   /** Absolute path of the worklog folder. */
   worklogDir: string;
-}
-
-/** The nearest folder at or above `start` that holds `.git`, or undefined. */
-export function findGitRoot(start: string): string | undefined {
-  let dir = resolve(start);
-  for (;;) {
-    if (existsSync(resolve(dir, '.git'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
 }
 
 /** Finds the playbook to use: the given path, or the first default that exists. */

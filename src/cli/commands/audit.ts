@@ -12,9 +12,16 @@ export function register(program: Command): void {
     .option('--update-baseline', 'write the baseline (.tdl/audit-baseline.json) from this audit')
     .option('--strict', 'also fail when the baseline holds entries that no longer occur')
     .action(async (dir: string | undefined, flags: Record<string, unknown>) => {
-      // The scan workers start first, so their start-up overlaps loading the playbook and the rest.
-      (await import('../../audit/workers.js')).prestartScanWorkers();
+      // The reader threads and the file listing start first, so that they overlap loading the
+      // playbook's libraries (zod, yaml) and the audit itself.
+      (await import('../../audit/readers.js')).prestartReaders();
+      const [{ startListing, likelyAuditRoot }, { createGitPort }] = await Promise.all([
+        import('../../audit/listing.js'),
+        import('../../adapters/git/index.js'),
+      ]);
+      const cwd = process.cwd();
+      const listing = startListing(createGitPort(), likelyAuditRoot(dir, cwd));
       const { auditCommand } = await import('../../audit/command.js');
-      process.exitCode = await auditCommand(dir, flags);
+      process.exitCode = await auditCommand(dir, flags, cwd, listing);
     });
 }

@@ -2,8 +2,9 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { execa } from 'execa';
+import { findGitRoot } from '../../adapters/git/root.js';
 import { UsageError } from '../../pipeline/errors.js';
-import { findGitRoot, parsePlaybook } from '../load.js';
+import { parsePlaybook } from '../load.js';
 import { detectSuites, githubRepoFromRemote, type RepoView } from './detect.js';
 import { renderInitPlaybook } from './render.js';
 
