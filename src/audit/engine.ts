@@ -102,13 +102,14 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const untrackedP = listing.untracked;
   const tracked = await listing.tracked;
   const source = tracked ? 'git' : 'walk';
-  const scopesByFile = new Map<string, string[]>();
   // Files share one array per distinct scope list: 50,000 long-lived arrays cost GC and copying.
+  // No map by file name here: hashing 50,000 names showed in profiles, and only the few files with
+  // findings (and `--base`) need a lookup.
   const shared = new Map<string, string[]>();
   const select = (files: readonly string[]) => {
     const out: [string, string[]][] = [];
     for (const f of files) {
-      if (scopesByFile.has(f) || !langOf(f) || f.startsWith('.tdl/')) continue;
+      if (!langOf(f) || f.startsWith('.tdl/')) continue;
       const own = scopesOf(c, f);
       if (own.length === 0) continue;
       const key = own.length === 1 ? own[0]! : own.join('\0');
@@ -118,16 +119,17 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
         shared.set(key, scopes);
       }
       out.push([f, scopes]);
-      scopesByFile.set(f, scopes);
     }
     return out;
   };
+  // Tracked and untracked listings never share a file (git lists each once), nor does the walk.
   const audited = select(tracked ?? walkFiles(root));
   const trackedScans = scanTree(c, root, audited, env);
   const extra = tracked ? select((await untrackedP) ?? []) : [];
-  const scans = [...scanFiles(c, root, extra), ...trackedScans];
   if (!tracked) await untrackedP;
-  const violations = buildViolations(c, scans, scopesByFile);
+  for (const e of extra) audited.push(e);
+  const scans = [...scanFiles(c, root, extra), ...trackedScans];
+  const violations = buildViolations(c, scans, new Map(scans.map((x) => [x.file, scopesOf(c, x.file)])));
 
   const external: ExternalRun[] = [];
   for (const a of input.config.external) {
@@ -146,7 +148,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   violations.sort(compareViolations);
 
   const base = input.base
-    ? await compareWithBase(input, c, root, input.base, scans, scopesByFile, violations)
+    ? await compareWithBase(input, c, root, input.base, scans, new Map(audited), violations)
     : null;
 
   let baseline: AuditReport['baseline'] = null;
@@ -167,14 +169,22 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     };
   }
 
-  const scored = violations.filter((v) => scopesByFile.has(v.file));
+  // External auditors may report files the audit does not read: those are listed, not scored.
+  let scored = violations;
+  if (external.length) {
+    const names = new Set(audited.map(([f]) => f));
+    scored = violations.filter((v) => names.has(v.file));
+  }
+  const filesPerScope = new Map<string, number>();
+  for (const [, scopes] of audited)
+    for (const s of scopes) filesPerScope.set(s, (filesPerScope.get(s) ?? 0) + 1);
   return {
     root,
-    filesAudited: scopesByFile.size,
+    filesAudited: audited.length,
     source,
     durationMs: Date.now() - started,
     violations,
-    scopes: scoreScopes(c, scopesByFile, scored),
+    scopes: scoreScopes(c, filesPerScope, scored),
     baseline,
     base,
     external,

@@ -19,9 +19,9 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 
-export const SLOTS = 8;
-export const FILES_PER_BATCH = 64;
-export const SLOT_BYTES = 1 << 20;
+export const SLOTS = 32;
+export const FILES_PER_BATCH = 256;
+export const SLOT_BYTES = 1 << 19;
 const NEXT = 0;
 const BEAT = 1;
 const STOP = 2;

@@ -162,13 +162,13 @@ export interface ScopeScore {
 /** Score per scope: the share of its files with no violation. A scope with no file scores 100. */
 export function scoreScopes(
   c: CompiledAudit,
-  scopesByFile: ReadonlyMap<string, readonly string[]>,
+  filesPerScope: ReadonlyMap<string, number>,
   violations: readonly Violation[],
 ): Record<string, ScopeScore> {
   const out: Record<string, ScopeScore> = {};
   for (const s of c.scopes)
     out[s.name] = { files: 0, filesWithViolations: 0, score: 100, byRule: {}, bySeverity: {} };
-  for (const scopes of scopesByFile.values()) for (const s of scopes) out[s]!.files++;
+  for (const [s, n] of filesPerScope) out[s]!.files += n;
   const bad = new Map<string, Set<string>>();
   for (const v of violations) {
     for (const s of v.scopes) {
