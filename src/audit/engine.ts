@@ -12,7 +12,7 @@ import type { Redactor } from '../telemetry/redact.js';
 import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseline } from './baseline.js';
 import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
-import { type Listing, startListing } from './listing.js';
+import { auditCandidates, type Listing, startListing } from './listing.js';
 import { compileAudit, scopesOf } from './rules.js';
 import { scanBuffers, scanFiles, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
@@ -98,37 +98,43 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const env = input.env ?? process.env;
 
   // The untracked listing walks the whole tree (slow on big trees): it runs while tracked files scan.
-  const listing = input.listing?.root === root ? input.listing : startListing(input.git, root);
+  const listing = input.listing?.root === root ? input.listing : startListing(input.git, root, env);
   const untrackedP = listing.untracked;
   const tracked = await listing.tracked;
+  const ahead = await listing.ahead;
   const source = tracked ? 'git' : 'walk';
   // Files share one array per distinct scope list: 50,000 long-lived arrays cost GC and copying.
   // No map by file name here: hashing 50,000 names showed in profiles, and only the few files with
   // findings (and `--base`) need a lookup.
   const shared = new Map<string, string[]>();
-  const select = (files: readonly string[]) => {
-    const out: [string, string[]][] = [];
-    for (const f of files) {
-      if (!langOf(f) || f.startsWith('.tdl/')) continue;
-      const own = scopesOf(c, f);
-      if (own.length === 0) continue;
-      const key = own.length === 1 ? own[0]! : own.join('\0');
-      let scopes = shared.get(key);
-      if (!scopes) {
-        scopes = own;
-        shared.set(key, scopes);
-      }
-      out.push([f, scopes]);
+  const scopesFor = (f: string): string[] | null => {
+    const own = scopesOf(c, f);
+    if (own.length === 0) return null;
+    const key = own.length === 1 ? own[0]! : own.join('\0');
+    let scopes = shared.get(key);
+    if (!scopes) {
+      scopes = own;
+      shared.set(key, scopes);
     }
-    return out;
+    return scopes;
+  };
+  const audited: [string, string[]][] = [];
+  const select = (candidates: readonly string[]) => {
+    const scopes: (string[] | null)[] = [];
+    for (const f of candidates) {
+      const s = scopesFor(f);
+      scopes.push(s);
+      if (s) audited.push([f, s]);
+    }
+    return scopes;
   };
   // Tracked and untracked listings never share a file (git lists each once), nor does the walk.
-  const audited = select(tracked ?? walkFiles(root));
-  const trackedScans = scanTree(c, root, audited, env);
-  const extra = tracked ? select((await untrackedP) ?? []) : [];
-  if (!tracked) await untrackedP;
-  for (const e of extra) audited.push(e);
-  const scans = [...scanFiles(c, root, extra), ...trackedScans];
+  const candidates = ahead?.candidates ?? auditCandidates(tracked ?? walkFiles(root));
+  const trackedScans = scanTree(c, root, candidates, select(candidates), env, ahead?.job ?? null);
+  const fromTracked = audited.length;
+  if (tracked) select(auditCandidates((await untrackedP) ?? []));
+  else await untrackedP;
+  const scans = [...scanFiles(c, root, audited.slice(fromTracked)), ...trackedScans];
   const violations = buildViolations(c, scans, new Map(scans.map((x) => [x.file, scopesOf(c, x.file)])));
 
   const external: ExternalRun[] = [];

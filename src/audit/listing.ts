@@ -5,6 +5,9 @@
 import { resolve } from 'node:path';
 import { findGitRoot } from '../adapters/git/root.js';
 import type { GitTreeOps } from '../adapters/git/tree.js';
+import { langOf } from './lex.js';
+import type { ReadJob } from './read-pipe.js';
+import { readAhead } from './readers.js';
 
 export interface Listing {
   /** Absolute folder listed. */
@@ -13,12 +16,30 @@ export interface Listing {
   tracked: Promise<string[] | null>;
   /** Untracked files that are not ignored (git walks the whole tree for these). */
   untracked: Promise<string[] | null>;
+  /**
+   * The tracked files the audit can read (auditCandidates), and their reading, started as soon as
+   * they are listed: reader threads fill the read pipe while the playbook still loads and the files
+   * are matched to scopes. Null job: the tree is too small for readers (or there are none).
+   */
+  ahead: Promise<{ candidates: string[]; job: ReadJob | null } | null>;
 }
 
-export function startListing(git: GitTreeOps, root: string): Listing {
+export function startListing(git: GitTreeOps, root: string, env: NodeJS.ProcessEnv = process.env): Listing {
   // The untracked walk is the slow one: it starts first.
   const untracked = git.listFiles(root, 'untracked');
-  return { root, untracked, tracked: git.listFiles(root, 'tracked') };
+  const tracked = git.listFiles(root, 'tracked');
+  const prefix = root.endsWith('/') ? root : `${root}/`;
+  const ahead = tracked.then((files) => {
+    if (!files) return null;
+    const candidates = auditCandidates(files);
+    return { candidates, job: readAhead(prefix, candidates, env) };
+  });
+  return { root, untracked, tracked, ahead };
+}
+
+/** The files of a listing the audit reads: those of a language it understands, outside `.tdl/`. */
+export function auditCandidates(files: readonly string[]): string[] {
+  return files.filter((f) => langOf(f) !== null && !f.startsWith('.tdl/'));
 }
 
 /**

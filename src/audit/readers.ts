@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { newReadJob, type ReadJob } from './read-pipe.js';
 
 /** Below this many files, a thread's start-up costs more than reading alongside saves. */
 const READER_THRESHOLD = 3000;
@@ -50,10 +51,22 @@ export function prestartReaders(env: NodeJS.ProcessEnv = process.env): void {
  * ones are stopped. None when running from TypeScript sources (tests): there is no compiled reader.
  * They end by themselves once the files are read, and never keep the process alive.
  */
-export function claimReaders(files: number, env: NodeJS.ProcessEnv): Worker[] {
+function claimReaders(files: number, env: NodeJS.ProcessEnv): Worker[] {
   const n = existsSync(readerFile) ? readerCount(files, env) : 0;
   const out = idle.splice(0, n);
   for (const w of idle.splice(0)) void w.terminate();
   while (out.length < n) out.push(newReader());
   return out;
+}
+
+/**
+ * Starts reading `names` (relative to `prefix`, which ends with `/`) in reader threads, when the
+ * list is big enough for them and they exist; the caller consumes the job with consumeBatches.
+ */
+export function readAhead(prefix: string, names: readonly string[], env: NodeJS.ProcessEnv): ReadJob | null {
+  const readers = claimReaders(names.length, env);
+  if (readers.length === 0) return null;
+  const job = newReadJob(prefix, names);
+  for (const w of readers) w.postMessage(job);
+  return job;
 }

@@ -2,8 +2,8 @@
  * Scanning many files: read here or by reader threads, scanned here. Only non-empty scans come back.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { consumeBatches, newReadJob } from './read-pipe.js';
-import { claimReaders } from './readers.js';
+import { consumeBatches, type ReadJob } from './read-pipe.js';
+import { readAhead } from './readers.js';
 import type { CompiledAudit } from './rules.js';
 import { scanFile } from './scan.js';
 import type { FileScan } from './types.js';
@@ -73,33 +73,40 @@ export function scanBuffers(
 }
 
 /**
- * Scans `files` (relative to `root`, with their scopes), in file order. Big trees are read by reader
- * threads while this thread scans (read-pipe.ts); small ones, and runs from TypeScript sources
- * (tests: no compiled reader), are read here.
+ * Scans, in order, those of `names` (relative to `root`) that have scopes (`scopes[k]` null: not
+ * audited). `job`: reading already started for exactly `names` (readers.ts, readAhead); else big
+ * trees get reader threads here (read-pipe.ts), and small ones, and runs from TypeScript sources
+ * (tests: no compiled reader), are read in this thread.
  */
 export function scanTree(
   c: CompiledAudit,
   root: string,
-  files: readonly [string, string[]][],
+  names: readonly string[],
+  scopes: readonly (string[] | null)[],
   env: NodeJS.ProcessEnv = process.env,
+  job: ReadJob | null = null,
 ): FileScan[] {
-  const readers = claimReaders(files.length, env);
-  if (readers.length === 0) return scanFiles(c, root, files);
   const prefix = root.endsWith('/') ? root : `${root}/`;
-  const job = newReadJob(
-    prefix,
-    files.map(([f]) => f),
-  );
-  for (const w of readers) w.postMessage(job);
   const out: FileScan[] = [];
+  const scan = (k: number, buf: Buffer) => {
+    const s = scanFile(c, names[k]!, buf, scopes[k]!);
+    if (s && (s.defs.length || s.hits.length)) out.push(s);
+  };
+  const reading = job ?? readAhead(prefix, names, env);
+  if (!reading) {
+    for (let k = 0; k < names.length; k++) {
+      if (!scopes[k]) continue;
+      const buf = readReused(prefix + names[k]);
+      if (buf) scan(k, buf);
+    }
+    return out;
+  }
   consumeBatches(
-    job,
-    files.length,
-    (i) => readReused(prefix + files[i]![0]),
-    (i, buf) => {
-      const [file, scopes] = files[i]!;
-      const s = scanFile(c, file, buf, scopes);
-      if (s && (s.defs.length || s.hits.length)) out.push(s);
+    reading,
+    names.length,
+    (k) => (scopes[k] ? readReused(prefix + names[k]) : null),
+    (k, buf) => {
+      if (scopes[k]) scan(k, buf);
     },
   );
   return out;
