@@ -119,6 +119,7 @@ export function consumeBatches(
   count: number,
   readHere: (index: number) => Buffer | null,
   onFile: (index: number, buf: Buffer) => void,
+  stallMs = STALL_MS,
 ): void {
   const control = new Int32Array(job.control);
   const meta = new Int32Array(job.meta);
@@ -128,7 +129,7 @@ export function consumeBatches(
     const slot = b % SLOTS;
     const first = b * FILES_PER_BATCH;
     const last = Math.min(first + FILES_PER_BATCH, count);
-    if (!takenOver) takenOver = !waitFull(control, slot, b);
+    if (!takenOver) takenOver = !waitFull(control, slot, b, stallMs);
     if (takenOver) {
       for (let i = first; i < last; i++) {
         const buf = readHere(i);
@@ -154,7 +155,7 @@ export function consumeBatches(
 }
 
 /** Waits until `slot` holds batch `b`; false when the readers stalled (they are told to stop). */
-function waitFull(control: Int32Array, slot: number, b: number): boolean {
+function waitFull(control: Int32Array, slot: number, b: number, stallMs: number): boolean {
   let beat = Atomics.load(control, BEAT);
   let since = Date.now();
   for (
@@ -162,12 +163,12 @@ function waitFull(control: Int32Array, slot: number, b: number): boolean {
     v !== 2 * b + 1;
     v = Atomics.load(control, STATE + slot)
   ) {
-    Atomics.wait(control, STATE + slot, v, 100);
+    Atomics.wait(control, STATE + slot, v, Math.min(100, stallMs));
     const now = Atomics.load(control, BEAT);
     if (now !== beat) {
       beat = now;
       since = Date.now();
-    } else if (Date.now() - since > STALL_MS) {
+    } else if (Date.now() - since > stallMs) {
       Atomics.store(control, STOP, 1);
       return false;
     }

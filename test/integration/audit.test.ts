@@ -4,6 +4,7 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FILES_PER_BATCH, SLOTS } from '../../src/audit/read-pipe.js';
 import type { Violation } from '../../src/audit/types.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
@@ -253,4 +254,58 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
     expect(r.exitCode).toBe(2);
     expect(String(r.stderr)).toMatch(/has no audit section/);
   });
+});
+
+describe('tdl audit on a tree bigger than the read pipe holds at once', () => {
+  it('gives the same audit read by reader threads, by this thread, and by default', async () => {
+    // More files than the pipe's slots hold (so slots are reused), one file larger than a slot (the
+    // main thread reads it), files of no audited language, and an untracked file.
+    const files: Record<string, string> = {
+      'tdl.yaml': `name: big
+suites:
+  - { id: unit, command: [node, -e, "0"] }
+audit:
+  scopes: { production: ["src/**"], tests: ["test/**"] }
+  rules:
+    - { id: one-state, kind: duplicate-definition, names: ["*State"] }
+    - { id: no-redis, kind: forbidden-pattern, pattern: "redis\\\\.Redis\\\\(" }
+`,
+    };
+    const count = SLOTS * FILES_PER_BATCH + 700;
+    for (let i = 0; i < count; i++) {
+      const dir = `${i % 10 === 0 ? 'test' : 'src'}/d${i % 37}`;
+      files[`${dir}/f${i}.${i % 2 ? 'py' : 'ts'}`] =
+        i % 2
+          ? `"""redis.Redis( in a docstring"""\n${i % 1000 === 1 ? 'c = redis.Redis()\nclass RunState:\n    pass\n' : 'x = 1\n'}`
+          : `// redis.Redis( in a comment\n${i % 1000 === 0 ? `export enum RunState { A${i % 3 ? ', B' : ''} }\n` : 'export const x = 1;\n'}`;
+      if (i % 500 === 3) files[`${dir}/notes${i}.md`] = 'class RunState {}\nredis.Redis(';
+    }
+    files['src/big/huge.ts'] = `${'// padding line\n'.repeat(40_000)}export class RunState {}\n`;
+    const repo = await tempProject(files);
+    try {
+      repo.write('src/untracked.py', 'c = redis.Redis()\n');
+      const run = async (workers?: string) => {
+        const r = await tdl(
+          repo.dir,
+          ['audit', '--json'],
+          workers === undefined ? {} : { TDL_AUDIT_WORKERS: workers },
+        );
+        expect(r.exitCode).toBe(1);
+        const json = JSON.parse(String(r.stdout)) as AuditJson & {
+          durationMs?: number;
+          filesAudited: number;
+        };
+        delete json.durationMs;
+        return json;
+      };
+      const here = await run('0');
+      expect(here.filesAudited).toBe(count + 2);
+      expect(at(here.violations, 'no-redis')).toContain('src/untracked.py:1');
+      expect(at(here.violations, 'no-redis').length).toBe(Math.ceil((count - 1) / 1000) + 1);
+      expect(at(here.violations, 'one-state')).toContain('src/big/huge.ts:40001');
+      for (const workers of ['1', '2', undefined]) expect(await run(workers)).toEqual(here);
+    } finally {
+      repo.cleanup();
+    }
+  }, 60_000);
 });
