@@ -4,7 +4,7 @@
 //     deprecated-import) vs `rg -c` for one of the forbidden patterns (target: at most 3x).
 //  2. Peak RSS of `tdl audit` (target: at most 500 MB).
 //  3. `tdl audit --base HEAD` with 10 changed files vs a plain audit of the same tree (target: 1.5x).
-// Env: BENCH_AUDIT_FILES (default 50000), BENCH_AUDIT_RUNS (default 5).
+// Env: BENCH_AUDIT_FILES (default 50000), BENCH_AUDIT_RUNS (default 9: the machine is shared, runs vary).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
 const node = process.execPath;
 const FILES = Number(process.env.BENCH_AUDIT_FILES ?? 50_000);
-const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 5);
+const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 9);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
