@@ -32,6 +32,13 @@ export function buildProgram(): Command {
   return program;
 }
 
+// A reader that stops reading (`tdl audit --json | head`) is not tdl's failure: the rest of the output
+// has nowhere to go, and the command still ends with its own exit code instead of a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+
 // A promise rejected with nobody listening is a bug (ours or a library's). Node would end the process
 // with exit 1, which an agent would read as "defer"; instead report it as an internal error, let the
 // run finish its worklog, and end with exit 3.

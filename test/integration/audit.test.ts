@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import AjvModule from 'ajv';
@@ -6,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES_PER_BATCH, SLOTS } from '../../src/audit/read-pipe.js';
 import type { Violation } from '../../src/audit/types.js';
-import { type TempProject, tdl, tempProject } from './helpers.js';
+import { CLI, type TempProject, tdl, tempProject } from './helpers.js';
 
 // A fixture repository seeded with the seeds' kinds of violations.
 const FILES: Record<string, string> = {
@@ -246,6 +247,22 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
     } finally {
       repo.cleanup();
     }
+  });
+
+  it('a reader that closes the pipe early (`| head`) costs no stack trace and keeps the exit code', async () => {
+    const child = spawn(process.execPath, [CLI, 'audit', '--json'], {
+      cwd: project.dir,
+      env: { ...process.env, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy(); // closed before tdl has written a byte: its first write meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+    expect(stderr).toBe('');
+    expect(code).toBe(1); // the seeded violations, as without the pipe
   });
 
   it('a playbook without an audit section is a usage error (exit 2)', async () => {
