@@ -20,12 +20,17 @@ const NEVER: FileMatcher = () => false;
 
 const PLAIN_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/\*\*$/;
 
+/** A glob without any glob syntax: one path (an `allowIn` canonical home, say). */
+const LITERAL = /^[\w-][\w.-]*(?:\/[\w.-]+)*$/;
+
 export function matcher(globs: readonly string[]): FileMatcher {
   if (globs.length === 0) return NEVER;
-  // `dir/**` globs (the usual scope) are a prefix test: 50,000 files make picomatch's cost show.
-  if (globs.every((g) => PLAIN_DIR.test(g) && !g.includes('..'))) {
-    const prefixes = globs.map((g) => g.slice(0, -2));
-    return (file) => prefixes.some((p) => file.startsWith(p));
+  // `dir/**` globs (the usual scope) are a prefix test and plain paths an equality test: 50,000
+  // files make picomatch's cost show.
+  if (globs.every((g) => !g.includes('..') && (PLAIN_DIR.test(g) || LITERAL.test(g)))) {
+    const exact = new Set(globs.filter((g) => LITERAL.test(g)));
+    const prefixes = globs.filter((g) => !LITERAL.test(g)).map((g) => g.slice(0, -2));
+    return (file) => exact.has(file) || prefixes.some((p) => file.startsWith(p));
   }
   return picomatch(globs as string[], { dot: true });
 }

@@ -1,3 +1,4 @@
+import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
 import { maskJs, maskPy } from '../../src/audit/lex.js';
 import { compileAudit, matcher, regexNeedle } from '../../src/audit/rules.js';
@@ -242,7 +243,16 @@ describe('file matchers', () => {
     [['src/**/*.py'], 'src/a/b.py', true],
     [['src/**/*.py'], 'src/a/b.ts', false],
     [['**/*.py'], '.hidden/a.py', true],
+    [['src/redis_manager.py'], 'src/redis_manager.py', true],
+    [['src/redis_manager.py'], 'src/redis_manager.pyc', false],
+    [['src/redis_manager.py'], 'lib/src/redis_manager.py', false],
+    [['src/redis_manager.py', 'test/**'], 'test/a.py', true],
+    [['Makefile'], 'Makefile', true],
+    [['src/a.py'], 'src/a.py/b', false],
   ])('%j matches %s: %s', (globs, file, expected) => {
     expect(matcher(globs)(file)).toBe(expected);
+    // The fast paths answer as picomatch does, but for `dir/**` and a file named `dir` itself, which
+    // picomatch counts in and the prefix test does not (no audited file is named like its folder).
+    expect(picomatch(globs, { dot: true })(file)).toBe(file === 'src' ? true : expected);
   });
 });
