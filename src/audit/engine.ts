@@ -13,8 +13,9 @@ import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseli
 import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
 import { auditCandidates, type Listing, startListing } from './listing.js';
+import { readAhead } from './readers.js';
 import { compileAudit, scopesOf } from './rules.js';
-import { scanBuffers, scanFiles, scanTree } from './tree-scan.js';
+import { scanBuffers, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
 import { buildViolations, compareViolations, type ScopeScore, scoreScopes } from './violations.js';
 
@@ -130,11 +131,12 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   };
   // Tracked and untracked listings never share a file (git lists each once), nor does the walk.
   const candidates = ahead?.candidates ?? auditCandidates(tracked ?? walkFiles(root));
-  const trackedScans = scanTree(c, root, candidates, select(candidates), env, ahead?.job ?? null);
-  const fromTracked = audited.length;
-  if (tracked) select(auditCandidates((await untrackedP) ?? []));
-  else await untrackedP;
-  const scans = [...scanFiles(c, root, audited.slice(fromTracked)), ...trackedScans];
+  const job = ahead ? ahead.job : readAhead(root, candidates, env);
+  const scans = scanTree(c, root, candidates, select(candidates), job);
+  if (tracked) {
+    const untracked = auditCandidates((await untrackedP) ?? []);
+    scans.push(...scanTree(c, root, untracked, select(untracked), null));
+  } else await untrackedP;
   const violations = buildViolations(c, scans, new Map(scans.map((x) => [x.file, scopesOf(c, x.file)])));
 
   const external: ExternalRun[] = [];

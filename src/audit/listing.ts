@@ -28,11 +28,10 @@ export function startListing(git: GitTreeOps, root: string, env: NodeJS.ProcessE
   // The untracked walk is the slow one: it starts first.
   const untracked = git.listFiles(root, 'untracked');
   const tracked = git.listFiles(root, 'tracked');
-  const prefix = root.endsWith('/') ? root : `${root}/`;
   const ahead = tracked.then((files) => {
     if (!files) return null;
     const candidates = auditCandidates(files);
-    return { candidates, job: readAhead(prefix, candidates, env) };
+    return { candidates, job: readAhead(root, candidates, env) };
   });
   return { root, untracked, tracked, ahead };
 }

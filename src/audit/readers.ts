@@ -60,13 +60,13 @@ function claimReaders(files: number, env: NodeJS.ProcessEnv): Worker[] {
 }
 
 /**
- * Starts reading `names` (relative to `prefix`, which ends with `/`) in reader threads, when the
- * list is big enough for them and they exist; the caller consumes the job with consumeBatches.
+ * Starts reading `names` (relative to `root`) in reader threads, when the list is big enough for
+ * them and they exist; the caller consumes the job (tree-scan.ts, scanTree). Null: read them yourself.
  */
-export function readAhead(prefix: string, names: readonly string[], env: NodeJS.ProcessEnv): ReadJob | null {
+export function readAhead(root: string, names: readonly string[], env: NodeJS.ProcessEnv): ReadJob | null {
   const readers = claimReaders(names.length, env);
   if (readers.length === 0) return null;
-  const job = newReadJob(prefix, names);
+  const job = newReadJob(root.endsWith('/') ? root : `${root}/`, names);
   for (const w of readers) w.postMessage(job);
   return job;
 }

@@ -3,7 +3,6 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { consumeBatches, type ReadJob } from './read-pipe.js';
-import { readAhead } from './readers.js';
 import type { CompiledAudit } from './rules.js';
 import { scanFile } from './scan.js';
 import type { FileScan } from './types.js';
@@ -44,18 +43,6 @@ function readReused(path: string): Buffer | null {
   }
 }
 
-export function scanFiles(c: CompiledAudit, root: string, files: readonly [string, string[]][]): FileScan[] {
-  const out: FileScan[] = [];
-  const prefix = root.endsWith('/') ? root : `${root}/`;
-  for (const [file, scopes] of files) {
-    const buf = readReused(prefix + file);
-    if (!buf) continue;
-    const s = scanFile(c, file, buf, scopes);
-    if (s && (s.defs.length || s.hits.length)) out.push(s);
-  }
-  return out;
-}
-
 /** Scans bytes already in memory (the base side of `--base`). */
 export function scanBuffers(
   c: CompiledAudit,
@@ -74,40 +61,29 @@ export function scanBuffers(
 
 /**
  * Scans, in order, those of `names` (relative to `root`) that have scopes (`scopes[k]` null: not
- * audited). `job`: reading already started for exactly `names` (readers.ts, readAhead); else big
- * trees get reader threads here (read-pipe.ts), and small ones, and runs from TypeScript sources
- * (tests: no compiled reader), are read in this thread.
+ * audited). `job`: reader threads are reading exactly `names` (readers.ts, readAhead); null: they are
+ * read in this thread.
  */
 export function scanTree(
   c: CompiledAudit,
   root: string,
   names: readonly string[],
   scopes: readonly (string[] | null)[],
-  env: NodeJS.ProcessEnv = process.env,
-  job: ReadJob | null = null,
+  job: ReadJob | null,
 ): FileScan[] {
   const prefix = root.endsWith('/') ? root : `${root}/`;
   const out: FileScan[] = [];
+  const readHere = (k: number) => (scopes[k] ? readReused(prefix + names[k]) : null);
   const scan = (k: number, buf: Buffer) => {
+    if (!scopes[k]) return;
     const s = scanFile(c, names[k]!, buf, scopes[k]!);
     if (s && (s.defs.length || s.hits.length)) out.push(s);
   };
-  const reading = job ?? readAhead(prefix, names, env);
-  if (!reading) {
+  if (job) consumeBatches(job, names.length, readHere, scan);
+  else
     for (let k = 0; k < names.length; k++) {
-      if (!scopes[k]) continue;
-      const buf = readReused(prefix + names[k]);
+      const buf = readHere(k);
       if (buf) scan(k, buf);
     }
-    return out;
-  }
-  consumeBatches(
-    reading,
-    names.length,
-    (k) => (scopes[k] ? readReused(prefix + names[k]) : null),
-    (k, buf) => {
-      if (scopes[k]) scan(k, buf);
-    },
-  );
   return out;
 }
