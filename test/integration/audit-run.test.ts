@@ -53,7 +53,7 @@ describe('phase 4 in tdl run', () => {
       expect.objectContaining({ kind: 'redis-through-manager', severity: 'error', subject: 'src/c.py:2' }),
     ]);
     const md = readFileSync(record.worklog!.markdown, 'utf8');
-    expect(md).toContain('3 violation(s) in 4 files; 1 failing violation(s)');
+    expect(md).toContain('3 violation(s) in 3 of 4 audited file(s); 1 failing violation(s)');
     expect(md).toContain('| `production` | 4 | 3 | 25.0 | 1 | 2 |');
     expect(md).toContain('`src/c.py:2`');
     expect(md).toContain(

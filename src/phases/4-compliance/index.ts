@@ -120,7 +120,7 @@ export const compliancePhase: Phase<ComplianceSummary> = {
     return {
       state: 'completed',
       verdict: outcome.verdict,
-      reason: `${report.violations.length} violation(s) in ${report.filesAudited} files; ${outcome.reasons.join('; ')}`,
+      reason: `${report.violations.length} violation(s) in ${new Set(report.violations.map((v) => v.file)).size} of ${report.filesAudited} audited file(s); ${outcome.reasons.join('; ')}`,
       data,
       findings,
     };
