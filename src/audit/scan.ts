@@ -124,8 +124,7 @@ export function scanFile(
       hits.push({ ruleId: r.id, line: 1, message: `${lines} lines (at most ${r.max})`, key: 'file' });
   }
 
-  // Rules this file can violate: those with a needle in it (or none to look for). Plain loops: this
-  // runs once per file, and closures per file showed in profiles of 50,000-file trees.
+  // Rules this file can violate: those with a needle in it (or none to look for).
   const needles = c.needles.text;
   if (plan.duplicates.length || plan.forbidden.length || plan.deprecated.length) findNeedles(c.needles, buf);
   let dups: CompiledDuplicate[] = [];
