@@ -1,6 +1,7 @@
 /** Test identities across runs, for regressions and improvement. Pure. */
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { RunRecord } from '../pipeline/record.js';
+import { testId } from '../results/identity.js';
 import type { TestStatus } from '../results/model.js';
 
 export interface TestOutcome {
@@ -9,9 +10,9 @@ export interface TestOutcome {
   label: string;
 }
 
-/** A test's identity: suite id, the report's grouping and its name. */
+/** A test's identity: suite id, the report's grouping and its name (see `results/identity.ts`). */
 export function testKey(suiteId: string, group: string, name: string): string {
-  return `${suiteId}\u0000${group}\u0000${name}`;
+  return testId(suiteId, group, name);
 }
 
 /** Every test case of a run's phase 2 data, by identity. */

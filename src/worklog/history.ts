@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HistoryEntry } from '../pipeline/context.js';
 import { parseRunRecord } from '../pipeline/record.js';
+import { normalizeReadRecord } from './portable.js';
 
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
 const MAX_HISTORY = 50;
@@ -31,7 +32,7 @@ export function readHistory(
     try {
       const parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
       if (!parsed.ok) continue;
-      const record = parsed.record;
+      const record = normalizeReadRecord(parsed.record, file);
       if (playbookName !== null && record.playbook?.name !== playbookName) continue;
       if (record.runId === excludeRunId) continue;
       out.push({ record, file });

@@ -8,6 +8,7 @@ import type { Redactor } from '../telemetry/redact.js';
 import { figures } from './figures.js';
 import { WORKLOG_PREFIX } from './history.js';
 import { table } from './markdown.js';
+import { portableRecord } from './portable.js';
 import { renderWorklog } from './render.js';
 import { trendCharts, trendRow, trendTable } from './trend.js';
 
@@ -35,7 +36,8 @@ export function writeWorklog(
   redactor: Redactor,
 ): void {
   record.worklog ??= worklogPaths(dir, record);
-  writeJsonAtomic(record.worklog.json, record, redactor);
+  // The twin is committed and shared: no absolute path of this machine in it.
+  writeJsonAtomic(record.worklog.json, portableRecord(record, [dir]), redactor);
   writeFileAtomic(record.worklog.markdown, renderWorklog({ record, history, worklogDir: dir }), redactor);
 }
 

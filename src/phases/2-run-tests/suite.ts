@@ -6,6 +6,7 @@ import { errorMessage } from '../../pipeline/errors.js';
 import type { ExecutionState, Verdict } from '../../pipeline/states.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
+import { relativizeCases, relativizeText } from '../../results/identity.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
@@ -165,6 +166,8 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
         } else {
           try {
             report = await parseReportFile(reportPath, suite.report?.format ?? 'auto');
+            // Test ids and stacks relative to the repository: the same from any checkout folder.
+            report = { ...report, cases: relativizeCases(report.cases, { repoDir: playbook.repoDir, cwd }) };
             attempt.counts = countCases(report.cases);
           } catch (error) {
             auth.reportProblem = 'unreadable';
@@ -189,7 +192,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       state,
       verdict,
       reason,
-      outputTail: stripAnsi(result.outputTail).slice(-OUTPUT_TAIL_CHARS),
+      outputTail: relativizeText(stripAnsi(result.outputTail).slice(-OUTPUT_TAIL_CHARS), playbook.repoDir),
       outputBytes: result.outputBytes,
     });
     logger.info(

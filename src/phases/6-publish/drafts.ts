@@ -19,6 +19,7 @@ import { childBody, code, issueTitle } from './bodies.js';
 import {
   issueFingerprint,
   issueMarkers,
+  legacyTestHashes,
   masterFingerprint,
   playbookHash,
   prMarker,
@@ -157,7 +158,12 @@ export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInpu
   const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
   const suites = new Map((tests?.suites ?? []).map((s) => [s.id, s]));
   const passed = (tests?.suites ?? []).flatMap((s) =>
-    s.cases.filter((c) => c.status === 'passed').map((c) => testHash(s.id, c.suite, c.name)),
+    s.cases
+      .filter((c) => c.status === 'passed')
+      .flatMap((c) => [
+        testHash(s.id, c.suite, c.name),
+        ...legacyTestHashes(s.id, c.suite, c.name, record.repo.dir),
+      ]),
   );
   const children: ChildDraft[] =
     route === 'defer'

@@ -2,6 +2,8 @@
  * Hidden markers in issue, comment and PR bodies: how tdl finds its own work again without the
  * search API. A fingerprint is `stableHash` of the playbook name and the failure's signature.
  */
+import { isAbsolute, join } from 'node:path';
+import { canonicalGroup, canonicalName } from '../../results/identity.js';
 import { stableHash } from '../../telemetry/ids.js';
 
 export type IssueKind = 'child' | 'master';
@@ -29,8 +31,23 @@ export function playbookHash(playbookName: string): string {
   return stableHash(['tdl-playbook', playbookName], 12);
 }
 
+/** The hash of a test id (`results/identity.ts`): equal for the same test from any folder or format. */
 export function testHash(suiteId: string, group: string, name: string): string {
-  return stableHash(['tdl-test', suiteId, group, name], 12);
+  return stableHash(['tdl-test', suiteId, canonicalGroup(group), canonicalName(name)], 12);
+}
+
+/**
+ * The hashes earlier versions wrote for a test (group and name as reported, or the group as the
+ * absolute path under `repoDir` that vitest/jest JSON gave): so issues filed before test ids were
+ * repository-relative are still recognized (resolved, mapped to their cluster).
+ */
+export function legacyTestHashes(suiteId: string, group: string, name: string, repoDir: string): string[] {
+  const out = [stableHash(['tdl-test', suiteId, group, name], 12)];
+  if (group && !isAbsolute(group) && /\.[A-Za-z]+$/.test(group)) {
+    const abs = join(repoDir, group);
+    out.push(stableHash(['tdl-test', suiteId, abs, name === group ? abs : name], 12));
+  }
+  return out;
 }
 
 export function issueMarkers(meta: {

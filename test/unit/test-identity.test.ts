@@ -1,0 +1,174 @@
+/** Test ids: repository-relative, format-independent; old absolute ids normalized when read. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testKey } from '../../src/decision/compare.js';
+import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.js';
+import type { RunRecord } from '../../src/pipeline/record.js';
+import { relativizeCases, relativizeText, testId } from '../../src/results/identity.js';
+import { parseReportFile } from '../../src/results/index.js';
+import { stableHash } from '../../src/telemetry/ids.js';
+import { readHistory } from '../../src/worklog/history.js';
+import { portableRecord } from '../../src/worklog/portable.js';
+
+const REPORTS = resolve(import.meta.dirname, '../fixtures/reports');
+// The fixtures were generated in /tmp/tdl-fixture-gen/<runner> (see generate.sh).
+const origin = (runner: string) => ({
+  repoDir: `/tmp/tdl-fixture-gen/${runner}`,
+  cwd: `/tmp/tdl-fixture-gen/${runner}`,
+});
+
+async function idsOf(file: string, runner: string, suiteId = 'unit'): Promise<string[]> {
+  const report = await parseReportFile(join(REPORTS, file));
+  return relativizeCases(report.cases, origin(runner))
+    .map((c) => testId(suiteId, c.suite, c.name))
+    .sort();
+}
+
+describe('test ids', () => {
+  it('vitest through JSON (absolute paths) and through JUnit (relative paths) give the same ids', async () => {
+    const json = await idsOf('vitest.json', 'vitest');
+    const junit = await idsOf('vitest-junit.xml', 'vitest');
+    expect(json.length).toBeGreaterThan(3);
+    expect(junit).toEqual(json);
+    expect(json.join('\n')).not.toContain('/tmp/');
+  });
+
+  it('the same report from two checkout folders gives the same ids', async () => {
+    const report = await parseReportFile(join(REPORTS, 'jest.json'));
+    const here = relativizeCases(report.cases, origin('jest')).map((c) => testId('u', c.suite, c.name));
+    const moved = report.cases.map((c) => ({
+      ...c,
+      suite: c.suite.replace('/tmp/tdl-fixture-gen/', '/home/ci/work/'),
+      name: c.name.replace('/tmp/tdl-fixture-gen/', '/home/ci/work/'),
+      ...(c.file ? { file: c.file.replace('/tmp/tdl-fixture-gen/', '/home/ci/work/') } : {}),
+    }));
+    const there = relativizeCases(moved, { repoDir: '/home/ci/work/jest', cwd: '/home/ci/work/jest' }).map(
+      (c) => testId('u', c.suite, c.name),
+    );
+    expect(there).toEqual(here);
+    expect(here.some((id) => id.includes('basic.test.js'))).toBe(true);
+  });
+
+  it('jest-junit with the file attribute matches jest JSON (title separators collapsed)', () => {
+    const fromJson = relativizeCases(
+      [
+        {
+          suite: '/r/test/a.test.js',
+          file: '/r/test/a.test.js',
+          name: 'math > adds',
+          status: 'passed',
+          durationMs: 1,
+        },
+      ],
+      { repoDir: '/r', cwd: '/r' },
+    )[0]!;
+    const fromJunit = relativizeCases(
+      [{ suite: 'math adds', file: 'test/a.test.js', name: 'math adds', status: 'passed', durationMs: 1 }],
+      { repoDir: '/r', cwd: '/r' },
+    )[0]!;
+    expect(testKey('u', fromJunit.suite, fromJunit.name)).toBe(testKey('u', fromJson.suite, fromJson.name));
+    expect(testHash('u', fromJunit.suite, fromJunit.name)).toBe(testHash('u', fromJson.suite, fromJson.name));
+  });
+
+  it('a relative path in a report is read from the runner folder (a package of a monorepo)', () => {
+    const [c] = relativizeCases([{ suite: 'x.test.ts', name: 't', status: 'passed', durationMs: 1 }], {
+      repoDir: '/r',
+      cwd: '/r/packages/a',
+    });
+    expect(c!.suite).toBe('packages/a/x.test.ts');
+  });
+
+  it('stacks and messages lose the repository path, nothing else', () => {
+    const text =
+      'at f (/home/me/app/src/x.ts:3:4)\nat file:///home/me/app/lib/y.js:1:2\nat /home/me/app2/z.js:1:1';
+    expect(relativizeText(text, '/home/me/app')).toBe(
+      'at f (src/x.ts:3:4)\nat lib/y.js:1:2\nat /home/me/app2/z.js:1:1',
+    );
+  });
+
+  it('issues filed with the old hash (absolute group, name as reported) are still recognized', () => {
+    const old = stableHash(['tdl-test', 'u', '/home/me/app/test/a.test.js', 'math > adds'], 12);
+    expect(testHash('u', 'test/a.test.js', 'math > adds')).not.toBe(old);
+    expect(legacyTestHashes('u', 'test/a.test.js', 'math > adds', '/home/me/app')).toContain(old);
+  });
+});
+
+describe('records across folders', () => {
+  const record = (repoDir: string): RunRecord =>
+    ({
+      schemaVersion: 1,
+      runId: 'tdl-20260101-000000-aaaaaa',
+      tool: { name: 'tdl', version: '0.1.0' },
+      playbook: { name: 'p', file: `${repoDir}/tdl.yaml` },
+      repo: { dir: repoDir, commit: null, branch: null, dirty: null },
+      options: {
+        focus: 'all',
+        deploy: false,
+        dryRun: false,
+        publish: 'none',
+        only: null,
+        untilGreen: false,
+        maxIterations: 1,
+      },
+      runDir: `${repoDir}/.tdl/runs/tdl-20260101-000000-aaaaaa`,
+      redactEnv: [],
+      state: 'completed',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      phases: [
+        {
+          id: 'run-tests',
+          index: 2,
+          title: 'Test execution',
+          state: 'completed',
+          findings: [],
+          data: {
+            suites: [
+              {
+                id: 'unit',
+                cases: [
+                  {
+                    suite: `${repoDir}/test/a.test.js`,
+                    file: `${repoDir}/test/a.test.js`,
+                    name: 'adds',
+                    status: 'failed',
+                    durationMs: 1,
+                    stack: `Error: x\n    at ${repoDir}/src/a.js:1:1`,
+                  },
+                ],
+                logFile: `${repoDir}/.tdl/runs/tdl-20260101-000000-aaaaaa/unit.log`,
+              },
+            ],
+          } as unknown as RunTestsData,
+        },
+      ],
+      decision: null,
+      worklog: { markdown: `${repoDir}/worklogs/W.md`, json: `${repoDir}/worklogs/W.json` },
+    }) as RunRecord;
+
+  it('a record written by an earlier version (absolute ids) is normalized when read from another folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdl-ids-'));
+    try {
+      const file = join(dir, 'E2E-DEPLOY-REMEDIATE-WORKLOG-all-2026-01-01-000000.json');
+      writeFileSync(file, JSON.stringify(record('/home/old/checkout')));
+      const [h] = readHistory(dir, 'p');
+      const c = (h!.record.phases[0]!.data as RunTestsData).suites[0]!.cases[0]!;
+      expect([c.suite, c.file]).toEqual(['test/a.test.js', 'test/a.test.js']);
+      // Links to that run point at the file as it is now, not where it was written.
+      expect(h!.record.worklog).toEqual({ json: file, markdown: file.replace(/json$/, 'md') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the JSON twin written holds no absolute path of the repository', () => {
+    const text = JSON.stringify(portableRecord(record('/home/me/app')));
+    expect(text).not.toContain('/home/me/app');
+    const p = portableRecord(record('/home/me/app'));
+    expect(p.repo.dir).toBe('.');
+    expect(p.runDir).toBe('.tdl/runs/tdl-20260101-000000-aaaaaa');
+    expect(p.worklog?.markdown).toBe('worklogs/W.md');
+  });
+});
