@@ -15,6 +15,7 @@ import { langOf } from './lex.js';
 import { auditCandidates, type Listing, startListing } from './listing.js';
 import { readAhead } from './readers.js';
 import { compileAudit, scopesOf } from './rules.js';
+import { SkipList, type SkippedFiles } from './skip.js';
 import { scanBuffers, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
 import { buildViolations, compareViolations, type ScopeScore, scoreScopes } from './violations.js';
@@ -52,6 +53,8 @@ export interface BaseComparison {
 export interface AuditReport {
   root: string;
   filesAudited: number;
+  /** Files in some scope that were not read (symlinks, too large, binary, minified...), with why. */
+  skipped: SkippedFiles;
   source: 'git' | 'walk';
   durationMs: number;
   violations: Violation[];
@@ -61,35 +64,44 @@ export interface AuditReport {
   external: ExternalRun[];
 }
 
+/** Dependency, VCS and cache folders: never sources, wherever they are. */
 const SKIP_DIRS = new Set([
   'node_modules',
   '.git',
   '.tdl',
-  'dist',
-  'build',
-  'out',
-  'coverage',
   '__pycache__',
   '.venv',
   'venv',
   '.tox',
   '.mypy_cache',
+  '.pytest_cache',
   '.next',
-  'target',
 ]);
+/**
+ * Build output folders, skipped only at the top of the walk: deeper down a folder named `build` or
+ * `out` is as likely a source package (`app/build/`), and minified output is skipped by content.
+ */
+const SKIP_TOP_DIRS = new Set(['dist', 'build', 'out', 'coverage', 'target']);
 
-/** Files under `root` outside git: a walk that skips dependency, VCS and build folders. */
-export function walkFiles(root: string): string[] {
-  const out: string[] = [];
+/**
+ * Files under `root` outside git: a walk that skips dependency, VCS and cache folders. Symbolic
+ * links are not followed; those and other non-files are returned in `special` (with their kind).
+ */
+export function walkFiles(root: string): { files: string[]; special: [string, 'symlink' | 'not-a-file'][] } {
+  const files: string[] = [];
+  const special: [string, 'symlink' | 'not-a-file'][] = [];
   const visit = (dir: string, rel: string) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) {
-        if (!SKIP_DIRS.has(e.name)) visit(join(dir, e.name), rel ? `${rel}/${e.name}` : e.name);
-      } else if (e.isFile()) out.push(rel ? `${rel}/${e.name}` : e.name);
+        if (!SKIP_DIRS.has(e.name) && !(rel === '' && SKIP_TOP_DIRS.has(e.name)))
+          visit(join(dir, e.name), path);
+      } else if (e.isFile()) files.push(path);
+      else special.push([path, e.isSymbolicLink() ? 'symlink' : 'not-a-file']);
     }
   };
   visit(root, '');
-  return out.sort();
+  return { files: files.sort(), special };
 }
 
 export async function runAudit(input: AuditInput): Promise<AuditReport> {
@@ -130,13 +142,24 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     return scopes;
   };
   // Tracked and untracked listings never share a file (git lists each once), nor does the walk.
-  const candidates = ahead?.candidates ?? auditCandidates(tracked ?? walkFiles(root));
+  const skipped = new SkipList();
+  const walk = tracked ? null : walkFiles(root);
+  const candidates = ahead?.candidates ?? auditCandidates(tracked ?? walk!.files);
   const job = ahead ? ahead.job : readAhead(root, candidates, env);
-  const scans = scanTree(c, root, candidates, select(candidates), job);
+  const scans = scanTree(c, root, candidates, select(candidates), job, skipped);
   if (tracked) {
     const untracked = auditCandidates((await untrackedP) ?? []);
-    scans.push(...scanTree(c, root, untracked, select(untracked), null));
-  } else await untrackedP;
+    scans.push(...scanTree(c, root, untracked, select(untracked), null, skipped));
+  } else {
+    await untrackedP;
+    for (const [f, reason] of walk!.special)
+      if (auditCandidates([f]).length && scopesFor(f)) skipped.add(f, reason);
+  }
+  if (skipped.names.size) {
+    let n = 0;
+    for (const entry of audited) if (!skipped.names.has(entry[0])) audited[n++] = entry;
+    audited.length = n;
+  }
   const violations = buildViolations(c, scans, new Map(scans.map((x) => [x.file, scopesOf(c, x.file)])));
 
   const external: ExternalRun[] = [];
@@ -189,6 +212,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   return {
     root,
     filesAudited: audited.length,
+    skipped: skipped.result,
     source,
     durationMs: Date.now() - started,
     violations,

@@ -13,11 +13,12 @@
  *  - [STOP] set by the main thread when it takes over: readers stop claiming;
  *  - [STATE + s] slot s: `2b` free for batch b, `2b + 1` holds batch b.
  * `meta` holds per slot and file: the byte offset in `data` and the length, or UNREADABLE, or
- * READ_HERE (did not fit in the slot's room: the main thread reads that file itself).
+ * READ_HERE (did not fit in the slot's room: the main thread reads that file itself), or SYMLINK.
  *
  * This module imports only Node's own modules: the reader threads load it and nothing else.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import type { SkipReason } from './skip.js';
 
 export const SLOTS = 32;
 export const FILES_PER_BATCH = 256;
@@ -28,6 +29,24 @@ const STOP = 2;
 const STATE = 3;
 const UNREADABLE = -1;
 const READ_HERE = -2;
+const SYMLINK = -3;
+
+/**
+ * How the audit opens a file: a symbolic link is never followed (open fails with ELOOP: a link may
+ * point out of the tree, at /proc/self/environ, /dev/zero or a FIFO), and opening a FIFO does not
+ * wait for a writer. (Windows has neither flag: there they are 0.)
+ */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** Opens `path` for the audit: a file descriptor, or why it cannot be read. */
+export function openForAudit(path: string): number | SkipReason {
+  try {
+    return openSync(path, OPEN_FLAGS);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ELOOP' ? 'symlink' : code === 'ENXIO' ? 'not-a-file' : 'unreadable';
+  }
+}
 /** With no batch read for this long, the main thread stops waiting and reads the rest itself. */
 const STALL_MS = 5000;
 
@@ -80,11 +99,9 @@ export function readBatches(job: ReadJob): void {
     for (let i = first; i < last; i++) {
       const m = (slot * FILES_PER_BATCH + (i - first)) * 2;
       const room = SLOT_BYTES - used;
-      let fd: number;
-      try {
-        fd = openSync(job.prefix + names[i], 'r');
-      } catch {
-        meta[m + 1] = UNREADABLE;
+      const fd = openForAudit(job.prefix + names[i]);
+      if (typeof fd !== 'number') {
+        meta[m + 1] = fd === 'symlink' ? SYMLINK : UNREADABLE;
         continue;
       }
       try {
@@ -110,15 +127,17 @@ export function readBatches(job: ReadJob): void {
 
 /**
  * The main thread's side: hands each file's bytes to `onFile` in file order, as reader threads fill
- * the slots. A file the readers could not fit is read with `readHere`; an unreadable one is skipped.
+ * the slots. A file the readers could not fit is read with `readHere`; one that could not be read
+ * goes to `onSkip` with the reason.
  * When the readers stall (a reader that died, a machine that starves them) for STALL_MS, it tells
  * them to stop and reads the remaining files with `readHere`. `buf` is valid only during the call.
  */
 export function consumeBatches(
   job: ReadJob,
   count: number,
-  readHere: (index: number) => Buffer | null,
+  readHere: (index: number) => Buffer | SkipReason,
   onFile: (index: number, buf: Buffer) => void,
+  onSkip: (index: number, reason: SkipReason) => void,
   stallMs = STALL_MS,
 ): void {
   const control = new Int32Array(job.control);
@@ -133,7 +152,8 @@ export function consumeBatches(
     if (takenOver) {
       for (let i = first; i < last; i++) {
         const buf = readHere(i);
-        if (buf) onFile(i, buf);
+        if (typeof buf === 'string') onSkip(i, buf);
+        else onFile(i, buf);
       }
       continue;
     }
@@ -143,8 +163,9 @@ export function consumeBatches(
       if (len >= 0) onFile(i, Buffer.from(job.data, meta[m]!, len));
       else if (len === READ_HERE) {
         const buf = readHere(i);
-        if (buf) onFile(i, buf);
-      }
+        if (typeof buf === 'string') onSkip(i, buf);
+        else onFile(i, buf);
+      } else onSkip(i, len === SYMLINK ? 'symlink' : 'unreadable');
     }
     Atomics.store(control, STATE + slot, 2 * (b + SLOTS));
     Atomics.notify(control, STATE + slot);

@@ -6,12 +6,14 @@ import picomatch from 'picomatch';
 // Types only: the scan workers must not load zod.
 import type {
   AuditConfig,
+  AuditLimits,
   AuditSeverity,
   DeprecatedImportRule,
   DuplicateRule,
   ForbiddenRule,
 } from '../playbook/sections/audit.js';
 import { globNeedles, globToIdent } from './definitions.js';
+import { DEFAULT_LIMITS } from './skip.js';
 import type { DefinitionKind } from './types.js';
 
 export type FileMatcher = (file: string) => boolean;
@@ -92,6 +94,7 @@ export interface ScopePlan {
 }
 
 export interface CompiledAudit {
+  limits: AuditLimits;
   scopes: { name: string; match: FileMatcher }[];
   exclude: FileMatcher;
   duplicates: CompiledDuplicate[];
@@ -215,6 +218,7 @@ function appliesTo(scopes: readonly string[] | undefined): ReadonlySet<string> |
 export function compileAudit(config: AuditConfig): CompiledAudit {
   const scopeEntries = Object.entries(config.scopes);
   const out: CompiledAudit = {
+    limits: { ...DEFAULT_LIMITS, ...config.limits },
     scopes: scopeEntries.length
       ? scopeEntries.map(([name, globs]) => ({ name, match: matcher(globs) }))
       : [{ name: 'all', match: () => true }],

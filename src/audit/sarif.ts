@@ -1,4 +1,8 @@
-/** SARIF 2.1.0 output (what GitHub code scanning accepts). */
+/**
+ * SARIF 2.1.0 output (what GitHub code scanning accepts). GitHub rejects a run with more than 25,000
+ * results or a result with more than 1,000 locations: results past the cap are cut (the list is
+ * errors first) and the run says what was cut, per rule, in a tool notification and its properties.
+ */
 import { pathToFileURL } from 'node:url';
 import type { AuditSeverity } from '../playbook/sections/audit.js';
 import type { Violation } from './types.js';
@@ -18,9 +22,19 @@ export interface SarifOptions {
   toolVersion: string;
   /** Rule descriptions by id (message or kind). */
   ruleHelp?: ReadonlyMap<string, { kind: string; fix?: string }>;
+  /** Results per run at most (GitHub: 25,000). */
+  maxResults?: number;
 }
 
-export function toSarif(violations: readonly Violation[], opts: SarifOptions): Record<string, unknown> {
+export const SARIF_MAX_RESULTS = 25_000;
+const SARIF_MAX_RELATED = 1000;
+
+export function toSarif(all: readonly Violation[], opts: SarifOptions): Record<string, unknown> {
+  const max = opts.maxResults ?? SARIF_MAX_RESULTS;
+  const violations = all.slice(0, max);
+  const cutByRule: Record<string, number> = {};
+  for (const v of all.slice(max)) cutByRule[v.ruleId] = (cutByRule[v.ruleId] ?? 0) + 1;
+  const cut = all.length - violations.length;
   const ruleIds = [...new Set(violations.map((v) => v.ruleId))].sort();
   const index = new Map(ruleIds.map((id, i) => [id, i]));
   const rules = ruleIds.map((id) => {
@@ -51,7 +65,7 @@ export function toSarif(violations: readonly Violation[], opts: SarifOptions): R
     partialFingerprints: { 'tdlFingerprint/v1': v.fingerprint },
     ...(v.related?.length
       ? {
-          relatedLocations: v.related.map((r, i) => ({
+          relatedLocations: v.related.slice(0, SARIF_MAX_RELATED).map((r, i) => ({
             id: i + 1,
             physicalLocation: {
               artifactLocation: { uri: uri(r.file), uriBaseId: 'SRCROOT' },
@@ -77,6 +91,28 @@ export function toSarif(violations: readonly Violation[], opts: SarifOptions): R
           },
         },
         originalUriBaseIds: { SRCROOT: { uri: rootUri } },
+        ...(cut
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: true,
+                  toolExecutionNotifications: [
+                    {
+                      level: 'warning',
+                      message: {
+                        text: `${cut} of ${all.length} results not included (at most ${max} per run); by rule: ${Object.entries(
+                          cutByRule,
+                        )
+                          .map(([r, n]) => `${r} ${n}`)
+                          .join(', ')}`,
+                      },
+                    },
+                  ],
+                },
+              ],
+              properties: { resultsCut: cut, resultsTotal: all.length, resultsCutByRule: cutByRule },
+            }
+          : {}),
         results,
       },
     ],

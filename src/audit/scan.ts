@@ -188,25 +188,36 @@ export function scanFile(
     }
   }
 
+  const cap = c.limits.findingsPerFile;
   for (const f of forbRaw) {
     // Code matches are found on the raw text and kept when they touch no comment or string.
     const view = f.rule.matchIn === 'strings' ? stringsView(text, src) : text;
     const seen = new Map<string, number>();
+    let count = 0;
     f.re.lastIndex = 0;
     for (let m = f.re.exec(view); m; m = f.re.exec(view)) {
       if (m[0].length === 0) f.re.lastIndex++;
       if (f.rule.matchIn === 'code' && !isCode(src, m.index, m.index + m[0].length)) continue;
+      // Past the cap matches are only counted: a file cannot hold the audit's memory hostage.
+      if (++count > cap) continue;
       const ln = line(m.index);
-      const lineText = text.slice(starts![ln - 1], (starts![ln] ?? text.length + 1) - 1).trim();
+      const lineText = around(
+        text,
+        starts![ln - 1]!,
+        (starts![ln] ?? text.length + 1) - 1,
+        m.index,
+        m[0].length,
+      );
       const n = (seen.get(lineText) ?? 0) + 1;
       seen.set(lineText, n);
       hits.push({
         ruleId: f.rule.id,
         line: ln,
         message: f.rule.message ?? `forbidden pattern /${f.rule.pattern}/: \`${lineText.slice(0, 120)}\``,
-        key: `${lineText.replace(/\s+/g, ' ')}#${n}`,
+        key: `${lineText}#${n}`,
       });
     }
+    if (count > cap) hits.push(cutHit(f.rule.id, count - cap, cap));
   }
 
   if (depr.length) {
@@ -255,5 +266,42 @@ export function scanFile(
       }
     }
   }
+  scan.hits = capHits(hits, cap);
   return scan;
+}
+
+/** The line around a match, whitespace-normalized; of a very long line, only the match's neighbourhood. */
+function around(text: string, lineStart: number, lineEnd: number, at: number, len: number): string {
+  const from = lineEnd - lineStart > LONG_LINE ? Math.max(lineStart, at - CONTEXT) : lineStart;
+  const to = lineEnd - lineStart > LONG_LINE ? Math.min(lineEnd, at + len + CONTEXT) : lineEnd;
+  return text.slice(from, to).trim().replace(/\s+/g, ' ');
+}
+
+const LONG_LINE = 400;
+const CONTEXT = 100;
+
+/** The finding that stands for the `count` findings of a rule past the per-file cap. */
+function cutHit(ruleId: string, count: number, cap: number): Hit {
+  return {
+    ruleId,
+    line: 1,
+    message: `${count} more finding(s) of this rule in this file not listed (limits.findingsPerFile: ${cap})`,
+    key: 'cut',
+  };
+}
+
+/** At most `cap` hits per rule (the forbidden patterns are capped while matching already). */
+function capHits(hits: Hit[], cap: number): Hit[] {
+  if (hits.length <= cap) return hits;
+  const per = new Map<string, number>();
+  const out: Hit[] = [];
+  for (const h of hits) {
+    const n = (per.get(h.ruleId) ?? 0) + 1;
+    per.set(h.ruleId, n);
+    if (n <= cap || h.key === 'cut') out.push(h);
+  }
+  for (const [ruleId, n] of per)
+    if (n > cap && !out.some((h) => h.key === 'cut' && h.ruleId === ruleId))
+      out.push(cutHit(ruleId, n - cap, cap));
+  return out;
 }

@@ -7,6 +7,13 @@ export function renderAuditText(report: AuditReport, outcome: AuditOutcome, limi
   lines.push(
     `tdl audit: ${report.filesAudited} files (${report.source === 'git' ? 'git ls-files' : 'folder walk'}) in ${report.durationMs} ms; ${report.violations.length} violation(s)`,
   );
+  if (report.skipped.count) {
+    const reasons = Object.entries(report.skipped.byReason).map(([r, n]) => `${n} ${r}`);
+    const first = report.skipped.files.slice(0, 5).map((f) => `${f.file} (${f.reason})`);
+    lines.push(
+      `  skipped ${report.skipped.count} file(s) not read: ${reasons.join(', ')}; e.g. ${first.join(', ')}${report.skipped.count > first.length ? ' … (--json lists them)' : ''}`,
+    );
+  }
   for (const [name, s] of Object.entries(report.scopes)) {
     lines.push(
       `  scope ${name}: score ${s.score.toFixed(1)} (${s.files - s.filesWithViolations}/${s.files} files clean)`,

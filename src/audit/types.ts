@@ -52,8 +52,10 @@ export interface Violation {
   fingerprint: string;
   /** Scopes the file belongs to. */
   scopes: string[];
-  /** Other places involved (the other definitions of a duplicate). */
+  /** Other places involved (the other definitions of a duplicate), at most `limits.relatedSites`. */
   related?: Location[];
+  /** How many related places there are, when `related` lists only the first of them. */
+  relatedCount?: number;
   /** Enum member difference, for `enum-members` findings. */
   members?: { here: string[]; other: Location & { members: string[] }; missing: string[]; extra: string[] };
   /** Against the baseline; absent when there is no baseline. */

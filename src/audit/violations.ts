@@ -73,8 +73,10 @@ export function buildViolations(
       for (const [name, group] of byName) {
         const files = [...new Set(group.map((g) => g.file))];
         if (files.length < 2 || allowed(d, name, files)) continue;
+        const cap = c.limits.relatedSites;
         for (const site of group) {
           const others = group.filter((g) => g.file !== site.file);
+          const shown = others.slice(0, cap);
           const fp = fingerprint(d.rule.id, site.file, `${site.kind}:${name}`);
           if (!emitted.has(fp)) {
             emitted.add(fp);
@@ -87,11 +89,12 @@ export function buildViolations(
               endLine: site.endLine,
               message:
                 d.rule.message ??
-                `${site.kind} ${name} is defined in ${files.length} files; also at ${others.map((o) => `${o.file}:${o.line}`).join(', ')}`,
+                `${site.kind} ${name} is defined in ${files.length} files; also at ${sitesText(others)}`,
               ...(d.rule.fix ? { fix: d.rule.fix } : {}),
               fingerprint: fp,
               scopes: [...(scopesByFile.get(site.file) ?? [])],
-              related: others.map((o) => ({ file: o.file, line: o.line })),
+              related: shown.map((o) => ({ file: o.file, line: o.line })),
+              ...(others.length > shown.length ? { relatedCount: others.length } : {}),
             });
           }
           if (!site.members) continue;
@@ -129,6 +132,16 @@ export function buildViolations(
     }
   }
   return out.sort(compareViolations);
+}
+
+/** At most this many sites are named in a message; the rest are counted (the full list is `related`). */
+const SITES_IN_MESSAGE = 5;
+
+function sitesText(sites: readonly Site[]): string {
+  const named = sites.slice(0, SITES_IN_MESSAGE).map((o) => `${o.file}:${o.line}`);
+  return sites.length > named.length
+    ? `${named.join(', ')} and ${sites.length - named.length} more`
+    : named.join(', ');
 }
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

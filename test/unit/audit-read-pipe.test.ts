@@ -32,6 +32,7 @@ function consume(prefix: string, names: string[], stallMs?: number) {
   const job = newReadJob(prefix, names);
   const got: [number, string][] = [];
   const here: number[] = [];
+  const skipped: [number, string][] = [];
   const readHere = (i: number) => {
     here.push(i);
     return Buffer.from(`here:${names[i]}`);
@@ -40,7 +41,16 @@ function consume(prefix: string, names: string[], stallMs?: number) {
     job,
     got,
     here,
-    run: () => consumeBatches(job, names.length, readHere, (i, b) => got.push([i, b.toString()]), stallMs),
+    skipped,
+    run: () =>
+      consumeBatches(
+        job,
+        names.length,
+        readHere,
+        (i, b) => got.push([i, b.toString()]),
+        (i, reason) => skipped.push([i, reason]),
+        stallMs,
+      ),
   };
 }
 
@@ -54,6 +64,7 @@ describe('read pipe', () => {
     c.run();
     expect(c.here).toEqual([]);
     expect(c.got.map(([i]) => i)).toEqual(names.map((_, i) => i).filter((i) => i !== 10));
+    expect(c.skipped).toEqual([[10, 'unreadable']]);
     for (const [i, text] of c.got) expect(text).toBe(`content of ${names[i]}`);
   });
 

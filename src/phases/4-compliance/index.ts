@@ -75,6 +75,7 @@ export const compliancePhase: Phase<ComplianceSummary> = {
       introducedCount: report.base ? report.base.introducedCount : null,
       newSinceBaselineCount: report.baseline ? report.baseline.newCount : null,
       filesAudited: report.filesAudited,
+      skipped: { count: report.skipped.count, byReason: report.skipped.byReason },
       scopes: report.scopes,
       byRule,
       bySeverity,

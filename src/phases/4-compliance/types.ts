@@ -16,6 +16,8 @@ export interface ComplianceSummary {
   newSinceBaselineCount: number | null;
   // ---- added by the compliance phase
   filesAudited: number;
+  /** Files in scope that were not read (symlinks, too large, binary, minified), counted by reason. */
+  skipped?: { count: number; byReason: Record<string, number> };
   /** Per scope: files, files with violations, score, counts by rule and severity. */
   scopes: Record<string, ScopeScore>;
   byRule: Record<string, number>;

@@ -122,6 +122,25 @@ export const externalAuditorSchema = z.strictObject({
   severity: z.enum(SEVERITIES).optional().meta({ description: 'Override the severity of its findings.' }),
 });
 
+/** What the audit reads and how much it reports (README, "What is read" and "Output"). */
+export const auditLimitsSchema = z.strictObject({
+  maxFileBytes: z.int().min(1).default(1_000_000).meta({
+    description: 'Files larger than this are skipped and listed (default 1,000,000 bytes, as semgrep).',
+  }),
+  skipBinary: z.boolean().default(true).meta({
+    description: 'Skip files with a NUL byte in their first 8,000 bytes (what git calls binary).',
+  }),
+  skipMinified: z.boolean().default(true).meta({
+    description: 'Skip minified/generated files: 1 KiB or more whose lines average over 250 bytes.',
+  }),
+  relatedSites: z.int().min(1).max(1000).default(20).meta({
+    description: 'A finding lists at most this many related sites (plus their count).',
+  }),
+  findingsPerFile: z.int().min(1).default(200).meta({
+    description: 'At most this many findings of one rule in one file; the rest are counted as cut.',
+  }),
+});
+
 export const auditSchema = z
   .strictObject({
     scopes: z
@@ -137,6 +156,7 @@ export const auditSchema = z
     base: z.string().optional().meta({
       description: 'Git ref that phase 4 compares against. Default: merge-base with github.baseBranch.',
     }),
+    limits: auditLimitsSchema.prefault({}),
   })
   .superRefine((audit, ctx) => {
     const seen = new Set<string>();
@@ -167,6 +187,7 @@ export const auditSchema = z
   });
 
 export type AuditConfig = z.output<typeof auditSchema>;
+export type AuditLimits = z.output<typeof auditLimitsSchema>;
 export type AuditRule = z.output<typeof ruleSchema>;
 export type DuplicateRule = z.output<typeof duplicateRuleSchema>;
 export type ForbiddenRule = z.output<typeof forbiddenRuleSchema>;
