@@ -4,6 +4,8 @@ import type { RunRecord } from './record.js';
 
 export function exitCodeFor(record: RunRecord): number {
   if (record.state === 'cancelled') return EXIT.interrupted;
+  // A usage mistake found inside a phase (--focus matching nothing, --publish github without a token).
+  if (record.phases.some((p) => p.error?.exitCode === EXIT.usage)) return EXIT.usage;
   if (record.phases.some((p) => p.error?.exitCode === EXIT.infrastructure)) return EXIT.infrastructure;
   if (record.decision) return record.decision.decision === 'proceed' ? EXIT.ok : EXIT.defer;
   // No decision (phase 5 not run): green only if every verdict that was reached is `pass`.

@@ -2,10 +2,11 @@
  * A run from start to end: create (or reload) the record, walk the phases, keep the journal and the
  * worklog current after every phase, and hand back the final record.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findGitRoot } from '../adapters/git/root.js';
 import { createPorts, type Ports } from '../adapters/index.js';
+import { selectSuites } from '../phases/1-select-tests/select.js';
 import { PHASES } from '../phases/index.js';
 import { loadPlaybook, type Playbook } from '../playbook/load.js';
 import { type Clock, systemClock } from '../telemetry/clock.js';
@@ -16,7 +17,7 @@ import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
 import { writeIndex, writeWorklog } from '../worklog/write.js';
 import { type ProgressReporter, type RunContext, type RunPaths, silentReporter } from './context.js';
-import { errorMessage, UsageError } from './errors.js';
+import { EXIT, errorMessage, TdlError, UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
 import { acquireRunLock } from './lock.js';
 import { runUntilGreen } from './loop.js';
@@ -97,6 +98,7 @@ async function execute(
   delete record.endedAt;
   delete record.durationMs;
   delete record.exitCode;
+  let usageError = false;
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
   const ports = opts.ports ?? createPorts(playbook, env);
@@ -128,20 +130,51 @@ async function execute(
     record.state = signal.aborted ? 'cancelled' : 'completed';
   } catch (error) {
     record.state = 'errored';
+    if (error instanceof TdlError && error.exitCode === EXIT.usage) usageError = true;
     throw error;
   } finally {
     const ended = clock.now();
     record.endedAt = ended.toISOString();
     record.durationMs = ended.getTime() - Date.parse(record.startedAt);
     record.exitCode = exitCodeFor(record);
-    journal.save(record);
-    // Every run in the folder, of every playbook: the JSON twin of this run was just written.
-    writeIndex(playbook.worklogDir, readHistory(playbook.worklogDir, null, undefined, 1000), redactor);
+    if (usageError) {
+      // A usage mistake is not a run: no worklog, no record in the worklog folder, no INDEX row. The
+      // twins written after earlier phases go; the private record under .tdl/ keeps exit code 2.
+      writeJsonAtomic(paths.recordFile, record, redactor);
+      if (record.worklog) for (const f of Object.values(record.worklog)) rmSync(f, { force: true });
+    } else {
+      journal.save(record);
+      // Every run in the folder, of every playbook: the JSON twin of this run was just written.
+      writeIndex(
+        playbook.worklogDir,
+        readHistory(playbook.worklogDir, null, undefined, 1000, true),
+        redactor,
+      );
+    }
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
     close();
     lock.release();
   }
   return record;
+}
+
+/**
+ * Usage mistakes that can be seen before anything runs, found before the run exists, so nothing is
+ * written for them (no worklog, no INDEX row, no run folder): a focus that matches nothing, and
+ * `--publish github` without a token (phase 6 would only find it after the suites ran).
+ */
+async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.ProcessEnv): Promise<void> {
+  selectSuites(playbook.suites, options.focus, new Set(), playbook.order);
+  if (options.publish === 'github' && !options.dryRun) {
+    const { githubTarget } = await import('../phases/6-publish/target.js');
+    const t = await githubTarget({ options, playbook, env });
+    if (t.target === null && t.missingToken)
+      throw new UsageError(
+        'ENOTOKEN',
+        t.reason,
+        'set GITHUB_TOKEN, or use --publish outbox and send it later with tdl publish <runId>',
+      );
+  }
 }
 
 /** Starts a new run of a playbook. */
@@ -151,6 +184,7 @@ export async function startRun(
   opts: SessionOptions = {},
 ): Promise<RunRecord> {
   const playbook = loadPlaybook(playbookPath);
+  await checkUsage(playbook, options, opts.env ?? process.env);
   const clock = opts.clock ?? systemClock;
   const started = clock.now();
   const runId = newRunId(started);

@@ -3,6 +3,7 @@
  * the phase sections, the index and the CLI summary all read these figures.
  */
 
+import { headlineReasons } from '../decision/headline.js';
 import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
@@ -13,9 +14,12 @@ import { type Counts, countCases } from '../results/model.js';
 
 export interface Figures {
   decision: string;
-  /** The one reason that matters most (phase 5 lists failures before inconclusive criteria). */
+  /**
+   * Why, in plain words: on a defer, every required criterion that failed or was inconclusive
+   * (failures first, joined by "; "); on proceed, phase 5's first reason.
+   */
   decisionReason: string;
-  /** Further reasons phase 5 gave (0 when none). */
+  /** Further reasons phase 5 gave that the decision line does not name (0 when none). */
   moreReasons: number;
   counts: Counts;
   passRate: number | null;
@@ -57,12 +61,18 @@ export function figures(record: RunRecord): Figures {
   const counts = data?.counts ?? countCases([]);
   const tiers = data?.tiers ?? [];
   const gates = tiers.filter((t) => t.gate);
+  // A gate lets later tiers run; it does not make a failing suite green, so the line says both and
+  // never reads "all passed" under a decision that failed on a suite.
+  const failedSuites = (data?.suites ?? [])
+    .filter((s) => s.state !== 'skipped' && s.verdict !== 'pass')
+    .map((s) => `${s.id} ${s.verdict === 'fail' ? 'failed' : s.verdict}`);
+  const suitesNote = failedSuites.length ? `, but suite(s) ${failedSuites.join(', ')}` : '';
   const gateOutcome = data?.noGo
     ? `NO-GO after tier ${data.noGo.afterTier}: ${data.noGo.reason}; later tiers skipped`
     : gates.length
-      ? `all ${gates.length} gate(s) passed`
+      ? `all ${gates.length} gate(s) passed${suitesNote}`
       : tests?.state === 'completed'
-        ? 'no gates configured'
+        ? `no gates configured${suitesNote}`
         : `tests not run (${skippedWhy(tests)})`;
   const stability = phaseResult(record, 'stability');
   const compliance = phaseResult<Partial<ComplianceSummary>>(record, 'compliance');
@@ -74,12 +84,15 @@ export function figures(record: RunRecord): Figures {
     : null;
   const deploy = phaseResult<Partial<DeployStatusData>>(record, 'deploy-status');
   const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
+  const plain = record.decision?.decision === 'defer' ? headlineReasons(record) : [];
   return {
     decision: record.decision ? record.decision.decision.toUpperCase() : 'no decision',
     decisionReason: record.decision
-      ? (record.decision.reasons[0] ?? '')
+      ? plain.length
+        ? plain.join('; ')
+        : (record.decision.reasons[0] ?? '')
       : `phase 5 not run (${skippedWhy(stability)})`,
-    moreReasons: Math.max(0, (record.decision?.reasons.length ?? 0) - 1),
+    moreReasons: plain.length ? 0 : Math.max(0, (record.decision?.reasons.length ?? 0) - 1),
     counts,
     passRate: data?.passRate ?? null,
     passRateText: percent(data?.passRate ?? null),

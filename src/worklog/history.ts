@@ -8,12 +8,16 @@ import { normalizeReadRecord } from './portable.js';
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
 const MAX_HISTORY = 50;
 
-/** Runs of `playbookName` (null: every playbook) in `dir`, newest first, at most `max`, excluding `excludeRunId`. */
+/**
+ * Runs of `playbookName` (null: every playbook) in `dir`, newest first, at most `max`, excluding
+ * `excludeRunId` and (unless `includeDryRuns`, as the INDEX does) dry runs.
+ */
 export function readHistory(
   dir: string,
   playbookName: string | null,
   excludeRunId?: string,
   max = MAX_HISTORY,
+  includeDryRuns = false,
 ): HistoryEntry[] {
   let names: string[];
   try {
@@ -35,6 +39,8 @@ export function readHistory(
       const record = normalizeReadRecord(parsed.record, file);
       if (playbookName !== null && record.playbook?.name !== playbookName) continue;
       if (record.runId === excludeRunId) continue;
+      // A dry run measured nothing: it is never "the previous run" of anything.
+      if (record.options.dryRun && !includeDryRuns) continue;
       out.push({ record, file });
     } catch {
       // A torn or foreign file is not history.

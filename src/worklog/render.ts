@@ -66,6 +66,11 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
   const more = f.moreReasons ? ` (and ${f.moreReasons} more reason(s), see phase 5)` : '';
   const published = publishedLine(record, view);
   const lines = [
+    ...(record.options.dryRun
+      ? [
+          '- **Dry run:** nothing was run or measured; this worklog is the plan, and it is never used as history',
+        ]
+      : []),
     `- **Decision:** ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}${more}`,
     ...(published ? [`- **Published:** ${published}`] : []),
     `- **Tests:** ${c.passed} of ${c.total} passed (pass rate ${f.passRateText}); ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped${c.flaky ? `; ${c.flaky} flaky` : ''}; ${f.suitesRun} of ${f.suitesTotal} suite(s) ran`,
@@ -127,7 +132,7 @@ export function renderWorklog({ record, history, worklogDir }: RenderInput): str
     },
   };
   const head = [
-    `# E2E Deploy Remediate Worklog — ${record.options.focus}`,
+    `# E2E Deploy Remediate Worklog — ${record.options.focus}${record.options.dryRun ? ' (dry run)' : ''}`,
     '',
     table(
       ['', ''],

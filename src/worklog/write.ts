@@ -48,6 +48,7 @@ const TREND_RUNS = 20;
 function trendSections(entries: HistoryEntry[]): string[] {
   const byPlaybook = new Map<string, HistoryEntry[]>();
   for (const e of entries) {
+    if (e.record.options.dryRun) continue;
     const list = byPlaybook.get(e.record.playbook.name) ?? [];
     list.push(e);
     byPlaybook.set(e.record.playbook.name, list);
@@ -81,7 +82,7 @@ export function writeIndex(dir: string, entries: HistoryEntry[], redactor: Redac
       `${f.counts.passed}/${f.counts.failed}/${f.counts.errored}`,
       f.gateOutcome.startsWith('NO-GO') ? 'NO-GO' : f.gateOutcome.startsWith('all') ? 'pass' : '–',
       f.violations ?? '–',
-      f.decision,
+      record.options.dryRun ? 'dry run (not history)' : f.decision,
     ];
   });
   const text = [

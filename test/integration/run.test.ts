@@ -134,7 +134,9 @@ describe('tdl run on real suites', () => {
     );
     expect(JSON.parse(readFileSync(record.worklog!.json, 'utf8')).runId).toBe(record.runId);
     expect(md).toContain('## Executive summary');
-    expect(md).toContain('- **Decision:** DEFER — gates-passed fail: phase 2: NO-GO after tier 1');
+    expect(md).toContain(
+      '- **Decision:** DEFER — gate after tier 1 failed (66.7% < 90.0%); suites unit, leaky failed; regressions unknown (no earlier run to compare with)\n',
+    );
     expect(md).toContain('NO-GO after tier 1: pass rate 66.7% (2/3) is below 90.0%');
     expect(md).toContain('<details><summary>unit › ');
     const all = [
@@ -176,9 +178,18 @@ describe('user mistakes', () => {
     );
   });
 
-  it('an unknown focus lists the known categories, exit 2', async () => {
+  it('an unknown focus lists the known categories, exit 2, and writes nothing', async () => {
+    const worklogs = join(project.dir, 'worklogs');
+    const before = existsSync(worklogs) ? readdirSync(worklogs).sort() : [];
+    const index = existsSync(join(worklogs, 'INDEX.md'))
+      ? readFileSync(join(worklogs, 'INDEX.md'), 'utf8')
+      : '';
     const r = await tdl(project.dir, ['run', '--focus', 'nope']);
     expect(r.exitCode).toBe(2);
+    expect(existsSync(worklogs) ? readdirSync(worklogs).sort() : []).toEqual(before);
+    expect(
+      existsSync(join(worklogs, 'INDEX.md')) ? readFileSync(join(worklogs, 'INDEX.md'), 'utf8') : '',
+    ).toBe(index);
     expect(String(r.stderr)).toContain(
       '--focus nope matches no suite; known categories: later, leaky, probe, unit',
     );
@@ -245,5 +256,20 @@ describe('the command line', () => {
     expect(tests.reason).toBe('dry run: would run 4 suite(s) in 2 tier(s)');
     expect(existsSync(join(rec.runDir, 'probe.log'))).toBe(false);
     expect(readdirSync(join(rec.runDir, 'reports'))).toEqual([]);
+    const md = readFileSync(rec.worklog!.markdown, 'utf8');
+    expect(md).toMatch(/^# E2E Deploy Remediate Worklog — all \(dry run\)\n/);
+    expect(md).toContain('- **Dry run:** nothing was run or measured');
+    expect(readFileSync(join(project.dir, 'worklogs', 'INDEX.md'), 'utf8')).toContain(
+      'dry run (not history)',
+    );
+    // The next run's "previous run" is the last real run, never the dry run.
+    const next = JSON.parse(
+      String((await tdl(project.dir, ['run', '--only', 'select-tests', '--json'])).stdout),
+    ) as RunRecord;
+    const previous = (
+      next.phases.find((p) => p.id === 'select-tests')!.data as { previous: { runId: string } | null }
+    ).previous;
+    expect(previous).not.toBeNull();
+    expect(previous!.runId).not.toBe(rec.runId);
   });
 });
