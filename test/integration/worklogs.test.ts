@@ -42,9 +42,7 @@ describe('tdl worklogs', () => {
         { tier: 2, passRate: 1, state: 'completed' },
       ],
     });
-    expect(out.runs[0]!.decisionReason).toBe(
-      'gates-passed fail: phase 2: suite `unit` is fail (1 failed, 0 errored of 2)',
-    );
+    expect(out.runs[0]!.decisionReason).toBe('suite unit failed');
   });
 
   it('prints a table, and --all includes every playbook', async () => {
