@@ -8,10 +8,10 @@ import { TOOL_VERSION } from '../pipeline/version.js';
 import { loadPlaybook, locatePlaybook } from '../playbook/load.js';
 import { printJson, writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
-import { runAudit } from './engine.js';
+import { type AuditReport, runAudit } from './engine.js';
 import { ruleHelp } from './help.js';
 import type { Listing } from './listing.js';
-import { auditOutcome } from './outcome.js';
+import { type AuditOutcome, auditOutcome } from './outcome.js';
 import { toSarif } from './sarif.js';
 import { renderAuditText } from './text.js';
 
@@ -31,6 +31,19 @@ export async function auditCommand(
   cwd = process.cwd(),
   listing?: Listing,
 ): Promise<number> {
+  const { report, outcome, redactor } = await auditRun(dir, flags, cwd, listing);
+  if (flags.json) printJson({ ...report, verdict: outcome.verdict, reasons: outcome.reasons }, redactor);
+  else process.stderr.write(`${redactor.redact(renderAuditText(report, outcome))}\n`);
+  return outcome.verdict === 'pass' ? 0 : 1;
+}
+
+/** The audit as `tdl audit` runs it (SARIF and baseline written), without printing (`tdl mcp` too). */
+export async function auditRun(
+  dir: string | undefined,
+  flags: Omit<AuditFlags, 'json'>,
+  cwd = process.cwd(),
+  listing?: Listing,
+): Promise<{ report: AuditReport; outcome: AuditOutcome; redactor: Redactor }> {
   const playbook = loadPlaybook(locatePlaybook(flags.playbook, cwd));
   if (!playbook.audit)
     throw new UsageError(
@@ -66,7 +79,5 @@ export async function auditCommand(
       toSarif(report.violations, { root, toolVersion: TOOL_VERSION, ruleHelp: ruleHelp(playbook.audit) }),
       redactor,
     );
-  if (flags.json) printJson({ ...report, verdict: outcome.verdict, reasons: outcome.reasons }, redactor);
-  else process.stderr.write(`${redactor.redact(renderAuditText(report, outcome))}\n`);
-  return outcome.verdict === 'pass' ? 0 : 1;
+  return { report, outcome, redactor };
 }

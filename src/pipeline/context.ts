@@ -19,6 +19,8 @@ export interface RunPaths {
 
 /** Live progress for the terminal; the record and the log are the lasting account. */
 export interface ProgressReporter {
+  /** The run holds the lock and starts (or resumes) from `startPhase`; optional. */
+  runStarted?(runId: string, startPhase: PhaseId | null): void;
   phaseStarted(id: PhaseId, title: string): void;
   phaseEnded(result: PhaseResult): void;
   suiteStarted(suiteId: string, tier: number, attempt: number): void;

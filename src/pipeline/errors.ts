@@ -11,6 +11,19 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
+/** What each exit code means to a caller (the table in docs/agents.md, for tools that report codes). */
+export const EXIT_MEANING: Record<number, string> = {
+  [EXIT.ok]: 'proceed / all green',
+  [EXIT.defer]: 'defer: tests failed, a gate failed, or a result is unknown',
+  [EXIT.usage]: 'usage or playbook error: fix the call or the playbook, do not retry as is',
+  [EXIT.infrastructure]: 'infrastructure: Cloud Run or GitHub unreachable, a deploy failed, or a bug in tdl',
+  [EXIT.interrupted]: 'interrupted: the run was stopped; `resume` continues it',
+};
+
+export function exitMeaning(code: number): string {
+  return EXIT_MEANING[code] ?? `exit code ${code}`;
+}
+
 export class TdlError extends Error {
   readonly code: string;
   readonly exitCode: number;

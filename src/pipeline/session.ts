@@ -103,6 +103,7 @@ async function execute(
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
   const ports = opts.ports ?? createPorts(playbook, env);
   logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
+  opts.progress?.runStarted?.(record.runId, phases[start]?.id ?? null);
   if (lock.tookOverFrom) {
     logger.warn(
       { previous: lock.tookOverFrom.runId, pid: lock.tookOverFrom.pid },
@@ -213,11 +214,11 @@ export async function startRun(
   return execute(playbook, record, paths, { ...opts, ports });
 }
 
-/** Continues a run from its first unfinished phase. */
-export async function resumeRun(runId: string, opts: SessionOptions = {}): Promise<RunRecord> {
+/** A stored run record, checked: the run folder exists, its version fits, every key is right. */
+export function readRunRecord(runId: string, stateDir: string): RunRecord {
   if (!isRunId(runId))
     throw new UsageError('ERUNID', `"${runId}" is not a run id (expected tdl-YYYYMMDD-HHMMSS-xxxxxx)`);
-  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
+  const paths = pathsFor(stateDir, runId);
   if (!existsSync(paths.recordFile)) {
     throw new UsageError(
       'ENORUN',
@@ -240,7 +241,13 @@ export async function resumeRun(runId: string, opts: SessionOptions = {}): Promi
   const parsed = parseRunRecord(stored);
   if (!parsed.ok)
     throw new UsageError('ERECORD', `${paths.recordFile}: not a valid run record: ${parsed.problem}`);
-  const record = parsed.record;
+  return parsed.record;
+}
+
+/** Continues a run from its first unfinished phase. */
+export async function resumeRun(runId: string, opts: SessionOptions = {}): Promise<RunRecord> {
+  const stateDir = stateDirFor(opts.cwd ?? process.cwd(), opts.env);
+  const record = readRunRecord(runId, stateDir);
   const playbook = loadPlaybook(record.playbook.file);
-  return execute(playbook, record, paths, opts);
+  return execute(playbook, record, pathsFor(stateDir, runId), opts);
 }

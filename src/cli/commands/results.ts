@@ -22,17 +22,18 @@ export function register(program: Command): void {
 }
 
 /**
- * Parses every file, prints the counts and returns the exit code: 0 all passed, 1 a failure or a file
- * that cannot tell green. Unreadable files throw one UsageError naming each (exit 2), with no counts:
- * a partial total would mislead. Parsers are loaded here, not at start, so `tdl --version` stays light.
+ * Parses every file (exit code 0 all passed, 1 a failure or a file that cannot tell green).
+ * Unreadable files throw one UsageError naming each (exit 2), with no counts: a partial total would
+ * mislead. Parsers are loaded here, not at start, so `tdl --version` stays light. `tdl mcp` calls it too.
  */
-async function runResults(files: string[], formatFlag: string, json: boolean): Promise<number> {
+export async function readResults(
+  files: readonly string[],
+  formatFlag: string,
+): Promise<{ read: { summary: FileSummary; cases: TestCase[] }[]; exitCode: 0 | 1 }> {
   const { UsageError } = await import('../../pipeline/errors.js');
   const { REPORT_FORMATS } = await import('../../playbook/sections/suites.js');
   const { parseReportFile } = await import('../../results/index.js');
-  const { addCounts } = await import('../../results/model.js');
   const summary = await import('../../results/summary.js');
-  const { Redactor } = await import('../../telemetry/redact.js');
 
   if (!(REPORT_FORMATS as readonly string[]).includes(formatFlag)) {
     throw new UsageError(
@@ -53,6 +54,15 @@ async function runResults(files: string[], formatFlag: string, json: boolean): P
     }
   }
   if (problems.length) throw new UsageError('EREPORT', problems.join('\n'));
+  return { read, exitCode: summary.exitCodeOf(read.map((r) => r.summary)) };
+}
+
+/** Prints the counts of every file and returns the exit code. */
+async function runResults(files: string[], formatFlag: string, json: boolean): Promise<number> {
+  const { read, exitCode } = await readResults(files, formatFlag);
+  const { addCounts } = await import('../../results/model.js');
+  const summary = await import('../../results/summary.js');
+  const { Redactor } = await import('../../telemetry/redact.js');
   const redactor = new Redactor();
   if (json) {
     process.stdout.write(`${JSON.stringify(redactor.redactDeep(summary.resultsDocument(read)))}\n`);
@@ -64,5 +74,5 @@ async function runResults(files: string[], formatFlag: string, json: boolean): P
     }
     process.stdout.write(`${redactor.redact(lines.join('\n'))}\n`);
   }
-  return summary.exitCodeOf(read.map((r) => r.summary));
+  return exitCode;
 }

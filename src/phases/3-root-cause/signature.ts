@@ -146,6 +146,17 @@ export function topProjectFrame(stack: string | undefined, repoDir: string): Pro
   return null;
 }
 
+/** Every stack frame inside `repoDir`, top first, at most `max` (for an agent reading one failure). */
+export function projectFrames(stack: string | undefined, repoDir: string, max = 10): ProjectFrame[] {
+  const out: ProjectFrame[] = [];
+  for (const f of framesOf(decodeEntities(stack ?? ''))) {
+    if (out.length >= max) break;
+    const file = toRepoPath(f.path, repoDir);
+    if (file) out.push({ file, line: f.line, fn: f.fn && !/<anonymous>/.test(f.fn) ? f.fn : null });
+  }
+  return out;
+}
+
 /**
  * The location part of a signature. A named function is used instead of the line so that editing
  * lines above it does not change the cluster (and phase 6 does not file a new issue); anonymous
