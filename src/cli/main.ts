@@ -9,6 +9,7 @@ import { TOOL_VERSION } from '../pipeline/version.js';
 import * as audit from './commands/audit.js';
 import * as doctor from './commands/doctor.js';
 import * as init from './commands/init.js';
+import * as mcp from './commands/mcp.js';
 import * as publish from './commands/publish.js';
 import * as results from './commands/results.js';
 import * as resume from './commands/resume.js';
@@ -20,7 +21,7 @@ import * as worklogs from './commands/worklogs.js';
 // Node 22.1+ caches compiled code between runs (no effect on Node 20, where it does not exist).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const COMMANDS = [run, resume, status, results, audit, publish, worklogs, init, doctor, schema];
+const COMMANDS = [run, resume, status, results, audit, publish, worklogs, init, doctor, schema, mcp];
 
 export function buildProgram(): Command {
   const program = new Command('tdl')

@@ -135,7 +135,9 @@ describe('tdl --version', () => {
     const r = await execa(process.execPath, ['--import', register, CLI, '--version'], { reject: false });
     expect(String(r.stdout).trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const loaded = readFileSync(log, 'utf8').trim().split('\n');
-    expect(loaded.filter((u) => /google|grpc|octokit|pino|execa|zod|yaml/.test(u))).toEqual([]);
+    expect(
+      loaded.filter((u) => /google|grpc|octokit|pino|execa|zod|yaml|modelcontextprotocol/.test(u)),
+    ).toEqual([]);
     const libs = new Set<string>();
     for (const u of loaded.filter((x) => x.startsWith('file:')))
       for (const m of readFileSync(new URL(u), 'utf8').matchAll(
