@@ -3,7 +3,7 @@
  * data (a name and a function), so commands and tests can run them the same way. Secrets are never
  * shown: a check says where a token was found, not what it is.
  */
-import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { loadPlaybook, locatePlaybook, type Playbook } from '../playbook/load.js';
@@ -84,24 +84,6 @@ function checkWorklogDir(playbook: Playbook): CheckResult {
   }
 }
 
-function checkSuiteCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckResult[] {
-  return playbook.suites.map((s) => {
-    const program = s.shell ? 'sh' : s.command[0]!;
-    const cwd = s.cwd ? resolve(playbook.repoDir, s.cwd) : playbook.repoDir;
-    const found = existsSync(cwd) ? findExecutable(program, cwd, env.PATH) : null;
-    return found
-      ? { name: `suite ${s.id}: command found`, ok: true, detail: `${program} → ${found}` }
-      : {
-          name: `suite ${s.id}: command found`,
-          ok: false,
-          detail: existsSync(cwd) ? `${program} is not on PATH` : `working folder ${cwd} does not exist`,
-          fix: existsSync(cwd)
-            ? `install ${program}, or change suites[].command`
-            : 'fix suites[].cwd or repo',
-        };
-  });
-}
-
 /** `analyzer.command` and `remediate.command` (phase 3, `--until-green`), when set. */
 function checkHookCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckResult[] {
   const hooks = [
@@ -143,7 +125,8 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
     return results;
   }
   results.push(checkWorklogDir(playbook));
-  results.push(...checkSuiteCommands(playbook, input.env));
+  const { checkSuiteRunners } = await import('./doctor-suites.js');
+  results.push(...(await checkSuiteRunners(playbook, input.env, findExecutable)));
   if (playbook.services.length > 0) {
     const { checkCloudRunAccess } = await import('../adapters/cloudrun/doctor.js');
     results.push(...(await checkCloudRunAccess(playbook, input.env)));

@@ -6,17 +6,26 @@ export interface InitOptions {
   name: string;
   suites: SuggestedSuite[];
   githubRepo?: string;
+  /** The default branch (`name` on GitHub, `ref` as git resolves it here) and how it was found. */
+  baseBranch: { name: string; ref: string; from: string };
   gcp?: { project: string; region: string; services: string[] };
-  /** Value for the `$schema` modeline. */
-  schemaRef: string;
+  /** Value for the `$schema` modeline; null writes none. */
+  schemaRef: string | null;
 }
 
 const flow = (value: unknown) =>
   stringify(value, { collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0 }).trim();
 
+/** What the placeholder suite runs: doctor fails on it until it is replaced (a real command would pass). */
+export const PLACEHOLDER_COMMAND = 'replace-with-your-test-command';
+
 export function renderInitPlaybook(o: InitOptions): string {
   const lines = [
-    `# yaml-language-server: $schema=${o.schemaRef}`,
+    ...(o.schemaRef
+      ? [`# yaml-language-server: $schema=${o.schemaRef}`]
+      : [
+          '# Editor checking: npx tdl schema > tdl.schema.json, then add: # yaml-language-server: $schema=./tdl.schema.json',
+        ]),
     `# Written by \`tdl init\`. Check it with \`tdl run --dry-run\`, then \`tdl doctor\`, then \`tdl run\`.`,
     `name: ${flow(o.name)}`,
     '',
@@ -29,19 +38,21 @@ export function renderInitPlaybook(o: InitOptions): string {
   lines.push('suites:');
   if (o.suites.length === 0) {
     lines.push(
-      '  # No test runner was found. Replace this with your own suite:',
+      '  # No test runner was found. Replace the command with your own (tdl doctor fails until you do):',
       '  - id: tests',
-      '    command: [npm, test]',
+      `    command: [${PLACEHOLDER_COMMAND}]`,
     );
   }
   for (const s of o.suites) {
+    lines.push(...s.why.map((w) => `  # ${w}`), `  - id: ${s.id}`);
+    if (s.cwd) lines.push(`    cwd: ${flow(s.cwd)}`);
     lines.push(
-      `  # ${s.why}`,
-      `  - id: ${s.id}`,
       `    tier: ${s.tier}`,
       `    categories: ${flow(s.categories)}`,
       `    command: ${flow(s.command)}`,
     );
+    if (s.shell) lines.push('    shell: true');
+    if (s.env) lines.push(`    env: ${flow(s.env)}`);
     if (s.report) lines.push(`    report: ${flow(s.report)}`);
     lines.push('    timeout: 10m');
   }
@@ -50,9 +61,19 @@ export function renderInitPlaybook(o: InitOptions): string {
     'gates:',
     '  # Later tiers run only when this share of tier-1 tests passed.',
     '  - { afterTier: 1, minPassRate: 0.8 }',
+    '',
+    'decision:',
+    `  # The default branch (${o.baseBranch.from}): atomic-change diffs against it.`,
+    `  base: ${flow(o.baseBranch.ref)}`,
   );
   if (o.githubRepo) {
-    lines.push('', 'github:', `  repo: ${flow(o.githubRepo)}`, '  labels: [test-deploy-loop]');
+    lines.push(
+      '',
+      'github:',
+      `  repo: ${flow(o.githubRepo)}`,
+      `  baseBranch: ${flow(o.baseBranch.name)}`,
+      '  labels: [test-deploy-loop]',
+    );
   }
   lines.push('');
   return lines.join('\n');
