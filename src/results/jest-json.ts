@@ -99,7 +99,11 @@ export function parseJestLikeJson(text: string): ParsedReport {
     if (str(file.status) === 'failed' && failedHere === 0) {
       // The file failed without a failing test: it did not load, or a hook or unhandled error broke it.
       loadFailures += 1;
-      const text = execError || str(file.message) || str(file.failureMessage);
+      // jest opens the message with a header; the cause ("Cannot find module …") is the line after it.
+      const text = (execError || str(file.message) || str(file.failureMessage)).replace(
+        /^\s*● Test suite failed to run\s*/,
+        '',
+      );
       const tc: TestCase = {
         suite: path,
         name: path || '(test file)',
@@ -113,7 +117,9 @@ export function parseJestLikeJson(text: string): ParsedReport {
     }
   }
   const failing = cases.filter((c) => c.status === 'failed' || c.status === 'errored').length;
-  if (d.success === false && failing === 0) {
+  if (d.success === false && d.testResults.length === 0) {
+    notes.push('no test files found: the runner ran no test file (check its include patterns and the folder it ran in)');
+  } else if (d.success === false && failing === 0) {
     notes.push(
       'the runner reported success: false although no test failed (an unhandled error or snapshot problem)',
     );

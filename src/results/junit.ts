@@ -40,6 +40,8 @@ export class JUnitReader {
   private depth = 0;
   private readonly nodeComments: Record<string, number> = {};
   private readonly nodePaths = new Map<TestCase, string>();
+  /** <failure>/<error> elements in pytest reports: one per failing subtest, inside its test's testcase. */
+  private pytestOutcomes = 0;
   readonly cases: TestCase[] = [];
   declared: ParsedReport['declared'];
   private innerDeclared: ParsedReport['declared'];
@@ -117,6 +119,7 @@ export class JUnitReader {
       // The first failure or error decides; either outranks a skip.
       if (c.tc.status === 'passed' || (c.tc.status === 'skipped' && status !== 'skipped'))
         c.tc.status = status;
+      if (status !== 'skipped' && this.suites.includes('pytest')) this.pytestOutcomes += 1;
       if (status !== 'skipped' && a.message && !c.tc.message) c.tc.message = firstLine(restoreEsc(a.message));
       this.inOutcome = status !== 'skipped';
     }
@@ -138,6 +141,11 @@ export class JUnitReader {
       if (text && (tc.status === 'failed' || tc.status === 'errored')) {
         tc.stack = restoreEsc(text.length > MAX_BODY ? `${text.slice(0, MAX_BODY)}\n[… cut]` : text);
         if (!tc.message) tc.message = firstLine(tc.stack);
+      }
+      // pytest names a collection error only "collection failure"; the cause is its last `E   ` line.
+      if (tc.message === 'collection failure' && tc.stack) {
+        const cause = [...tc.stack.matchAll(/^E\s+(\S.*)$/gm)].at(-1)?.[1];
+        if (cause) tc.message = firstLine(cause);
       }
       if (tc.status === 'passed' || tc.status === 'skipped') delete tc.message;
       // vitest writes a test file that failed to load as one testcase named after the file, in a suite of that name.
@@ -199,7 +207,8 @@ export class JUnitReader {
     }
     const failing = this.cases.filter((c) => c.status === 'failed' || c.status === 'errored').length;
     const declaredFailing = (this.declared?.failures ?? 0) + (this.declared?.errors ?? 0);
-    if (declaredFailing > failing) {
+    // pytest counts each failing subtest in `failures` and lists it as one more <failure> of its test.
+    if (declaredFailing > Math.max(failing, this.pytestOutcomes)) {
       notes.push(
         `the report declares ${declaredFailing} failing test(s) but lists ${failing}: some failures are not in the file`,
       );

@@ -63,7 +63,12 @@ describe('pytest JUnit (xunit2 and xunit1)', () => {
     expect(byName(report, 'test_setup_error')?.status).toBe('errored');
     expect(byName(report, 'test_teardown_error')?.status).toBe('errored');
     // A collection error is one testcase with an empty classname.
-    expect(byName(report, 'test_broken')).toMatchObject({ status: 'errored', message: 'collection failure' });
+    // pytest's message is only "collection failure"; the cause is the module it could not import.
+    expect(byName(report, 'test_broken')).toMatchObject({
+      status: 'errored',
+      message: "ModuleNotFoundError: No module named 'module_that_does_not_exist'",
+    });
+    expect(summary('pytest-xunit2')).toContain("E   ModuleNotFoundError: No module named 'module_that_does_not_exist'");
     expect(byName(report, 'test_expected_failure')?.status).toBe('skipped');
     expect(byName(report, 'test_assertion_fails')?.message).toBe(`assert 'café <&> "quoted"' == 'cafe'`);
     expect(byName(report, 'test_raises_exception')?.message).toBe("ValueError: boom: <tag> & 'apostrophe' ✓");
@@ -119,6 +124,15 @@ describe('vitest (JUnit and JSON)', () => {
     },
   );
 
+  it('no test files found: a note that says so (vitest printed it and exited 1), not a "success: false" riddle', async () => {
+    expect(summary('vitest-no-tests')).toContain('No test files found, exiting with code 1');
+    const report = await parse('vitest-no-tests.json');
+    expect(counts(report).total).toBe(0);
+    expect(report.notes).toEqual([
+      'no test files found: the runner ran no test file (check its include patterns and the folder it ran in)',
+    ]);
+  });
+
   it('reads nested describe names, entities and ANSI-coloured messages', async () => {
     const junit = await parse('vitest-junit.xml');
     expect(byName(junit, 'math > fails an assertion with "quotes" & <angles>')?.message).toBe(
@@ -153,7 +167,11 @@ describe('jest (JSON and jest-junit)', () => {
       errored: runner.failedToRun,
       skipped: runner.skipped + runner.todo,
     });
-    expect(report.cases.find((c) => c.status === 'errored')?.message).toBe('● Test suite failed to run');
+    // Not jest's header ("● Test suite failed to run") but its reason, as jest printed it under the header.
+    expect(report.cases.find((c) => c.status === 'errored')?.message).toBe(
+      "Cannot find module './module-that-does-not-exist' from 'broken.test.js'",
+    );
+    expect(text).toContain("Cannot find module './module-that-does-not-exist' from 'broken.test.js'");
     expect(report.notes).toEqual([]);
   });
 
