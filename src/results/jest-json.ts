@@ -118,7 +118,9 @@ export function parseJestLikeJson(text: string): ParsedReport {
   }
   const failing = cases.filter((c) => c.status === 'failed' || c.status === 'errored').length;
   if (d.success === false && d.testResults.length === 0) {
-    notes.push('no test files found: the runner ran no test file (check its include patterns and the folder it ran in)');
+    notes.push(
+      'no test files found: the runner ran no test file (check its include patterns and the folder it ran in)',
+    );
   } else if (d.success === false && failing === 0) {
     notes.push(
       'the runner reported success: false although no test failed (an unhandled error or snapshot problem)',

@@ -30,12 +30,30 @@ describe('doctor checks', () => {
 
 describe('doctor: the probe of a suite runner looks through sh -c, npx and python3 -m', () => {
   it.each([
-    [['sh', '-c', 'go test -json ./... > "$TDL_REPORT_DIR/go.json" 2>&1'], false, 'go', 'path', ['go', 'version']],
+    [
+      ['sh', '-c', 'go test -json ./... > "$TDL_REPORT_DIR/go.json" 2>&1'],
+      false,
+      'go',
+      'path',
+      ['go', 'version'],
+    ],
     [['npx', 'vitest', 'run', '--reporter=json'], false, 'vitest', 'node-bin', ['vitest', '--version']],
     [['npx', '--no-install', 'tsx', 'x.ts'], false, 'tsx', 'node-bin', null],
-    [['python3', '-m', 'pytest', '--junitxml=x'], false, 'pytest', 'python-module', ['python3', '-m', 'pytest', '--version']],
+    [
+      ['python3', '-m', 'pytest', '--junitxml=x'],
+      false,
+      'pytest',
+      'python-module',
+      ['python3', '-m', 'pytest', '--version'],
+    ],
     [['node', '--test'], false, 'node', 'path', ['node', '--version']],
-    [['npm', 'run', 'pretest', '&&', 'npx', 'mocha', "'t/**/*.js'"], true, 'mocha', 'node-bin', ['mocha', '--version']],
+    [
+      ['npm', 'run', 'pretest', '&&', 'npx', 'mocha', "'t/**/*.js'"],
+      true,
+      'mocha',
+      'node-bin',
+      ['mocha', '--version'],
+    ],
     [['bash', '-c', 'cd api && CI=1 go test ./...'], false, 'go', 'path', ['go', 'version']],
     [['make', 'test'], false, 'make', 'path', null],
   ] as const)('%j (shell %s) → %s', (command, shell, program, kind, argv) => {

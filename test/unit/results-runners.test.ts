@@ -68,7 +68,9 @@ describe('pytest JUnit (xunit2 and xunit1)', () => {
       status: 'errored',
       message: "ModuleNotFoundError: No module named 'module_that_does_not_exist'",
     });
-    expect(summary('pytest-xunit2')).toContain("E   ModuleNotFoundError: No module named 'module_that_does_not_exist'");
+    expect(summary('pytest-xunit2')).toContain(
+      "E   ModuleNotFoundError: No module named 'module_that_does_not_exist'",
+    );
     expect(byName(report, 'test_expected_failure')?.status).toBe('skipped');
     expect(byName(report, 'test_assertion_fails')?.message).toBe(`assert 'café <&> "quoted"' == 'cafe'`);
     expect(byName(report, 'test_raises_exception')?.message).toBe("ValueError: boom: <tag> & 'apostrophe' ✓");
