@@ -345,3 +345,46 @@ describe('a package with a pretest script', () => {
     ]);
   });
 });
+
+describe('node file.js where the file imports node:test (remark’s style)', () => {
+  it('is a node:test suite without --test, found through a coverage wrapper and npm run', () => {
+    const suites = detectSuites(
+      view({
+        'package.json': pkg({
+          workspaces: ['packages/remark/'],
+          scripts: {
+            test: 'npm run build && npm run test-coverage',
+            build: 'tsc --build',
+            'test-coverage': 'c8 --100 --reporter lcov -- npm run test-api',
+            'test-api': 'node --conditions development test.js',
+          },
+        }),
+        'packages/remark/package.json': pkg({ name: 'remark', scripts: {} }),
+        'test.js': "import test from 'node:test'\n",
+      }),
+    );
+    expect(suites.map((s) => [s.id, s.cwd, s.command])).toEqual([
+      [
+        'node-test',
+        undefined,
+        [
+          'node',
+          '--conditions',
+          'development',
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          '--test-reporter=tap',
+          '--test-reporter-destination={reportDir}/node-test.tap',
+          'test.js',
+        ],
+      ],
+    ]);
+    expect(suites[0]!.why.join('\n')).toContain('left out of the suite (not a test run): npm run build');
+  });
+  it('a plain node script without node:test is not a test suite', () => {
+    const [s] = detectSuites(
+      view({ 'package.json': pkg({ scripts: { test: 'node check.js' } }), 'check.js': 'x()' }),
+    );
+    expect(s!.id).toBe('npm-test');
+  });
+});

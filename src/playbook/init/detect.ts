@@ -79,6 +79,8 @@ interface RunnerCall {
   shell: boolean;
   /** `npm run pretest &&` goes first (the package has a pretest script). */
   pretest?: boolean;
+  /** `node file.js` (a file that imports node:test), not `node --test`. */
+  script?: boolean;
   segment: Segment;
 }
 
@@ -91,7 +93,11 @@ const RUNNER_BIN: Record<string, Runner> = {
 };
 const LAUNCHERS = new Set(['npx', 'exec', 'pnpm', 'yarn', 'bunx', 'cross-env', '--', '--no-install', '--no']);
 
-function runnerCall(segment: Segment): RunnerCall | undefined {
+/**
+ * A runner call in one script segment. `node file.js` counts when the file imports `node:test`: node
+ * runs its tests and takes the same `--test-reporter` flags without `--test`.
+ */
+function runnerCall(segment: Segment, view: RepoView, prefix: string): RunnerCall | undefined {
   // A segment that needs a shell is split at blanks: its words go back to a shell as they are.
   const shell = segment.words === null;
   const words = segment.words ?? segment.raw.split(/\s+/).filter(Boolean);
@@ -105,15 +111,29 @@ function runnerCall(segment: Segment): RunnerCall | undefined {
     if (bin === 'node') {
       const rest = words.slice(i + 1);
       const at = rest.indexOf('--test');
-      if (at < 0) return undefined;
+      if (at >= 0) {
+        return {
+          runner: 'node-test',
+          head: rest.slice(0, at),
+          args: rest.slice(at + 1),
+          env,
+          dropped,
+          shell,
+          segment,
+        };
+      }
+      const file = rest.findIndex((a) => /\.[cm]?[jt]s$/.test(a) && !a.startsWith('-'));
+      const text = file >= 0 ? view.read(`${prefix}${rest[file]}`) : undefined;
+      if (file < 0 || !text || !/['"]node:test['"]/.test(text)) return undefined;
       return {
         runner: 'node-test',
-        head: rest.slice(0, at),
-        args: rest.slice(at + 1),
+        head: rest.slice(0, file),
+        args: rest.slice(file),
         env,
         dropped,
         shell,
         segment,
+        script: true,
       };
     }
     if (ENV_WORD.test(w) && !shell) {
@@ -194,7 +214,7 @@ function runnerSuite(call: RunnerCall, id: string): SuggestedSuite {
     command = [
       'node',
       ...call.head,
-      '--test',
+      ...(call.script ? [] : ['--test']),
       '--test-reporter=spec',
       '--test-reporter-destination=stdout',
       '--test-reporter=tap',
@@ -273,7 +293,9 @@ function packageSuites(
   const testScript = scripts.test ?? '';
   const out: SuggestedSuite[] = [];
   const segments = scriptSegments(scripts, 'test');
-  const calls = segments.map(runnerCall).filter((c): c is RunnerCall => c !== undefined);
+  const calls = segments
+    .map((segment) => runnerCall(segment, view, prefix))
+    .filter((c): c is RunnerCall => c !== undefined);
   // Named as the test script names them: `npm run check:type:ts`, not the commands inside it.
   const leftOut = [
     ...new Set(

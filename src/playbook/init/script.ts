@@ -94,8 +94,15 @@ export function shellWords(segment: string): string[] | null {
   return words;
 }
 
+/** Programs that run the command written after them (coverage, env). */
+export const WRAPPERS = new Set(['c8', 'nyc', 'cross-env', 'dotenv', 'env']);
+const PMS = new Set(['npm', 'pnpm', 'yarn']);
+
 /** The script a segment runs through the package manager (`npm run x`, `npm test`, `yarn x`, `pnpm run x`). */
-export function scriptCalled(words: string[], scripts: Record<string, string>): string | undefined {
+export function scriptCalled(all: string[], scripts: Record<string, string>): string | undefined {
+  // Past wrappers that run a command given after them: `c8 --100 -- npm run test-api`, `cross-env A=1 npm test`.
+  const start = WRAPPERS.has(all[0] ?? '') ? all.findIndex((w) => PMS.has(w)) : 0;
+  const words = start > 0 ? all.slice(start) : all;
   const [pm, a, b] = words;
   if (pm === 'npm' || pm === 'pnpm') {
     if ((a === 'run' || a === 'run-script') && b && !b.startsWith('-')) return b;
