@@ -8,6 +8,8 @@ export interface McpSession {
   client: Client;
   /** What the server wrote on stderr (its log). */
   stderr(): string;
+  /** The server's process id. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export async function connectTdl(
   });
   const client = new Client({ name: 'tdl-tests', version: '0.0.0' });
   await client.connect(transport);
-  return { client, stderr: () => log, close: () => client.close() };
+  return { client, stderr: () => log, pid: transport.pid!, close: () => client.close() };
 }
 
 /** Calls a tool, collecting its progress notifications; no request timeout (the test's bounds it). */

@@ -1,11 +1,12 @@
 /** `tdl mcp` over stdio through the SDK's client: schemas, bad input, the run lock, cancel and resume. */
-import { rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_RESULT_BYTES } from '../../src/mcp/bound.js';
 import { jsonSchemaOf, runInput, runOutput } from '../../src/mcp/schemas.js';
 import { PHASE_IDS, type RunRecord } from '../../src/pipeline/record.js';
-import { nodeSuite, PASSING_TEST, type TempProject, tempProject } from './helpers.js';
+import { alive, nodeSuite, PASSING_TEST, type TempProject, tempProject } from './helpers.js';
 import { callTool, connectTdl, type McpSession, sizeOf, textOf } from './mcp-client.js';
 
 // Tier 2 waits while the file `slow` exists: the tests stop or cancel the run while it waits.
@@ -172,5 +173,27 @@ describe('tdl mcp', () => {
       cancelled.phases.find((p) => p.id === 'select-tests')!.startedAt,
     );
     expect(after.worklog!.markdown).toBe(cancelled.worklog!.markdown);
+  }, 120_000);
+
+  it('when the client goes away mid-run, the run is interrupted and written, and the lock released', async () => {
+    project.write('slow', 'remove me to let the slow suite finish\n');
+    const c = await connectTdl(project.dir);
+    const progress: Progress[] = [];
+    const call = callTool(c.client, 'run', {}, { progress }).catch((e: unknown) => e);
+    await until(() => progress.some((p) => p.message?.startsWith('suite slow started')));
+    const runId = runIdIn(progress)!;
+    // What a client does when it quits (the SDK's client ends stdin, then sends SIGTERM). Sent here
+    // directly, so that no client-side deadline escalates to SIGKILL while the run is being written.
+    process.kill(c.pid, 'SIGTERM');
+    await until(() => !alive(c.pid));
+    await call;
+    await c.close();
+    const record = JSON.parse(
+      readFileSync(join(project.dir, '.tdl', 'runs', runId, 'record.json'), 'utf8'),
+    ) as RunRecord;
+    expect(record.state).toBe('cancelled');
+    expect(record.exitCode).toBe(130);
+    expect(existsSync(join(project.dir, '.tdl', 'lock.json'))).toBe(false);
+    rmSync(join(project.dir, 'slow'));
   }, 120_000);
 });
