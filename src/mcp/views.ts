@@ -7,6 +7,7 @@ import { projectFrames } from '../phases/3-root-cause/signature.js';
 import { clustersFor, type FailureCluster } from '../phases/3-root-cause/types.js';
 import { exitMeaning, UsageError } from '../pipeline/errors.js';
 import { phaseResult, type RunRecord } from '../pipeline/record.js';
+import { testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { figures } from '../worklog/figures.js';
 import { clip } from './bound.js';
@@ -76,9 +77,11 @@ const suitesOf = (record: RunRecord) => phaseResult<RunTestsData>(record, 'run-t
 const label = (suiteId: string, group: string, name: string) =>
   `${suiteId} › ${group ? `${group} › ` : ''}${name}`;
 
+/** The same test in `record`: same test id (results/identity.ts), whatever folder or format. */
 function find(record: RunRecord, suiteId: string, group: string, name: string): Located | null {
+  const id = testId(suiteId, group, name);
   const suite = suitesOf(record).find((s) => s.id === suiteId);
-  const testCase = suite?.cases.find((c) => c.suite === group && c.name === name);
+  const testCase = suite?.cases.find((c) => testId(suite.id, c.suite, c.name) === id);
   return suite && testCase ? { suite, testCase } : null;
 }
 
@@ -156,9 +159,8 @@ export function explain(
   } else {
     located = locateTest(record, subject.test);
     const { suite, testCase } = located;
-    cluster = clusters.find((c) =>
-      c.tests.some((t) => t.suiteId === suite.id && t.group === testCase.suite && t.name === testCase.name),
-    );
+    const id = testId(suite.id, testCase.suite, testCase.name);
+    cluster = clusters.find((c) => c.tests.some((t) => testId(t.suiteId, t.group, t.name) === id));
   }
   const failed = located && (located.testCase.status === 'failed' || located.testCase.status === 'errored');
   const stack = cluster?.stack ?? located?.testCase.stack ?? '';
