@@ -198,6 +198,29 @@ describe('tdl mcp on the demo', () => {
     expect(results.cases).toHaveLength(8);
   }, 120_000);
 
+  it("sends a run's outbox with publish: a dry run says what it would do, sending again files nothing new", async () => {
+    const outboxRun = structured<{ runId: string; phases: { id: string; state: string; reason?: string }[] }>(
+      await callTool(mcp.client, 'run', {
+        publish: 'outbox',
+        only: ['run-tests', 'root-cause', 'stability', 'publish'],
+      }),
+    );
+    expect(outboxRun.phases.find((p) => p.id === 'publish')?.reason).toMatch(/outbox/);
+    const planned = structured<{ runId: string; dryRun: boolean; planned: { action: string }[] }>(
+      await callTool(mcp.client, 'publish', { runId: outboxRun.runId, dryRun: true }),
+    );
+    expect(planned.runId).toBe(outboxRun.runId);
+    expect(planned.planned.length).toBeGreaterThan(0);
+    const sent = structured<{ issues: { number: number; url: string }[] }>(
+      await callTool(mcp.client, 'publish', { runId: outboxRun.runId }),
+    );
+    expect(sent.issues.length).toBeGreaterThan(0);
+    const again = structured<{ issues: { number: number }[] }>(
+      await callTool(mcp.client, 'publish', { runId: outboxRun.runId }),
+    );
+    expect(again.issues.map((i) => i.number).sort()).toEqual(sent.issues.map((i) => i.number).sort());
+  }, 120_000);
+
   it('serves the latest worklog and the run record of a run id as resources', async () => {
     const { resources } = await mcp.client.listResources();
     expect(resources.map((r) => r.uri)).toContain('tdl://worklog/latest');
