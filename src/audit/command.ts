@@ -22,6 +22,8 @@ export interface AuditFlags {
   base?: string;
   updateBaseline?: boolean;
   strict?: boolean;
+  /** Only these rules (`--rule`, repeatable or comma-separated). */
+  rule?: string[];
 }
 
 /** Exit codes: 0 nothing fails, 1 failing violations (or an auditor that could not run), 2 usage. */
@@ -33,7 +35,11 @@ export async function auditCommand(
 ): Promise<number> {
   const { report, outcome, redactor } = await auditRun(dir, flags, cwd, listing);
   if (flags.json) printJson({ ...report, verdict: outcome.verdict, reasons: outcome.reasons }, redactor);
-  else process.stderr.write(`${redactor.redact(renderAuditText(report, outcome))}\n`);
+  // With --rule the reader asked for those findings: all of them (up to 500 a rule), not a sample.
+  else
+    process.stderr.write(
+      `${redactor.redact(renderAuditText(report, outcome, flags.rule?.length ? 500 : 10))}\n`,
+    );
   return outcome.verdict === 'pass' ? 0 : 1;
 }
 
@@ -67,6 +73,7 @@ export async function auditRun(
     ...(listing ? { listing } : {}),
     process: createProcessPort(),
     base: flags.base ?? null,
+    ...(flags.rule?.length ? { rules: flags.rule.flatMap((r) => r.split(',')).filter(Boolean) } : {}),
     baseline: flags.updateBaseline ? 'update' : 'compare',
     logDir: join(stateDir, 'audit'),
     reportDir: join(stateDir, 'audit', 'reports'),

@@ -14,11 +14,12 @@ import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
 import { auditCandidates, type Listing, startListing } from './listing.js';
 import { readAhead } from './readers.js';
-import { compileAudit, scopesOf } from './rules.js';
+import { type CompiledAudit, compileAudit, ruleApplies, scopesOf } from './rules.js';
+import { type RuleSummary, type ScopeScore, scoreScopes, scoringRule, summarizeRules } from './score.js';
 import { SkipList, type SkippedFiles } from './skip.js';
 import { scanBuffers, scanTree } from './tree-scan.js';
 import type { FileScan, Violation } from './types.js';
-import { buildViolations, compareViolations, type ScopeScore, scoreScopes } from './violations.js';
+import { buildViolations, compareViolations } from './violations.js';
 
 export interface AuditInput {
   /** Absolute folder audited; file paths are relative to it. */
@@ -30,6 +31,8 @@ export interface AuditInput {
   listing?: Listing;
   /** Git ref for introduced violations; null/undefined: none. */
   base?: string | null;
+  /** Only these rules (ids; an external auditor's id, or `<auditor>/<rule>`); undefined: all. */
+  rules?: readonly string[];
   /** `update`: write the baseline from this audit (after comparing with the old one). */
   baseline: 'compare' | 'update';
   /** Where external auditors' logs go, and what `{reportDir}` means for them. */
@@ -48,6 +51,8 @@ export interface BaseComparison {
   introducedCount: number;
   /** Violations at the ref that are gone now. */
   fixedCount: number;
+  /** Rule scores at the ref (the trend's other end). */
+  ruleScores: Record<string, number>;
 }
 
 export interface AuditReport {
@@ -58,7 +63,11 @@ export interface AuditReport {
   source: 'git' | 'walk';
   durationMs: number;
   violations: Violation[];
+  /** Per rule, in playbook order: count, new, fixed, files, score (README, "Output"). */
+  rules: Record<string, RuleSummary & { scoreAtBase: number | null }>;
   scopes: Record<string, ScopeScore>;
+  /** Problems with the playbook this audit revealed: a scope, rule or allowIn that matches no file. */
+  warnings: string[];
   baseline: (BaselineComparison & { updated: boolean }) | null;
   base: BaseComparison | null;
   external: ExternalRun[];
@@ -104,10 +113,38 @@ export function walkFiles(root: string): { files: string[]; special: [string, 's
   return { files: files.sort(), special };
 }
 
+/**
+ * The playbook's audit with only the rules `ids` names (a playbook rule id, an external auditor's
+ * id, or `<auditor>/<rule>`, which keeps that auditor). An id that names nothing is a usage error.
+ */
+export function selectRules(config: AuditConfig, ids: readonly string[] | undefined): AuditConfig {
+  if (!ids?.length) return config;
+  const known = [...config.rules.map((r) => r.id), ...config.external.map((e) => e.id)];
+  const unknown = ids.filter((id) => !known.includes(scoringRule(id)));
+  if (unknown.length)
+    throw new UsageError(
+      'EAUDITRULE',
+      `--rule ${unknown.join(', ')}: no such rule in the playbook's audit section`,
+      `rules: ${known.join(', ') || '(none)'}`,
+    );
+  const wanted = new Set(ids.map(scoringRule));
+  return {
+    ...config,
+    rules: config.rules.filter((r) => wanted.has(r.id)),
+    external: config.external.filter((e) => wanted.has(e.id)),
+  };
+}
+
+/** Whether a violation is one `ids` asks for (every one when no ids were given). */
+function selected(ids: readonly string[] | undefined, ruleId: string): boolean {
+  return !ids?.length || ids.includes(ruleId) || ids.includes(scoringRule(ruleId));
+}
+
 export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const started = Date.now();
   const root = resolve(input.root);
-  const c = compileAudit(input.config);
+  const config = selectRules(input.config, input.rules);
+  const c = compileAudit(config);
   const env = input.env ?? process.env;
 
   // The untracked listing walks the whole tree (slow on big trees): it runs while tracked files scan.
@@ -163,7 +200,7 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const violations = buildViolations(c, scans, new Map(scans.map((x) => [x.file, scopesOf(c, x.file)])));
 
   const external: ExternalRun[] = [];
-  for (const a of input.config.external) {
+  for (const a of config.external) {
     const r = await runExternal(a, {
       root,
       process: input.process,
@@ -174,19 +211,34 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
       scopesOf: (f) => scopesOf(c, f),
     });
     external.push(r.run);
-    violations.push(...r.violations.filter((v) => v.scopes.length > 0));
+    violations.push(...r.violations.filter((v) => v.scopes.length > 0 && selected(input.rules, v.ruleId)));
   }
   violations.sort(compareViolations);
 
+  const filesPerScope = new Map<string, number>();
+  const filesPerScopes = new Map<string[], number>();
+  for (const [, scopes] of audited) {
+    filesPerScopes.set(scopes, (filesPerScopes.get(scopes) ?? 0) + 1);
+    for (const s of scopes) filesPerScope.set(s, (filesPerScope.get(s) ?? 0) + 1);
+  }
+  const ruleList = rulesOf(c, filesPerScopes, audited.length, external);
+
   const base = input.base
-    ? await compareWithBase(input, c, root, input.base, scans, new Map(audited), violations)
+    ? await compareWithBase(input, c, root, input.base, scans, new Map(audited), violations, ruleList)
     : null;
 
   let baseline: AuditReport['baseline'] = null;
-  const baselineFile = resolve(root, input.config.baseline);
-  const old = readBaseline(baselineFile);
+  const baselineFile = resolve(root, config.baseline);
+  const read = readBaseline(baselineFile);
+  // With --rule, the baseline's other rules are neither compared nor reported as fixed.
+  const old = read && { ...read, entries: read.entries.filter((e) => selected(input.rules, e.ruleId)) };
   if (old) baseline = { ...compareWithBaseline(baselineFile, old, violations), updated: false };
   if (input.baseline === 'update') {
+    if (input.rules?.length)
+      throw new UsageError(
+        'EAUDITRULE',
+        '--update-baseline with --rule would drop the other rules from the baseline',
+      );
     writeBaseline(baselineFile, violations, input.redactor);
     baseline = {
       ...(baseline ?? {
@@ -206,9 +258,20 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     const names = new Set(audited.map(([f]) => f));
     scored = violations.filter((v) => names.has(v.file));
   }
-  const filesPerScope = new Map<string, number>();
-  for (const [, scopes] of audited)
-    for (const s of scopes) filesPerScope.set(s, (filesPerScope.get(s) ?? 0) + 1);
+  const fixed = base ? base.fixedByRule : baseline && !baseline.updated ? countByRule(baseline.fixed) : null;
+  const summary = summarizeRules(
+    ruleList,
+    scored,
+    fixed,
+    base ? 'base' : baseline && !baseline.updated ? 'baseline' : null,
+  );
+  const rules: AuditReport['rules'] = {};
+  for (const [id, r] of Object.entries(summary))
+    rules[id] = { ...r, scoreAtBase: base ? (base.ruleScores[id] ?? 100) : null };
+  const scopeRules = (scope: string) => [
+    ...[...c.severity.keys()].filter((id) => ruleAppliesTo(c, id, scope)),
+    ...external.map((e) => e.id),
+  ];
   return {
     root,
     filesAudited: audited.length,
@@ -216,11 +279,100 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
     source,
     durationMs: Date.now() - started,
     violations,
-    scopes: scoreScopes(c, filesPerScope, scored),
+    rules,
+    scopes: scoreScopes(
+      c.scopes.map((s) => s.name),
+      scopeRules,
+      filesPerScope,
+      scored,
+    ),
+    warnings: auditWarnings(config, c, filesPerScope, ruleList, candidates, scopesFor),
     baseline,
-    base,
+    base: base && {
+      ref: base.ref,
+      commit: base.commit,
+      changedFiles: base.changedFiles,
+      introducedCount: base.introducedCount,
+      fixedCount: base.fixedCount,
+      ruleScores: base.ruleScores,
+    },
     external,
   };
+}
+
+function countByRule(entries: readonly { ruleId: string }[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of entries) out.set(scoringRule(e.ruleId), (out.get(scoringRule(e.ruleId)) ?? 0) + 1);
+  return out;
+}
+
+function ruleAppliesTo(c: CompiledAudit, id: string, scope: string): boolean {
+  const r =
+    [...c.duplicates, ...c.forbidden, ...c.deprecated].find((x) => x.rule.id === id) ??
+    [...c.maxFileLines, ...c.maxFunctionLines].find((x) => x.id === id);
+  return r ? ruleApplies(r, [scope]) : true;
+}
+
+/** Each rule with its kind and the number of files read in its scopes (external auditors: all). */
+function rulesOf(
+  c: CompiledAudit,
+  filesPerScopes: ReadonlyMap<string[], number>,
+  total: number,
+  external: readonly ExternalRun[],
+): { id: string; kind: string; files: number }[] {
+  const out: { id: string; kind: string; files: number }[] = [];
+  const count = (r: { scopes: ReadonlySet<string> | null }) => {
+    let n = 0;
+    for (const [scopes, k] of filesPerScopes) if (ruleApplies(r, scopes)) n += k;
+    return n;
+  };
+  for (const id of c.severity.keys()) {
+    const r =
+      c.duplicates.find((x) => x.rule.id === id) ??
+      c.forbidden.find((x) => x.rule.id === id) ??
+      c.deprecated.find((x) => x.rule.id === id);
+    const m = c.maxFileLines.find((x) => x.id === id) ?? c.maxFunctionLines.find((x) => x.id === id);
+    const kind = r
+      ? r.rule.kind
+      : c.maxFileLines.some((x) => x.id === id)
+        ? 'max-file-lines'
+        : 'max-function-lines';
+    out.push({ id, kind, files: count(r ?? m!) });
+  }
+  for (const e of external) out.push({ id: e.id, kind: 'external', files: total });
+  return out;
+}
+
+/**
+ * What in the playbook matched nothing: a scope without files, a rule whose scopes hold no file, an
+ * `allowIn` home that is no listed file (a typo there makes every use a violation).
+ */
+function auditWarnings(
+  config: AuditConfig,
+  c: CompiledAudit,
+  filesPerScope: ReadonlyMap<string, number>,
+  rules: readonly { id: string; kind: string; files: number }[],
+  candidates: readonly string[],
+  scopesFor: (f: string) => string[] | null,
+): string[] {
+  const out: string[] = [];
+  for (const s of c.scopes)
+    if (!filesPerScope.get(s.name))
+      out.push(
+        `scope "${s.name}" matches no audited file (check its globs: ${(config.scopes[s.name] ?? ['(all)']).join(', ')})`,
+      );
+  for (const r of rules)
+    if (r.kind !== 'external' && r.files === 0 && [...filesPerScope.values()].some((n) => n > 0))
+      out.push(`rule "${r.id}" applies to no audited file (its scopes hold none)`);
+  for (const r of config.rules) {
+    if (!('allowIn' in r) || r.allowIn.length === 0) continue;
+    const allow =
+      c.forbidden.find((f) => f.rule.id === r.id)?.allowIn ??
+      c.deprecated.find((d) => d.rule.id === r.id)?.allowIn;
+    if (allow && !candidates.some((f) => allow(f) && scopesFor(f)))
+      out.push(`rule "${r.id}": allowIn ${r.allowIn.join(', ')} matches no audited file`);
+  }
+  return out;
 }
 
 /**
@@ -230,13 +382,14 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
  */
 async function compareWithBase(
   input: AuditInput,
-  c: ReturnType<typeof compileAudit>,
+  c: CompiledAudit,
   root: string,
   ref: string,
   scans: readonly FileScan[],
   scopesByFile: ReadonlyMap<string, string[]>,
   violations: Violation[],
-): Promise<BaseComparison> {
+  ruleList: readonly { id: string; kind: string; files: number }[],
+): Promise<BaseComparison & { fixedByRule: Map<string, number> }> {
   const commit = await input.git.resolveCommit(root, ref);
   if (!commit)
     throw new UsageError(
@@ -263,7 +416,10 @@ async function compareWithBase(
   );
   for (const [f] of atRef) if (!contents.has(f)) baseScopes.delete(f);
   const baseScans = [...scans.filter((s) => !changedPaths.has(s.file)), ...scanBuffers(c, atRef, contents)];
-  const before = new Set(buildViolations(c, baseScans, baseScopes).map((v) => v.fingerprint));
+  const beforeViolations = buildViolations(c, baseScans, baseScopes).filter((v) =>
+    selected(input.rules, v.ruleId),
+  );
+  const before = new Set(beforeViolations.map((v) => v.fingerprint));
   let introducedCount = 0;
   const now = new Set<string>();
   for (const v of violations) {
@@ -272,7 +428,30 @@ async function compareWithBase(
     v.introduced = v.kind === 'external' ? changedPaths.has(v.file) : !before.has(v.fingerprint);
     if (v.introduced) introducedCount++;
   }
-  let fixedCount = 0;
-  for (const fp of before) if (!now.has(fp)) fixedCount++;
-  return { ref, commit, changedFiles: changed.length, introducedCount, fixedCount };
+  const gone = beforeViolations.filter((v) => !now.has(v.fingerprint));
+  // External findings at the ref are unknown: their score there is taken as today's.
+  const summaryAtRef = summarizeRules(
+    ruleList.filter((r) => r.kind !== 'external'),
+    beforeViolations,
+    null,
+    null,
+  );
+  const ruleScores: Record<string, number> = {};
+  for (const r of ruleList) ruleScores[r.id] = summaryAtRef[r.id]?.score ?? 100;
+  for (const r of ruleList.filter((x) => x.kind === 'external'))
+    ruleScores[r.id] = summarizeRules(
+      [r],
+      violations.filter((v) => scoringRule(v.ruleId) === r.id),
+      null,
+      null,
+    )[r.id]!.score;
+  return {
+    ref,
+    commit,
+    changedFiles: changed.length,
+    introducedCount,
+    fixedCount: gone.length,
+    fixedByRule: countByRule(gone),
+    ruleScores,
+  };
 }

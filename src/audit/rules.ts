@@ -25,7 +25,22 @@ const PLAIN_DIR = /^[\w.-]+(?:\/[\w.-]+)*\/\*\*$/;
 /** A glob without any glob syntax: one path (an `allowIn` canonical home, say). */
 const LITERAL = /^[\w-][\w.-]*(?:\/[\w.-]+)*$/;
 
+/**
+ * Files matching some of `globs`. A glob starting with `!` excludes: `["app/**", "!app/tests/**"]` is
+ * app without its tests (as in .gitignore); negations alone exclude from everything.
+ */
 export function matcher(globs: readonly string[]): FileMatcher {
+  const negated = globs.filter((g) => g.startsWith('!')).map((g) => g.slice(1));
+  if (negated.length) {
+    const positive = globs.filter((g) => !g.startsWith('!'));
+    const include = positive.length ? positiveMatcher(positive) : () => true;
+    const exclude = positiveMatcher(negated);
+    return (file) => include(file) && !exclude(file);
+  }
+  return positiveMatcher(globs);
+}
+
+function positiveMatcher(globs: readonly string[]): FileMatcher {
   if (globs.length === 0) return NEVER;
   // `dir/**` globs (the usual scope) are a prefix test and plain paths an equality test: 50,000
   // files make picomatch's cost show.

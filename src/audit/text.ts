@@ -1,8 +1,31 @@
-/** The human summary of an audit (stderr of `tdl audit`). */
+/**
+ * The human summary of an audit (stderr of `tdl audit`): what was read, a per-rule summary (count,
+ * new, fixed, files, score and its trend), the scopes' scores, then the findings grouped by rule —
+ * rules with errors first — at most `perRule` of each, so one noisy rule cannot hide the others.
+ */
 import type { AuditReport } from './engine.js';
 import type { AuditOutcome } from './outcome.js';
+import { scoringRule } from './score.js';
+import type { Violation } from './types.js';
 
-export function renderAuditText(report: AuditReport, outcome: AuditOutcome, limit = 50): string {
+const SEVERITY_RANK = { error: 0, warning: 1, info: 2 } as const;
+
+function pad(cells: string[][]): string[] {
+  const widths = cells[0]!.map((_, k) => Math.max(...cells.map((row) => row[k]!.length)));
+  return cells.map((row) =>
+    row
+      .map((cell, k) => (k === 0 || k === 1 ? cell.padEnd(widths[k]!) : cell.padStart(widths[k]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+function scoreText(score: number, atBase: number | null): string {
+  if (atBase === null || atBase === score) return score.toFixed(1);
+  return `${score.toFixed(1)} (${atBase.toFixed(1)} at base)`;
+}
+
+export function renderAuditText(report: AuditReport, outcome: AuditOutcome, perRule = 10): string {
   const lines: string[] = [];
   lines.push(
     `tdl audit: ${report.filesAudited} files (${report.source === 'git' ? 'git ls-files' : 'folder walk'}) in ${report.durationMs} ms; ${report.violations.length} violation(s)`,
@@ -14,22 +37,67 @@ export function renderAuditText(report: AuditReport, outcome: AuditOutcome, limi
       `  skipped ${report.skipped.count} file(s) not read: ${reasons.join(', ')}; e.g. ${first.join(', ')}${report.skipped.count > first.length ? ' … (--json lists them)' : ''}`,
     );
   }
-  for (const [name, s] of Object.entries(report.scopes)) {
+  for (const w of report.warnings) lines.push(`  warning: ${w}`);
+
+  const rules = Object.entries(report.rules);
+  if (rules.length) {
+    const dash = (n: number | null) => (n === null ? '-' : String(n));
     lines.push(
-      `  scope ${name}: score ${s.score.toFixed(1)} (${s.files - s.filesWithViolations}/${s.files} files clean)`,
+      '',
+      ...pad([
+        ['rule', 'kind', 'errors', 'warnings', 'infos', 'new', 'fixed', 'files', 'score'],
+        ...rules.map(([id, r]) => [
+          id,
+          r.kind,
+          String(r.bySeverity.error ?? 0),
+          String(r.bySeverity.warning ?? 0),
+          String(r.bySeverity.info ?? 0),
+          dash(r.new),
+          dash(r.fixed),
+          String(r.files),
+          scoreText(r.score, r.scoreAtBase),
+        ]),
+      ]),
     );
   }
-  const shown = report.violations.slice(0, limit);
-  for (const v of shown) {
-    const tags = [v.status, v.introduced === undefined ? undefined : v.introduced ? 'introduced' : undefined]
-      .filter(Boolean)
-      .join(', ');
-    lines.push(
-      `${v.file}:${v.line}: ${v.severity} [${v.ruleId}]${tags ? ` (${tags})` : ''} ${v.message}${v.fix ? ` — fix: ${v.fix}` : ''}`,
-    );
+  lines.push(
+    `scores: ${Object.entries(report.scopes)
+      .map(
+        ([name, s]) =>
+          `${name} ${s.score.toFixed(1)} (${s.files} files, ${s.filesWithViolations} with violations)`,
+      )
+      .join('; ')}`,
+  );
+
+  const groups = new Map<string, Violation[]>();
+  for (const v of report.violations) {
+    const id = scoringRule(v.ruleId);
+    const g = groups.get(id) ?? [];
+    groups.set(id, g);
+    g.push(v);
   }
-  if (report.violations.length > shown.length)
-    lines.push(`… and ${report.violations.length - shown.length} more (--json lists all)`);
+  const worst = (g: readonly Violation[]) => Math.min(...g.map((v) => SEVERITY_RANK[v.severity]));
+  const order = [...groups.keys()];
+  const ordered = [...groups.entries()].sort(
+    (a, b) => worst(a[1]) - worst(b[1]) || order.indexOf(a[0]) - order.indexOf(b[0]),
+  );
+  for (const [id, group] of ordered) {
+    lines.push('', `[${id}] ${group.length} violation(s)`);
+    for (const v of group.slice(0, perRule)) {
+      const tags = [
+        v.status,
+        v.introduced === undefined ? undefined : v.introduced ? 'introduced' : undefined,
+      ]
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `  ${v.file}:${v.line}: ${v.severity}${v.ruleId === id ? '' : ` [${v.ruleId}]`}${tags ? ` (${tags})` : ''} ${v.message}${v.fix ? ` — fix: ${v.fix}` : ''}`,
+      );
+    }
+    if (group.length > perRule)
+      lines.push(`  … and ${group.length - perRule} more (--rule ${id} lists them; --json lists all)`);
+  }
+  lines.push('');
   if (report.baseline) {
     const b = report.baseline;
     lines.push(

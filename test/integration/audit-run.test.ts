@@ -44,7 +44,8 @@ describe('phase 4 in tdl run', () => {
     expect(p.verdict).toBe('fail');
     const d = p.data as ComplianceSummary;
     expect(d.totalViolations).toBe(3);
-    expect(d.scores).toEqual({ production: 25 });
+    // 4 files; one-state: 2 warnings → 100 × 4 / (4 + 5) = 44.4; redis: 1 error → 28.6; mean 36.5.
+    expect(d.scores).toEqual({ production: 36.5 });
     expect(d.introducedCount).toBeNull();
     expect(d.baseNote).toBe('no audit.base and no github.baseBranch in the playbook');
     expect(d.newSinceBaselineCount).toBeNull();
@@ -54,7 +55,8 @@ describe('phase 4 in tdl run', () => {
     ]);
     const md = readFileSync(record.worklog!.markdown, 'utf8');
     expect(md).toContain('3 violation(s) in 3 of 4 audited file(s); 1 failing violation(s)');
-    expect(md).toContain('| `production` | 4 | 3 | 25.0 | 1 | 2 |');
+    expect(md).toContain('| `production` | 4 | 3 | 36.5 | 1 | 2 |');
+    expect(md).toContain('| `one-state` | duplicate-definition | 0 | 2 | — | — | 2 | 44.4 | — |');
     expect(md).toContain('`src/c.py:2`');
     expect(md).toContain(
       'Change since the previous run: no earlier run of this playbook measured violations.',

@@ -95,6 +95,7 @@ const git = (dir: string, ...args: string[]) =>
 interface AuditJson {
   violations: Violation[];
   scopes: Record<string, { score: number; files: number; filesWithViolations: number }>;
+  rules: Record<string, Record<string, unknown>>;
   baseline: { newCount: number; knownCount: number; fixed: unknown[] } | null;
   base: { introducedCount: number; changedFiles: number } | null;
   verdict: string;
@@ -145,11 +146,34 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
     expect(six.message).toContain('missing here: STARTING, COMPLETING, DEAD');
   });
 
-  it('scores scopes as the share of files with no violation', async () => {
+  it('scores each rule by its severity-weighted violations, and a scope as the mean of its rules', async () => {
     const { json } = await audit();
-    expect(json.scopes.production).toMatchObject({ files: 6, filesWithViolations: 5 });
-    expect(json.scopes.production!.score).toBeCloseTo(16.7, 1);
+    // 100 × F / (F + 10 × P), P = errors + warnings / 4 (+ infos / 20).
+    // production (6 files): one-execution-state 2 errors + 5 warnings: P 3.25 → 15.6;
+    // redis 1 error → 37.5; legacy-logger 1 warning → 70.6; mean 41.2.
+    expect(json.scopes.production).toMatchObject({
+      files: 6,
+      filesWithViolations: 5,
+      rules: { 'one-execution-state': 15.6, 'redis-through-manager': 37.5, 'legacy-logger': 70.6 },
+      score: 41.2,
+    });
     expect(json.scopes.tests).toMatchObject({ files: 1, filesWithViolations: 0, score: 100 });
+    // Per rule over all 7 files, in playbook order.
+    expect(Object.keys(json.rules)).toEqual([
+      'one-execution-state',
+      'redis-through-manager',
+      'legacy-logger',
+    ]);
+    expect(json.rules['one-execution-state']).toMatchObject({
+      kind: 'duplicate-definition',
+      count: 7,
+      bySeverity: { error: 2, warning: 5 },
+      files: 5,
+      score: 17.7,
+      new: null,
+      fixed: null,
+      scoreAtBase: null,
+    });
   });
 
   it('writes SARIF 2.1.0 that validates against the schema', async () => {
@@ -238,6 +262,18 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
       ]);
       expect(json.base.introducedCount).toBe(2);
       expect(r.exitCode).toBe(1);
+      // Per rule: introduced as new, gone since the base as fixed, and the score then and now.
+      const rules = (
+        json as unknown as {
+          rules: Record<string, { new: number; fixed: number; score: number; scoreAtBase: number }>;
+        }
+      ).rules;
+      expect(rules['redis-through-manager']).toMatchObject({ new: 1, fixed: 0 });
+      expect(rules['legacy-logger']).toMatchObject({ new: 0, fixed: 1, score: 100 });
+      expect(rules['legacy-logger']!.scoreAtBase).toBeLessThan(100);
+      expect(rules['redis-through-manager']!.score).toBeLessThan(rules['redis-through-manager']!.scoreAtBase);
+      const text = String((await tdl(repo.dir, ['audit', '--base', 'v1'])).stderr);
+      expect(text).toMatch(/legacy-logger +deprecated-import +0 +0 +0 +0 +1 +0 +100\.0 \(\d+\.\d at base\)/);
       // HEAD was not moved and the working tree still holds the edit.
       expect((await git(repo.dir, 'rev-parse', '--abbrev-ref', 'HEAD')).stdout).toBe('main');
       expect(readFileSync(f, 'utf8')).not.toContain('central_logger');
@@ -267,6 +303,64 @@ describe('tdl audit on a repository seeded with the seeds violations', () => {
     const full = await tdl(project.dir, ['audit', '--json']);
     expect(JSON.parse(String(full.stdout)).violations.length).toBeGreaterThan(0);
     expect(code).toBe(full.exitCode);
+  });
+
+  it('prints a per-rule summary first, then the findings grouped by rule; --rule filters', async () => {
+    const all = await tdl(project.dir, ['audit']);
+    const text = String(all.stderr);
+    const lines = text.split('\n');
+    expect(lines[2]).toMatch(/^rule +kind +errors +warnings +infos +new +fixed +files +score$/);
+    // (new and fixed: against the baseline an earlier test wrote.)
+    expect(lines[3]).toMatch(
+      /^one-execution-state +duplicate-definition +2 +5 +0 +(?:0|-) +(?:0|-) +5 +17\.7$/,
+    );
+    // Rules with errors first: the enum difference is not drowned by the duplicate warnings.
+    const groups = lines.filter((l) => l.startsWith('['));
+    expect(groups).toEqual([
+      '[one-execution-state] 7 violation(s)',
+      '[redis-through-manager] 1 violation(s)',
+      '[legacy-logger] 1 violation(s)',
+    ]);
+    expect(text).toMatch(
+      /\[one-execution-state\] 7 violation\(s\)\n {2}\S+: error \[one-execution-state\/enum-members\]/,
+    );
+
+    const one = await audit(['--rule', 'redis-through-manager']);
+    expect(one.code).toBe(1);
+    expect(one.json.violations.map((v) => v.ruleId)).toEqual(['redis-through-manager']);
+    const two = await audit(['--rule', 'legacy-logger,one-execution-state/enum-members']);
+    expect(new Set(two.json.violations.map((v) => v.ruleId))).toEqual(
+      new Set(['legacy-logger', 'one-execution-state', 'one-execution-state/enum-members']),
+    );
+    const bad = await tdl(project.dir, ['audit', '--rule', 'no-such-rule']);
+    expect(bad.exitCode).toBe(2);
+    expect(String(bad.stderr)).toContain('--rule no-such-rule: no such rule in the playbook');
+  });
+
+  it('warns about a scope, a rule or an allowIn that matches nothing; negated globs exclude', async () => {
+    project.write(
+      'typo.yaml',
+      `name: typo
+suites:
+  - { id: unit, command: [node, -e, "0"] }
+audit:
+  scopes: { production: ["netra_backend/**", "!netra_backend/app/core/**"], tests: ["test/**"] }
+  rules:
+    - { id: only-tests, kind: max-file-lines, max: 1, scopes: [tests] }
+    - { id: redis, kind: forbidden-pattern, pattern: "redis\\\\.Redis\\\\(", allowIn: ["netra_backend/app/redis_manger.py"] }
+`,
+    );
+    const r = await audit(['-p', 'typo.yaml']);
+    expect((r.json as unknown as { warnings: string[] }).warnings).toEqual([
+      'scope "tests" matches no audited file (check its globs: test/**)',
+      'rule "only-tests" applies to no audited file (its scopes hold none)',
+      'rule "redis": allowIn netra_backend/app/redis_manger.py matches no audited file',
+    ]);
+    // app/core/ is excluded from production: 6 files less the 2 there.
+    expect(r.json.scopes.production!.files).toBe(4);
+    expect(r.stderr).toBe('');
+    const text = String((await tdl(project.dir, ['audit', '-p', 'typo.yaml'])).stderr);
+    expect(text).toContain('  warning: scope "tests" matches no audited file');
   });
 
   it('a playbook without an audit section is a usage error (exit 2)', async () => {

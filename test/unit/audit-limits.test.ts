@@ -6,9 +6,10 @@ import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { walkFiles } from '../../src/audit/engine.js';
-import { compileAudit } from '../../src/audit/rules.js';
+import { compileAudit, matcher } from '../../src/audit/rules.js';
 import { toSarif } from '../../src/audit/sarif.js';
 import { scanFile } from '../../src/audit/scan.js';
+import { ruleScore, scoreScopes, scoringRule } from '../../src/audit/score.js';
 import { DEFAULT_LIMITS, looksMinified, SkipList, skipReasonOf } from '../../src/audit/skip.js';
 import type { FileScan, Violation } from '../../src/audit/types.js';
 import { buildViolations } from '../../src/audit/violations.js';
@@ -149,5 +150,53 @@ describe('bounded findings', () => {
     };
     expect(whole.runs[0]!.results).toHaveLength(12);
     expect(whole.runs[0]!.invocations).toBeUndefined();
+  });
+});
+
+describe('scores', () => {
+  it.each([
+    [10, 0, 100],
+    [10, 1, 50],
+    [100, 1, 90.9],
+    [10, 0.25, 80],
+    [10, 0.05, 95.2],
+    [0, 1, 0],
+  ])('%i files, penalty %d: %d', (files, penalty, score) => {
+    expect(ruleScore(files, penalty)).toBe(score);
+  });
+
+  it('weighs by severity: an info never costs what an error does; every violation counts', () => {
+    const v = (severity: 'error' | 'warning' | 'info', file = 'a.ts'): Violation => ({
+      ruleId: 'r',
+      kind: 'forbidden-pattern',
+      severity,
+      file,
+      line: 1,
+      message: 'm',
+      fingerprint: `${severity}${file}`,
+      scopes: ['all'],
+    });
+    const files = new Map([['all', 20]]);
+    const score = (vs: Violation[]) => scoreScopes(['all'], () => ['r', 'q'], files, vs).all!;
+    expect(score([v('info')]).rules.r).toBeGreaterThan(score([v('warning')]).rules.r!);
+    expect(score([v('warning')]).rules.r).toBeGreaterThan(score([v('error')]).rules.r!);
+    // A second violation in an already dirty file lowers the score (the share of clean files did not).
+    expect(score([v('error'), v('error')]).rules.r).toBeLessThan(score([v('error')]).rules.r!);
+    // The scope is the mean of its rules: the clean rule q holds it up.
+    expect(score([v('error')])).toMatchObject({ rules: { q: 100, r: 66.7 }, score: 83.4 });
+    expect(scoringRule('dup/enum-members')).toBe('dup');
+    expect(scoringRule('eslint/no-unused-vars')).toBe('eslint');
+  });
+});
+
+describe('negated globs', () => {
+  it.each([
+    [['app/**', '!app/tests/**'], 'app/x.py', true],
+    [['app/**', '!app/tests/**'], 'app/tests/x.py', false],
+    [['app/**', '!app/tests/**'], 'lib/x.py', false],
+    [['!**/*_pb2.py'], 'a/b_pb2.py', false],
+    [['!**/*_pb2.py'], 'a/b.py', true],
+  ])('%j matches %s: %s', (globs, file, expected) => {
+    expect(matcher(globs)(file)).toBe(expected);
   });
 });

@@ -11,6 +11,11 @@ export function register(program: Command): void {
     .option('--base <ref>', 'mark violations introduced since this git ref (not checked out)')
     .option('--update-baseline', 'write the baseline (.tdl/audit-baseline.json) from this audit')
     .option('--strict', 'also fail when the baseline holds entries that no longer occur')
+    .option(
+      '--rule <id>',
+      'only this rule (repeatable, or comma-separated; an external auditor id, or <auditor>/<rule>)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .action(async (dir: string | undefined, flags: Record<string, unknown>) => {
       // The reader threads and the file listing start first, so that they overlap loading the
       // playbook's libraries (zod, yaml) and the audit itself.

@@ -34,6 +34,9 @@ function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
         runId: h.record.runId,
         startedAt: h.record.startedAt,
         totalViolations: p.data.totalViolations,
+        ...(p.data.rules
+          ? { ruleScores: Object.fromEntries(Object.entries(p.data.rules).map(([id, r]) => [id, r.score])) }
+          : {}),
       };
   }
   return null;
@@ -78,6 +81,8 @@ export const compliancePhase: Phase<ComplianceSummary> = {
       skipped: { count: report.skipped.count, byReason: report.skipped.byReason },
       scopes: report.scopes,
       byRule,
+      rules: report.rules,
+      warnings: report.warnings,
       bySeverity,
       failingCount: outcome.failing.length,
       top: report.violations.slice(0, TOP),

@@ -3,12 +3,12 @@
  * trend). The compliance work may add fields; it keeps these.
  */
 import type { ExternalRun } from '../../audit/external.js';
+import type { RuleSummary, ScopeScore } from '../../audit/score.js';
 import type { Violation } from '../../audit/types.js';
-import type { ScopeScore } from '../../audit/violations.js';
 
 export interface ComplianceSummary {
   totalViolations: number;
-  /** Score 0-100 per scope: share of files in the scope with no violation. */
+  /** Score 0-100 per scope: the mean of its rules' severity-weighted scores (README, "Scores"). */
   scores: Record<string, number>;
   /** Violations introduced since `--base`; null when no base was compared. */
   introducedCount: number | null;
@@ -21,6 +21,10 @@ export interface ComplianceSummary {
   /** Per scope: files, files with violations, score, counts by rule and severity. */
   scopes: Record<string, ScopeScore>;
   byRule: Record<string, number>;
+  /** Per rule: count, new, fixed, files, score (and score at the base). */
+  rules?: Record<string, RuleSummary & { scoreAtBase: number | null }>;
+  /** Playbook problems the audit revealed (a scope, rule or allowIn matching no file). */
+  warnings?: string[];
   bySeverity: Record<string, number>;
   /** Violations that fail the audit (error severity, new, and introduced when a base was compared). */
   failingCount: number;
@@ -33,6 +37,12 @@ export interface ComplianceSummary {
   baseNote: string;
   baseline: { file: string; entries: number; knownCount: number; fixedCount: number } | null;
   /** The latest earlier run of this playbook that measured violations. */
-  previous: { runId: string; startedAt: string; totalViolations: number } | null;
+  previous: {
+    runId: string;
+    startedAt: string;
+    totalViolations: number;
+    /** That run's rule scores (absent from runs before scores per rule existed). */
+    ruleScores?: Record<string, number>;
+  } | null;
   external: ExternalRun[];
 }

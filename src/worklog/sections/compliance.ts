@@ -39,14 +39,36 @@ export const renderCompliance: SectionRenderer = (result) => {
       ? `Introduced since the base (${d.baseNote}, \`${d.base.commit.slice(0, 12)}\`): ${d.introducedCount} in ${d.base.changedFiles} changed file(s); fixed since the base: ${d.base.fixedCount}.`
       : `Introduced since the base: not computed (${d.baseNote}).`,
   );
-  const rules = Object.entries(d.byRule).sort((a, b) => b[1] - a[1]);
+  const rules = Object.entries(d.rules ?? {});
+  const before = d.previous?.ruleScores;
   if (rules.length)
     parts.push(
       table(
-        ['Rule', 'Violations'],
-        rules.map(([r, n]) => [`\`${r}\``, n]),
+        ['Rule', 'Kind', 'Errors', 'Warnings', 'New', 'Fixed', 'Files', 'Score', 'Previous run'],
+        rules.map(([id, r]) => [
+          `\`${id}\``,
+          r.kind,
+          r.bySeverity.error ?? 0,
+          r.bySeverity.warning ?? 0,
+          r.new ?? '—',
+          r.fixed ?? '—',
+          r.files,
+          r.score.toFixed(1),
+          before?.[id] === undefined ? '—' : before[id].toFixed(1),
+        ]),
       ),
     );
+  else {
+    const counts = Object.entries(d.byRule).sort((a, b) => b[1] - a[1]);
+    if (counts.length)
+      parts.push(
+        table(
+          ['Rule', 'Violations'],
+          counts.map(([r, n]) => [`\`${r}\``, n]),
+        ),
+      );
+  }
+  for (const w of d.warnings ?? []) parts.push(`Warning: ${w}.`);
   if (d.top.length)
     parts.push(
       `Top ${d.top.length}:\n\n${table(
