@@ -20,7 +20,7 @@ export interface CloudRunPortOptions {
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function splitEndpoint(endpoint: string): { host: string; port: number } {
+export function splitEndpoint(endpoint: string): { host: string; port: number } {
   const m = /^(.*):(\d+)$/.exec(endpoint.trim());
   if (!m) return { host: endpoint.trim(), port: 443 };
   return { host: m[1]!.replace(/^\[|\]$/g, ''), port: Number(m[2]) };

@@ -1,6 +1,7 @@
 // Owned by phase 0 (deploy-status). Keys: gcp, services.
 import { z } from 'zod';
 import { command, duration } from './common.js';
+import { serviceLogsSchema, serviceSloSchema } from './evidence.js';
 
 export const gcpSchema = z.strictObject({
   project: z.string().min(1),
@@ -9,6 +10,16 @@ export const gcpSchema = z.strictObject({
     .string()
     .optional()
     .meta({ description: 'host:port of a Cloud Run API endpoint (emulator); no credentials are used.' }),
+  loggingEndpoint: z
+    .string()
+    .optional()
+    .meta({ description: 'host:port of a Cloud Logging API endpoint (emulator); no credentials are used.' }),
+  monitoringEndpoint: z
+    .string()
+    .optional()
+    .meta({
+      description: 'host:port of a Cloud Monitoring API endpoint (emulator); no credentials are used.',
+    }),
   callTimeout: duration
     .prefault('10s')
     .meta({ description: 'Deadline of one Cloud Run API call (default 10s).' }),
@@ -37,6 +48,8 @@ export const serviceSchema = z.strictObject({
       }),
     })
     .optional(),
+  logs: serviceLogsSchema,
+  slo: serviceSloSchema,
 });
 
 export type GcpConfig = z.output<typeof gcpSchema>;

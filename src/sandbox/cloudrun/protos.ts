@@ -5,9 +5,13 @@ import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 
 const require = createRequire(import.meta.url);
 
-/** `<package root>/build/protos`, found from the package's main file (google-gax exports no package.json). */
-function protosOf(pkg: string): string {
-  let dir = dirname(require.resolve(pkg));
+/**
+ * `<package root>/build/protos`, found from the package's main file (google-gax exports no package.json);
+ * `from` resolves a package that is a dependency of another one (`@google-cloud/logging-api`).
+ */
+export function protosOf(pkg: string, from?: string): string {
+  const req = from ? createRequire(require.resolve(from)) : require;
+  let dir = dirname(req.resolve(pkg));
   while (!dir.endsWith(`${join('node_modules', ...pkg.split('/'))}`) && dirname(dir) !== dir)
     dir = dirname(dir);
   return join(dir, 'build', 'protos');

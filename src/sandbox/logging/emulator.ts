@@ -1,0 +1,117 @@
+/**
+ * A loopback gRPC emulator of Cloud Logging (`google.logging.v2.LoggingServiceV2`: WriteLogEntries and
+ * ListLogEntries with the filter subset of ../filter.ts, paged), built on the protos shipped with the
+ * `@google-cloud/logging` client. The real client talks to it with insecure credentials.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
+import { protosOf } from '../cloudrun/protos.js';
+import { FilterSyntaxError } from '../filter.js';
+import { CODES, failCall, shutdown, unimplemented, withLatency } from '../grpc.js';
+import { type EntryMessage, LoggingState } from './state.js';
+
+export interface LoggingEmulator {
+  state: LoggingState;
+  /** `127.0.0.1:<port>`: what `gcp.loggingEndpoint` / `TDL_LOGGING_ENDPOINT` take. */
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export interface LoggingEmulatorOptions {
+  project?: string;
+  /** Added to every answer (the bench uses 100 ms, as a real API call takes). */
+  latencyMs?: number;
+}
+
+/** The real API's page size limit. */
+const MAX_PAGE_SIZE = 1000;
+const DEFAULT_PAGE_SIZE = 50;
+
+let cached: PackageDefinition | undefined;
+
+function loggingProtos(): PackageDefinition {
+  cached ??= loadSync(['google/logging/v2/logging.proto'], {
+    includeDirs: [protosOf('@google-cloud/logging-api', '@google-cloud/logging'), protosOf('google-gax')],
+    longs: String,
+    enums: String,
+    oneofs: true,
+    defaults: false,
+  });
+  return cached;
+}
+
+type Call = grpc.ServerUnaryCall<Record<string, unknown>, unknown>;
+type Callback = grpc.sendUnaryData<unknown>;
+
+export async function startLoggingEmulator(options: LoggingEmulatorOptions = {}): Promise<LoggingEmulator> {
+  const state = new LoggingState({ project: options.project ?? 'sandbox-project' });
+  const definition = loggingProtos()['google.logging.v2.LoggingServiceV2'] as grpc.ServiceDefinition;
+  const latency = options.latencyMs ?? 0;
+
+  const write = (call: Call, cb: Callback) => {
+    const r = call.request as {
+      logName?: string;
+      resource?: EntryMessage['resource'];
+      labels?: Record<string, string>;
+      entries?: EntryMessage[];
+    };
+    const injected = state.callOf('WriteLogEntries', '');
+    if (injected) return failCall(cb, CODES[injected.code], injected.message ?? `injected ${injected.code}`);
+    const entries = (r.entries ?? []).map((e) => ({
+      ...e,
+      logName: e.logName || r.logName,
+      resource: e.resource ?? r.resource,
+      labels: { ...(r.labels ?? {}), ...(e.labels ?? {}) },
+    }));
+    if (entries.some((e) => !e.logName))
+      return failCall(cb, grpc.status.INVALID_ARGUMENT, 'log_name is required on the request or each entry');
+    state.write(entries);
+    cb(null, {});
+  };
+
+  const list = (call: Call, cb: Callback) => {
+    const r = call.request as {
+      resourceNames?: string[];
+      filter?: string;
+      orderBy?: string;
+      pageSize?: number;
+      pageToken?: string;
+    };
+    const filter = r.filter ?? '';
+    const injected = state.callOf('ListLogEntries', filter);
+    if (injected) return failCall(cb, CODES[injected.code], injected.message ?? `injected ${injected.code}`);
+    if (!r.resourceNames?.includes(`projects/${state.project}`))
+      return failCall(cb, grpc.status.NOT_FOUND, `resource_names must name projects/${state.project}`);
+    const order = (r.orderBy ?? 'timestamp asc').trim().toLowerCase();
+    if (order !== 'timestamp asc' && order !== 'timestamp desc')
+      return failCall(cb, grpc.status.INVALID_ARGUMENT, `order_by '${r.orderBy}' is not supported`);
+    let matched: EntryMessage[];
+    try {
+      matched = state.query(filter, order === 'timestamp desc');
+    } catch (error) {
+      if (error instanceof FilterSyntaxError)
+        return failCall(cb, grpc.status.INVALID_ARGUMENT, `Invalid filter: ${error.message}`);
+      throw error;
+    }
+    const size = Math.min(Math.max(Number(r.pageSize) || DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+    const offset = r.pageToken ? Number(r.pageToken) : 0;
+    if (!Number.isInteger(offset) || offset < 0)
+      return failCall(cb, grpc.status.INVALID_ARGUMENT, `bad page_token '${r.pageToken}'`);
+    const page = matched.slice(offset, offset + size);
+    const next = offset + size < matched.length ? String(offset + size) : '';
+    cb(null, { entries: page, nextPageToken: next });
+  };
+
+  const server = new grpc.Server();
+  server.addService(definition, {
+    ...unimplemented(definition),
+    WriteLogEntries: withLatency(latency, write),
+    ListLogEntries: withLatency(latency, list),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, p) =>
+      error ? reject(error) : resolve(p),
+    ),
+  );
+  return { state, endpoint: `127.0.0.1:${port}`, close: () => shutdown(server) };
+}
