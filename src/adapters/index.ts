@@ -9,6 +9,7 @@ import type { CloudRunPort } from './cloudrun/port.js';
 import { createGitPort } from './git/index.js';
 import type { GitPort } from './git/port.js';
 import type { GitHubPort } from './github/port.js';
+import type { LogsPort, MetricsPort } from './observability/port.js';
 import { createProcessPort } from './process/index.js';
 import type { ProcessPort } from './process/port.js';
 
@@ -17,6 +18,9 @@ export interface Ports {
   git: GitPort;
   cloudRun(): Promise<CloudRunPort>;
   github(): Promise<GitHubPort>;
+  /** Cloud Logging and Cloud Monitoring; they reject with an ObservabilityError (never fatal to a run). */
+  logs(): Promise<LogsPort>;
+  metrics(): Promise<MetricsPort>;
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -37,10 +41,41 @@ export function createPorts(playbook: Playbook, env: NodeJS.ProcessEnv = process
       const endpoint = env.TDL_CLOUDRUN_ENDPOINT;
       return createCloudRunPort(playbook.gcp, endpoint ? { endpoint } : {});
     }),
+    logs: once(async () => {
+      const { createLogsPort } = await import('./observability/index.js');
+      return createLogsPort(gcpFor(playbook, 'logging', env), env.TDL_LOGGING_ENDPOINT);
+    }),
+    metrics: once(async () => {
+      const { createMetricsPort } = await import('./observability/index.js');
+      return createMetricsPort(gcpFor(playbook, 'monitoring', env), env.TDL_MONITORING_ENDPOINT);
+    }),
     github: once(async () => {
       if (!playbook.github) throw new UsageError('ENOGITHUB', 'the playbook has no github section');
       const { createGitHubPort } = await import('./github/index.js');
       return createGitHubPort(playbook.github);
     }),
   };
+}
+
+/**
+ * The gcp section for Cloud Logging / Monitoring. When Cloud Run itself is an emulator and this API has
+ * no endpoint of its own, there is nothing real to read: that is said, rather than trying credentials.
+ */
+function gcpFor(playbook: Playbook, api: 'logging' | 'monitoring', env: NodeJS.ProcessEnv) {
+  const gcp = playbook.gcp;
+  if (!gcp) throw new UsageError('ENOGCP', 'the playbook has no gcp section');
+  const own =
+    api === 'logging'
+      ? env.TDL_LOGGING_ENDPOINT || gcp.loggingEndpoint
+      : env.TDL_MONITORING_ENDPOINT || gcp.monitoringEndpoint;
+  const cloudRun = env.TDL_CLOUDRUN_ENDPOINT || gcp.endpoint;
+  if (!own && cloudRun) {
+    const key = api === 'logging' ? 'gcp.loggingEndpoint' : 'gcp.monitoringEndpoint';
+    throw new UsageError(
+      `ENO${api.toUpperCase()}`,
+      `Cloud Run is read from an emulator (${cloudRun}) and ${key} is not set, so there is no ${api} to read`,
+      `set ${key} (or TDL_${api.toUpperCase()}_ENDPOINT) to the ${api} emulator`,
+    );
+  }
+  return gcp;
 }

@@ -6,6 +6,7 @@
 import type { DiffStat } from '../adapters/git/history.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { DeploymentEvidence, SloVerdict } from '../phases/3-root-cause/deployment.js';
 import type { FailureCluster } from '../phases/3-root-cause/types.js';
 import type { CriterionResult } from '../phases/5-stability/types.js';
 import type { PhaseResult, RunRecord } from '../pipeline/record.js';
@@ -30,6 +31,10 @@ export interface DecisionInput {
   previousClusters: FailureCluster[];
   previousViolations: number | null;
   currentViolations: number | null;
+  /** Phase 3's reads of the tested revisions' logs and metrics; null when phase 3 did not read them. */
+  evidence?: { result: PhaseResult | undefined; data: DeploymentEvidence | null };
+  /** Services with `slo` in the playbook (their bands must be measured for deployment-healthy to pass). */
+  sloServices?: string[];
 }
 
 /** A criterion's result before the policy marks it required or not. */
@@ -209,6 +214,29 @@ interface ServiceLike {
   reason?: string;
 }
 
+/** The metric bands of the services that have `slo`, or why they were not measured. */
+function sloLines(input: DecisionInput): { verdict: Verdict | 'warning'; line: string }[] {
+  const wanted = input.sloServices ?? [];
+  if (wanted.length === 0) return [];
+  const data = input.evidence?.data;
+  if (!data) {
+    const p = input.evidence?.result;
+    const why = p ? `${p.state}${p.reason ? `: ${p.reason}` : ''}` : 'not in this run';
+    return [
+      {
+        verdict: 'inconclusive',
+        line: `phase 3: metric bands of ${wanted.join(', ')} not measured (${why})`,
+      },
+    ];
+  }
+  return data.slo.map((v: SloVerdict) => ({ verdict: v.verdict, line: v.text }));
+}
+
+/**
+ * Ready, fresh and serving (phase 0) and within the metric bands (phase 3). A band's `warning` is
+ * shown and does not block; no data is inconclusive. The lines that decided it come first: the
+ * decision's reason is a criterion's first line ("frontend: 5xx 4.8% > 1%").
+ */
 export function deploymentHealthy(input: DecisionInput): Evaluated {
   const { configured, result: p } = input.deploy;
   if (!configured)
@@ -217,20 +245,85 @@ export function deploymentHealthy(input: DecisionInput): Evaluated {
     p?.state === 'completed' ? (p.data as { services?: ServiceLike[] } | undefined) : undefined
   )?.services;
   if (!services?.length) return notMeasured('deployment-healthy', 'phase 0: deployment status', p);
-  // The services that decided it come first: the decision's reason is a criterion's first line.
-  const rank = (s: ServiceLike) => ({ fail: 0, inconclusive: 1, pass: 2 })[s.verdict ?? 'inconclusive'] ?? 1;
-  const lines = [...services]
-    .sort((a, b) => rank(a) - rank(b))
-    .map(
-      (s) => `phase 0: ${s.name ?? '?'}: ${s.verdict ?? 'inconclusive'}${s.reason ? ` (${s.reason})` : ''}`,
-    );
-  const verdicts = services.map((s) => s.verdict ?? 'inconclusive');
+  const rank = (v: Verdict | 'warning') => ({ fail: 0, inconclusive: 1, warning: 2, pass: 3 })[v] ?? 1;
+  const lines = [
+    ...sloLines(input),
+    ...services.map((s) => ({
+      verdict: s.verdict ?? 'inconclusive',
+      line: `phase 0: ${s.name ?? '?'}: ${s.verdict ?? 'inconclusive'}${s.reason ? ` (${s.reason})` : ''}`,
+    })),
+  ];
+  // A stable sort: within a verdict, metric bands first (they are why a Ready revision is not healthy).
+  lines.sort((a, b) => rank(a.verdict) - rank(b.verdict));
+  const verdicts = lines.map((l) => (l.verdict === 'warning' ? 'pass' : l.verdict));
   const verdict: Verdict = verdicts.includes('fail')
     ? 'fail'
     : verdicts.every((v) => v === 'pass')
       ? 'pass'
       : 'inconclusive';
-  return result('deployment-healthy', verdict, lines);
+  return result(
+    'deployment-healthy',
+    verdict,
+    lines.map((l) => l.line),
+  );
+}
+
+/**
+ * The tested revision logged no error signature that its baseline (the serving revision, or the
+ * previous one over a window of the same length) did not log. Unknown baselines are inconclusive.
+ */
+export function noNewErrors(input: DecisionInput): Evaluated {
+  if (!input.deploy.configured)
+    return result('no-new-errors', 'inconclusive', ['no `services` in the playbook'], false);
+  const data = input.evidence?.data;
+  if (!data)
+    return notMeasured('no-new-errors', "phase 3: the tested revisions' logs", input.evidence?.result);
+  if (data.logs.length === 0)
+    return result('no-new-errors', 'inconclusive', [
+      "phase 3: no tested revision's logs were read (none enabled)",
+    ]);
+  const lines: { verdict: Verdict; line: string }[] = data.logs.map((s) => {
+    if (s.state !== 'read')
+      return {
+        verdict: 'inconclusive',
+        line: `${s.service}: logs of ${s.revision} not read: ${s.reason}${s.hint ? ` — ${s.hint}` : ''}`,
+      };
+    if (!s.baseline)
+      return {
+        verdict: 'inconclusive',
+        line: `${s.service}: no revision to compare with (${s.noBaseline ?? 'unknown'})`,
+      };
+    if (s.baseline.state !== 'read')
+      return {
+        verdict: 'inconclusive',
+        line: `${s.service}: logs of ${s.baseline.revision} not read: ${s.baseline.reason}${s.baseline.hint ? ` — ${s.baseline.hint}` : ''}`,
+      };
+    const fresh = s.newSignatures ?? [];
+    if (fresh.length)
+      return {
+        verdict: 'fail',
+        line: `${s.service}: ${fresh.length} error signature(s) logged by ${s.revision} and not by ${s.baseline.revision}: ${fresh
+          .slice(0, 3)
+          .map((x) => `\`${x}\``)
+          .join(', ')}${fresh.length > 3 ? ', …' : ''}`,
+      };
+    return {
+      verdict: 'pass',
+      line: `${s.service}: ${s.groups.length} error signature(s) in ${s.revision}, none new vs ${s.baseline.revision} (${s.baseline.why})`,
+    };
+  });
+  const rank = { fail: 0, inconclusive: 1, pass: 2 } as const;
+  lines.sort((a, b) => rank[a.verdict] - rank[b.verdict]);
+  const verdict: Verdict = lines.some((l) => l.verdict === 'fail')
+    ? 'fail'
+    : lines.every((l) => l.verdict === 'pass')
+      ? 'pass'
+      : 'inconclusive';
+  return result(
+    'no-new-errors',
+    verdict,
+    lines.map((l) => l.line),
+  );
 }
 
 export function demonstrableImprovement(input: DecisionInput): Evaluated {
@@ -287,5 +380,6 @@ export const CRITERION_EVALUATORS: Record<CriterionId, (input: DecisionInput) =>
   'no-new-violations': noNewViolations,
   'atomic-change': atomicChange,
   'deployment-healthy': deploymentHealthy,
+  'no-new-errors': noNewErrors,
   'demonstrable-improvement': demonstrableImprovement,
 };

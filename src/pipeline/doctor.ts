@@ -130,6 +130,8 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
   if (playbook.services.length > 0) {
     const { checkCloudRunAccess } = await import('../adapters/cloudrun/doctor.js');
     results.push(...(await checkCloudRunAccess(playbook, input.env)));
+    const { checkObservabilityAccess } = await import('../adapters/observability/doctor.js');
+    results.push(...(await checkObservabilityAccess(playbook, input.env)));
   }
   if (playbook.github) {
     const { checkGitHub } = await import('../adapters/github/doctor.js');

@@ -10,14 +10,16 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startDemoCloudRun } from './cloudrun/demo.js';
 import { startDemoGitHub } from './github/demo.js';
+import { startDemoLogging } from './logging/demo.js';
+import { startDemoMonitoring } from './monitoring/demo.js';
 import type { DemoSandbox } from './types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<number> {
-  const sandboxes = (await Promise.all([startDemoCloudRun(), startDemoGitHub()])).filter(
-    (s): s is DemoSandbox => s !== null,
-  );
+  const sandboxes = (
+    await Promise.all([startDemoCloudRun(), startDemoGitHub(), startDemoLogging(), startDemoMonitoring()])
+  ).filter((s): s is DemoSandbox => s !== null);
   try {
     const env: Record<string, string> = Object.assign({}, ...sandboxes.map((s) => s.env));
     const args = ['dist/cli/main.js', 'run', '-p', 'playbooks/demo.yaml', ...process.argv.slice(2)];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -41,6 +42,19 @@ describe('npm run demo', () => {
     );
     expect(record.decision?.decision).toBe('defer');
     expect(record.decision?.reasons[0]).toMatch(/^gates-passed fail/);
+    // demo-backend is Ready and fresh (phase 0 passes it), but 5% of its requests failed: deferred, value printed.
+    expect(services.find((s) => s.name === 'demo-backend')?.verdict).toBe('pass');
+    expect(record.decision?.reasons).toContainEqual(
+      expect.stringMatching(/^deployment-healthy fail: demo-backend: 5xx 5\.0% > 1% \(bound < 1%/),
+    );
+    // Every failing test's cluster carries the exact error line its own request logged (trace + span).
+    const rc = phase(record, 'root-cause').data as RootCauseData;
+    expect(rc.deployment?.correlation).toMatchObject({ failingTests: 3, correlatedTests: 3, rate: 1 });
+    expect(rc.deployment?.correlated.every((e) => e.trace.endsWith(rc.deployment!.traceId))).toBe(true);
+    const executing = rc.clusters.find((c) => c.message.includes('tool_executing'))!;
+    expect(executing.evidence?.find((l) => l.kind === 'revision-log')?.value).toContain(
+      'websocket event tool_executing dropped: missing field "tool_name" (run_id=r1) (src/events.js:13 in toolExecuting)',
+    );
     const issues = (phase(record, 'publish').data as { issues: { kind: string }[] }).issues;
     expect(issues.filter((i) => i.kind === 'master')).toHaveLength(1);
     expect(issues.filter((i) => i.kind === 'child').length).toBeGreaterThan(0);

@@ -124,12 +124,12 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
 const REQUEST_COUNT = 'run.googleapis.com/request_count';
 const REQUEST_LATENCIES = 'run.googleapis.com/request_latencies';
 
-function revisionFilter(metric: string, q: RevisionWindow): string {
+function revisionFilter(metric: string, q: Pick<RevisionWindow, 'service'> & { revision?: string }): string {
   return [
     `metric.type = "${metric}"`,
     'resource.type = "cloud_run_revision"',
     `resource.labels.service_name = "${q.service}"`,
-    `resource.labels.revision_name = "${q.revision}"`,
+    ...(q.revision ? [`resource.labels.revision_name = "${q.revision}"`] : []),
   ].join(' AND ');
 }
 
@@ -217,6 +217,28 @@ export async function createMetricsPort(gcp: GcpConfig, endpoint?: string): Prom
         }
       }
       return merged;
+    },
+    async probe(service, callTimeoutMs) {
+      const end = Math.floor(Date.now() / 1000);
+      try {
+        await client.listTimeSeries(
+          {
+            name: `projects/${gcp.project}`,
+            filter: revisionFilter(REQUEST_COUNT, { service }),
+            interval: { startTime: { seconds: end - 3600 }, endTime: { seconds: end } },
+            view: 'HEADERS',
+            pageSize: 1,
+          },
+          { autoPaginate: false, timeout: callTimeoutMs, retry: null } as never,
+        );
+      } catch (error) {
+        throw mapObservabilityError(
+          'monitoring',
+          gcp.project,
+          `reading ${REQUEST_COUNT} of ${service}`,
+          error,
+        );
+      }
     },
     async close() {
       await client.close();

@@ -68,5 +68,7 @@ export interface MetricsPort {
   requestCounts(q: RevisionWindow): Promise<Record<string, number>>;
   /** The merged latency distribution of the revision in the window; null when no data. */
   latencies(q: RevisionWindow): Promise<LatencyDistribution | null>;
+  /** One small read of a service's request counts (any revision): can this account read metrics? */
+  probe(service: string, callTimeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }

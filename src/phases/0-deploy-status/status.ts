@@ -7,22 +7,32 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPorts } from '../../adapters/index.js';
 import { EXIT, UsageError } from '../../pipeline/errors.js';
-import type { Verdict } from '../../pipeline/states.js';
+import { type Verdict, worstVerdict } from '../../pipeline/states.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import { newRunId } from '../../telemetry/ids.js';
+import { Redactor } from '../../telemetry/redact.js';
+import type { ServiceLogs, SloVerdict, TimeWindow } from '../3-root-cause/deployment.js';
+import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';
+import { renderEvidenceText } from '../3-root-cause/deployment-text.js';
 import { ageText, trafficText } from './assess.js';
 import { checkServices } from './check.js';
 import type { DeployStatusData, ServiceStatus } from './types.js';
 
 export interface StatusReport extends DeployStatusData {
   playbook: string;
+  /** With `--logs`: the revisions' log groups and metric bands over `--since`. */
+  evidence?: { window: TimeWindow; logs: ServiceLogs[]; slo: SloVerdict[] };
   verdict: Verdict;
   exitCode: number;
   /** Why the check could not finish (Cloud Run unreachable, permission denied). */
   error: string | null;
 }
 
-export async function runStatus(playbookFile: string, env: NodeJS.ProcessEnv): Promise<StatusReport> {
+export async function runStatus(
+  playbookFile: string,
+  env: NodeJS.ProcessEnv,
+  options: { logsSinceMs?: number } = {},
+): Promise<StatusReport> {
   const playbook = loadPlaybook(playbookFile);
   if (playbook.services.length === 0 || !playbook.gcp) {
     throw new UsageError(
@@ -48,12 +58,45 @@ export async function runStatus(playbookFile: string, env: NodeJS.ProcessEnv): P
     signal: new AbortController().signal,
     env,
   });
-  await (await ports.cloudRun()).close();
   const data = outcome.data!;
-  const verdict = outcome.verdict ?? 'inconclusive';
+  let evidence: StatusReport['evidence'];
+  if (options.logsSinceMs !== undefined && !outcome.error) {
+    const end = new Date();
+    const window = {
+      start: new Date(end.getTime() - options.logsSinceMs).toISOString(),
+      end: end.toISOString(),
+    };
+    const redactor = Redactor.fromEnv(playbook.redact.env, env);
+    const input = {
+      ports,
+      services: data.services,
+      configs: playbook.services,
+      window,
+      traceId: '',
+      redact: (text: string) => redactor.redact(text),
+      callTimeoutMs: playbook.gcp.callTimeout,
+    };
+    const [logs, slo] = await Promise.all([readServiceLogs(input, false), measureSlos(input)]);
+    evidence = { window, logs: logs.logs, slo };
+    await Promise.all(
+      [ports.logs, ports.metrics].map((get) =>
+        get().then(
+          (p) => p.close(),
+          () => undefined,
+        ),
+      ),
+    );
+  }
+  await (await ports.cloudRun()).close();
+  // A band outside its bound is a failed service, as in deployment-healthy; no data does not pass it.
+  const verdict = worstVerdict([
+    outcome.verdict ?? 'inconclusive',
+    ...(evidence?.slo.map((v) => (v.verdict === 'warning' ? 'pass' : v.verdict)) ?? []),
+  ]);
   return {
     playbook: playbook.file,
     ...data,
+    ...(evidence ? { evidence } : {}),
     verdict,
     exitCode: outcome.error ? EXIT.infrastructure : verdict === 'pass' ? EXIT.ok : EXIT.defer,
     error: outcome.error?.message ?? null,
@@ -90,5 +133,8 @@ function serviceLines(s: ServiceStatus): string[] {
 export function renderStatusText(report: StatusReport): string {
   const head = `Cloud Run ${report.project}/${report.region} via ${report.target} at ${report.checkedAt}`;
   const tail = `Verdict: ${report.verdict}${report.error ? ` — ${report.error}` : ''} (exit ${report.exitCode})`;
-  return [head, '', ...report.services.flatMap((s) => [...serviceLines(s), '']), tail].join('\n');
+  const evidence = report.evidence ? [renderEvidenceText(report.evidence), ''] : [];
+  return [head, '', ...report.services.flatMap((s) => [...serviceLines(s), '']), ...evidence, tail].join(
+    '\n',
+  );
 }

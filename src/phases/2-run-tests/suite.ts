@@ -105,6 +105,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
     if (reportPath && insideReportDir) rmSync(reportPath, { force: true });
     ctx.progress.suiteStarted(suite.id, suite.tier, n);
     logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
+    const traceparent = traceparentForRun(runId);
     const env: Record<string, string> = {
       ...serviceEnv(targets),
       ...Object.fromEntries(Object.entries(suite.env).map(([k, v]) => [k, expand(v, values)])),
@@ -113,7 +114,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       TDL_SUITE: suite.id,
       TDL_ATTEMPT: String(n),
       TDL_REPORT_DIR: paths.reportDir,
-      TRACEPARENT: traceparentForRun(runId),
+      TRACEPARENT: traceparent,
     };
     const result = await ctx.ports.process.run(argv, {
       cwd,
@@ -130,6 +131,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       exitCode: result.exitCode,
       signal: result.signal,
       timedOut: result.timedOut,
+      spanId: traceparent.split('-')[2]!,
       ...(result.spawnError ? { spawnError: result.spawnError } : {}),
       counts: null,
     };

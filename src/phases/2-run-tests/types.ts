@@ -11,6 +11,8 @@ export interface AttemptResult {
   signal: string | null;
   timedOut: boolean;
   spawnError?: string;
+  /** Span id of the TRACEPARENT this attempt was given (its log entries can carry it). */
+  spanId?: string;
   /** Counts of this attempt's report, null when no report could be read. */
   counts: Counts | null;
   reportError?: string;

@@ -10,6 +10,8 @@ import { expandAll } from '../../playbook/placeholders.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
 import { clusterFailures } from './cluster.js';
+import { revisionLogLinks } from './deployment.js';
+import { deploymentEvidence } from './deployment-read.js';
 import { evidenceChain, issueLookup } from './evidence.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from './types.js';
 
@@ -57,11 +59,16 @@ export const rootCausePhase: Phase<RootCauseData> = {
     const tests = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
     const clusters = clusterFailures(tests?.suites ?? [], ctx.playbook.repoDir);
     const failingTests = clusters.reduce((n, c) => n + c.tests.length, 0);
-    // One listing of GitHub issues for all clusters (none when nothing failed).
-    const lookup = clusters.length ? await issueLookup(ctx) : { why: 'no failing test' };
+    // One listing of GitHub issues for all clusters (none when nothing failed), while the tested
+    // revisions' logs and metrics are read.
+    const [lookup, deployment] = await Promise.all([
+      clusters.length ? issueLookup(ctx) : { why: 'no failing test' },
+      deploymentEvidence(ctx, clusters),
+    ]);
     for (const cluster of clusters) {
       if (ctx.signal.aborted) break;
       cluster.evidence = await evidenceChain(ctx, cluster, lookup);
+      if (deployment) cluster.evidence.push(...revisionLogLinks(cluster, deployment.correlated));
     }
     for (const cluster of clusters.slice(0, MAX_ANALYZED)) {
       if (ctx.signal.aborted) break;
@@ -74,7 +81,7 @@ export const rootCausePhase: Phase<RootCauseData> = {
       reason: failingTests
         ? `${failingTests} failing test(s) in ${clusters.length} cluster(s)`
         : 'no failing test: nothing to cluster',
-      data: { clusters, failingTests },
+      data: { clusters, failingTests, ...(deployment ? { deployment } : {}) },
       findings:
         ctx.playbook.analyzer && clusters.length > MAX_ANALYZED
           ? [

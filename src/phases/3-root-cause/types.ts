@@ -6,6 +6,7 @@ import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import type { TestStatus } from '../../results/model.js';
 import { stableHash } from '../../telemetry/ids.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
+import type { DeploymentEvidence } from './deployment.js';
 
 export interface ClusterTest {
   suiteId: string;
@@ -40,7 +41,15 @@ export interface FailureCluster {
 
 /** One link of a cluster's evidence chain. `value` null means it could not be established. */
 export interface EvidenceLink {
-  kind: 'assertion' | 'frame' | 'last-change' | 'first-failed' | 'deployed-revision' | 'github-issue';
+  kind:
+    | 'assertion'
+    | 'frame'
+    | 'last-change'
+    | 'first-failed'
+    | 'deployed-revision'
+    | 'github-issue'
+    // An entry of this run's trace logged by the tested revision (deployment.ts).
+    | 'revision-log';
   value: string | null;
   /** Where the value comes from (the report, git blame, the worklog history, phase 0, GitHub). */
   source: string;
@@ -63,6 +72,8 @@ export interface RootCauseData {
   clusters: FailureCluster[];
   /** Failing tests that were clustered. */
   failingTests?: number;
+  /** The tested revisions' own logs and metrics (deployment.ts); absent when no service was tested. */
+  deployment?: DeploymentEvidence;
 }
 
 /**

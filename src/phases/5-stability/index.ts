@@ -10,7 +10,7 @@ import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
 import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import { worstVerdict } from '../../pipeline/states.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
-import { clustersFor } from '../3-root-cause/types.js';
+import { clustersFor, type RootCauseData } from '../3-root-cause/types.js';
 import { previousIterationRecord } from './iterations.js';
 import type { StabilityData } from './types.js';
 
@@ -49,6 +49,11 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
     previousClusters: previous ? clustersFor(previous) : [],
     previousViolations: violationsOf(previous),
     currentViolations: violationsOf(record),
+    evidence: {
+      result: phaseResult(record, 'root-cause'),
+      data: phaseResult<RootCauseData>(record, 'root-cause')?.data?.deployment ?? null,
+    },
+    sloServices: playbook.services.filter((s) => s.slo).map((s) => s.name),
   };
 }
 

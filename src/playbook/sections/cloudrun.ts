@@ -14,12 +14,9 @@ export const gcpSchema = z.strictObject({
     .string()
     .optional()
     .meta({ description: 'host:port of a Cloud Logging API endpoint (emulator); no credentials are used.' }),
-  monitoringEndpoint: z
-    .string()
-    .optional()
-    .meta({
-      description: 'host:port of a Cloud Monitoring API endpoint (emulator); no credentials are used.',
-    }),
+  monitoringEndpoint: z.string().optional().meta({
+    description: 'host:port of a Cloud Monitoring API endpoint (emulator); no credentials are used.',
+  }),
   callTimeout: duration
     .prefault('10s')
     .meta({ description: 'Deadline of one Cloud Run API call (default 10s).' }),

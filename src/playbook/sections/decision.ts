@@ -9,6 +9,7 @@ export const CRITERIA = [
   'no-new-violations',
   'atomic-change',
   'deployment-healthy',
+  'no-new-errors',
   'demonstrable-improvement',
 ] as const;
 export type CriterionId = (typeof CRITERIA)[number];

@@ -7,10 +7,24 @@ import { startCloudRunEmulator } from './emulator.js';
 
 const HOUR = 3_600_000;
 
+/** demo-backend's revisions (named, so the logging and monitoring sandboxes can hold their data). */
+export const DEMO_BACKEND = {
+  previous: 'demo-backend-00001-tep',
+  tested: 'demo-backend-00002-alw',
+  /** The tested revision was created this long before the demo started. */
+  testedAgeMs: 2 * HOUR,
+};
+
 export async function startDemoCloudRun(): Promise<DemoSandbox | null> {
   const emulator = await startCloudRunEmulator({ project: 'demo-staging', region: 'us-central1' });
   const { state } = emulator;
-  state.addService({ name: 'demo-backend', revisions: [{ ageMs: 30 * HOUR }, { ageMs: 2 * HOUR }] });
+  state.addService({
+    name: 'demo-backend',
+    revisions: [
+      { name: DEMO_BACKEND.previous, ageMs: 30 * HOUR },
+      { name: DEMO_BACKEND.tested, ageMs: DEMO_BACKEND.testedAgeMs },
+    ],
+  });
   state.addService({ name: 'demo-auth', revisions: [{ ageMs: 5 * HOUR }] });
   state.addService({ name: 'demo-frontend', revisions: [{ ageMs: 52 * HOUR }] });
   return {

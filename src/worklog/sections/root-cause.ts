@@ -1,6 +1,7 @@
 import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phases/3-root-cause/types.js';
 import { cell, details, escapeHtml, excerpt, fence, table } from '../markdown.js';
 import { findingsTable } from './common.js';
+import { renderDeploymentEvidence } from './deployment-evidence.js';
 import type { RenderView, SectionRenderer } from './types.js';
 
 const MAX_TESTS_SHOWN = 20;
@@ -12,6 +13,7 @@ const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
   'first-failed': 'First run it failed in',
   'deployed-revision': 'Deployed revision then',
   'github-issue': 'Open GitHub issue',
+  'revision-log': "Error logged by the tested revision (this run's trace)",
 };
 
 function linkValue(link: EvidenceLink, view: RenderView): string {
@@ -64,7 +66,8 @@ function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
 export const renderRootCause: SectionRenderer = (result, _record, view) => {
   const data = result.data as RootCauseData | undefined;
   if (!data) return findingsTable(result.findings);
-  if (data.clusters.length === 0) return 'No failing or erroring test: nothing to cluster.';
+  const deployment = data.deployment ? `\n\n${renderDeploymentEvidence(data.deployment)}` : '';
+  if (data.clusters.length === 0) return `No failing or erroring test: nothing to cluster.${deployment}`;
   const parts = [
     table(
       ['#', 'Fingerprint', 'Tests', 'Tier', 'Error', 'Location'],
@@ -80,5 +83,5 @@ export const renderRootCause: SectionRenderer = (result, _record, view) => {
     ...data.clusters.map((c, i) => renderCluster(c, i + 1, view)),
   ];
   if (result.findings.length) parts.push(findingsTable(result.findings));
-  return parts.join('\n\n');
+  return parts.join('\n\n') + deployment;
 };

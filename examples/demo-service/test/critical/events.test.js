@@ -8,6 +8,7 @@ import {
   toolExecuting,
 } from '../../src/events.js';
 import { lookup } from '../../src/session-cache.js';
+import { serviceLogsError } from '../support/revision-log.js';
 
 const REQUIRED = {
   agent_started: ['type', 'run_id', 'agent', 'timestamp'],
@@ -17,8 +18,18 @@ const REQUIRED = {
   agent_completed: ['type', 'run_id', 'result', 'timestamp'],
 };
 
-function assertShape(event) {
+// The backend drops an event its consumers cannot read, and logs why (with the request's trace).
+async function assertShape(event) {
   for (const field of REQUIRED[event.type]) {
+    if (!(field in event))
+      await serviceLogsError(
+        `websocket event ${event.type} dropped: missing field "${field}" (run_id=${event.run_id})`,
+        {
+          file: 'src/events.js',
+          line: event.type === 'tool_executing' ? 13 : 22,
+          function: event.type === 'tool_executing' ? 'toolExecuting' : 'toolCompleted',
+        },
+      );
     assert.ok(field in event, `missing field "${field}" in ${event.type} event`);
   }
 }
@@ -28,8 +39,14 @@ describe('websocket agent events', () => {
   test('agent_thinking has its fields', () => assertShape(agentThinking('r1', 'planning')));
   test('tool_executing carries tool_name', () => assertShape(toolExecuting('r1', 'search', { q: 'x' })));
   test('tool_completed carries results', () => assertShape(toolCompleted('r1', 'search', ['a'], 12)));
-  test('tool_completed carries duration', () => {
+  test('tool_completed carries duration', async () => {
     const e = toolCompleted('r1', 'search', ['a'], 12);
+    if (typeof e.duration !== 'number')
+      await serviceLogsError(`websocket event tool_completed has no numeric duration (run_id=${e.run_id})`, {
+        file: 'src/events.js',
+        line: 22,
+        function: 'toolCompleted',
+      });
     assert.equal(typeof e.duration, 'number', 'missing field "duration" in tool_completed event');
   });
   test('agent_completed has its fields', () => assertShape(agentCompleted('r1', { ok: true })));

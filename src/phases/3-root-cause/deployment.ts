@@ -1,0 +1,358 @@
+/**
+ * Deployment evidence of phase 3, the pure part: the Cloud Logging filter of a tested revision, log
+ * entries grouped by message signature (the masking of test failures, from signature.ts), and the
+ * correlation of this run's own entries (by trace, then span or suite time window) with the failure
+ * clusters. The reads are in deployment-read.ts.
+ */
+import type { LogEntryInfo } from '../../adapters/observability/port.js';
+import type { Verdict } from '../../pipeline/states.js';
+import type { ServiceLogsConfig } from '../../playbook/sections/evidence.js';
+import type { SuiteResult } from '../2-run-tests/types.js';
+import { normalizeMessage } from './signature.js';
+import type { EvidenceLink, FailureCluster } from './types.js';
+
+export interface TimeWindow {
+  /** RFC 3339. */
+  start: string;
+  end: string;
+}
+
+/** Entries of one signature read from a revision. */
+export interface LogGroup {
+  /** The normalized first line of the message (numbers, ids, quoted values masked). */
+  signature: string;
+  count: number;
+  /** The highest severity in the group. */
+  severity: string;
+  first: string;
+  last: string;
+  /** One message of the group, first line, bounded (redacted where text leaves the process). */
+  example: string;
+  sourceLocation: string | null;
+  /** Trace and span of the example. */
+  trace: string | null;
+  spanId: string | null;
+  /** Entries of the group that carry this run's trace. */
+  correlated: number;
+}
+
+export interface LogRead {
+  revision: string;
+  window: TimeWindow;
+  filter: string;
+  /** read: the query answered; otherwise what stopped it (the link is inconclusive). */
+  state: 'read' | 'unavailable' | 'timed-out';
+  reason: string;
+  /** What to do about it (the role to grant), when it was not read. */
+  hint?: string;
+  entries: number;
+  pages: number;
+  truncated: boolean;
+  groups: LogGroup[];
+}
+
+export interface ServiceLogs extends LogRead {
+  service: string;
+  /** The serving (or previous) revision's read over a window of the same length, for `no-new-errors`. */
+  baseline: (LogRead & { why: string }) | null;
+  /** Why there is no baseline, when there is none. */
+  noBaseline?: string;
+  /** Signatures the tested revision logged and the baseline did not (only when the baseline was read). */
+  newSignatures?: string[];
+}
+
+/** One entry of this run's trace, attached (when it could be) to the suite that caused it. */
+export interface CorrelatedEntry {
+  service: string;
+  revision: string;
+  timestamp: string;
+  severity: string;
+  message: string;
+  sourceLocation: string | null;
+  trace: string;
+  spanId: string | null;
+  suiteId: string | null;
+  attempt: number | null;
+  /** How the suite was found: its own span, or the only suite attempt running at that time. */
+  via: 'span' | 'time' | null;
+  clusterIds: string[];
+}
+
+export type SloIndicator = 'error-rate' | 'p50' | 'p95' | 'p99';
+
+/** One metric band of one service, measured. `warning` is shown and does not block. */
+export interface SloVerdict {
+  service: string;
+  revision: string;
+  indicator: SloIndicator;
+  verdict: Verdict | 'warning';
+  /** Measured value (a ratio for error-rate, ms for latencies); null when there was no data. */
+  value: number | null;
+  /** The baseline's value for relative bounds. */
+  baseline?: number | null;
+  /** The bound as written (`< 1%`), and the one it was judged by when a warning. */
+  bound: string;
+  window: TimeWindow;
+  /** `demo-backend: 5xx 5.0% > 1%`: the line the criterion and the headline show. */
+  text: string;
+}
+
+export interface DeploymentEvidence {
+  window: TimeWindow;
+  traceId: string;
+  logs: ServiceLogs[];
+  correlated: CorrelatedEntry[];
+  /** Entries of this run's trace beyond the ones kept in `correlated`. */
+  correlatedDropped?: number;
+  correlation: {
+    failingTests: number;
+    /** Failing tests whose cluster got at least one entry of this run's trace from their own suite. */
+    correlatedTests: number;
+    /** correlatedTests / failingTests; null when no test failed or no log was read. */
+    rate: number | null;
+    /** Entries read that carry another trace or none (never attached). */
+    otherEntries: number;
+  };
+  slo: SloVerdict[];
+}
+
+const SEVERITY_ORDER = [
+  'DEFAULT',
+  'DEBUG',
+  'INFO',
+  'NOTICE',
+  'WARNING',
+  'ERROR',
+  'CRITICAL',
+  'ALERT',
+  'EMERGENCY',
+];
+const MAX_EXAMPLE_CHARS = 500;
+/** Groups kept per revision (largest first); the rest are counted. */
+export const MAX_GROUPS = 50;
+
+const quote = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/** The Cloud Logging filter of a tested revision in a window (tdl's part, then the playbook's). */
+export function revisionLogFilter(
+  service: string,
+  revision: string,
+  window: TimeWindow,
+  config: Pick<ServiceLogsConfig, 'severity' | 'filter'>,
+): string {
+  return [
+    'resource.type="cloud_run_revision"',
+    `resource.labels.service_name="${quote(service)}"`,
+    `resource.labels.revision_name="${quote(revision)}"`,
+    `timestamp>="${window.start}"`,
+    `timestamp<="${window.end}"`,
+    `severity>=${config.severity}`,
+    ...(config.filter ? [`(${config.filter})`] : []),
+  ].join(' AND ');
+}
+
+/** `projects/<p>/traces/<id>` or a bare id: the trace id, lower case. */
+export function traceIdOf(trace: string | null): string | null {
+  if (!trace) return null;
+  return (trace.split('/traces/').pop() ?? '').trim().toLowerCase() || null;
+}
+
+/** The signature a log message is grouped by: the same masking as a failure message. */
+export function logSignature(message: string): string {
+  return normalizeMessage(message || '(empty message)');
+}
+
+/** Entries grouped by signature, largest group first; `redact` is applied to the kept example text. */
+export function groupEntries(
+  entries: readonly LogEntryInfo[],
+  runTraceId: string,
+  redact: (text: string) => string,
+): LogGroup[] {
+  const groups = new Map<string, LogGroup>();
+  for (const e of entries) {
+    // Redacted before it is masked: a secret is matched whole, before masking could cut it in parts.
+    const text = redact(e.message);
+    const signature = logSignature(text);
+    const mine = traceIdOf(e.trace) === runTraceId;
+    let g = groups.get(signature);
+    if (!g) {
+      const line = text.split('\n')[0]!;
+      g = {
+        signature,
+        count: 0,
+        severity: e.severity,
+        first: e.timestamp,
+        last: e.timestamp,
+        example: line.length > MAX_EXAMPLE_CHARS ? `${line.slice(0, MAX_EXAMPLE_CHARS)}…` : line,
+        sourceLocation: e.sourceLocation,
+        trace: e.trace,
+        spanId: e.spanId,
+        correlated: 0,
+      };
+      groups.set(signature, g);
+    }
+    g.count += 1;
+    if (mine) g.correlated += 1;
+    if (SEVERITY_ORDER.indexOf(e.severity) > SEVERITY_ORDER.indexOf(g.severity)) g.severity = e.severity;
+    if (e.timestamp < g.first) g.first = e.timestamp;
+    if (e.timestamp > g.last) g.last = e.timestamp;
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.first.localeCompare(b.first));
+}
+
+/** The suite attempts of phase 2 with their span ids and time windows. */
+export interface SuiteSpan {
+  suiteId: string;
+  attempt: number;
+  spanId: string | null;
+  startMs: number;
+  endMs: number;
+}
+
+export function suiteSpans(suites: readonly Pick<SuiteResult, 'id' | 'attempts'>[]): SuiteSpan[] {
+  return suites.flatMap((s) =>
+    s.attempts.map((a) => {
+      const startMs = Date.parse(a.startedAt);
+      return {
+        suiteId: s.id,
+        attempt: a.attempt,
+        spanId: a.spanId ?? null,
+        startMs,
+        endMs: startMs + a.durationMs,
+      };
+    }),
+  );
+}
+
+/**
+ * The suite attempt an entry of this run's trace came from: the attempt whose span id it carries
+ * (the test propagated its TRACEPARENT as is), else the only attempt running at its time. Null when
+ * neither says (two suites ran at once): then it is not attached to any cluster.
+ */
+export function attemptOf(
+  entry: Pick<LogEntryInfo, 'spanId' | 'timestamp'>,
+  spans: readonly SuiteSpan[],
+): { span: SuiteSpan; via: 'span' | 'time' } | null {
+  const bySpan = entry.spanId ? spans.find((s) => s.spanId === entry.spanId?.toLowerCase()) : undefined;
+  if (bySpan) return { span: bySpan, via: 'span' };
+  const at = Date.parse(entry.timestamp);
+  const running = spans.filter((s) => at >= s.startMs && at <= s.endMs);
+  return running.length === 1 ? { span: running[0]!, via: 'time' } : null;
+}
+
+/** Entries of this run's trace kept in the record at most. */
+const MAX_CORRELATED = 200;
+/** Evidence links added to one cluster at most. */
+const MAX_LINKS_PER_CLUSTER = 3;
+
+export interface Correlation {
+  correlated: CorrelatedEntry[];
+  dropped: number;
+  otherEntries: number;
+  correlatedTests: number;
+  failingTests: number;
+}
+
+/**
+ * Entries of this run's trace, attached to the clusters of the suite they came from. A failing test
+ * counts as correlated when its cluster got an entry from that test's own suite.
+ */
+export function correlate(
+  reads: readonly { service: string; revision: string; entries: readonly LogEntryInfo[] }[],
+  runTraceId: string,
+  spans: readonly SuiteSpan[],
+  clusters: readonly FailureCluster[],
+  redact: (text: string) => string,
+): Correlation {
+  const correlated: CorrelatedEntry[] = [];
+  let dropped = 0;
+  let otherEntries = 0;
+  const suitesWithEntries = new Set<string>();
+  for (const read of reads) {
+    for (const e of read.entries) {
+      if (traceIdOf(e.trace) !== runTraceId) {
+        otherEntries += 1;
+        continue;
+      }
+      const found = attemptOf(e, spans);
+      const suiteId = found?.span.suiteId ?? null;
+      if (suiteId) suitesWithEntries.add(suiteId);
+      if (correlated.length >= MAX_CORRELATED) {
+        dropped += 1;
+        continue;
+      }
+      correlated.push({
+        service: read.service,
+        revision: read.revision,
+        timestamp: e.timestamp,
+        severity: e.severity,
+        message: redact(e.message.split('\n')[0]!.slice(0, MAX_EXAMPLE_CHARS)),
+        sourceLocation: e.sourceLocation,
+        trace: e.trace!,
+        spanId: e.spanId,
+        suiteId,
+        attempt: found?.span.attempt ?? null,
+        via: found?.via ?? null,
+        clusterIds: suiteId
+          ? clusters.filter((c) => c.tests.some((t) => t.suiteId === suiteId)).map((c) => c.id)
+          : [],
+      });
+    }
+  }
+  const failing = clusters.flatMap((c) => c.tests);
+  return {
+    correlated,
+    dropped,
+    otherEntries,
+    failingTests: failing.length,
+    correlatedTests: failing.filter((t) => suitesWithEntries.has(t.suiteId)).length,
+  };
+}
+
+function wordsOf(text: string): Set<string> {
+  return new Set(text.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []);
+}
+
+/** The evidence links of a cluster: "error logged by revision R during this test", one per distinct message. */
+export function revisionLogLinks(
+  cluster: FailureCluster,
+  correlated: readonly CorrelatedEntry[],
+): EvidenceLink[] {
+  // An entry is attached by its suite attempt; within a suite, the entries closest to this cluster's
+  // message come first (then the latest attempt, whose result stands).
+  const words = wordsOf(cluster.message);
+  const score = (e: CorrelatedEntry) => [...wordsOf(e.message)].filter((w) => words.has(w)).length;
+  const mine = correlated
+    .filter((e) => e.clusterIds.includes(cluster.id))
+    .map((e) => ({ e, score: score(e) }))
+    .sort((a, b) => b.score - a.score || (b.e.attempt ?? 0) - (a.e.attempt ?? 0))
+    .map((x) => x.e);
+  const seen = new Set<string>();
+  const links: EvidenceLink[] = [];
+  for (const e of mine) {
+    const key = `${e.revision}\u0000${logSignature(e.message)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    if (links.length >= MAX_LINKS_PER_CLUSTER) break;
+    links.push({
+      kind: 'revision-log',
+      value: `${e.severity} logged by revision ${e.revision} during suite \`${e.suiteId}\` (attempt ${e.attempt}) at ${e.timestamp}: ${e.message}${e.sourceLocation ? ` (${e.sourceLocation})` : ''}`,
+      source: `Cloud Logging, ${e.service}, trace ${e.trace}${e.spanId ? `, span ${e.spanId}` : ''} (${e.via === 'span' ? "the suite's own span" : 'the only suite running then'})`,
+    });
+  }
+  const more = mine.length - links.length;
+  if (links.length && more > 0)
+    links[links.length - 1]!.value += ` (+${more} more entr${more === 1 ? 'y' : 'ies'} of this run's trace)`;
+  return links;
+}
+
+/** The correlation figure in words (worklog, summary): one function so that they cannot disagree. */
+export function correlationText(e: DeploymentEvidence): string {
+  const c = e.correlation;
+  const read = e.logs.filter((l) => l.state === 'read').length;
+  if (read === 0) return "correlation not measured: no tested revision's logs could be read";
+  if (c.failingTests === 0)
+    return `no failing test to correlate; ${e.correlated.length} entr${e.correlated.length === 1 ? 'y' : 'ies'} of this run's trace read`;
+  const pct = `${(Math.round((c.rate ?? 0) * 1000) / 10).toFixed(1)}%`;
+  return `${c.correlatedTests} of ${c.failingTests} failing test(s) (${pct}) have an error entry of this run's trace from their own suite; ${c.otherEntries} entr${c.otherEntries === 1 ? 'y' : 'ies'} of other traces (or none) read and not attached`;
+}
