@@ -22,7 +22,7 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { EXIT, errorMessage, exitMeaning, TdlError } from '../pipeline/errors.js';
+import { EXIT, errorMessage, exitMeaning, TdlError, UsageError } from '../pipeline/errors.js';
 import { TOOL_VERSION } from '../pipeline/version.js';
 import { Redactor } from '../telemetry/redact.js';
 import { bytesOf, clipDeep, MAX_STRUCTURED_BYTES } from './bound.js';
@@ -54,10 +54,11 @@ function inputError(tool: Tool, error: z.ZodError): TdlError {
       ? `${issue.keys.join(', ')}: not an input of ${tool.name}; its inputs are ${known.join(', ') || '(none)'}`
       : `${fieldOf(issue.path)}: ${issue.message}`,
   );
-  return new TdlError('EINPUT', `${tool.name}: ${lines.join('; ')}`, {
-    exitCode: EXIT.usage,
-    hint: `the inputs and their types are in the tool's inputSchema (tools/list)`,
-  });
+  return new UsageError(
+    'EINPUT',
+    `${tool.name}: ${lines.join('; ')}`,
+    `the inputs and their types are in the tool's inputSchema (tools/list)`,
+  );
 }
 
 /** A tool error: the CLI's `tdl: message` and `hint:` lines, and what the exit code means. */
@@ -120,12 +121,9 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
     const tool = byName.get(request.params.name);
     if (!tool)
       return errorResult(
-        new TdlError(
+        new UsageError(
           'ETOOL',
           `no tool "${request.params.name}"; the tools are ${[...byName.keys()].join(', ')}`,
-          {
-            exitCode: EXIT.usage,
-          },
         ),
         baseRedactor,
       );
@@ -203,10 +201,11 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
       if (uri === LATEST_WORKLOG) {
         const latest = await latestWorklog(cwd, o.playbook);
         if (!latest)
-          throw new TdlError('ENOWORKLOG', 'no worklog yet for this playbook', {
-            exitCode: EXIT.usage,
-            hint: 'start a run with the `run` tool',
-          });
+          throw new UsageError(
+            'ENOWORKLOG',
+            'no worklog yet for this playbook',
+            'start a run with the `run` tool',
+          );
         return {
           contents: [
             {
@@ -228,10 +227,9 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
           ],
         };
       }
-      throw new TdlError(
+      throw new UsageError(
         'ERESOURCE',
         `no resource ${uri}; the resources are ${LATEST_WORKLOG} and tdl://runs/{runId}/record`,
-        { exitCode: EXIT.usage },
       );
     } catch (error) {
       if (error instanceof TdlError)

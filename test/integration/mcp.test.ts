@@ -83,6 +83,8 @@ describe('tdl mcp', () => {
 
     const both = await callTool(a.client, 'explain', { cluster: 'x', test: 'y' });
     expect(textOf(both)).toContain('cluster: give exactly one of cluster or test');
+    const noTool = await callTool(a.client, 'deploy', {});
+    expect(textOf(noTool)).toMatch(/^tdl: no tool "deploy"; the tools are run, resume, /);
     const notId = await callTool(a.client, 'resume', { runId: 'yesterday' });
     expect(textOf(notId)).toContain('runId: expected a run id');
 
