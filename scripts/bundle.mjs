@@ -9,7 +9,7 @@
 //
 // The MCP SDK (`tdl mcp` only, in a lazily loaded chunk) is bundled too: from node_modules it loaded
 // its own copy of zod and ~150 files; bundled it shares our zod, and `tdl mcp` answers the MCP
-// handshake in about 1.9x the time of `tdl --version` instead of 3.5x (scripts/bench/mcp.mjs).
+// handshake in about 2x the time of `tdl --version` instead of 3.5x (scripts/bench/mcp.mjs).
 //
 // Layout: entries and chunks all sit in dist/cli/, so the `import.meta.url`-relative paths in the
 // sources resolve the same from the bundle as from tsc's output: `./main.js` (action.ts),
