@@ -11,7 +11,10 @@ export interface ProgressEvent {
   message: string;
 }
 
-export function progressReporter(send: (event: ProgressEvent) => void): ProgressReporter {
+export function progressReporter(
+  send: (event: ProgressEvent) => void,
+  onRunStarted: (runId: string) => void = () => {},
+): ProgressReporter {
   let n = 0;
   const emit = (message: string) => {
     n += 1;
@@ -19,6 +22,7 @@ export function progressReporter(send: (event: ProgressEvent) => void): Progress
   };
   return {
     runStarted(runId, startPhase) {
+      onRunStarted(runId);
       emit(`run ${runId} started${startPhase ? ` at phase ${startPhase}` : ' (nothing left to run)'}`);
     },
     phaseStarted(id, title) {

@@ -113,6 +113,9 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
   }));
   // Calls in flight: aborted when the client goes away, awaited before the process ends.
   const inFlight = new Set<{ controller: AbortController; done: Promise<unknown> }>();
+  // The call running each run id: a `resume` right after a cancel waits for that run to be written
+  // and its lock released (the cancelled call's response is dropped, but its run is still ending).
+  const runs = new Map<string, Promise<void>>();
   const baseRedactor = new Redactor();
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: listed }));
@@ -132,22 +135,30 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
     const token = extra._meta?.progressToken;
     const controller = new AbortController();
     const signal = AbortSignal.any([extra.signal, controller.signal]);
+    let settle = () => {};
+    const finished = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
     const ctx: ToolContext = {
       cwd,
       playbook: o.playbook,
       env,
       signal,
-      progress:
-        token === undefined
-          ? null
-          : progressReporter(({ progress, message }) => {
-              void extra
-                .sendNotification({
-                  method: 'notifications/progress',
-                  params: { progressToken: token, progress, message: baseRedactor.redact(message) },
-                })
-                .catch(() => {});
-            }),
+      progress: progressReporter(
+        ({ progress, message }) => {
+          if (token === undefined) return;
+          void extra
+            .sendNotification({
+              method: 'notifications/progress',
+              params: { progressToken: token, progress, message: baseRedactor.redact(message) },
+            })
+            .catch(() => {});
+        },
+        (runId) => runs.set(runId, finished),
+      ),
+      settled: async (runId) => {
+        await runs.get(runId);
+      },
     };
     const done = tool.call(parsed.data, ctx);
     const entry = { controller, done: done.catch(() => {}) };
@@ -158,6 +169,8 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
     } catch (error) {
       return errorResult(error, baseRedactor);
     } finally {
+      settle();
+      for (const [runId, p] of runs) if (p === finished) runs.delete(runId);
       inFlight.delete(entry);
     }
   });

@@ -20,8 +20,10 @@ export interface ToolContext {
   playbook: string | undefined;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-  /** Set when the client asked for progress (a progress token). */
-  progress: ProgressReporter | null;
+  /** The run's progress: notifications when the client asked for them (a progress token). */
+  progress: ProgressReporter;
+  /** Resolves once a call of this server that runs `runId` has ended (at once when none does). */
+  settled(runId: string): Promise<void>;
 }
 
 export interface ToolOutcome {
@@ -80,7 +82,7 @@ async function sessionFor(ctx: ToolContext, wait: boolean | undefined) {
     // stdout is the protocol: human lines go to stderr (the client's log), warnings and worse only.
     humanLog: process.stderr,
     humanLevel: 'warn' as const,
-    ...(ctx.progress ? { progress: ctx.progress } : {}),
+    progress: ctx.progress,
   };
 }
 
@@ -125,6 +127,8 @@ export const TOOLS: readonly Tool[] = [
     readOnly: false,
     async call(a, ctx) {
       const { resumeRun } = await import('../pipeline/session.js');
+      // Cancelled from this session a moment ago: its record is still being written.
+      await ctx.settled(a.runId);
       const record = await resumeRun(a.runId, await sessionFor(ctx, a.wait));
       return { result: runSummary(record), redactor: recordRedactor(record, ctx.env) };
     },
