@@ -81,7 +81,10 @@ export const auditInput = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'Folder to audit (default: the repository under test).' }),
-  rule: z.string().min(1).optional().meta({ description: 'Only the violations of this rule id.' }),
+  rule: z.string().min(1).optional().meta({
+    description:
+      'Only this rule (as `tdl audit --rule`: a rule id, an external auditor id, or `<auditor>/<rule>`).',
+  }),
   base: z.string().min(1).optional().meta({ description: 'Mark violations introduced since this git ref.' }),
   strict: z
     .boolean()

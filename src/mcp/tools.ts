@@ -205,22 +205,15 @@ export const TOOLS: readonly Tool[] = [
       const file = await playbookFile(ctx);
       const { report, outcome, redactor } = await auditRun(
         a.dir ? resolve(ctx.cwd, a.dir) : undefined,
-        { playbook: file, ...(a.base ? { base: a.base } : {}), strict: Boolean(a.strict) },
+        {
+          playbook: file,
+          ...(a.base ? { base: a.base } : {}),
+          ...(a.rule ? { rule: [a.rule] } : {}),
+          strict: Boolean(a.strict),
+        },
         ctx.cwd,
       );
-      let violations = report.violations;
-      if (a.rule !== undefined) {
-        const { loadPlaybook } = await import('../playbook/load.js');
-        const audit = loadPlaybook(file).audit;
-        const known = [...(audit?.rules ?? []), ...(audit?.external ?? [])].map((r) => r.id);
-        const rule = a.rule;
-        if (!known.includes(rule))
-          throw new UsageError(
-            'ERULE',
-            `rule is set as "${rule}"; the playbook's rules are ${known.join(', ') || '(none)'}`,
-          );
-        violations = violations.filter((v) => v.ruleId === rule || v.ruleId.startsWith(`${rule}/`));
-      }
+      const { violations } = report;
       const exitCode = outcome.verdict === 'pass' ? EXIT.ok : EXIT.defer;
       const line = `${violations.length} violation(s)${a.rule ? ` of rule ${a.rule}` : ''} in ${report.filesAudited} audited file(s); verdict ${outcome.verdict}`;
       return {

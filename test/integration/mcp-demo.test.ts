@@ -179,9 +179,9 @@ describe('tdl mcp on the demo', () => {
     expect(audit.page.total).toBeGreaterThan(0);
     expect(new Set(audit.violations.map((v) => v.ruleId))).toEqual(new Set(['legacy-logger']));
     const badRule = await callTool(mcp.client, 'audit', { rule: 'no-such-rule' });
-    expect(textOf(badRule)).toContain(
-      'rule is set as "no-such-rule"; the playbook\'s rules are one-execution-state',
-    );
+    expect(badRule.isError).toBe(true);
+    expect(textOf(badRule)).toContain("--rule no-such-rule: no such rule in the playbook's audit section");
+    expect(textOf(badRule)).toContain('hint: rules: one-execution-state');
 
     const worklogs = structured<{ runId: string; runs: { runId: string }[] }>(
       await callTool(mcp.client, 'worklogs', {}),
