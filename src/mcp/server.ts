@@ -61,12 +61,16 @@ function inputError(tool: Tool, error: z.ZodError): TdlError {
   );
 }
 
+// The CLI's hints name its flags; a tool's caller sets inputs instead (`--wait` is the input `wait`).
+const FLAG_INPUTS: readonly [RegExp, string][] = [[/--wait\b/g, '`wait: true`']];
+const toolHint = (hint: string) => FLAG_INPUTS.reduce((h, [flag, input]) => h.replace(flag, input), hint);
+
 /** A tool error: the CLI's `tdl: message` and `hint:` lines, and what the exit code means. */
 function errorResult(error: unknown, redactor: Redactor): CallToolResult {
   let lines: string[];
   if (error instanceof TdlError) {
     lines = [`tdl: ${error.message}`];
-    if (error.hint) lines.push(`hint: ${error.hint}`);
+    if (error.hint) lines.push(`hint: ${toolHint(error.hint)}`);
     lines.push(`exit ${error.exitCode}: ${exitMeaning(error.exitCode)}`);
   } else {
     // Our bug: the stack goes to the server's log (stderr), the client gets one line.

@@ -130,6 +130,7 @@ describe('tdl mcp', () => {
     expect(textOf(second)).toContain(`another tdl run holds`);
     expect(textOf(second)).toContain(`run ${holder} (pid`);
     expect(textOf(second)).toContain('exit 2');
+    expect(textOf(second)).toMatch(/^hint: .*`wait: true`/m);
     rmSync(`${project.dir}/slow`);
     const done = await first;
     expect(done.isError).toBeFalsy();
