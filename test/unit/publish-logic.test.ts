@@ -112,6 +112,7 @@ describe('texts', () => {
       kind: 'child',
       tests: ['ab'],
       run: 'r',
+      sig: 1, // markers written without a signature version are version 1
     });
     expect(body).toMatch(/…and \d+ more/);
   });

@@ -1,9 +1,13 @@
-/** Groups failing and erroring tests into clusters by signature. Pure. */
+/**
+ * Groups failing and erroring tests into clusters by signature: the one clustering of tdl. Phase 3,
+ * phase 5, phase 6, the outbox and `tdl publish` all get their clusters from here. Pure.
+ */
+import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import type { TestCase } from '../../results/model.js';
 import { stableHash } from '../../telemetry/ids.js';
-import type { SuiteResult } from '../2-run-tests/types.js';
-import { messageHead, signatureOf } from './signature.js';
-import type { FailureCluster } from './types.js';
+import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
+import { messageHead, SIGNATURE_VERSION, signatureOf } from './signature.js';
+import type { FailureCluster, RootCauseData } from './types.js';
 
 /** The fields of a suite that clustering reads. */
 export type ClusterableSuite = Pick<SuiteResult, 'id' | 'tier' | 'cases'>;
@@ -44,4 +48,17 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
     }
   }
   return [...byId.values()].sort((a, b) => b.tests.length - a.tests.length || a.tier - b.tier);
+}
+
+/**
+ * Clusters of a run: phase 3's when it completed with the current signature version; otherwise the
+ * same function over phase 2's tests (phase 3 skipped by `--only`, errored, cancelled, or a record of
+ * an older version), so the fingerprints are the same either way.
+ */
+export function clustersFor(record: RunRecord): FailureCluster[] {
+  const rc = phaseResult<RootCauseData>(record, 'root-cause');
+  if (rc?.state === 'completed' && rc.data && rc.data.signatureVersion === SIGNATURE_VERSION)
+    return rc.data.clusters;
+  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
+  return clusterFailures(tests?.suites ?? [], record.repo.dir);
 }

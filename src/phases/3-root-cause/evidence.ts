@@ -10,8 +10,8 @@ import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.j
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';
+import { clustersFor } from './cluster.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
-import { clustersFor } from './types.js';
 
 const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
   kind,

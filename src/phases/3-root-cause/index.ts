@@ -13,6 +13,7 @@ import { clusterFailures } from './cluster.js';
 import { revisionLogLinks } from './deployment.js';
 import { deploymentEvidence } from './deployment-read.js';
 import { evidenceChain, issueLookup } from './evidence.js';
+import { SIGNATURE_VERSION } from './signature.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from './types.js';
 
 /** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
@@ -81,7 +82,12 @@ export const rootCausePhase: Phase<RootCauseData> = {
       reason: failingTests
         ? `${failingTests} failing test(s) in ${clusters.length} cluster(s)`
         : 'no failing test: nothing to cluster',
-      data: { clusters, failingTests, ...(deployment ? { deployment } : {}) },
+      data: {
+        signatureVersion: SIGNATURE_VERSION,
+        clusters,
+        failingTests,
+        ...(deployment ? { deployment } : {}),
+      },
       findings:
         ctx.playbook.analyzer && clusters.length > MAX_ANALYZED
           ? [

@@ -6,6 +6,13 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * The version of the signature rule. Bump it whenever a change can group the same failures
+ * differently: records keep it, and publishing maps issues filed under an older version to the new
+ * clusters through their test ids instead of filing them again. 1: up to tdl 0.1.0.
+ */
+export const SIGNATURE_VERSION = 2;
+
 /** A stack frame in the repository under test, path relative to the repository. */
 export interface ProjectFrame {
   file: string;

@@ -1,11 +1,8 @@
 /**
  * Contract of phase 3's data: failure clusters. Phase 6 files one issue per cluster and reads them
- * through `clustersFor`, which works whether or not phase 3 ran.
+ * through `clustersFor` (cluster.ts), which gives the same clusters whether or not phase 3 ran.
  */
-import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import type { TestStatus } from '../../results/model.js';
-import { stableHash } from '../../telemetry/ids.js';
-import type { RunTestsData } from '../2-run-tests/types.js';
 import type { DeploymentEvidence } from './deployment.js';
 
 export interface ClusterTest {
@@ -69,6 +66,11 @@ export interface ClusterAnalysis {
 }
 
 export interface RootCauseData {
+  /**
+   * The version of the signature rule the clusters were made with (`SIGNATURE_VERSION`); clusters of
+   * another version are recomputed from the tests, and issues filed under it are mapped by test ids.
+   */
+  signatureVersion?: number;
   clusters: FailureCluster[];
   /** Failing tests that were clustered. */
   failingTests?: number;
@@ -76,35 +78,5 @@ export interface RootCauseData {
   deployment?: DeploymentEvidence;
 }
 
-/**
- * Clusters of a run: phase 3's when it ran; otherwise one cluster per distinct first line of the
- * failure message (the fallback before phase 3 exists).
- */
-export function clustersFor(record: RunRecord): FailureCluster[] {
-  const rc = phaseResult<RootCauseData>(record, 'root-cause');
-  if (rc?.state === 'completed' && rc.data) return rc.data.clusters;
-  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
-  const byKey = new Map<string, FailureCluster>();
-  for (const suite of tests?.suites ?? []) {
-    for (const c of suite.cases) {
-      if (c.status !== 'failed' && c.status !== 'errored') continue;
-      const message = (c.message ?? c.status).split('\n')[0]!.trim();
-      const signature = `${suite.id}\u0000${message}`;
-      let cluster = byKey.get(signature);
-      if (!cluster) {
-        cluster = {
-          id: stableHash(signature, 12),
-          signature,
-          title: message.slice(0, 120),
-          message,
-          tier: suite.tier,
-          tests: [],
-          location: null,
-        };
-        byKey.set(signature, cluster);
-      }
-      cluster.tests.push({ suiteId: suite.id, group: c.suite, name: c.name, status: c.status });
-    }
-  }
-  return [...byKey.values()];
-}
+// The one clustering function (phase 3's signature) lives in cluster.ts; re-exported for readers.
+export { clustersFor } from './cluster.js';

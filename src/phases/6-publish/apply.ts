@@ -170,6 +170,38 @@ export async function applyDrafts(
         note(action, 'done', issue);
         break;
       }
+      case 'adopt-issue': {
+        // Filed under an older signature version: it takes this cluster's body (and so its
+        // fingerprint), then gets the usual still-failing comment.
+        const child = drafts.children.find((c) => c.fingerprint === action.fingerprint)!;
+        const body = child.body.split(MASTER_REF).join(masterRef());
+        const current = known.get(action.number);
+        const issue =
+          current && current.body === body && current.title === child.title
+            ? current
+            : await gh.updateIssue(action.number, { title: child.title, body });
+        known.set(action.number, issue);
+        numbers.set(child.fingerprint, action.number);
+        await commentOnce(
+          action.number,
+          'still-failing',
+          stillFailingComment(marker('still-failing'), drafts.runId, child.tests.length, drafts.worklog),
+        );
+        note(action, 'done', issue);
+        break;
+      }
+      case 'close-merged': {
+        const into = numbers.get(action.into);
+        await commentOnce(
+          action.number,
+          'merged',
+          `${marker('merged')}\nThe same failure as ${into ? `#${into}` : 'another issue'} under tdl's current grouping of failures (signature version ${drafts.signatureVersion ?? 1}); closing this one.`,
+        );
+        const issue = await setState(action.number, 'closed', 'not_planned');
+        closedNow.add(action.number);
+        note(action, 'done', issue);
+        break;
+      }
       case 'filed-by-this-run': {
         note(action, 'unchanged', known.get(action.number));
         break;

@@ -13,7 +13,8 @@ import { figures } from '../../worklog/figures.js';
 import { table } from '../../worklog/markdown.js';
 import { executiveSummary } from '../../worklog/render.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
-import { clustersFor } from '../3-root-cause/types.js';
+import { clustersFor } from '../3-root-cause/cluster.js';
+import { SIGNATURE_VERSION } from '../3-root-cause/signature.js';
 import type { StabilityData } from '../5-stability/types.js';
 import { childBody, code, issueTitle } from './bodies.js';
 import {
@@ -37,6 +38,11 @@ export interface ChildDraft {
   body: string;
   tier: number;
   tests: string[];
+  /**
+   * Every hash its tests may carry in an issue filed by an earlier version (current and legacy test
+   * hashes): how an issue of an older signature version is mapped to this cluster.
+   */
+  matchTests?: string[];
 }
 
 export interface MasterDraft {
@@ -57,6 +63,8 @@ export interface PullDraft {
 
 export interface Drafts {
   schemaVersion: number;
+  /** The signature version of the children's fingerprints (absent in outboxes of tdl 0.1.0: 1). */
+  signatureVersion?: number;
   runId: string;
   playbook: { name: string; hash: string };
   github: GitHubConfig;
@@ -170,6 +178,9 @@ export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInpu
       ? clustersFor(record).map((cluster) => {
           const fingerprint = issueFingerprint(name, cluster.signature);
           const hashes = cluster.tests.map((t) => testHash(t.suiteId, t.group, t.name));
+          const matchTests = cluster.tests.flatMap((t) =>
+            legacyTestHashes(t.suiteId, t.group, t.name, record.repo.dir),
+          );
           const first = cluster.tests[0];
           const output = [...new Set(cluster.tests.map((t) => t.suiteId))]
             .map((id) => suites.get(id)?.outputTail ?? '')
@@ -178,6 +189,7 @@ export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInpu
             fingerprint,
             tier: cluster.tier,
             tests: hashes,
+            matchTests: [...new Set([...hashes, ...matchTests])],
             title: redactor.redact(
               issueTitle(github.issueTitle, {
                 reason: cluster.title || cluster.message,
@@ -196,6 +208,7 @@ export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInpu
                   kind: 'child',
                   tests: hashes,
                   run: record.runId,
+                  sig: SIGNATURE_VERSION,
                 }),
                 runId: record.runId,
                 playbook: name,
@@ -229,6 +242,7 @@ export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInpu
       : null;
   return {
     schemaVersion: DRAFTS_SCHEMA_VERSION,
+    signatureVersion: SIGNATURE_VERSION,
     runId: record.runId,
     playbook: { name, hash: pbHash },
     github,

@@ -16,6 +16,8 @@ export interface IssueMeta {
   tests: string[];
   /** The run that filed it. */
   run: string | null;
+  /** The signature version its fingerprint was made with (1 when the marker predates versions). */
+  sig: number;
 }
 
 /** The fingerprint of one failure of one playbook: same playbook + same signature = same issue. */
@@ -56,10 +58,11 @@ export function issueMarkers(meta: {
   kind: IssueKind;
   tests: string[];
   run: string;
+  sig?: number;
 }): string {
   return [
     `<!-- tdl:fingerprint=${meta.fingerprint} -->`,
-    `<!-- tdl:meta playbook=${meta.playbook} kind=${meta.kind} tests=${meta.tests.join(',')} run=${meta.run} -->`,
+    `<!-- tdl:meta playbook=${meta.playbook} kind=${meta.kind} tests=${meta.tests.join(',')} run=${meta.run}${meta.sig ? ` sig=${meta.sig}` : ''} -->`,
   ].join('\n');
 }
 
@@ -67,7 +70,7 @@ export function readMeta(body: string): IssueMeta | null {
   const fp = /<!-- tdl:fingerprint=([0-9a-f]{8,64}) -->/.exec(body)?.[1];
   if (!fp) return null;
   const meta =
-    /<!-- tdl:meta playbook=([0-9a-f]*) kind=(child|master) tests=([0-9a-f,]*)(?: run=([\w-]+))? -->/.exec(
+    /<!-- tdl:meta playbook=([0-9a-f]*) kind=(child|master) tests=([0-9a-f,]*)(?: run=([\w-]+))?(?: sig=(\d+))? -->/.exec(
       body,
     );
   return {
@@ -76,6 +79,7 @@ export function readMeta(body: string): IssueMeta | null {
     kind: (meta?.[2] as IssueKind | undefined) ?? null,
     tests: (meta?.[3] ?? '').split(',').filter(Boolean),
     run: meta?.[4] ?? null,
+    sig: meta?.[5] ? Number(meta[5]) : 1,
   };
 }
 

@@ -16,6 +16,8 @@ export type Action =
   | { kind: 'create-master' }
   | { kind: 'reopen-master'; number: number }
   | { kind: 'create-issue'; fingerprint: string }
+  | { kind: 'adopt-issue'; fingerprint: string; number: number }
+  | { kind: 'close-merged'; number: number; into: string }
   | { kind: 'comment-still-failing'; fingerprint: string; number: number }
   | { kind: 'reopen-issue'; fingerprint: string; number: number }
   | { kind: 'filed-by-this-run'; fingerprint: string; number: number }
@@ -69,6 +71,46 @@ export function resolvedIssues(drafts: Drafts, index: Map<string, Indexed[]>): I
     .sort((a, b) => a.issue.number - b.issue.number);
 }
 
+/**
+ * Open issues filed under an older signature version, mapped to this run's clusters through the test
+ * ids they carry: each goes to the cluster sharing most of its tests. The oldest issue per cluster is
+ * adopted (its fingerprint moves to the new one), later ones were split by the old rule and are
+ * closed as merged into it. So an upgrade that regroups failures files nothing again.
+ */
+export function mapOlderIssues(
+  drafts: Drafts,
+  index: Map<string, Indexed[]>,
+): { adopt: Map<string, Indexed>; merged: { issue: Indexed; into: string }[] } {
+  const version = drafts.signatureVersion ?? 1;
+  const current = new Set(drafts.children.map((c) => c.fingerprint));
+  const adopt = new Map<string, Indexed>();
+  const merged: { issue: Indexed; into: string }[] = [];
+  const older = [...index.values()]
+    .map((list) => list[0]!)
+    .filter(
+      (x) =>
+        x.issue.state === 'open' &&
+        x.meta.kind === 'child' &&
+        x.meta.playbook === drafts.playbook.hash &&
+        x.meta.sig < version &&
+        !current.has(x.meta.fingerprint) &&
+        x.meta.tests.length > 0,
+    )
+    .sort((a, b) => a.issue.number - b.issue.number);
+  for (const x of older) {
+    const tests = new Set(x.meta.tests);
+    let best: { fp: string; shared: number } | null = null;
+    for (const child of drafts.children) {
+      const shared = (child.matchTests ?? child.tests).filter((t) => tests.has(t)).length;
+      if (shared > 0 && (!best || shared > best.shared)) best = { fp: child.fingerprint, shared };
+    }
+    if (!best) continue;
+    if (index.has(best.fp) || adopt.has(best.fp)) merged.push({ issue: x, into: best.fp });
+    else adopt.set(best.fp, x);
+  }
+  return { adopt, merged };
+}
+
 export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
   const index = indexIssues(snapshot.issues);
   const actions: Action[] = [];
@@ -81,9 +123,13 @@ export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
     if (!master) actions.push({ kind: 'create-master' });
     else if (master.issue.state === 'closed')
       actions.push({ kind: 'reopen-master', number: master.issue.number });
+    const older = mapOlderIssues(drafts, index);
     for (const child of drafts.children) {
       const found = index.get(child.fingerprint)?.[0];
-      if (!found) actions.push({ kind: 'create-issue', fingerprint: child.fingerprint });
+      const adopted = older.adopt.get(child.fingerprint);
+      if (!found && adopted)
+        actions.push({ kind: 'adopt-issue', fingerprint: child.fingerprint, number: adopted.issue.number });
+      else if (!found) actions.push({ kind: 'create-issue', fingerprint: child.fingerprint });
       else if (found.meta.run === drafts.runId && found.issue.state === 'open')
         actions.push({
           kind: 'filed-by-this-run',
@@ -99,6 +145,8 @@ export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
           number: found.issue.number,
         });
     }
+    for (const m of older.merged)
+      actions.push({ kind: 'close-merged', number: m.issue.issue.number, into: m.into });
   }
   if (drafts.route === 'proceed-change') {
     for (const r of resolved) actions.push({ kind: 'closes-in-pr', number: r.issue.number });
@@ -135,6 +183,10 @@ export function describeAction(action: Action, drafts: Drafts): string {
       return `reopen master issue #${action.number}`;
     case 'create-issue':
       return `create issue "${title(action.fingerprint)}"`;
+    case 'adopt-issue':
+      return `update #${action.number} to the current grouping and comment (still failing: "${title(action.fingerprint)}")`;
+    case 'close-merged':
+      return `comment on #${action.number} and close it (merged into "${title(action.into)}" by the current grouping)`;
     case 'comment-still-failing':
       return `comment on #${action.number} (still failing: "${title(action.fingerprint)}")`;
     case 'filed-by-this-run':
