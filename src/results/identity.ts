@@ -65,6 +65,9 @@ export function relativizeCase(c: TestCase, origin: CaseOrigin): TestCase {
   // jest-junit's default classname repeats the full title; its file (when written) is the grouping.
   else if (out.file && out.suite === out.name) out.suite = out.file;
   if (out.name && looksLikePath(out.name) && out.name === c.suite) out.name = out.suite;
+  // A file that failed as a whole is named by its path (node:test, vitest): relative too.
+  else if (out.name && (isAbsolute(out.name) || out.name.startsWith('file://')))
+    out.name = repoPath(out.name, origin);
   if (out.message) out.message = relativizeText(out.message, origin.repoDir);
   if (out.stack) out.stack = relativizeText(out.stack, origin.repoDir);
   return out;

@@ -82,7 +82,8 @@ it(`${RUNS} randomized runs under faults: zero duplicates, zero lost issues`, as
     const tests: FakeTest[] = Array.from({ length: clusters }, (_, i) => ({
       suite: i % 2 ? 'api' : 'critical',
       name: `test ${i}`,
-      message: `failure number ${i} in run ${run}`,
+      // Distinct words, not numbers: phase 3's signature masks numbers, and these are distinct causes.
+      message: `failure ${['alpha', 'beta', 'gamma'][i]} in run ${run}`,
     }));
     // Two publishes per run: the first files, the second (a later run) fixes one failure.
     const later = tests.map((t, i) => (i === 0 ? { ...t, message: undefined } : t));

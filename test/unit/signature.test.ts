@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   exceptionType,
   frameKey,
+  functionKey,
   messageHead,
   normalizeMessage,
   signatureOf,
+  testScope,
   topProjectFrame,
 } from '../../src/phases/3-root-cause/signature.js';
 
@@ -131,6 +133,121 @@ describe('messageHead', () => {
 
   it('clusters and fingerprints by that first line', () => {
     const a = signatureOf(messageHead(GLUED, NODE_STACK), NODE_STACK, REPO);
-    expect(a.normalized).toBe('missing field <str> in tool_completed event');
+    expect(a.normalized).toBe('missing field <str> in <id> event');
+  });
+});
+
+describe('signature version 2: one cause, one cluster', () => {
+  it.each([
+    ['a repeated exception type', 'AssertionError: AssertionError: boom', 'boom'],
+    ['mixed exception types', 'TypeError: Error: boom', 'boom'],
+    [
+      'a dotted python exception',
+      'itsdangerous.exc.BadSignature: Signature does not match',
+      'Signature does not match',
+    ],
+    ['argument words', 'missing field "x" in tool_completed event', 'missing field <str> in <id> event'],
+    ['options', 'unknown option --dry-run for command', 'unknown option <opt> for command'],
+    ['vitest operands', 'expected [ 1, 2 ] to deeply equal [ 1 ]', 'expected <v> to deeply equal <v>'],
+    [
+      'vitest operands with a comment',
+      "expected 'a' to be 'b' // Object.is equality",
+      'expected <v> to be <v> // Object.is equality',
+    ],
+    [
+      'Go arguments and maps',
+      '(Host route) Vars not equal: expected map[a:b], got map[]',
+      '(…) Vars not equal: expected map[…], got map[…]',
+    ],
+    ['node:test timeouts', 'test timed out after 3000ms', 'timed out'],
+    ['jest timeouts', 'Exceeded timeout of 5000 ms for a test.', 'timed out'],
+    ['mocha timeouts', 'Timeout of 2000ms exceeded. For async tests…', 'timed out'],
+  ])('masks %s', (_what, input, expected) => {
+    expect(normalizeMessage(input)).toBe(expected);
+  });
+
+  it.each([
+    [
+      'vitest JUnit',
+      'AssertionError: expected 4 to be 3\n ❯ parseURL src/parse.ts:52:37\n ❯ test/parse.test.ts:12:20',
+      { file: 'src/parse.ts', line: 52, fn: 'parseURL' },
+    ],
+    [
+      'vitest JUnit without a function',
+      'AssertionError: x\n ❯ test/parse.test.ts:12:20',
+      { file: 'test/parse.test.ts', line: 12, fn: null },
+    ],
+    [
+      'jest, runner frames dropped',
+      `Error: x\n    at Object.toEqual (${REPO}/node_modules/jest-circus/build/utils.js:1:1)\n    at Command.alias (${REPO}/lib/command.js:2251:13)`,
+      { file: 'lib/command.js', line: 2251, fn: 'alias' },
+    ],
+    [
+      'mocha',
+      `AssertionError [ERR_ASSERTION]: x\n    at Context.<anonymous> (test/test.js:40:14)\n    at process.processImmediate (node:internal/timers:476:21)`,
+      { file: 'test/test.js', line: 40, fn: null },
+    ],
+    [
+      'pytest (outermost first: the innermost project frame wins)',
+      'tests/test_a.py:10: in test_sign\n    s.sign(x)\nsrc/pkg/signer.py:256: in unsign\n    raise BadSignature\nE   pkg.BadSignature: no',
+      { file: 'src/pkg/signer.py', line: 256, fn: 'unsign' },
+    ],
+    [
+      'a python traceback inside a virtualenv in the repository',
+      `Traceback:\n  File "${REPO}/app/api.py", line 41, in handler\n  File "${REPO}/.venv/lib/python3.11/site-packages/x.py", line 3, in g`,
+      { file: 'app/api.py', line: 41, fn: 'handler' },
+    ],
+    [
+      'a Go panic',
+      `panic: boom\n\ngoroutine 7 [running]:\ntesting.tRunner.func1()\n\t/usr/lib/go/src/testing/testing.go:1396 +0x1c\ngithub.com/gorilla/mux.extractVars(...)\n\t${REPO}/regexp.go:411 +0x2a`,
+      { file: 'regexp.go', line: 411, fn: 'extractVars' },
+    ],
+    [
+      'Go test output',
+      '    mux_test.go:1882: (x) Vars not equal',
+      { file: 'mux_test.go', line: 1882, fn: null },
+    ],
+    ['node internals only', 'Error: x\n    at node:internal/process/task_queues:95:5', null],
+  ])('reads the frames of %s', (_what, stack, frame) => {
+    expect(topProjectFrame(stack, REPO)).toEqual(frame);
+  });
+
+  it('keys a function the same way wherever it is seen', () => {
+    expect(functionKey('Command.alias')).toBe('alias');
+    expect(functionKey('async Command.alias')).toBe('alias');
+    expect(functionKey('Object.<anonymous>')).toBeNull();
+    expect(functionKey('github.com/gorilla/mux.(*Route).Match')).toBe('Match');
+    const named = signatureOf(
+      'boom',
+      `Error: boom\n    at Command.alias (${REPO}/lib/command.js:2251:13)`,
+      REPO,
+    );
+    const anonymous = signatureOf(
+      'boom',
+      `Error: boom\n    at ${REPO}/lib/command.js:2251:13`,
+      REPO,
+      '',
+      new Map([['lib/command.js:2251', 'alias']]),
+    );
+    expect(anonymous.text).toBe(named.text);
+  });
+
+  it('keys an anonymous test-file frame by the test scope, not its line', () => {
+    const at = (line: number) => `AssertionError: expected 1 to be 2\n ❯ test/parse.test.ts:${line}:3`;
+    const a = signatureOf('expected 1 to be 2', at(12), REPO, 'parseURL');
+    const b = signatureOf('expected 5 to be 7', at(40), REPO, 'parseURL');
+    const c = signatureOf('expected 5 to be 7', at(40), REPO, 'withQuery');
+    expect(a.text).toBe(b.text);
+    expect(c.text).not.toBe(a.text);
+  });
+
+  it.each([
+    ['describe blocks', 'test/a.test.ts', 'math > adds > small', 'math'],
+    ['a mocha describe path', 'mimeTypes .lookup(path)', 'returns false', 'mimeTypes .lookup(path)'],
+    ['a pytest class', 'tests.test_x.TestSigner', 'test_sign', 'TestSigner'],
+    ['a Go subtest', 'github.com/gorilla/mux', 'TestPath/with_vars', 'TestPath'],
+    ['a top-level test in a file', 'test/a.test.ts', 'adds', ''],
+  ])('the scope of %s', (_what, group, name, scope) => {
+    expect(testScope(group, name)).toBe(scope);
   });
 });

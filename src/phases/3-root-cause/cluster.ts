@@ -6,7 +6,14 @@ import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import type { TestCase } from '../../results/model.js';
 import { stableHash } from '../../telemetry/ids.js';
 import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
-import { messageHead, SIGNATURE_VERSION, signatureOf } from './signature.js';
+import {
+  messageHead,
+  projectFrames,
+  SIGNATURE_VERSION,
+  signatureOf,
+  stripTypePrefix,
+  testScope,
+} from './signature.js';
 import type { FailureCluster, RootCauseData } from './types.js';
 
 /** The fields of a suite that clustering reads. */
@@ -19,17 +26,30 @@ function isFailure(c: TestCase): boolean {
 /** The representative stack kept in the record (the report itself keeps the whole). */
 const MAX_STACK_CHARS = 8000;
 
+/** Functions named by `file:line` in any stack of these failures: anonymous frames are keyed the same way. */
+function namedFrames(cases: readonly TestCase[], repoDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const c of cases)
+    for (const f of projectFrames(c.stack, repoDir)) if (f.fn) out.set(`${f.file}:${f.line}`, f.fn);
+  return out;
+}
+
 /** One cluster per distinct signature, largest first; ids are hashes of the signature. */
 export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
   const byId = new Map<string, FailureCluster>();
+  const fnAt = namedFrames(
+    suites.flatMap((s) => s.cases.filter(isFailure)),
+    repoDir,
+  );
   for (const suite of suites) {
     for (const c of suite.cases.filter(isFailure)) {
       const head = messageHead(c.message, c.stack);
-      const sig = signatureOf(head || c.message, c.stack, repoDir);
+      const sig = signatureOf(head || c.message, c.stack, repoDir, testScope(c.suite, c.name), fnAt);
       const id = stableHash(['cluster', sig.text], 12);
       let cluster = byId.get(id);
       if (!cluster) {
-        const message = head || c.status;
+        // The type is shown once: not again at the start of the message.
+        const message = stripTypePrefix(head) || c.status;
         cluster = {
           id,
           signature: sig.text,

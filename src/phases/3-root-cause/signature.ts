@@ -34,6 +34,21 @@ const MASKS: readonly (readonly [RegExp, string])[] = [
   ],
   // Quoted values: "x", 'x', `x`.
   [/"(?:[^"\\]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '<str>'],
+  // The operands of chai/vitest assertions: `expected [ 1, 2 ] to deeply equal [ 1 ]`.
+  [
+    /\bexpected .+? to ((?:not )?(?:be|equal|deeply equal|strictly equal|eql|have|include|contain|match|throw|satisfy)\b[\w ]*?) .+?(?=$| \/\/ )/g,
+    'expected <v> to $1 <v>',
+  ],
+  // Object and array literals printed in messages (Go's map[a:b], Python's {'a': 1}).
+  [/\{[^{}\n]*\}/g, '{…}'],
+  [/\[[^[\]\n]*\]/g, '[…]'],
+  // Parenthesized arguments: Go's `t.Errorf("(%s) ...", name)`, Python tuples, `(reading 'x')`.
+  [/\([^()\n]*\)/g, '(…)'],
+  // Argument words: snake_case and dotted names (`tool_completed`, `a.b.c`), command-line options.
+  [/(?<![\w<])[A-Za-z]+(?:_[A-Za-z0-9]+)+\b/g, '<id>'],
+  [/(?<![\w-])--?[A-Za-z][\w-]*/g, '<opt>'],
+  // One bare word after a colon at the end: the argument of `unknown encoding: strict`.
+  [/(?<=\w): [^\s<:]+$/, ': <arg>'],
   [/\b0x[0-9a-f]+\b/gi, '<hex>'],
   // Hex runs of 7+ characters with at least one digit (commit shas, object ids, hashes).
   [/\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b/gi, '<hex>'],
@@ -76,9 +91,35 @@ export function messageHead(message: string | undefined, stack?: string | null):
   return head;
 }
 
-/** The first line of a message with numbers, ids, hex, timestamps, temp paths and quoted values masked. */
+/**
+ * How runners say a test ran out of time (node:test, jest, mocha, vitest, go, pytest-timeout). With no
+ * stack to tell them apart, a run's timeouts are one failure: "timed out".
+ */
+const TIMEOUT =
+  /^(?:test timed out after \d+ ?ms|Promise resolution is still pending but the event loop has already resolved|Exceeded timeout of \d+ ?ms for a (?:test|hook).*|Timeout of \d+ ?ms exceeded.*|Test timed out in \d+ ?ms.*|panic: test timed out after .*|Failed: Timeout >.*)$/i;
+
+/** Leading exception types, repeated or mixed (`AssertionError: AssertionError: `, `TypeError: Error: `). */
+const TYPE_PREFIX =
+  /^(?:\[?(?:(?:[A-Za-z_$][\w.$]*)?(?:Error|Exception|Failure)\w*|(?:[a-z_][\w]*\.)+[A-Z]\w*)(?: \[[A-Z0-9_]+\])?\]?:\s*)+/;
+
+/** A message line without the exception type(s) it starts with (the type is kept apart). */
+export function stripTypePrefix(line: string): string {
+  const stripped = line.replace(TYPE_PREFIX, '');
+  return stripped || line;
+}
+
+/**
+ * The first line of a message, its exception type prefix removed, with numbers, ids, hex, timestamps,
+ * temp paths, quoted values, literals, assertion operands and argument words masked.
+ */
 export function normalizeMessage(message: string): string {
-  let text = decodeEntities(message).split('\n')[0]!.trim();
+  // pytest wraps an error raised by a fixture: `failed on setup with "LookupError: x"`.
+  const line = decodeEntities(message)
+    .split('\n')[0]!
+    .trim()
+    .replace(/^failed on (?:setup|teardown) with "(.*)"$/, '$1');
+  let text = stripTypePrefix(line);
+  if (TIMEOUT.test(text)) return 'timed out';
   for (const [pattern, mask] of MASKS) text = text.replace(pattern, mask);
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }
@@ -89,10 +130,18 @@ export function exceptionType(stack: string | undefined, message: string | undef
   // Node's test runner wraps the real error: prefer the cause.
   const cause = /cause:\s*([A-Z][A-Za-z0-9_]*(?:Error|Exception))\b/.exec(text);
   if (cause) return cause[1]!;
-  const named = /(?:^|\n|\s)([A-Z][A-Za-z0-9_.]*(?:Error|Exception|Failure))(?:\s*\[[A-Z_]+\])?:/.exec(text);
+  // pytest: the `E   KeyError: x` lines name the raised types; a chained exception's last one is raised.
+  const python = [
+    ...text.matchAll(
+      /^E\s+((?:[a-z_]\w*\.)*[A-Z]\w*(?:Error|Exception|Warning|Exit|Interrupt)|(?:[a-z_]\w*\.)+[A-Z]\w*):/gm,
+    ),
+  ].at(-1);
+  if (python) return python[1]!.split('.').pop()!;
+  const named =
+    /(?:^|\n|\s|\[)((?:[A-Z][A-Za-z0-9_.]*)?(?:Error|Exception|Failure))(?:\s*\[[A-Z_]+\])?:/.exec(text);
   if (named) return named[1]!.split('.').pop()!;
-  const python = /^E\s+([A-Z][A-Za-z0-9_]*(?:Error|Exception))\b/m.exec(text);
-  return python ? python[1]! : null;
+  if (/^panic: /m.test(text)) return 'panic';
+  return null;
 }
 
 interface RawFrame {
@@ -101,28 +150,81 @@ interface RawFrame {
   fn: string | null;
 }
 
-function framesOf(stack: string): RawFrame[] {
+/** A function name as it is keyed: without `async`/`new`, receivers (`Object.`, `Command.`) and Go packages. */
+export function functionKey(fn: string | null): string | null {
+  if (!fn) return null;
+  const name = fn
+    .replace(/^(?:async|new)\s+/, '')
+    .replace(/\s*\[as [^\]]+\]$/, '')
+    .replace(/\((?:\.\.\.|[^()]*)\)$/, '')
+    .split('.')
+    .filter(Boolean)
+    .pop();
+  if (!name || /^<?anonymous>?$|^<module>$|^Context$|^func\d+$/.test(name)) return null;
+  return name;
+}
+
+type FrameShape = [RegExp, (m: RegExpExecArray, previous: string) => RawFrame, 'python'?];
+
+/** The stack line shapes of the runners tdl reads, tried in order on each trimmed line. */
+const FRAME_SHAPES: readonly FrameShape[] = [
+  // JavaScript (jest, mocha, node:test): `at fn (file:line:col)` or `at file:line:col`.
+  [
+    /^at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/,
+    (m) => ({ fn: m[1] ?? null, path: m[2]!, line: Number(m[3]) }),
+  ],
+  // vitest: ` ❯ file:line:col` or ` ❯ fn file:line:col`.
+  [/^❯ (?:(\S+) )?(\S+?):(\d+):\d+$/, (m) => ({ fn: m[1] ?? null, path: m[2]!, line: Number(m[3]) })],
+  // Python traceback: `File "path", line N, in fn`.
+  [
+    /^File "(.+?)", line (\d+)(?:, in (.+))?$/,
+    (m) => ({ path: m[1]!, line: Number(m[2]), fn: m[3] ?? null }),
+    'python',
+  ],
+  // pytest's short form: `path.py:N: in fn` or `path.py:N: KeyError`.
+  [
+    /^([\w./\\-]+\.py):(\d+): (?:in (\S+)|\w+)/,
+    (m) => ({ path: m[1]!, line: Number(m[2]), fn: m[3] ?? null }),
+    'python',
+  ],
+  // Go panic: `pkg.Func(...)` then `\t/path/file.go:N +0x1d`.
+  [
+    /^(\S+\.go):(\d+)(?: \+0x[0-9a-f]+)?$/,
+    (m, previous) => ({
+      path: m[1]!,
+      line: Number(m[2]),
+      fn: /^([\w./*()-]+)\(.*\)$/.exec(previous)?.[1] ?? null,
+    }),
+  ],
+  // Go test output, and other `path/file.ext:N` lines.
+  [
+    /^([\w./\\-]+\.[A-Za-z]+):(\d+)(?::\d+)?(?:[:\s]|$)/,
+    (m) => ({ path: m[1]!, line: Number(m[2]), fn: null }),
+  ],
+];
+
+/** Stack frames in the order the stack lists them, and whether that order is outermost first. */
+function framesOf(stack: string): { frames: RawFrame[]; outermostFirst: boolean } {
   const out: RawFrame[] = [];
+  let python = false;
+  let previous = '';
   for (const raw of stack.split('\n')) {
     const line = raw.trim();
-    // JavaScript: `at fn (file:line:col)` or `at file:line:col`.
-    let m = /^at (?:(?:async )?(.+?) \()?(.+?):(\d+):\d+\)?$/.exec(line);
-    if (m) {
-      out.push({ fn: m[1] ?? null, path: m[2]!, line: Number(m[3]) });
-      continue;
+    for (const [pattern, build, kind] of FRAME_SHAPES) {
+      const m = pattern.exec(line);
+      if (!m) continue;
+      out.push(build(m, previous));
+      if (kind === 'python') python = true;
+      break;
     }
-    // Python: `File "path", line N, in fn`.
-    m = /^File "(.+?)", line (\d+)(?:, in (.+))?$/.exec(line);
-    if (m) {
-      out.push({ path: m[1]!, line: Number(m[2]), fn: m[3] ?? null });
-      continue;
-    }
-    // Go, pytest short form and others: `path/file.ext:N` at the start of a line.
-    m = /^([\w./\\-]+\.[A-Za-z]+):(\d+)(?::\d+)?(?:[:\s]|$)/.exec(line);
-    if (m) out.push({ path: m[1]!, line: Number(m[2]), fn: null });
+    previous = line;
   }
-  return out;
+  return { frames: out, outermostFirst: python };
 }
+
+/** Runner and language internals that may sit inside the repository folder (a local venv, vendored runners). */
+const INTERNAL =
+  /(?:^|\/)(?:node_modules|site-packages|dist-packages|vendor|\.venv|venv|_pytest|pluggy|jest-circus|jest-jasmine2|@vitest|mocha|\.pnpm)\/|(?:^|\/)(?:testing\/testing\.go|runtime\/[\w]+\.go)$/;
 
 function toRepoPath(path: string, repoDir: string): string | null {
   let p = path;
@@ -133,24 +235,38 @@ function toRepoPath(path: string, repoDir: string): string | null {
       return null;
     }
   }
-  if (p.startsWith('node:') || p.startsWith('internal/')) return null;
+  if (p.startsWith('node:') || p.startsWith('internal/') || p.startsWith('<')) return null;
   const rel = isAbsolute(p) ? relative(repoDir, p) : p;
   if (rel.startsWith('..') || isAbsolute(rel)) return null;
-  const parts = rel.split(/[\\/]/);
-  if (parts.some((s) => s === 'node_modules' || s === 'site-packages' || s === 'vendor')) return null;
-  return rel.split(sep).join('/');
+  const file = rel.split(sep).join('/').replace(/^\.\//, '');
+  return INTERNAL.test(file) ? null : file;
 }
 
-/** The first stack frame inside `repoDir` (not in dependencies), or null. */
-export function topProjectFrame(stack: string | undefined, repoDir: string): ProjectFrame | null {
-  if (!stack) return null;
-  for (const f of framesOf(decodeEntities(stack))) {
+/** A test file (rather than the code under test): `test/`, `__tests__/`, `*.test.*`, `*_test.go`, `test_*.py`. */
+export function isTestFile(file: string): boolean {
+  return /(?:^|\/)(?:tests?|__tests__|specs?|testing)\/|[._-](?:test|spec)s?\.[cm]?[jt]sx?$|_test\.(?:go|py)$|(?:^|\/)test_[^/]*\.py$|(?:^|\/)conftest\.py$/.test(
+    file,
+  );
+}
+
+/** The project frames of a stack (inside `repoDir`, not dependencies or runner internals), innermost first. */
+export function projectFrames(stack: string | undefined, repoDir: string): ProjectFrame[] {
+  if (!stack) return [];
+  const { frames, outermostFirst } = framesOf(decodeEntities(stack));
+  const out: ProjectFrame[] = [];
+  for (const f of outermostFirst ? [...frames].reverse() : frames) {
     const file = toRepoPath(f.path, repoDir);
     if (!file) continue;
-    const fn = f.fn && !/<anonymous>|^Object\.<anonymous>$/.test(f.fn) ? f.fn : null;
-    return { file, line: f.line, fn };
+    // In a test file, `Object.x` is an anonymous callback (jest names the frame after the matcher called).
+    const anonymous = isTestFile(file) && /^Object\./.test(f.fn ?? '');
+    out.push({ file, line: f.line, fn: anonymous ? null : functionKey(f.fn) });
   }
-  return null;
+  return out;
+}
+
+/** The first stack frame inside `repoDir` (not in dependencies or runner internals), or null. */
+export function topProjectFrame(stack: string | undefined, repoDir: string): ProjectFrame | null {
+  return projectFrames(stack, repoDir)[0] ?? null;
 }
 
 /** Every stack frame inside `repoDir`, top first, at most `max` (for an agent reading one failure). */
@@ -165,13 +281,17 @@ export function projectFrames(stack: string | undefined, repoDir: string, max = 
 }
 
 /**
- * The location part of a signature. A named function is used instead of the line so that editing
- * lines above it does not change the cluster (and phase 6 does not file a new issue); anonymous
- * frames fall back to the line.
+ * The location part of a signature, keyed one way wherever the frame is seen: a named function by
+ * file and function (editing lines above it does not change the cluster); an anonymous frame in a test
+ * file by file and the test's scope (its outermost describe block, class or Go test: the tests of one
+ * unit fail at different lines of one file); other anonymous frames by file and line.
  */
-export function frameKey(frame: ProjectFrame | null): string {
+export function frameKey(frame: ProjectFrame | null, scope = ''): string {
   if (!frame) return '<no project frame>';
-  return frame.fn ? `${frame.file}#${frame.fn}` : `${frame.file}:${frame.line}`;
+  if (frame.fn) return `${frame.file}#${frame.fn}`;
+  // Go's test output names the t.Errorf call site, which helpers shared by many tests make one line.
+  if (isTestFile(frame.file) && !frame.file.endsWith('.go')) return `${frame.file}@${scope}`;
+  return `${frame.file}:${frame.line}`;
 }
 
 export interface FailureSignature {
@@ -181,14 +301,42 @@ export interface FailureSignature {
   frame: ProjectFrame | null;
 }
 
-/** The signature of one failing test. */
+/**
+ * The signature of one failing test. `scope` is the test's outermost grouping (see `testScope`);
+ * `fnAt` names functions by `file:line` where another stack of the same run named them.
+ */
 export function signatureOf(
   message: string | undefined,
   stack: string | undefined,
   repoDir: string,
+  scope = '',
+  fnAt?: ReadonlyMap<string, string>,
 ): FailureSignature {
   const type = exceptionType(stack, message);
   const normalized = normalizeMessage(message ?? stack ?? '(no message)');
-  const frame = topProjectFrame(stack, repoDir);
-  return { type, normalized, frame, text: [type ?? '<no type>', normalized, frameKey(frame)].join(' | ') };
+  let frame = topProjectFrame(stack, repoDir);
+  if (frame && !frame.fn && fnAt?.has(`${frame.file}:${frame.line}`))
+    frame = { ...frame, fn: fnAt.get(`${frame.file}:${frame.line}`)! };
+  return {
+    type,
+    normalized,
+    frame,
+    text: [type ?? '<no type>', normalized, frameKey(frame, scope)].join(' | '),
+  };
+}
+
+/**
+ * A test's outermost grouping: its first describe block (`a > b > test`), its JUnit class (mocha's
+ * describe path, pytest's class or module), or its Go top-level test (`TestX/sub` → `TestX`).
+ */
+export function testScope(group: string, name: string): string {
+  const titles = name.split(/\s+[>›]\s+/);
+  if (titles.length > 1) return titles[0]!;
+  if (/^Test\w*\//.test(name)) return name.split('/')[0]!;
+  if (/^Test\w*$/.test(name)) return name;
+  if (/\.[cm]?[jt]sx?$|\.py$|\.go$/.test(group)) return '';
+  // pytest's classname is `package.module.Class`: a class inherited by several modules is one scope.
+  const cls = /(?:^|\.)([A-Z]\w*)$/.exec(group);
+  if (cls && group.includes('.')) return cls[1]!;
+  return group.split(/\s+[>›]\s+/)[0]!;
 }
