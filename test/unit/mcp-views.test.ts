@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { explain, locateTest, runSummary } from '../../src/mcp/views.js';
+import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
 
 const REPO = '/repo';
@@ -42,6 +43,8 @@ function run(runId: string, startedAt: string, statuses: Record<string, 'passed'
         state: 'completed',
         findings: [],
         data: {
+          // Phase 3 of this version: its clusters are read as they are (see clustersFor).
+          signatureVersion: SIGNATURE_VERSION,
           clusters: failing.length
             ? [
                 {

@@ -249,14 +249,18 @@ export function isTestFile(file: string): boolean {
   );
 }
 
-/** The project frames of a stack (inside `repoDir`, not dependencies or runner internals), innermost first. */
-export function projectFrames(stack: string | undefined, repoDir: string): ProjectFrame[] {
+/**
+ * The project frames of a stack (inside `repoDir`, not dependencies or runner internals), innermost
+ * first, at most `max` (10 for an agent reading one failure).
+ */
+export function projectFrames(stack: string | undefined, repoDir: string, max = 10): ProjectFrame[] {
   if (!stack) return [];
   const { frames, outermostFirst } = framesOf(decodeEntities(stack));
   const out: ProjectFrame[] = [];
   for (const f of outermostFirst ? [...frames].reverse() : frames) {
     const file = toRepoPath(f.path, repoDir);
     if (!file) continue;
+    if (out.length >= max) break;
     // In a test file, `Object.x` is an anonymous callback (jest names the frame after the matcher called).
     const anonymous = isTestFile(file) && /^Object\./.test(f.fn ?? '');
     out.push({ file, line: f.line, fn: anonymous ? null : functionKey(f.fn) });
@@ -266,18 +270,7 @@ export function projectFrames(stack: string | undefined, repoDir: string): Proje
 
 /** The first stack frame inside `repoDir` (not in dependencies or runner internals), or null. */
 export function topProjectFrame(stack: string | undefined, repoDir: string): ProjectFrame | null {
-  return projectFrames(stack, repoDir)[0] ?? null;
-}
-
-/** Every stack frame inside `repoDir`, top first, at most `max` (for an agent reading one failure). */
-export function projectFrames(stack: string | undefined, repoDir: string, max = 10): ProjectFrame[] {
-  const out: ProjectFrame[] = [];
-  for (const f of framesOf(decodeEntities(stack ?? ''))) {
-    if (out.length >= max) break;
-    const file = toRepoPath(f.path, repoDir);
-    if (file) out.push({ file, line: f.line, fn: f.fn && !/<anonymous>/.test(f.fn) ? f.fn : null });
-  }
-  return out;
+  return projectFrames(stack, repoDir, 1)[0] ?? null;
 }
 
 /**
