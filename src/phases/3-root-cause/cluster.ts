@@ -30,7 +30,8 @@ const MAX_STACK_CHARS = 8000;
 function namedFrames(cases: readonly TestCase[], repoDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const c of cases)
-    for (const f of projectFrames(c.stack, repoDir, Number.POSITIVE_INFINITY)) if (f.fn) out.set(`${f.file}:${f.line}`, f.fn);
+    for (const f of projectFrames(c.stack, repoDir, Number.POSITIVE_INFINITY))
+      if (f.fn) out.set(`${f.file}:${f.line}`, f.fn);
   return out;
 }
 
