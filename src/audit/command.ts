@@ -6,7 +6,7 @@ import { createProcessPort } from '../adapters/process/index.js';
 import { UsageError } from '../pipeline/errors.js';
 import { TOOL_VERSION } from '../pipeline/version.js';
 import { loadPlaybook, locatePlaybook } from '../playbook/load.js';
-import { printJson, writeJsonAtomic } from '../telemetry/outlet.js';
+import { printHuman, printJson, writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { type AuditReport, runAudit } from './engine.js';
 import { ruleHelp } from './help.js';
@@ -36,10 +36,7 @@ export async function auditCommand(
   const { report, outcome, redactor } = await auditRun(dir, flags, cwd, listing);
   if (flags.json) printJson({ ...report, verdict: outcome.verdict, reasons: outcome.reasons }, redactor);
   // With --rule the reader asked for those findings: all of them (up to 500 a rule), not a sample.
-  else
-    process.stderr.write(
-      `${redactor.redact(renderAuditText(report, outcome, flags.rule?.length ? 500 : 10))}\n`,
-    );
+  else printHuman(renderAuditText(report, outcome, flags.rule?.length ? 500 : 10), redactor);
   return outcome.verdict === 'pass' ? 0 : 1;
 }
 

@@ -10,7 +10,8 @@ export function redactorFor(record: RunRecord, env: NodeJS.ProcessEnv = process.
   return Redactor.fromEnv(record.redactEnv ?? [], env);
 }
 
-export function printRunOutcome(record: RunRecord, json: boolean, redactor = redactorFor(record)): void {
+export function printRunOutcome(raw: RunRecord, json: boolean, redactor = redactorFor(raw)): void {
+  const record = redactor.redactDeep(raw);
   const f = figures(record);
   const c = f.counts;
   const lines = [

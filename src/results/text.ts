@@ -1,4 +1,5 @@
 /** Small text helpers shared by the report parsers (messages, escapes, durations). */
+import { cutText } from '../telemetry/redact.js';
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b/g;
 
@@ -18,7 +19,7 @@ export function firstLine(text: string, max = 500): string {
   const clean = stripAnsi(text).replace(ORPHAN_SGR, '');
   for (const line of clean.split('\n')) {
     const t = line.trim();
-    if (t) return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+    if (t) return t.length > max ? `${cutText(t, max - 1)}…` : t;
   }
   return '';
 }
@@ -40,5 +41,5 @@ export function wholeMs(value: unknown): number | null {
 export function bounded(text: string, add: string, max: number): string {
   if (text.length >= max) return text;
   const out = text + add;
-  return out.length > max ? `${out.slice(0, max)}\n[… cut at ${max} characters]` : out;
+  return out.length > max ? `${cutText(out, max)}\n[… cut at ${max} characters]` : out;
 }

@@ -6,6 +6,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino from 'pino';
+import { outbound, outboundJson } from './outlet.js';
 import type { Redactor } from './redact.js';
 
 export type Logger = pino.Logger;
@@ -57,15 +58,23 @@ export function createRunLogger(options: LoggerOptions): RunLogger {
   const sink = {
     write(line: string): void {
       if (!open) return;
-      const safe = redactor.redact(line);
-      // Synchronous, so a killed run keeps every record it wrote.
-      writeSync(fd, safe.endsWith('\n') ? safe : `${safe}\n`);
-      if (!human) return;
+      // Redacted value by value (pino hands over one serialized record per line), then scanned.
+      let record: Record<string, unknown> | null = null;
       try {
-        const record = JSON.parse(safe) as Record<string, unknown>;
-        if (Number(record.level) >= humanMin) human.write(`${humanLine(record)}\n`);
+        record = redactor.redactDeep(JSON.parse(line) as Record<string, unknown>);
       } catch {
-        // A record that is not JSON is already in the file; nothing to show.
+        record = null;
+      }
+      const safe = record
+        ? outboundJson(record, redactor, 'a log record', 0)
+        : outbound(line.trimEnd(), redactor, 'a log line');
+      if (safe === null) return;
+      // Synchronous, so a killed run keeps every record it wrote.
+      writeSync(fd, `${safe}\n`);
+      if (!human || !record) return;
+      if (Number(record.level) >= humanMin) {
+        const text = outbound(humanLine(record), redactor, 'a log line');
+        if (text !== null) human.write(`${text}\n`);
       }
     },
   };

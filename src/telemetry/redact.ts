@@ -1,41 +1,223 @@
 /**
  * The one redaction point. Every text that leaves the process (worklogs, run records, logs, GitHub
- * bodies, stdout) passes through a Redactor built from the playbook's `redact.env` list.
+ * bodies, stdout, the job summary) passes through a Redactor built from the playbook's `redact.env`
+ * list (plus the GitHub token in use).
+ *
+ * Redaction works on structured data: `redactDeep` masks every string value (and key) before anything
+ * is serialized, escaped, slugged or cut, so a PEM block without its END line masks to the end of that
+ * one value, and JSON escaping cannot hide or break a match. `scan` is the fail-closed check that runs
+ * on what is about to leave: it also looks through percent, HTML and JSON escapes, and what it still
+ * finds is withheld instead of sent (see outlet.ts).
  */
 
 export const REDACTED = '[REDACTED]';
+/** What replaces a value the outbound scan still found a secret shape in. */
+export const WITHHELD = '[WITHHELD: still looked like a secret after redaction]';
 
-const TOKEN_PATTERNS: readonly RegExp[] = [
-  // GitHub tokens: classic, OAuth, app installation, user-to-server, refresh, fine-grained.
-  /\b(?:ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{20,255}\b/g,
-  /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
-  // Google OAuth access tokens.
-  /\bya29\.[A-Za-z0-9_\-.]{10,}/g,
-  // PEM private key blocks (RSA, EC, OPENSSH, plain PRIVATE KEY).
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
-  // JWTs: three base64url parts, the first two starting like a JSON object.
-  /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
+interface Shape {
+  kind: string;
+  pattern: RegExp;
+  /** Replacement keeping the non-secret parts (a key name, a scheme); default: REDACTED. */
+  mask?: (match: string, ...groups: string[]) => string;
+  /** The secret part of a match (for the scan, which must not count an already-masked value). */
+  secret?: (match: string, ...groups: string[]) => string;
+}
+
+const keep =
+  (n: number) =>
+  (_m: string, ...g: string[]): string =>
+    `${g.slice(0, n).join('')}${REDACTED}`;
+const group =
+  (n: number) =>
+  (_m: string, ...g: string[]): string =>
+    g[n - 1] ?? '';
+
+/**
+ * The secret shapes. Prefix tokens are matched without a leading word boundary, so a token glued to
+ * a word character (`%3Dghp_…`, `\nghp_…` once escaped) is still found.
+ */
+const SHAPES: readonly Shape[] = [
+  // GitHub: classic, OAuth, user-to-server, app installation, refresh, fine-grained.
+  { kind: 'GitHub token', pattern: /(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,255}/g },
+  { kind: 'GitHub fine-grained token', pattern: /github_pat_[A-Za-z0-9_]{22,255}/g },
+  { kind: 'Google OAuth token', pattern: /ya29\.[A-Za-z0-9_\-.]{10,}/g },
+  { kind: 'Google API key', pattern: /AIza[0-9A-Za-z_-]{35}/g },
+  // PEM private keys; a BEGIN without END masks to the end of this value only.
+  {
+    kind: 'private key',
+    pattern:
+      /-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
+  },
+  // A GCP service-account JSON's key id (the key itself is a PEM block).
+  {
+    kind: 'service-account key id',
+    pattern: /(private_key_id\\*["']?\s*[:=]\s*\\*["']?)([0-9a-f]{16,})/gi,
+    mask: keep(1),
+    secret: group(2),
+  },
+  { kind: 'JWT', pattern: /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
+  {
+    kind: 'AWS access key id',
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}(?![A-Z0-9])/g,
+  },
+  {
+    kind: 'AWS secret access key',
+    pattern:
+      /((?:aws)?[_-]?secret[_-]?(?:access)?[_-]?key(?:[_-]?id)?\\*["']?\s*[:=]\s*\\*["']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
+    mask: keep(1),
+    secret: group(2),
+  },
+  { kind: 'Slack token', pattern: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'Slack webhook', pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g },
+  { kind: 'npm token', pattern: /npm_[A-Za-z0-9]{36}/g },
+  {
+    kind: 'npm auth token',
+    pattern: /(_auth(?:Token)?\s*=\s*)([^\s"'[]\S*)/g,
+    mask: keep(1),
+    secret: group(2),
+  },
+  // scheme://user:password@host
+  {
+    kind: 'password in a URL',
+    pattern: /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@"'<>`]{1,200}:)([^\s/@"'<>`[]{1,200})(@)/g,
+    mask: (_m, a, _p, c) => `${a}${REDACTED}${c}`,
+    secret: group(2),
+  },
+  // `Authorization: Bearer x`, `authorization=token x`, as header lines or JSON-ish pairs.
+  {
+    kind: 'Authorization header',
+    pattern:
+      /(\bauthorization\\*["']?\s*[:=]\s*\\*["']?)(?:(bearer|token|basic)\s+|(?!(?:bearer|token|basic)\s))([^\s"'\\,;[][^\s"'\\,;]*)/gi,
+    mask: (_m, prefix: string, scheme: string | undefined) =>
+      scheme ? `${prefix}${scheme} ${REDACTED}` : `${prefix}${REDACTED}`,
+    secret: group(3),
+  },
+  // A bearer token anywhere (`curl -H "…Bearer x"`, `Bearer x` in a log line).
+  {
+    kind: 'bearer token',
+    pattern: /(\bbearer\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi,
+    mask: keep(1),
+    secret: group(2),
+  },
 ];
 
-// `Authorization: Bearer x`, `authorization=token x`, as header lines or JSON-ish pairs.
-const AUTH_HEADER = /(\bauthorization["']?\s*[:=]\s*["']?)(?:(bearer|token|basic)\s+)?([^\s"',;]+)/gi;
+/**
+ * tdl's own credentials: hidden from every output, and not passed to suites unless a suite's `env`
+ * asks for them by name (see the process adapter).
+ */
+export const CREDENTIAL_ENV: readonly string[] = [
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_ENTERPRISE_TOKEN',
+];
 
 /** Values shorter than this are not redacted by value: "1" or "true" would shred every text. */
 const MIN_SECRET_LENGTH = 6;
 
+/** The forms a value takes once escaped for JSON, HTML, markdown tables or URLs. */
+function escapedForms(value: string): string[] {
+  const json = (t: string) => JSON.stringify(t).slice(1, -1);
+  const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const forms = new Set<string>([encodeURIComponent(value)]);
+  for (const a of [value, json(value), json(json(value))])
+    for (const b of [a, html(a), html(a).replace(/"/g, '&quot;')])
+      for (const c of [b, b.replace(/\|/g, '\\|')]) forms.add(c);
+  return [...forms];
+}
+
+/** Undoes the escapes a secret may hide behind in serialized output (for the scan only). */
+function decoded(text: string): string[] {
+  const out = [text];
+  if (/\\[nrt"\\/u]/.test(text))
+    out.push(
+      text.replace(/\\u([0-9a-fA-F]{4})|\\(.)/g, (_m, hex: string | undefined, c: string) =>
+        hex ? String.fromCharCode(Number.parseInt(hex, 16)) : c === 'n' ? '\n' : c === 't' ? '\t' : c,
+      ),
+    );
+  if (/&(?:#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/i.test(text))
+    out.push(
+      text.replace(/&(#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_m, e: string) => {
+        const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+        if (e[0] !== '#') return named[e.toLowerCase()] ?? '';
+        return String.fromCodePoint(
+          e[1] === 'x' || e[1] === 'X' ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)),
+        );
+      }),
+    );
+  if (/%[0-9a-fA-F]{2}/.test(text))
+    out.push(
+      text.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(Number.parseInt(h, 16))),
+    );
+  return out;
+}
+
+export interface ScanHit {
+  kind: string;
+}
+
+/** Where a text may be cut without leaving part of a token: the start of the unbroken run around `at`. */
+const MAX_RUN_BACKOFF = 512;
+
+/**
+ * Cuts `text` to at most `max` characters, keeping the start (`'start'`) or the end (`'end'`). The cut
+ * never falls inside a secret shape or an unbroken run of non-space characters (where a token or a
+ * `redact.env` value would be): it moves back to the run's edge. Pure; safe on unredacted text.
+ */
+export function cutText(text: string, max: number, keepPart: 'start' | 'end' = 'start'): string {
+  if (text.length <= max) return text;
+  if (keepPart === 'start') {
+    let at = Math.max(0, max);
+    for (const s of SHAPES) {
+      for (const m of text
+        .slice(0, Math.min(text.length, max + 2048))
+        .matchAll(new RegExp(s.pattern.source, s.pattern.flags))) {
+        if (m.index < at && m.index + m[0].length > at) at = m.index;
+      }
+    }
+    if (/\S/.test(text[at] ?? ' ') && at > 0 && /\S/.test(text[at - 1]!)) {
+      let i = at;
+      while (i > 0 && at - i < MAX_RUN_BACKOFF && /\S/.test(text[i - 1]!)) i--;
+      at = at - i < MAX_RUN_BACKOFF ? i : at;
+    }
+    return text.slice(0, at);
+  }
+  let at = text.length - max;
+  const windowStart = Math.max(0, at - 2048);
+  for (const s of SHAPES) {
+    for (const m of text.slice(windowStart).matchAll(new RegExp(s.pattern.source, s.pattern.flags))) {
+      const start = windowStart + m.index;
+      if (start < at && start + m[0].length > at) at = start + m[0].length;
+    }
+  }
+  if (at < text.length && /\S/.test(text[at]!) && at > 0 && /\S/.test(text[at - 1]!)) {
+    let i = at;
+    while (i < text.length && i - at < MAX_RUN_BACKOFF && /\S/.test(text[i]!)) i++;
+    at = i - at < MAX_RUN_BACKOFF ? i : at;
+  }
+  return text.slice(at);
+}
+
 export class Redactor {
   private readonly values: string[];
+  /** The values and their escaped forms, longest first. */
+  private readonly forms: string[];
+  private withheldCount = 0;
 
   constructor(secretValues: Iterable<string> = []) {
     const unique = new Set<string>();
     for (const v of secretValues) if (v && v.length >= MIN_SECRET_LENGTH) unique.add(v);
+    this.values = [...unique];
     // Longest first, so a secret that contains another is replaced whole.
-    this.values = [...unique].sort((a, b) => b.length - a.length);
+    this.forms = [...new Set(this.values.flatMap(escapedForms))]
+      .filter((f) => f.length >= MIN_SECRET_LENGTH)
+      .sort((a, b) => b.length - a.length);
   }
 
   /** Redactor for the values of the named environment variables (the playbook's `redact.env`). */
   static fromEnv(names: readonly string[], env: NodeJS.ProcessEnv = process.env): Redactor {
-    return new Redactor(names.map((n) => env[n] ?? ''));
+    // The GitHub token tdl would publish with is hidden in every run, whether or not it is listed.
+    return new Redactor([...names, ...CREDENTIAL_ENV].map((n) => env[n] ?? ''));
   }
 
   /** A redactor that also hides these extra values (for example a token found at run time). */
@@ -43,25 +225,67 @@ export class Redactor {
     return new Redactor([...this.values, ...values]);
   }
 
+  /** How many values the outbound scan withheld so far (the run says so when this is not 0). */
+  get withheld(): number {
+    return this.withheldCount;
+  }
+
+  /** Masks every secret in one string value. */
   redact(text: string): string {
     let out = text;
-    for (const value of this.values) out = out.split(value).join(REDACTED);
-    for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
-    out = out.replace(AUTH_HEADER, (_m, prefix: string, scheme: string | undefined) =>
-      scheme ? `${prefix}${scheme} ${REDACTED}` : `${prefix}${REDACTED}`,
-    );
+    for (const value of this.forms) if (out.includes(value)) out = out.split(value).join(REDACTED);
+    for (const s of SHAPES) {
+      s.pattern.lastIndex = 0;
+      out = s.mask
+        ? out.replace(s.pattern, s.mask as (m: string, ...g: string[]) => string)
+        : out.replace(s.pattern, REDACTED);
+    }
     return out;
   }
 
-  /** Redacts every string inside a JSON-compatible value. */
+  /**
+   * The outbound check: the first secret shape (or `redact.env` value) still in `text`, looking
+   * through JSON, HTML and percent escapes; null when clean.
+   */
+  scan(text: string): ScanHit | null {
+    for (const t of decoded(text)) {
+      for (const value of this.values)
+        if (t.includes(value)) return { kind: 'redact.env value or token in use' };
+      for (const s of SHAPES) {
+        for (const m of t.matchAll(new RegExp(s.pattern.source, s.pattern.flags))) {
+          const secret = s.secret ? s.secret(m[0], ...(m.slice(1) as string[])) : m[0];
+          if (secret && !secret.startsWith(REDACTED) && !secret.startsWith('[WITHHELD'))
+            return { kind: s.kind };
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Redacts a value and withholds it whole if the scan still finds a secret in it. */
+  private clean(text: string): string {
+    const out = this.redact(text);
+    if (this.scan(out)) {
+      this.withheldCount += 1;
+      return WITHHELD;
+    }
+    return out;
+  }
+
+  /** Redacts every string (values and keys) inside a JSON-compatible value, before it is serialized. */
   redactDeep<T>(value: T): T {
-    if (typeof value === 'string') return this.redact(value) as T;
+    if (typeof value === 'string') return this.clean(value) as T;
     if (Array.isArray(value)) return value.map((v) => this.redactDeep(v)) as T;
-    if (value && typeof value === 'object') {
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) out[k] = this.redactDeep(v);
+      for (const [k, v] of Object.entries(value)) out[this.redact(k)] = this.redactDeep(v);
       return out as T;
     }
     return value;
+  }
+
+  /** A redacted text cut to `max` characters: redaction first, so no cut leaves part of a secret. */
+  clip(text: string, max: number, keepPart: 'start' | 'end' = 'start'): string {
+    return cutText(this.redact(text), max, keepPart);
   }
 }

@@ -7,10 +7,26 @@ export function fence(text: string, lang = ''): string {
   return `${bar}${lang}\n${text.replace(/\n+$/, '')}\n${bar}`;
 }
 
-/** Text safe inside a table cell: one line, pipes escaped. */
+/**
+ * Test-controlled text made inert for rendered markdown: no HTML (`<img>` shows as text), no live
+ * `@mention`, no `#123` / `GH-123` reference (a zero-width space after `@` or `#` breaks the autolink
+ * and leaves the text readable).
+ */
+export function inert(text: string): string {
+  return escapeHtml(text)
+    .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+    .replace(/#(?=\d)/g, '#\u200b')
+    .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}\u200b-`);
+}
+
+/** Text safe inside a table cell: one line, pipes escaped, inert (see `inert`). */
 export function cell(text: string | number | null | undefined): string {
   if (text === null || text === undefined || text === '') return '–';
-  return String(text).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  if (typeof text === 'number') return String(text);
+  // `<br>` is the one tag a cell keeps (line breaks inside a cell); it cannot carry anything.
+  return inert(text.replace(/\r?\n/g, ' '))
+    .replace(/&lt;br&gt;/g, '<br>')
+    .replace(/\|/g, '\\|');
 }
 
 export function table(
@@ -23,7 +39,7 @@ export function table(
 }
 
 export function details(summary: string, body: string): string {
-  return `<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`;
+  return `<details><summary>${inert(summary)}</summary>\n\n${body}\n\n</details>`;
 }
 
 export function escapeHtml(text: string): string {

@@ -8,7 +8,7 @@ import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/recor
 import { formatDuration } from '../telemetry/clock.js';
 import { figures } from './figures.js';
 import { renderIterations } from './iterations.js';
-import { table } from './markdown.js';
+import { inert, table } from './markdown.js';
 import { SECTION_RENDERERS } from './sections/index.js';
 import type { RenderView } from './sections/types.js';
 
@@ -71,7 +71,7 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
           '- **Dry run:** nothing was run or measured; this worklog is the plan, and it is never used as history',
         ]
       : []),
-    `- **Decision:** ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}${more}`,
+    `- **Decision:** ${f.decision}${f.decisionReason ? ` — ${inert(f.decisionReason)}` : ''}${more}`,
     ...(published ? [`- **Published:** ${published}`] : []),
     `- **Tests:** ${c.passed} of ${c.total} passed (pass rate ${f.passRateText}); ${c.failed} failed, ${c.errored} errored, ${c.skipped} skipped${c.flaky ? `; ${c.flaky} flaky` : ''}; ${f.suitesRun} of ${f.suitesTotal} suite(s) ran`,
     `- **Gates:** ${f.gateOutcome}`,

@@ -6,9 +6,10 @@ import { appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { StabilityData } from '../phases/5-stability/types.js';
 import { phaseResult, type RunRecord } from '../pipeline/record.js';
+import { outbound } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { figures } from './figures.js';
-import { table } from './markdown.js';
+import { inert, table } from './markdown.js';
 import { executiveSummary } from './render.js';
 
 export function renderStepSummary(record: RunRecord): string {
@@ -16,7 +17,7 @@ export function renderStepSummary(record: RunRecord): string {
   const worklogDir = record.worklog ? dirname(record.worklog.markdown) : record.repo.dir;
   const view = { rel: (p: string) => relative(worklogDir, p) || '.' };
   const parts = [
-    `## tdl: ${f.decision}${f.decisionReason ? ` — ${f.decisionReason}` : ''}`,
+    `## tdl: ${f.decision}${f.decisionReason ? ` — ${inert(f.decisionReason)}` : ''}`,
     '',
     `Run \`${record.runId}\` of playbook ${record.playbook.name}.`,
     '',
@@ -51,6 +52,8 @@ export function writeStepSummary(
 ): boolean {
   const file = env.GITHUB_STEP_SUMMARY;
   if (!file) return false;
-  appendFileSync(file, redactor.redact(renderStepSummary(record)));
+  const text = outbound(renderStepSummary(redactor.redactDeep(record)), redactor, 'the job summary');
+  if (text === null) return false;
+  appendFileSync(file, text);
   return true;
 }

@@ -36,9 +36,15 @@ export function writeWorklog(
   redactor: Redactor,
 ): void {
   record.worklog ??= worklogPaths(dir, record);
+  // Rendered from the redacted record: no escaping, cutting or table formatting sees a raw secret.
+  const safe = redactor.redactDeep(record);
   // The twin is committed and shared: no absolute path of this machine in it.
-  writeJsonAtomic(record.worklog.json, portableRecord(record, [dir]), redactor);
-  writeFileAtomic(record.worklog.markdown, renderWorklog({ record, history, worklogDir: dir }), redactor);
+  writeJsonAtomic(record.worklog.json, portableRecord(safe, [dir]), redactor);
+  writeFileAtomic(
+    record.worklog.markdown,
+    renderWorklog({ record: safe, history, worklogDir: dir }),
+    redactor,
+  );
 }
 
 /** Runs of a playbook shown in the INDEX trend. */

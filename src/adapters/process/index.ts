@@ -49,6 +49,12 @@ class Tail {
   }
 }
 
+function inheritedEnv(options: RunCommandOptions): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  for (const name of options.dropEnv ?? []) delete env[name];
+  return { ...env, ...options.env };
+}
+
 export function createProcessPort(): ProcessPort {
   return { run: runCommand };
 }
@@ -69,8 +75,8 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   const { execa } = await import('execa');
   const child = execa(file!, args, {
     cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
+    env: inheritedEnv(options),
+    extendEnv: false,
     detached: true,
     cleanup: false,
     shell: options.shell ?? false,

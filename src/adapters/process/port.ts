@@ -4,6 +4,8 @@ export interface RunCommandOptions {
   cwd: string;
   /** Added to the inherited environment. */
   env: Record<string, string>;
+  /** Inherited variables the command does not get (unless `env` sets them). */
+  dropEnv?: readonly string[];
   /** Kill the whole process tree after this long. */
   timeoutMs: number;
   /** Combined stdout+stderr are streamed here. */

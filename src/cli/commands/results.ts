@@ -65,14 +65,18 @@ async function runResults(files: string[], formatFlag: string, json: boolean): P
   const { Redactor } = await import('../../telemetry/redact.js');
   const redactor = new Redactor();
   if (json) {
-    process.stdout.write(`${JSON.stringify(redactor.redactDeep(summary.resultsDocument(read)))}\n`);
+    const { outboundJson } = await import('../../telemetry/outlet.js');
+    process.stdout.write(
+      `${outboundJson(summary.resultsDocument(read), redactor, 'the --json document', 0)}\n`,
+    );
   } else {
     const lines = read.flatMap((r) => summary.fileLines(r.summary, r.cases));
     if (read.length > 1) {
       const total = addCounts(...read.map((r) => r.summary.counts));
       lines.push(`total, ${read.length} files: ${summary.countsLine(total)}`);
     }
-    process.stdout.write(`${redactor.redact(lines.join('\n'))}\n`);
+    const { printHuman } = await import('../../telemetry/outlet.js');
+    printHuman(lines.join('\n'), redactor, process.stdout);
   }
   return exitCode;
 }

@@ -12,7 +12,7 @@ export function register(program: Command): void {
       const { locatePlaybook, loadPlaybook } = await import('../../playbook/load.js');
       const { runStatus, renderStatusText } = await import('../../phases/0-deploy-status/status.js');
       const { Redactor } = await import('../../telemetry/redact.js');
-      const { printJson } = await import('../../telemetry/outlet.js');
+      const { printHuman, printJson } = await import('../../telemetry/outlet.js');
       const { parseDuration } = await import('../../playbook/sections/common.js');
       const { UsageError } = await import('../../pipeline/errors.js');
       const since = parseDuration(flags.since);
@@ -22,7 +22,7 @@ export function register(program: Command): void {
       const report = await runStatus(file, process.env, flags.logs ? { logsSinceMs: since } : {});
       const redactor = Redactor.fromEnv(loadPlaybook(file).redact.env);
       if (flags.json) printJson(report, redactor);
-      else process.stdout.write(`${redactor.redact(renderStatusText(report))}\n`);
+      else printHuman(renderStatusText(report), redactor, process.stdout);
       process.exitCode = report.exitCode;
     });
 }

@@ -20,7 +20,7 @@ export function register(program: Command): void {
     .action(async (flags: WorklogsFlags) => {
       const { parsePositiveInt } = await import('../options.js');
       const { listRuns, renderRunList } = await import('../../worklog/trend.js');
-      const { printJson } = await import('../../telemetry/outlet.js');
+      const { printHuman, printJson } = await import('../../telemetry/outlet.js');
       const { Redactor } = await import('../../telemetry/redact.js');
       const limit = parsePositiveInt('--limit', flags.limit, 20);
       let dir: string;
@@ -37,6 +37,6 @@ export function register(program: Command): void {
       const rows = listRuns(dir, name, limit);
       const redactor = Redactor.fromEnv([], process.env);
       if (flags.json) printJson({ dir, playbook: name, runs: rows }, redactor);
-      else process.stdout.write(redactor.redact(`${renderRunList(dir, name, rows)}\n`));
+      else printHuman(renderRunList(dir, name, rows), redactor, process.stdout);
     });
 }

@@ -3,6 +3,7 @@
  * then poll with backoff until a revision newer than the one seen before the deploy is Ready, or fail
  * with the revision's condition message on a failed revision or on timeout.
  */
+
 import { join } from 'node:path';
 import type { CloudRunPort, RevisionInfo, ServiceInfo } from '../../adapters/cloudrun/port.js';
 import type { ProcessPort } from '../../adapters/process/port.js';
@@ -10,6 +11,7 @@ import { expandAll } from '../../playbook/placeholders.js';
 import type { GcpConfig, ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import { formatDuration } from '../../telemetry/clock.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
+import { cutText } from '../../telemetry/redact.js';
 import type { DeployRecord } from './types.js';
 
 export interface DeployInput {
@@ -91,7 +93,7 @@ export async function deployAndWait(input: DeployInput): Promise<DeployOutcome> 
         ? `deploy command timed out after ${formatDuration(config.deploy.timeout)}; process tree killed`
         : result.cancelled
           ? 'deploy command interrupted'
-          : `deploy command exited ${result.exitCode}${tail ? `: ${tail.slice(0, 200)}` : ''}`;
+          : `deploy command exited ${result.exitCode}${tail ? `: ${cutText(tail, 200)}` : ''}`;
     return { record, service: before, revisions: [] };
   }
 

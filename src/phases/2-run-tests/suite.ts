@@ -10,6 +10,7 @@ import { relativizeCases, relativizeText } from '../../results/identity.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
+import { CREDENTIAL_ENV } from '../../telemetry/redact.js';
 import { serviceEnv, serviceTargets } from '../0-deploy-status/types.js';
 import { type AuthenticityInput, checkAuthenticity } from './authenticity.js';
 import type { AttemptResult, SuiteResult } from './types.js';
@@ -20,6 +21,35 @@ const MTIME_SLACK_MS = 1000;
 
 export function stripAnsi(text: string): string {
   return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007]*\u0007/g, '');
+}
+
+/**
+ * The end of a suite's output as the record keeps it: a tail that starts mid-line (the process adapter
+ * keeps the last bytes) loses that partial first run, which could be the end of a secret; then it is
+ * redacted, then cut.
+ */
+function safeTail(ctx: RunContext, tail: string, outputBytes: number): string {
+  const partial = outputBytes > Buffer.byteLength(tail) ? tail.replace(/^\S*/, '') : tail;
+  return ctx.redactor.clip(stripAnsi(partial), OUTPUT_TAIL_CHARS, 'end');
+}
+
+/**
+ * A suite's `env`: `{reportDir}` and `{runId}` expanded; the value `{inherit}` passes tdl's own value
+ * of that variable (the way a suite asks for GITHUB_TOKEN, which it does not get otherwise).
+ */
+export function suiteEnv(
+  env: Record<string, string>,
+  values: Placeholders,
+  own: NodeJS.ProcessEnv,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (v === '{inherit}') {
+      const value = own[k];
+      if (value !== undefined) out[k] = value;
+    } else out[k] = expand(v, values);
+  }
+  return out;
 }
 
 function caseKey(c: TestCase): string {
@@ -108,7 +138,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
     const traceparent = traceparentForRun(runId);
     const env: Record<string, string> = {
       ...serviceEnv(targets),
-      ...Object.fromEntries(Object.entries(suite.env).map(([k, v]) => [k, expand(v, values)])),
+      ...suiteEnv(suite.env, values, ctx.env),
       TDL_RUN_ID: runId,
       TDL_PHASE: 'run-tests',
       TDL_SUITE: suite.id,
@@ -123,6 +153,8 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       logFile: n === 1 ? logFile : join(paths.runDir, `${suite.id}.attempt-${n}.log`),
       shell: suite.shell,
       signal: ctx.signal,
+      // tdl's own credentials reach a suite only when its `env` names them.
+      dropEnv: CREDENTIAL_ENV,
     });
     const attempt: AttemptResult = {
       attempt: n,
@@ -170,6 +202,8 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
             report = await parseReportFile(reportPath, suite.report?.format ?? 'auto');
             // Test ids and stacks relative to the repository: the same from any checkout folder.
             report = { ...report, cases: relativizeCases(report.cases, { repoDir: playbook.repoDir, cwd }) };
+            // Redacted as it enters the record: titles, signatures and excerpts are made from it later.
+            report = ctx.redactor.redactDeep(report);
             attempt.counts = countCases(report.cases);
           } catch (error) {
             auth.reportProblem = 'unreadable';
@@ -194,7 +228,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       state,
       verdict,
       reason,
-      outputTail: relativizeText(stripAnsi(result.outputTail).slice(-OUTPUT_TAIL_CHARS), playbook.repoDir),
+      outputTail: relativizeText(safeTail(ctx, result.outputTail, result.outputBytes), playbook.repoDir),
       outputBytes: result.outputBytes,
     });
     logger.info(

@@ -38,7 +38,7 @@ async function analyze(ctx: RunContext, cluster: FailureCluster): Promise<Cluste
     logFile,
     signal: ctx.signal,
     // What goes to another program leaves the process: through the one redaction point.
-    input: ctx.redactor.redact(JSON.stringify(input, null, 2)),
+    input: JSON.stringify(ctx.redactor.redactDeep(input), null, 2),
   });
   const markdown = r.spawnError ? `(could not start: ${r.spawnError})` : r.outputTail.trim();
   return {
@@ -46,7 +46,9 @@ async function analyze(ctx: RunContext, cluster: FailureCluster): Promise<Cluste
     exitCode: r.exitCode,
     timedOut: r.timedOut,
     markdown:
-      markdown.length > MAX_ANALYSIS_CHARS ? `${markdown.slice(0, MAX_ANALYSIS_CHARS)}\n…(cut)` : markdown,
+      markdown.length > MAX_ANALYSIS_CHARS
+        ? `${ctx.redactor.clip(markdown, MAX_ANALYSIS_CHARS)}\n…(cut)`
+        : ctx.redactor.redact(markdown),
     logFile,
   };
 }

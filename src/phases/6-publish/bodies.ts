@@ -3,7 +3,7 @@
  * output) is put in code spans or fences, so `@name` and `#123` in it never ping or link. Bodies stay
  * under GitHub's limit by trimming the output excerpt, never the links.
  */
-import { excerpt, fence } from '../../worklog/markdown.js';
+import { excerpt, fence, inert } from '../../worklog/markdown.js';
 import { MASTER_REF } from './markers.js';
 
 /** GitHub's limit on an issue, comment or PR body. */
@@ -144,9 +144,9 @@ export function masterBody(input: {
   );
   const lines = [
     input.markers,
-    `Master tracking issue for playbook ${code(input.playbook)}, kept up to date by tdl. Latest run: ${code(input.runId)} (${input.rule}).`,
+    `Master tracking issue for playbook ${code(input.playbook)}, kept up to date by tdl. Latest run: ${code(input.runId)} (${inert(input.rule)}).`,
     '',
-    `- **Latest results:** ${input.summary}`,
+    `- **Latest results:** ${inert(input.summary)}`,
     `- **Worklog:** ${input.worklog}`,
     '',
     '**Tasks, in dependency order** (a higher tier is only meaningful once the lower tiers pass)',

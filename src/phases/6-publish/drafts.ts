@@ -156,7 +156,9 @@ export interface DraftInput {
   redactor: Redactor;
 }
 
-export function buildDrafts({ record, github, git, apiUrl, redactor }: DraftInput): Drafts {
+export function buildDrafts({ record: raw, github, git, apiUrl, redactor }: DraftInput): Drafts {
+  // Redacted before anything is slugged, cut or escaped: a title made from `ghp_…` would no longer match.
+  const record = redactor.redactDeep(raw);
   const { decision, rule } = decide(record);
   const { route, why } = routeFor(decision, git, github.baseBranch);
   const name = record.playbook.name;

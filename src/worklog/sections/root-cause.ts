@@ -1,5 +1,5 @@
 import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phases/3-root-cause/types.js';
-import { cell, details, escapeHtml, excerpt, fence, table } from '../markdown.js';
+import { cell, details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import { renderDeploymentEvidence } from './deployment-evidence.js';
 import type { RenderView, SectionRenderer } from './types.js';
@@ -25,7 +25,7 @@ function linkValue(link: EvidenceLink, view: RenderView): string {
 
 function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
   const parts = [
-    `### Cluster ${n}: ${escapeHtml(c.title)}`,
+    `### Cluster ${n}: ${inert(c.title)}`,
     '',
     `Fingerprint \`${c.id}\` · ${c.tests.length} test(s) · tier ${c.tier} · signature \`${cell(c.signature).replace(/`/g, "'")}\``,
   ];
@@ -40,7 +40,9 @@ function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
   }
   const tests = c.tests
     .slice(0, MAX_TESTS_SHOWN)
-    .map((t) => `- \`${t.suiteId}\` › ${t.group ? `${t.group} › ` : ''}${t.name} (${t.status})`);
+    .map(
+      (t) => `- \`${t.suiteId}\` › ${t.group ? `${inert(t.group)} › ` : ''}${inert(t.name)} (${t.status})`,
+    );
   if (c.tests.length > MAX_TESTS_SHOWN) tests.push(`- …and ${c.tests.length - MAX_TESTS_SHOWN} more`);
   parts.push('', tests.join('\n'));
   if (c.stack)

@@ -2,7 +2,7 @@ import { percent } from '../../phases/2-run-tests/gates.js';
 import type { RunTestsData, SuiteResult } from '../../phases/2-run-tests/types.js';
 import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { formatDuration } from '../../telemetry/clock.js';
-import { details, excerpt, fence, table } from '../markdown.js';
+import { details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import type { SectionRenderer } from './types.js';
 
@@ -106,9 +106,9 @@ export const renderRunTests: SectionRenderer = (result, _record, view) => {
     );
   }
   const reasons = data.suites.filter((s) => s.reason && s.verdict !== 'pass');
-  if (reasons.length) parts.push(reasons.map((s) => `- \`${s.id}\`: ${s.reason}`).join('\n'));
+  if (reasons.length) parts.push(reasons.map((s) => `- \`${s.id}\`: ${inert(s.reason ?? '')}`).join('\n'));
   const flaky = data.suites.flatMap((s) =>
-    s.cases.filter((c) => c.flaky).map((c) => `\`${s.id}\` › ${c.name}`),
+    s.cases.filter((c) => c.flaky).map((c) => `\`${s.id}\` › ${inert(c.name)}`),
   );
   if (flaky.length) parts.push(`Flaky (failed, then passed on retry): ${flaky.join('; ')}.`);
   if (result.findings.length) parts.push(`**Authenticity findings**\n\n${findingsTable(result.findings)}`);
