@@ -7,7 +7,7 @@ import { cell, inert } from '../../src/worklog/markdown.js';
 
 const A36 = 'aB3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1dF3gH5';
 /** One sample per shape; `core` is the part that must never be seen again. */
-export const SAMPLES: { kind: string; text: string; core: string }[] = [
+const SAMPLES: { kind: string; text: string; core: string }[] = [
   { kind: 'ghp', text: `ghp_${A36}`, core: A36.slice(4, 20) },
   { kind: 'gho', text: `gho_${A36}`, core: A36.slice(4, 20) },
   { kind: 'ghu', text: `ghu_${A36}`, core: A36.slice(4, 20) },

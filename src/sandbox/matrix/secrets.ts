@@ -363,8 +363,9 @@ async function round(cli: string, index: number, result: SecretMatrixResult): Pr
     for (const c of canaries)
       for (const name of OUTPUTS)
         if (outputs.some((o) => o.name === name && o.text.includes(c.marker))) {
-          const seen = (result.reached[c.place] ??= []);
+          const seen = result.reached[c.place] ?? [];
           if (!seen.includes(name)) seen.push(name);
+          result.reached[c.place] = seen;
         }
     for (const p of planted) {
       for (const name of OUTPUTS) {
