@@ -37,7 +37,8 @@ export function buildProgram(): Command {
 // has nowhere to go, and the command still ends with its own exit code instead of a stack trace.
 for (const stream of [process.stdout, process.stderr])
   stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
+    // EIO: the terminal went away (SIGHUP); the run still ends by itself.
+    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
   });
 
 // A promise rejected with nobody listening is a bug (ours or a library's). Node would end the process

@@ -1,9 +1,18 @@
-/** Runs a session with the terminal attached: progress display, Ctrl-C, summary, exit code. */
+/** Runs a session with the terminal attached: progress display, signals, summary, exit code. */
+import { constants } from 'node:os';
 import type { RunRecord } from '../pipeline/record.js';
 import type { SessionOptions } from '../pipeline/session.js';
 import { writeStepSummary } from '../worklog/step-summary.js';
 import { printRunOutcome, redactorFor } from './summary.js';
 import { createProgress, outputMode } from './ui.js';
+
+/**
+ * The signals that end a run as interrupted: Ctrl-C, `kill`, a closed terminal or dropped SSH
+ * session, Ctrl-\. The first stops the current suite (its whole process tree) and writes the
+ * worklog; a second one kills every suite tree at once and exits. Either way the exit code is
+ * 128 + the signal's number.
+ */
+export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 
 export async function runWithTerminal(
   json: boolean,
@@ -12,17 +21,27 @@ export async function runWithTerminal(
   const mode = outputMode();
   const progress = await createProgress(mode);
   const controller = new AbortController();
-  let interrupts = 0;
-  const onSigint = () => {
-    interrupts += 1;
-    if (interrupts > 1) process.exit(130);
-    process.stderr.write(
-      '\ntdl: interrupted; stopping the current suite and writing the worklog (Ctrl-C again to quit now)\n',
-    );
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  let received: NodeJS.Signals | null = null;
+  const handlers = INTERRUPT_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (received) {
+        // The second signal: the session's exit hook marks the record and the process adapter's
+        // kills every tree; nothing waits any more.
+        process.exit(128 + constants.signals[signal]);
+      }
+      received = signal;
+      try {
+        process.stderr.write(
+          `\ntdl: interrupted (${signal}); stopping the current suite and writing the worklog (Ctrl-C again to quit now)\n`,
+        );
+      } catch {
+        // The terminal is gone (SIGHUP): go on without it.
+      }
+      controller.abort(signal);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   try {
     const record = await start({
       progress,
@@ -37,7 +56,6 @@ export async function runWithTerminal(
     process.exitCode = record.exitCode ?? 1;
   } finally {
     progress.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
   }
 }

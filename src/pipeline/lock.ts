@@ -1,10 +1,14 @@
 /**
- * One run at a time per state folder (`.tdl/lock.json`). A second run fails fast naming the holder, or
- * waits with `--wait`. A lock left by a process that is gone (same host, pid not alive) is taken over.
+ * One run at a time per state folder (`.tdl/lock.json`); `tdl publish` takes the same lock. A second
+ * run fails fast naming the holder, or waits with `--wait`. A lock left by a process that is gone is
+ * taken over: same host, and the pid is not alive, or it is alive but started at another time than
+ * the holder did (the pid was reused, e.g. tdl as PID 1 in a fresh container), or the machine was
+ * rebooted since.
  */
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { procInfo } from '../adapters/process/tree.js';
 import { UsageError } from './errors.js';
 
 export interface LockHolder {
@@ -12,12 +16,18 @@ export interface LockHolder {
   host: string;
   runId: string;
   startedAt: string;
+  /** The holder's process start time (clock ticks since boot, from the process table), when known. */
+  startTicks?: number | null;
+  /** The boot the holder ran in (/proc/sys/kernel/random/boot_id), when known. */
+  bootId?: string | null;
 }
 
 export interface RunLock {
   holder: LockHolder;
   /** Set when an abandoned lock was taken over. */
   tookOverFrom: LockHolder | null;
+  /** Why the holder was judged gone. */
+  tookOverBecause?: string;
   release(): void;
 }
 
@@ -28,6 +38,27 @@ function pidAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+function bootId(): string | null {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Why a holder on this host is gone, or null while it still runs. */
+export function holderGone(h: LockHolder): string | null {
+  if (!pidAlive(h.pid)) return `pid ${h.pid} is not running`;
+  const boot = bootId();
+  if (h.bootId && boot && h.bootId !== boot) return 'the machine was restarted since';
+  if (typeof h.startTicks === 'number') {
+    const now = procInfo(h.pid);
+    if (now && now.startTicks !== h.startTicks)
+      return `pid ${h.pid} now belongs to another process (started at another time)`;
+  }
+  return null;
 }
 
 function readHolder(file: string): LockHolder | null {
@@ -45,6 +76,7 @@ function describe(h: LockHolder): string {
 /** Tries once; returns the lock, or the live holder that has it. */
 function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
   let tookOverFrom: LockHolder | null = null;
+  let because: string | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       // Written whole to a private file, then linked into place: link() fails if the lock exists, and a
@@ -59,6 +91,7 @@ function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
       return {
         holder: me,
         tookOverFrom,
+        ...(because ? { tookOverBecause: because } : {}),
         release() {
           const current = readHolder(file);
           if (current && current.pid === me.pid && current.runId === me.runId) unlinkSync(file);
@@ -68,8 +101,10 @@ function tryAcquire(file: string, me: LockHolder): RunLock | LockHolder {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(file);
       // A holder on this host whose process is gone left the lock behind: take it over.
-      if (holder && holder.host === me.host && !pidAlive(holder.pid)) {
+      const gone = holder && holder.host === me.host ? holderGone(holder) : null;
+      if (holder && gone) {
         tookOverFrom = holder;
+        because = gone;
         try {
           unlinkSync(file);
         } catch {
@@ -111,6 +146,8 @@ export async function acquireRunLock(o: AcquireOptions): Promise<RunLock> {
     host: hostname(),
     runId: o.runId,
     startedAt: new Date().toISOString(),
+    startTicks: procInfo(process.pid)?.startTicks ?? null,
+    bootId: bootId(),
   };
   let told = false;
   for (;;) {

@@ -153,6 +153,10 @@ export const runRecordSchema = z.object({
   phases: z.array(phaseResultSchema),
   decision: decisionRecordSchema.nullable().meta({ description: 'null until phase 5 has decided.' }),
   exitCode: z.int().optional(),
+  interruptedBy: z.string().optional().meta({
+    description:
+      'The signal that interrupted the run (SIGINT, SIGTERM, SIGHUP, SIGQUIT); the exit code is 128 + its number.',
+  }),
   worklog: z.object({ markdown: z.string(), json: z.string() }).optional(),
   iterations: z.array(iterationRecordSchema).optional().meta({
     description:

@@ -3,7 +3,7 @@
  * worklog current after every phase, and hand back the final record.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { findGitRoot } from '../adapters/git/root.js';
 import { createPorts, type Ports } from '../adapters/index.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
@@ -15,7 +15,7 @@ import { createRunLogger } from '../telemetry/logger.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
-import { writeIndex, writeWorklog } from '../worklog/write.js';
+import { worklogPaths, writeIndex, writeWorklog } from '../worklog/write.js';
 import { type ProgressReporter, type RunContext, type RunPaths, silentReporter } from './context.js';
 import { EXIT, errorMessage, TdlError, UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
@@ -24,6 +24,7 @@ import { runUntilGreen } from './loop.js';
 import type { Phase } from './phase.js';
 import { parseRunRecord, RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
+import { journaledProcesses, killSurvivors } from './survivors.js';
 import { TOOL_VERSION } from './version.js';
 
 export interface SessionOptions {
@@ -77,6 +78,12 @@ async function execute(
     onWait: (h) =>
       opts.humanLog?.write(`tdl: waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to finish\n`),
   });
+  // What a SIGKILLed run left running: the run this lock was taken from, and the run being resumed.
+  const survivors =
+    (lock.tookOverFrom ? killSurvivors(join(paths.stateDir, 'runs', lock.tookOverFrom.runId)) : 0) +
+    (lock.tookOverFrom?.runId === record.runId ? 0 : killSurvivors(paths.runDir));
+  if (lock.tookOverFrom && lock.tookOverFrom.runId !== record.runId)
+    settleAbandoned(paths.stateDir, lock.tookOverFrom.runId, redactor, lock.tookOverBecause);
   mkdirSync(paths.reportDir, { recursive: true });
   const { logger, close } = createRunLogger({
     runId: record.runId,
@@ -88,6 +95,9 @@ async function execute(
   const history = readHistory(playbook.worklogDir, playbook.name, record.runId);
   const journal: Journal = {
     save(r) {
+      // The worklog's path is fixed before the first write of the record, so a resume after a kill
+      // at any point continues the same worklog instead of starting a second one.
+      r.worklog ??= worklogPaths(playbook.worklogDir, r);
       writeJsonAtomic(paths.recordFile, r, redactor);
       writeWorklog(playbook.worklogDir, r, history, redactor);
     },
@@ -101,15 +111,36 @@ async function execute(
   let usageError = false;
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
-  const ports = opts.ports ?? createPorts(playbook, env);
+  const given = opts.ports ?? createPorts(playbook, env);
+  const ports: Ports = { ...given, process: journaledProcesses(given.process, paths.runDir) };
   logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
   opts.progress?.runStarted?.(record.runId, phases[start]?.id ?? null);
   if (lock.tookOverFrom) {
     logger.warn(
-      { previous: lock.tookOverFrom.runId, pid: lock.tookOverFrom.pid },
-      'took over a lock left by a process that is gone',
+      { previous: lock.tookOverFrom.runId, pid: lock.tookOverFrom.pid, survivorsKilled: survivors },
+      `took over a lock left by a process that is gone (${lock.tookOverBecause ?? 'not running'})`,
     );
-  }
+  } else if (survivors)
+    logger.warn({ survivorsKilled: survivors }, 'killed processes left by an earlier attempt');
+  // If tdl ends without reaching `finally` (a second Ctrl-C, process.exit), the record still says
+  // how it ended and the lock is released: synchronous, as exit handlers must be.
+  const onExit = () => {
+    if (record.state !== 'running') return;
+    record.state = 'cancelled';
+    if (typeof signal.reason === 'string' && signal.reason.startsWith('SIG'))
+      record.interruptedBy = signal.reason;
+    for (const p of record.phases)
+      if (p.state === 'running') Object.assign(p, { state: 'cancelled', reason: 'interrupted' });
+    record.endedAt = clock.now().toISOString();
+    record.durationMs = Date.parse(record.endedAt) - Date.parse(record.startedAt);
+    record.exitCode = exitCodeFor(record);
+    try {
+      journal.save(record);
+    } finally {
+      lock.release();
+    }
+  };
+  process.on('exit', onExit);
   try {
     const ctx: RunContext = {
       runId: record.runId,
@@ -129,6 +160,8 @@ async function execute(
     if (record.options.untilGreen) await runUntilGreen(ctx, phases, start, journal);
     else await runPhases(ctx, phases, start, journal);
     record.state = signal.aborted ? 'cancelled' : 'completed';
+    if (signal.aborted && typeof signal.reason === 'string' && signal.reason.startsWith('SIG'))
+      record.interruptedBy = signal.reason;
   } catch (error) {
     record.state = 'errored';
     if (error instanceof TdlError && error.exitCode === EXIT.usage) usageError = true;
@@ -155,6 +188,7 @@ async function execute(
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
     close();
     lock.release();
+    process.off('exit', onExit);
   }
   return record;
 }
@@ -175,6 +209,33 @@ async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.P
         t.reason,
         'set GITHUB_TOKEN, or use --publish outbox and send it later with tdl publish <runId>',
       );
+  }
+}
+
+/**
+ * A run whose tdl was killed (its lock was just taken over) says so in its record and worklog
+ * instead of staying "running" forever.
+ */
+function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, because?: string): void {
+  if (!isRunId(runId)) return;
+  const file = join(stateDir, 'runs', runId, 'record.json');
+  let parsed: ReturnType<typeof parseRunRecord>;
+  try {
+    parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    return;
+  }
+  if (!parsed.ok) return;
+  const r = parsed.record;
+  if (r.state !== 'running' && r.state !== 'pending') return;
+  const reason = `interrupted: tdl was killed (${because ?? 'its process is gone'}); resume with \`tdl resume ${runId}\``;
+  r.state = 'cancelled';
+  for (const p of r.phases) if (p.state === 'running') Object.assign(p, { state: 'cancelled', reason });
+  r.exitCode = exitCodeFor(r);
+  writeJsonAtomic(file, r, redactor);
+  if (r.worklog) {
+    const dir = dirname(r.worklog.markdown);
+    writeWorklog(dir, r, readHistory(dir, r.playbook.name, r.runId), redactor);
   }
 }
 

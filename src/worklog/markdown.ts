@@ -13,10 +13,13 @@ export function fence(text: string, lang = ''): string {
  * and leaves the text readable).
  */
 export function inert(text: string): string {
-  return escapeHtml(text)
-    .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
-    .replace(/#(?=\d)/g, '#\u200b')
-    .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}\u200b-`);
+  return (
+    escapeHtml(text)
+      .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
+      // GitHub links `#12` after a non-word character; `[#12 …](url)` is a link tdl made itself.
+      .replace(/(?<![[\w])#(?=\d)/g, '#\u200b')
+      .replace(/\bGH-(?=\d)/gi, (m) => `${m.slice(0, 2)}\u200b-`)
+  );
 }
 
 /** Text safe inside a table cell: one line, pipes escaped, inert (see `inert`). */

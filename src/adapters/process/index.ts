@@ -1,18 +1,26 @@
 /**
- * The ProcessPort on execa. Each command runs in its own process group (detached), so a timeout,
- * a cancel, or the command's own exit can kill the whole tree: no grandchild outlives its suite.
+ * The ProcessPort on execa. Each command runs in its own process group (detached) and carries a
+ * marker in its environment (tree.ts), so a timeout, a cancel, a signal to tdl, or the command's own
+ * exit can kill the whole tree, including descendants that escaped into their own session with
+ * `setsid`: no grandchild outlives its suite. A command's timeout is measured on its own process:
+ * once it exits, escaped descendants get a short grace, then are killed and named in the result.
  * Output goes to a log file with backpressure and a bounded tail in memory, so a suite printing
  * gigabytes costs disk up to `maxLogBytes` and constant memory.
  */
+import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
+import { type ProcInfo, processesWithToken, procInfo, signalTree, TOKEN_ENV } from './tree.js';
 
 export type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
 
 const KILL_GRACE_MS = 2000;
-const liveGroups = new Set<number>();
+/** How long descendants that escaped into their own session may outlive their command. */
+const ESCAPE_GRACE_MS = 2000;
+/** Live trees: process group id → marker. */
+const liveTrees = new Map<number, string>();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -23,14 +31,19 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** Kills every process tree tdl started and that is still running (synchronous: for signal and exit handlers). */
+export function killAllTrees(): void {
+  for (const [pgid, token] of liveTrees) signalTree(pgid, token, 'SIGKILL');
+}
+
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   // If tdl itself goes away, it takes its suites' process trees with it.
-  process.on('exit', () => {
-    for (const pid of liveGroups) killGroup(pid, 'SIGKILL');
-  });
+  process.on('exit', killAllTrees);
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 class Tail {
   private chunks: Buffer[] = [];
@@ -70,12 +83,13 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   let outputBytes = 0;
   let logTruncated = false;
 
+  const token = randomBytes(12).toString('hex');
   const [file, ...args] = argv;
   // Loaded on first use: commands that never start a suite (audit, status, results) skip its ~70 ms.
   const { execa } = await import('execa');
   const child = execa(file!, args, {
     cwd: options.cwd,
-    env: inheritedEnv(options),
+    env: { ...inheritedEnv(options), [TOKEN_ENV]: token },
     extendEnv: false,
     detached: true,
     cleanup: false,
@@ -87,15 +101,18 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
     stripFinalNewline: false,
   });
   const pid = child.pid;
-  if (pid !== undefined) liveGroups.add(pid);
+  if (pid !== undefined) {
+    liveTrees.set(pid, token);
+    options.onStart?.({ pgid: pid, token, startTicks: procInfo(pid)?.startTicks ?? null });
+  }
 
   let timedOut = false;
   let cancelled = false;
   let forceTimer: NodeJS.Timeout | undefined;
   const terminate = () => {
     if (pid === undefined) return;
-    killGroup(pid, 'SIGTERM');
-    forceTimer ??= setTimeout(() => killGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+    signalTree(pid, token, 'SIGTERM');
+    forceTimer ??= setTimeout(() => signalTree(pid, token, 'SIGKILL'), KILL_GRACE_MS);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -134,18 +151,41 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   attach(child.stdout);
   attach(child.stderr);
 
-  // When the command itself exits, whatever it left running in its group goes too; otherwise a
-  // grandchild holding the output pipe would keep the suite "running" forever.
-  child.once('exit', () => {
-    if (pid !== undefined) killGroup(pid, 'SIGKILL');
+  // When the command itself exits, its time stops and whatever it left running in its group goes
+  // too; descendants that escaped the group (setsid) get a short grace, then are killed and named.
+  // Otherwise a grandchild holding the output pipe would keep the suite "running" forever.
+  const escaped: ProcInfo[] = [];
+  const reaped = new Promise<void>((resolve) => {
+    if (pid === undefined) return resolve();
+    child.once('error', () => resolve());
+    child.once('exit', async () => {
+      clearTimeout(timer);
+      killGroup(pid, 'SIGKILL');
+      const grace = options.escapeGraceMs ?? ESCAPE_GRACE_MS;
+      const until = Date.now() + grace;
+      let left = processesWithToken(token);
+      while (left.length && Date.now() < until) {
+        await sleep(Math.min(100, Math.max(1, until - Date.now())));
+        left = processesWithToken(token);
+      }
+      if (left.length) {
+        escaped.push(...left);
+        signalTree(undefined, token, 'SIGKILL');
+      }
+      resolve();
+    });
   });
 
   const result = await child;
+  await reaped;
   await Promise.all(drained);
   clearTimeout(timer);
   if (forceTimer) clearTimeout(forceTimer);
   options.signal?.removeEventListener('abort', onAbort);
-  if (pid !== undefined) liveGroups.delete(pid);
+  if (pid !== undefined) {
+    liveTrees.delete(pid);
+    options.onEnd?.({ pgid: pid, token });
+  }
   if (logTruncated)
     log.write(`\n[tdl: log truncated after ${maxLog} bytes; ${outputBytes} bytes of output in all]\n`);
   await new Promise<void>((resolve) => log.end(resolve));
@@ -164,5 +204,6 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
     outputTail: tail.text(),
     outputBytes,
     logTruncated,
+    ...(escaped.length ? { escaped: escaped.map((p) => ({ pid: p.pid, command: p.command })) } : {}),
   };
 }

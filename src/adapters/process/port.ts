@@ -18,6 +18,18 @@ export interface RunCommandOptions {
   tailBytes?: number;
   /** The log file stops growing past this many bytes; the tail is still kept (default 64 MiB). */
   maxLogBytes?: number;
+  /** How long descendants that escaped the process group may outlive the command (default 2 s). */
+  escapeGraceMs?: number;
+  /** Called once the command runs: its process group and the marker its whole tree carries. */
+  onStart?: (child: ChildProcessRef & { startTicks: number | null }) => void;
+  /** Called when the command and its tree are gone. */
+  onEnd?: (child: ChildProcessRef) => void;
+}
+
+/** What identifies a command's process tree (kept in the run's process journal). */
+export interface ChildProcessRef {
+  pgid: number;
+  token: string;
 }
 
 export interface CommandResult {
@@ -34,6 +46,8 @@ export interface CommandResult {
   outputTail: string;
   outputBytes: number;
   logTruncated: boolean;
+  /** Descendants that escaped the process group and outlived the command past the grace; killed. */
+  escaped?: { pid: number; command: string }[];
 }
 
 export interface ProcessPort {

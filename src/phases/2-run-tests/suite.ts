@@ -1,5 +1,6 @@
 /** Runs one suite: its attempts (retries), its report, flaky marking and authenticity findings. */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunContext } from '../../pipeline/context.js';
 import { errorMessage } from '../../pipeline/errors.js';
@@ -113,16 +114,12 @@ function judge(
 
 export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<SuiteResult> {
   const { paths, playbook, runId } = ctx;
-  const values: Placeholders = { reportDir: paths.reportDir, runId };
-  const argv = expandAll(suite.command, values);
   const cwd = suite.cwd ? resolve(playbook.repoDir, suite.cwd) : playbook.repoDir;
-  const reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
-  const insideReportDir =
-    reportPath !== null &&
-    !relative(paths.reportDir, reportPath).startsWith('..') &&
-    !isAbsolute(relative(paths.reportDir, reportPath));
+  let argv = expandAll(suite.command, { reportDir: paths.reportDir, runId });
+  let reportPath: string | null = null;
   const logFile = join(paths.runDir, `${suite.id}.log`);
   const attempts: AttemptOutcome[] = [];
+  const escaped = new Map<number, string>();
   const reports: TestCase[][] = [];
   const started = Date.now();
   const logger = ctx.logger.child({ suite: suite.id });
@@ -131,8 +128,13 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
 
   for (let n = 1; n <= suite.retries + 1; n++) {
     if (ctx.signal.aborted) break;
-    // Our own report folder is cleared before each attempt so a report can only come from this attempt.
-    if (reportPath && insideReportDir) rmSync(reportPath, { force: true });
+    // Each attempt has its own report folder, named with a token nobody else knows: a report there can
+    // only come from this attempt (not from an orphan of an earlier, killed attempt of the same run).
+    const attemptDir = join(paths.reportDir, `${suite.id}.${n}.${randomBytes(6).toString('hex')}`);
+    mkdirSync(attemptDir, { recursive: true });
+    const values: Placeholders = { reportDir: attemptDir, runId };
+    argv = expandAll(suite.command, values);
+    reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
     ctx.progress.suiteStarted(suite.id, suite.tier, n);
     logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
     const traceparent = traceparentForRun(runId);
@@ -143,7 +145,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       TDL_PHASE: 'run-tests',
       TDL_SUITE: suite.id,
       TDL_ATTEMPT: String(n),
-      TDL_REPORT_DIR: paths.reportDir,
+      TDL_REPORT_DIR: attemptDir,
       TRACEPARENT: traceparent,
     };
     const result = await ctx.ports.process.run(argv, {
@@ -156,6 +158,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       // tdl's own credentials reach a suite only when its `env` names them.
       dropEnv: CREDENTIAL_ENV,
     });
+    for (const p of result.escaped ?? []) escaped.set(p.pid, p.command);
     const attempt: AttemptResult = {
       attempt: n,
       startedAt: result.startedAt,
@@ -199,11 +202,13 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
           auth.reportProblemDetail = `${reportPath} was last written ${statSync(reportPath).mtime.toISOString()}`;
         } else {
           try {
-            report = await parseReportFile(reportPath, suite.report?.format ?? 'auto');
+            // Redacted as it enters the record, before any transformation: ids, titles, signatures and
+            // excerpts are made from it later.
+            report = ctx.redactor.redactDeep(
+              await parseReportFile(reportPath, suite.report?.format ?? 'auto'),
+            );
             // Test ids and stacks relative to the repository: the same from any checkout folder.
             report = { ...report, cases: relativizeCases(report.cases, { repoDir: playbook.repoDir, cwd }) };
-            // Redacted as it enters the record: titles, signatures and excerpts are made from it later.
-            report = ctx.redactor.redactDeep(report);
             attempt.counts = countCases(report.cases);
           } catch (error) {
             auth.reportProblem = 'unreadable';
@@ -243,6 +248,18 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
   const cases = last?.report ? mergeAttempts(reports) : [];
   const counts = countCases(cases);
   const findings = last ? checkAuthenticity(last.auth) : [];
+  if (escaped.size)
+    findings.push({
+      kind: 'escaped-process',
+      severity: 'warning',
+      subject: suite.id,
+      message: `${escaped.size} process(es) left the suite's process group (setsid) and outlived it; killed after a grace: ${[
+        ...escaped,
+      ]
+        .slice(0, 5)
+        .map(([pid, command]) => `${pid} ${command}`)
+        .join('; ')}`,
+    });
   let verdict: Verdict = last?.verdict ?? 'inconclusive';
   let reason = last?.reason ?? 'not run';
   if (attempts.length > 1 && last?.verdict === 'pass') {

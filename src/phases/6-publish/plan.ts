@@ -158,7 +158,12 @@ export function planActions(drafts: Drafts, snapshot: Snapshot): Action[] {
   if (actions.some((a) => a.kind === 'create-issue' || a.kind === 'create-master'))
     actions.push({ kind: 'dedupe' });
   const touchesMaster = actions.some((a) => a.kind !== 'closes-in-pr');
-  if (touchesMaster && (master || actions.some((a) => a.kind === 'create-master')))
+  // An open master is reconciled on every publish, from its children's real states: it closes once
+  // they are all closed, whoever closed them (a person, or a run that crashed between two steps).
+  if (
+    (touchesMaster && (master || actions.some((a) => a.kind === 'create-master'))) ||
+    master?.issue.state === 'open'
+  )
     actions.push({ kind: 'update-master' });
   if (drafts.route === 'proceed-change' && drafts.pull) {
     actions.push({ kind: 'push', branch: drafts.pull.branch, remote: drafts.pull.remote });

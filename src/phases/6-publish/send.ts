@@ -5,6 +5,7 @@ import type { GitBranchOps } from '../../adapters/git/branch.js';
 import type { GitHubPort } from '../../adapters/github/port.js';
 import { findToken } from '../../adapters/github/token.js';
 import { UsageError } from '../../pipeline/errors.js';
+import { acquireRunLock } from '../../pipeline/lock.js';
 import type { RunRecord } from '../../pipeline/record.js';
 import { isRunId } from '../../telemetry/ids.js';
 import { Redactor } from '../../telemetry/redact.js';
@@ -67,7 +68,21 @@ export async function sendOutbox(input: SendInput): Promise<SendResult> {
   }
   let git = input.git;
   if (!git && drafts.pull) git = (await import('../../adapters/git/index.js')).createGitPort();
-  const outcome = await applyDrafts(drafts, { gh, git: git ?? null, log });
-  writeSent(runDir, outcome, redactor);
-  return { runDir, outcome, planned: null, redactor };
+  // The same lock as runs: two `tdl publish` of one outbox (or a publish during a run) take turns,
+  // so the second finds what the first filed instead of filing it again.
+  const lock = await acquireRunLock({
+    stateDir: input.stateDir,
+    runId: input.runId,
+    wait: true,
+    onWait: (h) => log(`waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to release ${input.stateDir}`),
+  });
+  try {
+    if (lock.tookOverFrom)
+      log(`took over a lock left by a process that is gone (${lock.tookOverBecause ?? 'not running'})`);
+    const outcome = await applyDrafts(drafts, { gh, git: git ?? null, log });
+    writeSent(runDir, outcome, redactor);
+    return { runDir, outcome, planned: null, redactor };
+  } finally {
+    lock.release();
+  }
 }

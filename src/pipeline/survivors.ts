@@ -1,0 +1,70 @@
+/**
+ * The run's process journal (`.tdl/runs/<runId>/children.json`): every command a run starts is listed
+ * with its process group id, start time and the marker its whole tree carries, while it runs. A run
+ * that was SIGKILLed cannot clean up after itself; the next `tdl run` or `tdl resume` that takes over
+ * its lock reads this journal and kills what is left (only processes that still carry the marker, so
+ * a reused process id is never touched), then marks the record as interrupted.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ChildProcessRef, ProcessPort } from '../adapters/process/port.js';
+import { processesWithToken, signalTree } from '../adapters/process/tree.js';
+import { writeFileAtomic } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+
+export const CHILDREN_FILE = 'children.json';
+
+interface JournalEntry extends ChildProcessRef {
+  startTicks: number | null;
+  startedAt: string;
+}
+
+function read(file: string): JournalEntry[] {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { children?: JournalEntry[] };
+    return Array.isArray(doc.children) ? doc.children : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A ProcessPort that keeps the run's process journal current around every command. */
+export function journaledProcesses(port: ProcessPort, runDir: string): ProcessPort {
+  const file = join(runDir, CHILDREN_FILE);
+  const live = new Map<string, JournalEntry>(read(file).map((e) => [e.token, e]));
+  // Only pids, tokens and times go in: nothing to redact, but writes go through the one outlet.
+  const none = new Redactor();
+  const save = () =>
+    writeFileAtomic(file, `${JSON.stringify({ children: [...live.values()] }, null, 2)}\n`, none);
+  return {
+    run(argv, options) {
+      return port.run(argv, {
+        ...options,
+        onStart(child) {
+          live.set(child.token, { ...child, startedAt: new Date().toISOString() });
+          save();
+          options.onStart?.(child);
+        },
+        onEnd(child) {
+          live.delete(child.token);
+          save();
+          options.onEnd?.(child);
+        },
+      });
+    },
+  };
+}
+
+/** Kills what is left of a dead run's commands; returns how many processes it killed. */
+export function killSurvivors(runDir: string): number {
+  const file = join(runDir, CHILDREN_FILE);
+  if (!existsSync(file)) return 0;
+  let killed = 0;
+  for (const entry of read(file)) {
+    const left = processesWithToken(entry.token);
+    killed += left.length;
+    // The group is killed only through marked processes: a pgid may have been reused since.
+    if (left.length) signalTree(undefined, entry.token, 'SIGKILL');
+  }
+  return killed;
+}
