@@ -119,9 +119,11 @@ const MIN_SECRET_LENGTH = 6;
 function escapedForms(value: string): string[] {
   const json = (t: string) => JSON.stringify(t).slice(1, -1);
   const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  // The worklog's `inert`: only what could start a tag or an entity.
+  const inertHtml = (t: string) => t.replace(/&(?=#?\w+;)/g, '&amp;').replace(/<(?=[A-Za-z/!?])/g, '&lt;');
   const forms = new Set<string>([encodeURIComponent(value)]);
   for (const a of [value, json(value), json(json(value))])
-    for (const b of [a, html(a), html(a).replace(/"/g, '&quot;')])
+    for (const b of [a, html(a), html(a).replace(/"/g, '&quot;'), inertHtml(a)])
       for (const c of [b, b.replace(/\|/g, '\\|')]) forms.add(c);
   return [...forms];
 }

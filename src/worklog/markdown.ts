@@ -13,8 +13,11 @@ export function fence(text: string, lang = ''): string {
  * and leaves the text readable).
  */
 export function inert(text: string): string {
+  // Only what could start a tag or an entity is escaped: `62.5% < 80.0%` stays readable.
   return (
-    escapeHtml(text)
+    text
+      .replace(/&(?=#?\w+;)/g, '&amp;')
+      .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
       .replace(/@(?=[A-Za-z0-9_-])/g, '@\u200b')
       // GitHub links `#12` after a non-word character; `[#12 …](url)` is a link tdl made itself.
       .replace(/(?<![[\w])#(?=\d)/g, '#\u200b')
@@ -28,7 +31,7 @@ export function cell(text: string | number | null | undefined): string {
   if (typeof text === 'number') return String(text);
   // `<br>` is the one tag a cell keeps (line breaks inside a cell); it cannot carry anything.
   return inert(text.replace(/\r?\n/g, ' '))
-    .replace(/&lt;br&gt;/g, '<br>')
+    .replace(/&lt;br>/g, '<br>')
     .replace(/\|/g, '\\|');
 }
 

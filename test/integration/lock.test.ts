@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -104,5 +104,50 @@ describe('one run at a time per repository', () => {
     const log = readFileSync(join(record.runDir, 'run.log'), 'utf8');
     expect(log).toContain('took over a lock left by a process that is gone');
     expect(log).toContain('tdl-20200101-000000-dead00');
+  }, 30_000);
+
+  it('takes over a lock whose pid now belongs to another process (PID reuse), saying so', async () => {
+    // This test process is alive, but it is not the holder: the holder started at another time.
+    mkdirSync(join(project.dir, '.tdl'), { recursive: true });
+    writeFileSync(
+      join(project.dir, '.tdl', 'lock.json'),
+      JSON.stringify({
+        pid: process.pid,
+        host: hostname(),
+        runId: 'tdl-20200101-000000-reuse0',
+        startedAt: '2020-01-01T00:00:00Z',
+        startTicks: 1,
+      }),
+    );
+    const r = await tdl(project.dir, ['run', '--json']);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const record = JSON.parse(String(r.stdout)) as RunRecord;
+    const log = readFileSync(join(record.runDir, 'run.log'), 'utf8');
+    expect(log).toContain(`pid ${process.pid} now belongs to another process`);
+    expect(existsSync(join(project.dir, '.tdl', 'lock.json'))).toBe(false);
+  }, 30_000);
+
+  it('a lock held by a live holder (same pid, same start time) is not taken over', async () => {
+    const holder = execa(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    try {
+      const ticks = Number(readFileSync(`/proc/${holder.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19]);
+      writeFileSync(
+        join(project.dir, '.tdl', 'lock.json'),
+        JSON.stringify({
+          pid: holder.pid,
+          host: hostname(),
+          runId: 'tdl-20200101-000000-alive0',
+          startedAt: '2020-01-01T00:00:00Z',
+          startTicks: ticks,
+        }),
+      );
+      const r = await tdl(project.dir, ['run']);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toContain('tdl-20200101-000000-alive0');
+    } finally {
+      holder.kill('SIGKILL');
+      await holder.catch(() => {});
+      rmSync(join(project.dir, '.tdl', 'lock.json'), { force: true });
+    }
   }, 30_000);
 });

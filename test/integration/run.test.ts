@@ -96,9 +96,7 @@ describe('tdl run on real suites', () => {
   });
 
   it('gives every child process the run id, phase, suite and a traceparent derived from the run', () => {
-    // {reportDir} is the attempt's own folder: reports/<suite>.<attempt>.<token>/.
-    const attemptDir = readdirSync(join(record.runDir, 'reports')).find((d) => d.startsWith('probe.1.'))!;
-    const env = JSON.parse(readFileSync(join(record.runDir, 'reports', attemptDir, 'env.json'), 'utf8'));
+    const env = JSON.parse(readFileSync(join(record.runDir, 'reports', 'env.json'), 'utf8'));
     expect(env).toMatchObject({
       TDL_RUN_ID: record.runId,
       TDL_PHASE: 'run-tests',

@@ -200,6 +200,21 @@ describe('plan', () => {
     ]);
   });
 
+  it('an open master is reconciled on every publish, even when nothing else is to be done', () => {
+    const d = drafts(recordWith('tdl-20260103-000000-cccccc', [{ name: 'a' }]));
+    const masterMeta = issueMarkers({
+      fingerprint: d.master.fingerprint,
+      playbook: d.playbook.hash,
+      kind: 'master',
+      tests: [],
+      run: 'x',
+    });
+    expect(planActions(d, { issues: [issue(1, masterMeta)], pull: null })).toEqual([
+      { kind: 'update-master' },
+    ]);
+    expect(planActions(d, { issues: [issue(1, masterMeta, 'closed')], pull: null })).toEqual([]);
+  });
+
   it('proceed with a change: resolved issues go in the PR, the branch is pushed, the PR opened or updated', () => {
     const d = drafts(recordWith('tdl-20260102-000000-bbbbbb', [{ name: 'a' }]), 'feature', 2);
     const m = issueMarkers({

@@ -166,6 +166,6 @@ describe('rendered test text is inert', () => {
     expect(out).not.toMatch(/#12/);
     expect(out).not.toMatch(/GH-7/);
     expect(out).not.toContain('<img');
-    expect(cell('a | <b>x</b>')).toBe('a \\| &lt;b&gt;x&lt;/b&gt;');
+    expect(cell('a | <b>x</b> & 1 < 2')).toBe('a \\| &lt;b>x&lt;/b> & 1 < 2');
   });
 });

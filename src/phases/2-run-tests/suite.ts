@@ -1,6 +1,5 @@
 /** Runs one suite: its attempts (retries), its report, flaky marking and authenticity findings. */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { RunContext } from '../../pipeline/context.js';
 import { errorMessage } from '../../pipeline/errors.js';
@@ -115,8 +114,13 @@ function judge(
 export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<SuiteResult> {
   const { paths, playbook, runId } = ctx;
   const cwd = suite.cwd ? resolve(playbook.repoDir, suite.cwd) : playbook.repoDir;
-  let argv = expandAll(suite.command, { reportDir: paths.reportDir, runId });
-  let reportPath: string | null = null;
+  const values: Placeholders = { reportDir: paths.reportDir, runId };
+  const argv = expandAll(suite.command, values);
+  const reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
+  const insideReportDir =
+    reportPath !== null &&
+    !relative(paths.reportDir, reportPath).startsWith('..') &&
+    !isAbsolute(relative(paths.reportDir, reportPath));
   const logFile = join(paths.runDir, `${suite.id}.log`);
   const attempts: AttemptOutcome[] = [];
   const escaped = new Map<number, string>();
@@ -128,13 +132,9 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
 
   for (let n = 1; n <= suite.retries + 1; n++) {
     if (ctx.signal.aborted) break;
-    // Each attempt has its own report folder, named with a token nobody else knows: a report there can
-    // only come from this attempt (not from an orphan of an earlier, killed attempt of the same run).
-    const attemptDir = join(paths.reportDir, `${suite.id}.${n}.${randomBytes(6).toString('hex')}`);
-    mkdirSync(attemptDir, { recursive: true });
-    const values: Placeholders = { reportDir: attemptDir, runId };
-    argv = expandAll(suite.command, values);
-    reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
+    // Our own report folder is cleared before each attempt so a report can only come from this attempt
+    // (what an earlier, killed attempt left running was killed before this run went on: survivors.ts).
+    if (reportPath && insideReportDir) rmSync(reportPath, { force: true });
     ctx.progress.suiteStarted(suite.id, suite.tier, n);
     logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
     const traceparent = traceparentForRun(runId);
@@ -145,7 +145,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       TDL_PHASE: 'run-tests',
       TDL_SUITE: suite.id,
       TDL_ATTEMPT: String(n),
-      TDL_REPORT_DIR: attemptDir,
+      TDL_REPORT_DIR: paths.reportDir,
       TRACEPARENT: traceparent,
     };
     const result = await ctx.ports.process.run(argv, {
