@@ -7,9 +7,16 @@ export interface FoundDefinition {
   offset: number;
   endOffset: number;
   members?: string[];
+  /** Enum member values as written in the source (when given), by member. */
+  values?: Record<string, string>;
 }
 
-const PY_ENUM_BASES = /\b(?:Enum|StrEnum|IntEnum|Flag|IntFlag|ReprEnum)\b/;
+/**
+ * Python enum bases: the standard library's, Django's choices, and by name a project's own bases
+ * (`BaseEnum`, `StatusChoices`: a base named `…Enum` or `…Choices`). A project base named otherwise is
+ * not recognised (that needs the whole project's classes; README says so).
+ */
+const PY_ENUM_BASES = /(?:^|[\s,.(])(?:\w*Enum|\w*Choices|Flag|IntFlag)\s*(?:[,)\]]|$)/;
 
 /** `*State` → a regex source for identifiers (no anchors). */
 export function globToIdent(glob: string): string {
@@ -51,18 +58,48 @@ export function matchBracket(code: string, open: number): number {
   return code.length;
 }
 
-/** TS/JS definitions whose name matches `namePattern` (a regex source without anchors). */
+interface Block {
+  start: number;
+  end: number;
+  /** The namespace's name; null: an augmentation (`declare module "x"`, `declare global`). */
+  name: string | null;
+}
+
+/** `namespace A.B {`, `module A {`, `declare module "x" {`, `declare global {` blocks of masked code. */
+function namespaceBlocks(code: string): Block[] {
+  const out: Block[] = [];
+  const re =
+    /(?<![\w$.])(?:(?:namespace|module)\s+([\w$]+(?:\.[\w$]+)*)|declare\s+module\s*(['"])[^'"\n]*\2|declare\s+global)\s*\{/g;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const open = m.index + m[0].length - 1;
+    out.push({ start: open, end: matchBracket(code, open), name: m[1] ?? null });
+  }
+  return out;
+}
+
+/**
+ * TS/JS definitions whose name matches `namePattern` (a regex source without anchors). Inside a
+ * namespace a definition is named by its qualification (`A.Props` and `B.Props` are two names);
+ * inside `declare module "x"` or `declare global` (an augmentation of a definition made elsewhere) it
+ * is left out unless `augmentations`.
+ */
 export function jsDefinitions(
   code: string,
   text: string,
   namePattern: string,
   kinds: ReadonlySet<DefinitionKind>,
+  augmentations = false,
 ): FoundDefinition[] {
   const re = new RegExp(`(?<![\\w$.])(class|enum|interface|type)\\s+(${namePattern})(?![\\w$])`, 'g');
   const out: FoundDefinition[] = [];
+  const blocks = /\b(?:namespace|module|global)\b/.test(code) ? namespaceBlocks(code) : [];
   for (let m = re.exec(code); m; m = re.exec(code)) {
     const kind = m[1] as DefinitionKind;
     if (!kinds.has(kind)) continue;
+    const around = blocks.filter((b) => b.start < m!.index && m!.index < b.end);
+    if (around.some((b) => b.name === null) && !augmentations) continue;
+    // An augmentation adds to the augmented name itself: no qualification.
+    const qualifier = around.flatMap((b) => (b.name ? [b.name] : [])).join('.');
     let i = skipSpace(code, m.index + m[0].length);
     if (kind === 'type') {
       if (code[i] === '<') i = skipSpace(code, matchBracket(code, i));
@@ -70,7 +107,7 @@ export function jsDefinitions(
       const semi = code.indexOf(';', i);
       const nl = code.indexOf('\n', i);
       const end = semi === -1 ? (nl === -1 ? code.length : nl) : semi;
-      out.push({ name: m[2]!, kind, offset: m.index, endOffset: end });
+      out.push({ name: qualify(qualifier, m[2]!), kind, offset: m.index, endOffset: end });
       continue;
     }
     if (kind === 'enum') {
@@ -79,28 +116,42 @@ export function jsDefinitions(
       const body = text.slice(i + 1, close - 1);
       const bodyCode = code.slice(i + 1, close - 1);
       const members: string[] = [];
+      const values: Record<string, string> = {};
       let at = 0;
       for (const part of splitTopLevel(bodyCode)) {
         const raw = body.slice(at, at + part.length);
         at += part.length + 1;
-        const codeKey = part.split('=')[0]!.trim();
+        const eq = part.indexOf('=');
+        const codeKey = (eq === -1 ? part : part.slice(0, eq)).trim();
         let key = codeKey;
         if (codeKey.startsWith("'") || codeKey.startsWith('"')) {
           const off = part.indexOf(codeKey);
           key = raw.slice(off + 1, off + codeKey.length - 1);
         }
         if (key) members.push(key);
+        if (key && eq !== -1) values[key] = raw.slice(eq + 1).trim();
       }
-      out.push({ name: m[2]!, kind, offset: m.index, endOffset: close - 1, members });
+      out.push({
+        name: qualify(qualifier, m[2]!),
+        kind,
+        offset: m.index,
+        endOffset: close - 1,
+        members,
+        values,
+      });
       continue;
     }
     // class / interface: a body or a heritage clause must follow (not `import type X from`).
     if (!/^(?:[{<]|extends\b|implements\b)/.test(code.slice(i, i + 11))) continue;
     const brace = code.indexOf('{', i);
     const end = brace === -1 ? i : matchBracket(code, brace) - 1;
-    out.push({ name: m[2]!, kind, offset: m.index, endOffset: end });
+    out.push({ name: qualify(qualifier, m[2]!), kind, offset: m.index, endOffset: end });
   }
   return out;
+}
+
+function qualify(qualifier: string, name: string): string {
+  return qualifier ? `${qualifier}.${name}` : name;
 }
 
 /** Splits on commas outside brackets. */
@@ -127,22 +178,57 @@ function indentOf(line: string): number {
   return k;
 }
 
-/** Python `class X(...)` and `type X = ...` definitions; enums get their members from the class body. */
+/** Whether a line starting at an offset continues a string literal begun on an earlier line. */
+export type Continuation = (lineStart: number) => boolean;
+
+/** A Continuation from a masked source's string literals ([start, end) pairs). */
+export function continuationOf(strings: readonly number[]): Continuation {
+  const multi: number[] = [];
+  for (let k = 0; k < strings.length; k += 2) multi.push(strings[k]!, strings[k + 1]!);
+  // Sorted by start (the masker records a literal when it ends, so nested ones come first).
+  const order = [...Array(multi.length / 2).keys()].sort((a, b) => multi[2 * a]! - multi[2 * b]!);
+  const starts = order.map((k) => multi[2 * k]!);
+  const ends = order.map((k) => multi[2 * k + 1]!);
+  // The greatest end among literals starting at or before each one (for containment of nested ones).
+  for (let k = 1; k < ends.length; k++) ends[k] = Math.max(ends[k]!, ends[k - 1]!);
+  return (p) => {
+    let lo = 0;
+    let hi = starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]! < p) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo > 0 && ends[lo - 1]! > p;
+  };
+}
+
+const NEVER_CONTINUES: Continuation = () => false;
+
+/**
+ * Python `class X(...)`, `type X = ...` and functional `X = Enum("X", ...)` definitions. A nested
+ * class is named by its qualification (`Order.Meta`, `f.<locals>.Helper` as `f.Helper`), so the
+ * `class Meta` of two Django models are two names. Enums get their members and values.
+ */
 export function pyDefinitions(
   code: string,
+  text: string,
   namePattern: string,
   kinds: ReadonlySet<DefinitionKind>,
+  continues: Continuation = NEVER_CONTINUES,
 ): FoundDefinition[] {
   const re = new RegExp(`^([ \\t]*)(class|type)[ \\t]+(${namePattern})(?!\\w)`, 'gm');
   const out: FoundDefinition[] = [];
   for (let m = re.exec(code); m; m = re.exec(code)) {
+    if (continues(m.index)) continue;
     const indent = m[1]!.length;
     let i = skipSpace(code, m.index + m[0].length);
+    const name = indent ? `${pyOuterNames(code, m.index, indent, continues).join('.')}.${m[3]!}` : m[3]!;
     if (m[2] === 'type') {
       if (code[i] === '[') i = skipSpace(code, matchBracket(code, i));
       if (code[i] !== '=' || !kinds.has('type')) continue;
       const nl = code.indexOf('\n', i);
-      out.push({ name: m[3]!, kind: 'type', offset: m.index, endOffset: nl === -1 ? code.length : nl });
+      out.push({ name, kind: 'type', offset: m.index, endOffset: nl === -1 ? code.length : nl });
       continue;
     }
     let bases = '';
@@ -155,23 +241,74 @@ export function pyDefinitions(
     const isEnum = PY_ENUM_BASES.test(bases);
     const kind: DefinitionKind = isEnum ? 'enum' : 'class';
     if (!kinds.has(kind) && !(isEnum && kinds.has('class'))) continue;
-    const body = pyBlock(code, i + 1, indent);
-    const def: FoundDefinition = { name: m[3]!, kind, offset: m.index, endOffset: body.end };
-    if (isEnum) def.members = pyEnumMembers(body.lines, body.indent);
+    const body = pyBlock(code, i + 1, indent, continues);
+    const def: FoundDefinition = { name, kind, offset: m.index, endOffset: body.end };
+    if (isEnum) Object.assign(def, pyEnumMembers(text, body));
     out.push(def);
+  }
+  if (kinds.has('enum')) out.push(...pyFunctionalEnums(code, text, namePattern));
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** The names of the classes and functions around the line at `at` (indented by `indent`). */
+function pyOuterNames(code: string, at: number, indent: number, continues: Continuation): string[] {
+  const names: string[] = [];
+  let want = indent;
+  let end = at - 1;
+  while (want > 0 && end > 0) {
+    const start = code.lastIndexOf('\n', end - 1) + 1;
+    const line = code.slice(start, end);
+    end = start - 1;
+    if (line.trim() === '' || continues(start)) continue;
+    const ind = indentOf(line);
+    if (ind >= want) continue;
+    want = ind;
+    const h = /^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+(\w+)/.exec(line);
+    if (h) names.unshift(h[1]!);
+  }
+  return names;
+}
+
+/** `X = Enum("X", "A B")`, `X = StrEnum("X", ["A", "B"])`, `X = Enum("X", {"A": 1})` at column 0. */
+function pyFunctionalEnums(code: string, text: string, namePattern: string): FoundDefinition[] {
+  const re = new RegExp(`^(${namePattern})[ \\t]*=[ \\t]*(?:\\w+\\.)?\\w*Enum[ \\t]*\\(`, 'gm');
+  const out: FoundDefinition[] = [];
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const open = m.index + m[0].length - 1;
+    const close = matchBracket(code, open);
+    const args = splitTopLevel(code.slice(open + 1, close - 1));
+    let at = open + 1;
+    const raw = args.map((a) => {
+      const r = text.slice(at, at + a.length);
+      at += a.length + 1;
+      return r;
+    });
+    const spec = raw[1]?.trim() ?? '';
+    const members = [...spec.matchAll(/["']([A-Za-z_]\w*)["']|\b([A-Za-z_]\w*)\b/g)]
+      .filter((x) => x[1] || /^["']/.test(spec))
+      .map((x) => x[1] ?? x[2]!);
+    // A space- or comma-separated string of names: "A B C".
+    const names = /^["'][^"']*["']$/.test(spec)
+      ? spec
+          .slice(1, -1)
+          .split(/[\s,]+/)
+          .filter(Boolean)
+      : members;
+    out.push({ name: m[1]!, kind: 'enum', offset: m.index, endOffset: close - 1, members: names });
   }
   return out;
 }
-
 /** The indented block after a `:` at `from` whose header sits at `headerIndent`. */
 export function pyBlock(
   code: string,
   from: number,
   headerIndent: number,
-): { lines: string[]; indent: number; end: number } {
+  continues: Continuation = NEVER_CONTINUES,
+): { lines: string[]; starts: number[]; indent: number; end: number } {
   const nl = code.indexOf('\n', from);
-  if (nl === -1) return { lines: [], indent: headerIndent + 1, end: code.length };
+  if (nl === -1) return { lines: [], starts: [], indent: headerIndent + 1, end: code.length };
   const lines: string[] = [];
+  const starts: number[] = [];
   let at = nl + 1;
   let bodyIndent = -1;
   let end = nl;
@@ -180,7 +317,8 @@ export function pyBlock(
     const e = code.indexOf('\n', at);
     const lineEnd = e === -1 ? code.length : e;
     const line = code.slice(at, lineEnd);
-    const blank = line.trim() === '';
+    // A line inside a multi-line string (text at column 0 in a docstring) has no indentation to read.
+    const blank = line.trim() === '' || continues(at);
     if (!blank && depth === 0) {
       const ind = indentOf(line);
       if (ind <= headerIndent) break;
@@ -193,24 +331,36 @@ export function pyBlock(
       }
       end = lineEnd;
     }
+    if (line.trim() !== '') end = Math.max(end, lineEnd);
     lines.push(line);
+    starts.push(at);
     at = lineEnd + 1;
   }
-  return { lines, indent: bodyIndent, end };
+  return { lines, starts, indent: bodyIndent, end };
 }
 
-function pyEnumMembers(lines: readonly string[], bodyIndent: number): string[] {
+/** Members (`A = 1`, `A, B = 1, 2`, `A: int = 1`) and their values, at the body's own indentation. */
+function pyEnumMembers(
+  text: string,
+  body: { lines: readonly string[]; starts: readonly number[]; indent: number },
+): { members: string[]; values: Record<string, string> } {
   const members: string[] = [];
+  const values: Record<string, string> = {};
   let depth = 0;
-  for (const line of lines) {
-    if (depth === 0 && indentOf(line) === bodyIndent) {
-      const m = /^\s*([A-Za-z]\w*)\s*(?::[^=\n]+)?=(?!=)/.exec(line);
-      if (m) members.push(m[1]!);
+  body.lines.forEach((line, k) => {
+    if (depth === 0 && indentOf(line) === body.indent) {
+      const m = /^\s*([A-Za-z]\w*(?:\s*,\s*[A-Za-z]\w*)*)\s*(?::[^=\n]+)?=(?!=)/.exec(line);
+      if (m) {
+        const names = m[1]!.split(',').map((x) => x.trim());
+        members.push(...names);
+        const at = body.starts[k]!;
+        if (names.length === 1) values[names[0]!] = text.slice(at + m[0].length, at + line.length).trim();
+      }
     }
     for (const ch of line) {
       if (ch === '(' || ch === '[' || ch === '{') depth++;
       else if (ch === ')' || ch === ']' || ch === '}') depth = Math.max(0, depth - 1);
     }
-  }
-  return members;
+  });
+  return { members, values };
 }

@@ -62,23 +62,37 @@ function jsImports(src: MaskedSource, text: string, file: string): ImportRef[] {
   return out;
 }
 
-/** The dotted package of a Python file (`a/b/c.py` → `a.b`). */
-function pyPackage(file: string): string[] {
-  const parts = file.replace(/\.pyi?$/, '').split('/');
+/** The dotted package of a Python file (`a/b/c.py` → `a.b`; under a source root `src/`, `src/a/b.py` → `a`). */
+function pyPackage(file: string, sourceRoots: readonly string[]): string[] {
+  let rel = file;
+  for (const root of [...sourceRoots].sort((a, b) => b.length - a.length)) {
+    const prefix = root.endsWith('/') ? root : `${root}/`;
+    if (file.startsWith(prefix)) {
+      rel = file.slice(prefix.length);
+      break;
+    }
+  }
+  const parts = rel.replace(/\.pyi?$/, '').split('/');
   parts.pop();
   return parts;
 }
 
-function resolvePy(mod: string, file: string): string {
+function resolvePy(mod: string, file: string, sourceRoots: readonly string[]): string {
   const dots = /^\.*/.exec(mod)![0].length;
   if (dots === 0) return mod;
-  const pkg = pyPackage(file);
+  const pkg = pyPackage(file, sourceRoots);
   const baseParts = pkg.slice(0, Math.max(0, pkg.length - (dots - 1)));
   const rest = mod.slice(dots);
   return [...baseParts, ...(rest ? [rest] : [])].join('.');
 }
 
-function pyImports(code: string, file: string): ImportRef[] {
+function pyImports(
+  src: MaskedSource,
+  text: string,
+  file: string,
+  sourceRoots: readonly string[],
+): ImportRef[] {
+  const { code } = src;
   const out: ImportRef[] = [];
   const fromRe = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/gm;
   for (let m = fromRe.exec(code); m; m = fromRe.exec(code)) {
@@ -92,7 +106,19 @@ function pyImports(code: string, file: string): ImportRef[] {
           .trim(),
       )
       .filter(Boolean);
-    out.push({ module: resolvePy(m[1]!, file), names, offset: m.index + m[0].indexOf('from') });
+    out.push({ module: resolvePy(m[1]!, file, sourceRoots), names, offset: m.index + m[0].indexOf('from') });
+  }
+  // importlib.import_module("a.b"), import_module(".b", "a"), __import__("a.b"): a literal name.
+  const dynRe = /(?<![\w.])(?:importlib\s*\.\s*)?(?:import_module|__import__)\s*\(\s*(?=['"])/g;
+  const stringEnd = new Map<number, number>();
+  for (let k = 0; k < src.strings.length; k += 2) stringEnd.set(src.strings[k]!, src.strings[k + 1]!);
+  for (let m = dynRe.exec(code); m; m = dynRe.exec(code)) {
+    const at = m.index + m[0].length;
+    const end = stringEnd.get(at);
+    if (end === undefined) continue;
+    const name = text.slice(at + 1, end - 1);
+    if (/^\.*[\w.]+$/.test(name))
+      out.push({ module: resolvePy(name, file, sourceRoots), names: [], offset: m.index });
   }
   const importRe = /^[ \t]*import[ \t]+([^\n;]+)/gm;
   for (let m = importRe.exec(code); m; m = importRe.exec(code)) {
@@ -108,6 +134,12 @@ function pyImports(code: string, file: string): ImportRef[] {
   return out.sort((a, b) => a.offset - b.offset);
 }
 
-export function findImports(src: MaskedSource, text: string, file: string, lang: Lang): ImportRef[] {
-  return lang === 'py' ? pyImports(src.code, file) : jsImports(src, text, file);
+export function findImports(
+  src: MaskedSource,
+  text: string,
+  file: string,
+  lang: Lang,
+  sourceRoots: readonly string[] = [],
+): ImportRef[] {
+  return lang === 'py' ? pyImports(src, text, file, sourceRoots) : jsImports(src, text, file);
 }

@@ -131,6 +131,8 @@ export function blanksJs(b: Uint8Array, limit = Number.POSITIVE_INFINITY): numbe
   };
 
   const regexAllowed = (i: number): boolean => {
+    // As in lex.ts: `/>` and `</` are JSX tags, not regexes.
+    if (b[i + 1] === 62) return false;
     let j = i - 1;
     while (j >= 0) {
       const c = b[j]!;
@@ -139,7 +141,7 @@ export function blanksJs(b: Uint8Array, limit = Number.POSITIVE_INFINITY): numbe
     }
     if (j < 0) return true;
     const c = b[j]!;
-    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96) return false;
+    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96 || c === 60) return false;
     if (!isIdent(c)) return true;
     let k = j;
     while (k >= 0 && isIdent(b[k]!)) k--;

@@ -14,6 +14,8 @@ export interface MaskedSource {
   blanks: number[];
   /** String literals as [start, end) pairs including their quotes. */
   strings: number[];
+  /** The contents of string literals (without quotes, prefixes and interpolations), sorted pairs. */
+  contents: number[];
 }
 
 // Jumps between the characters that can change the lexical state (a native regex search). Shared:
@@ -35,18 +37,28 @@ class Masker {
   /** [start, end) ranges to blank. */
   readonly blanks: number[] = [];
   readonly strings: number[] = [];
+  readonly contents: number[] = [];
   constructor(readonly text: string) {}
 
   blank(a: number, b: number): void {
     if (b > a) this.blanks.push(a, b);
   }
 
+  /** Blanks the contents of a string literal, and records them. */
+  content(a: number, b: number): void {
+    if (b > a) {
+      this.blanks.push(a, b);
+      this.contents.push(a, b);
+    }
+  }
+
   result(): MaskedSource {
-    const { text, blanks, strings } = this;
+    const { text, blanks, strings, contents } = this;
     let code: string | undefined;
     return {
       blanks,
       strings,
+      contents,
       get code() {
         code ??= render(text, blanks);
         return code;
@@ -131,7 +143,7 @@ export function maskJs(text: string): MaskedSource {
       else i++;
     }
     i = Math.min(i, n);
-    m.blank(start + 1, closed ? i - 1 : i);
+    m.content(start + 1, closed ? i - 1 : i);
     m.strings.push(start, i);
     return i;
   };
@@ -143,16 +155,16 @@ export function maskJs(text: string): MaskedSource {
       const c = text.charCodeAt(i);
       if (c === BACKSLASH) i += 2;
       else if (c === 96) {
-        m.blank(segment, i);
+        m.content(segment, i);
         m.strings.push(literalStart, i + 1);
         return i + 1;
       } else if (c === 36 && text.charCodeAt(i + 1) === 123) {
-        m.blank(segment, i);
+        m.content(segment, i);
         i = code(i + 2, true);
         segment = i;
       } else i++;
     }
-    m.blank(segment, n);
+    m.content(segment, n);
     return n;
   };
 
@@ -182,6 +194,8 @@ export function maskJs(text: string): MaskedSource {
 
   /** Whether a `/` at `i` starts a regex literal, judged by the token before it. */
   const regexAllowed = (i: number): boolean => {
+    // JSX: `/>` ends a self-closing tag and `</` opens a closing one; neither starts a regex.
+    if (text.charCodeAt(i + 1) === 62) return false;
     let j = i - 1;
     while (j >= 0) {
       const c = text.charCodeAt(j);
@@ -190,7 +204,7 @@ export function maskJs(text: string): MaskedSource {
     }
     if (j < 0) return true;
     const c = text.charCodeAt(j);
-    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96) return false; // ) ] or a string
+    if (c === 41 || c === 93 || c === 39 || c === 34 || c === 96 || c === 60) return false; // ) ] a string <
     if (!isIdent(c)) return true;
     let k = j;
     while (k >= 0 && isIdent(text.charCodeAt(k))) k--;
@@ -271,20 +285,22 @@ export function maskPy(text: string): MaskedSource {
       const c = text.charCodeAt(i);
       if (c === BACKSLASH) i += 2;
       else if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
-        m.blank(segment, i);
+        m.content(segment, i);
         m.strings.push(literalStart, i + qlen);
         return i + qlen;
       } else if (c === NL && !triple) break;
       else if (fmt && c === 123) {
         if (text.charCodeAt(i + 1) === 123) i += 2;
         else {
+          // The `{` is blanked with the text before it (one range, as lex-bytes has it) but is not content.
           m.blank(segment, i + 1);
+          if (i > segment) m.contents.push(segment, i);
           i = code(i + 1, true);
           segment = i;
         }
       } else i++;
     }
-    m.blank(segment, Math.min(i, n));
+    m.content(segment, Math.min(i, n));
     m.strings.push(literalStart, Math.min(i, n));
     return i;
   }

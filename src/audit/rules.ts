@@ -110,6 +110,8 @@ export interface ScopePlan {
 
 export interface CompiledAudit {
   limits: AuditLimits;
+  /** Folders that are the root of Python packages (`src` in a src/ layout). */
+  sourceRoots: readonly string[];
   scopes: { name: string; match: FileMatcher }[];
   exclude: FileMatcher;
   duplicates: CompiledDuplicate[];
@@ -234,6 +236,7 @@ export function compileAudit(config: AuditConfig): CompiledAudit {
   const scopeEntries = Object.entries(config.scopes);
   const out: CompiledAudit = {
     limits: { ...DEFAULT_LIMITS, ...config.limits },
+    sourceRoots: config.sourceRoots ?? [],
     scopes: scopeEntries.length
       ? scopeEntries.map(([name, globs]) => ({ name, match: matcher(globs) }))
       : [{ name: 'all', match: () => true }],

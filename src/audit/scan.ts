@@ -3,7 +3,7 @@
  * needles cannot violate it), then masking and the rules' regexes on the masked text. Pure: takes
  * the file's bytes, returns its definitions and hits.
  */
-import { jsDefinitions, pyDefinitions } from './definitions.js';
+import { continuationOf, jsDefinitions, pyDefinitions } from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
 import {
@@ -38,18 +38,24 @@ function countLines(buf: Buffer): number {
   return buf[buf.length - 1] === 10 ? n : n + 1;
 }
 
-/** A view with only string contents kept (for `matchIn: strings`). */
+/**
+ * A view with only the contents of string literals kept, everything else blanked (newlines kept): the
+ * same length as the text, so offsets and lines are those of the source, however literals nest
+ * (f-strings and template literals inside interpolations).
+ */
 function stringsView(text: string, src: MaskedSource): string {
   const parts: string[] = [];
+  const blank = (a: number, b: number) => parts.push(text.slice(a, b).replace(/[^\n\r]/g, ' '));
   let at = 0;
-  for (let k = 0; k < src.strings.length; k += 2) {
-    const a = src.strings[k]!;
-    const b = src.strings[k + 1]!;
-    parts.push(text.slice(at, a).replace(/[^\n\r]/g, ' '), ' ', text.slice(a + 1, b - 1), ' ');
+  for (let k = 0; k < src.contents.length; k += 2) {
+    const a = src.contents[k]!;
+    const b = src.contents[k + 1]!;
+    blank(at, a);
+    parts.push(text.slice(a, b));
     at = b;
   }
-  parts.push(text.slice(at).replace(/[^\n\r]/g, ' '));
-  return parts.join('').slice(0, text.length);
+  blank(at, text.length);
+  return parts.join('');
 }
 
 // Where the rules' needles occur in the file being scanned: pairs (needle index, byte offset) in
@@ -158,7 +164,9 @@ export function scanFile(
 
   const text = buf.toString('utf8');
   // Second, exact prefilter on the raw text before paying for masking.
+  // (Not for `matchIn: strings`: a pattern can match the strings view only, e.g. `^x$`.)
   const forbRaw = forb.filter((f) => {
+    if (f.rule.matchIn === 'strings') return true;
     f.re.lastIndex = 0;
     return f.re.test(text);
   });
@@ -171,11 +179,15 @@ export function scanFile(
     return lineAt(starts, offset);
   };
 
+  const continues = lang === 'py' ? continuationOf(src.strings) : undefined;
+  // Declaration files (`.d.ts`, `.pyi` stubs) mirror definitions made elsewhere.
+  const declarationFile = /\.d\.[cm]?ts$|\.pyi$/.test(file);
   for (const d of dups) {
+    if (declarationFile && !d.rule.declarationFiles) continue;
     const found =
       lang === 'py'
-        ? pyDefinitions(src.code, d.namePattern, d.kinds)
-        : jsDefinitions(src.code, text, d.namePattern, d.kinds);
+        ? pyDefinitions(src.code, text, d.namePattern, d.kinds, continues)
+        : jsDefinitions(src.code, text, d.namePattern, d.kinds, d.rule.augmentations);
     for (const f of found) {
       scan.defs.push({
         ruleId: d.rule.id,
@@ -184,6 +196,7 @@ export function scanFile(
         line: line(f.offset),
         endLine: line(f.endOffset),
         ...(f.members ? { members: f.members } : {}),
+        ...(f.values && Object.keys(f.values).length ? { values: f.values } : {}),
       });
     }
   }
@@ -221,20 +234,28 @@ export function scanFile(
   }
 
   if (depr.length) {
-    const imports = findImports(src, text, file, lang);
+    const imports = findImports(src, text, file, lang, c.sourceRoots);
     const sep = lang === 'py' ? '.' : '/';
     for (const d of depr) {
       const { module, names, replacement } = d.rule;
       const seen = new Map<string, number>();
       for (const imp of imports) {
-        const modMatch = module === undefined || imp.module === module || imp.module.startsWith(module + sep);
+        const under = (m: string) => m === module || m.startsWith(module + sep);
+        // `from pkg import module` imports `pkg.module` (a Python submodule imported by name).
+        const viaName =
+          lang === 'py' && module !== undefined && imp.names.some((n) => under(`${imp.module}.${n}`));
+        const modMatch = module === undefined || under(imp.module) || viaName;
         let what: string | null = null;
         if (names?.length) {
           const bad = imp.names.filter((n) => names.includes(n));
           const viaPath = module !== undefined && names.some((n) => imp.module === `${module}${sep}${n}`);
           if (modMatch && bad.length) what = `${bad.join(', ')} from ${imp.module}`;
           else if (viaPath) what = imp.module;
-        } else if (modMatch) what = imp.module;
+        } else if (modMatch)
+          what =
+            under(imp.module) || module === undefined
+              ? imp.module
+              : `${imp.module}.${imp.names.find((n) => under(`${imp.module}.${n}`))}`;
         if (!what) continue;
         const n = (seen.get(what) ?? 0) + 1;
         seen.set(what, n);
@@ -249,9 +270,20 @@ export function scanFile(
   }
 
   if (funcs.length) {
-    const spans = findFunctions(src.code, lang);
+    const spans = findFunctions(src.code, lang, continues);
+    // A function's key: its name qualified by the functions around it, and its occurrence among
+    // functions of that qualified name in the file, so that two `run` methods never share one.
+    const keys: string[] = [];
+    const seenFn = new Map<string, number>();
+    for (const s of spans) {
+      const outer = spans.filter((o) => o !== s && o.offset <= s.offset && o.endOffset >= s.endOffset);
+      const q = [...outer.map((o) => o.name), s.name].join('.');
+      const n = (seenFn.get(q) ?? 0) + 1;
+      seenFn.set(q, n);
+      keys.push(n === 1 ? `fn:${q}` : `fn:${q}#${n}`);
+    }
     for (const r of funcs) {
-      for (const s of spans) {
+      for (const [k, s] of spans.entries()) {
         const a = line(s.offset);
         const b = line(s.endOffset);
         const len = b - a + 1;
@@ -261,7 +293,7 @@ export function scanFile(
             line: a,
             endLine: b,
             message: `function ${s.name} has ${len} lines (at most ${r.max})`,
-            key: `fn:${s.name}`,
+            key: keys[k]!,
           });
       }
     }

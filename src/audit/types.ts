@@ -12,6 +12,8 @@ export interface Definition {
   endLine: number;
   /** Enum members in source order (enums only). */
   members?: string[];
+  /** Enum member values as written (when given). */
+  values?: Record<string, string>;
 }
 
 /** A per-file finding (everything except duplicates, which need all files). */

@@ -21,6 +21,17 @@ function sameMembers(a: readonly string[], b: readonly string[]): boolean {
   return b.every((x) => s.has(x));
 }
 
+/** A value as compared: quotes normalized (`'a'` and `"a"` are one value). */
+const valueKey = (v: string) => v.replace(/^[rbuRBU]?'(.*)'$/s, '"$1"').replace(/^[rbuRBU]"/, '"');
+
+/** Members both enums have, with different values. */
+function valueDiffs(a: Site, b: Site): string[] {
+  if (!a.values || !b.values) return [];
+  return Object.keys(a.values).filter(
+    (m) => b.values![m] !== undefined && valueKey(a.values![m]!) !== valueKey(b.values![m]!),
+  );
+}
+
 function allowed(d: CompiledDuplicate, name: string, files: readonly string[]): boolean {
   if (d.allowNames(name)) return true;
   return d.allowGroups.some((g) => g.name(name) && files.every((f) => g.files.some((m) => m(f))));
@@ -74,10 +85,20 @@ export function buildViolations(
         const files = [...new Set(group.map((g) => g.file))];
         if (files.length < 2 || allowed(d, name, files)) continue;
         const cap = c.limits.relatedSites;
+        // A second definition of the name in the same file is a site of its own (listed, and with a
+        // fingerprint of its own: the n-th of that kind and name in the file).
+        const nth = new Map<string, number>();
         for (const site of group) {
-          const others = group.filter((g) => g.file !== site.file);
+          const others = group.filter((g) => g !== site);
           const shown = others.slice(0, cap);
-          const fp = fingerprint(d.rule.id, site.file, `${site.kind}:${name}`);
+          const key = `${site.file}\0${site.kind}`;
+          const n = (nth.get(key) ?? 0) + 1;
+          nth.set(key, n);
+          const fp = fingerprint(
+            d.rule.id,
+            site.file,
+            n === 1 ? `${site.kind}:${name}` : `${site.kind}:${name}#${n}`,
+          );
           if (!emitted.has(fp)) {
             emitted.add(fp);
             out.push({
@@ -99,13 +120,20 @@ export function buildViolations(
           }
           if (!site.members) continue;
           const other = others
-            .filter((o) => o.members && !sameMembers(o.members, site.members!))
+            .filter(
+              (o) => o.members && (!sameMembers(o.members, site.members!) || valueDiffs(site, o).length > 0),
+            )
             .sort((a, b) => b.members!.length - a.members!.length)[0];
           if (!other) continue;
           const missing = other.members!.filter((m) => !site.members!.includes(m));
           const extra = site.members.filter((m) => !other.members!.includes(m));
+          const differing = valueDiffs(site, other);
           const ruleId = `${d.rule.id}/enum-members`;
-          const efp = fingerprint(ruleId, site.file, `${name}:${[...site.members].sort().join(',')}`);
+          const efp = fingerprint(
+            ruleId,
+            site.file,
+            `${name}:${[...site.members].sort().join(',')}${differing.length ? `|values:${differing.map((m) => `${m}=${site.values![m]}`).join(',')}` : ''}`,
+          );
           if (emitted.has(efp)) continue;
           emitted.add(efp);
           out.push({
@@ -115,7 +143,7 @@ export function buildViolations(
             file: site.file,
             line: site.line,
             endLine: site.endLine,
-            message: `enum ${name} has ${site.members.length} members here and ${other.members!.length} at ${other.file}:${other.line}; missing here: ${missing.join(', ') || 'none'}; only here: ${extra.join(', ') || 'none'}`,
+            message: `enum ${name} has ${site.members.length} members here and ${other.members!.length} at ${other.file}:${other.line}; missing here: ${missing.join(', ') || 'none'}; only here: ${extra.join(', ') || 'none'}${differing.length ? `; values differ: ${differing.map((m) => `${m} (${site.values![m]} here, ${other.values![m]} there)`).join(', ')}` : ''}`,
             ...(d.rule.fix ? { fix: d.rule.fix } : {}),
             fingerprint: efp,
             scopes: [...(scopesByFile.get(site.file) ?? [])],

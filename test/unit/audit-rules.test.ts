@@ -100,7 +100,12 @@ describe('duplicate-definition: definitions', () => {
       ['class SessionManager 2'],
     ],
     ['py docstring mention', 'a.py', '"""\nclass FakeManager:\n"""\nx = 1\n', []],
-    ['py nested class', 'a.py', 'def f():\n    class LocalState:\n        pass\n', ['class LocalState 2']],
+    [
+      'py nested class: named by its qualification',
+      'a.py',
+      'def f():\n    class LocalState:\n        pass\n',
+      ['class f.LocalState 2'],
+    ],
   ])('%s', (_name, file, text, expected) => {
     const s = scan(DUP, file, text);
     expect(

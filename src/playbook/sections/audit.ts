@@ -56,7 +56,14 @@ export const duplicateRuleSchema = z.strictObject({
     .default([])
     .meta({ description: 'Sanctioned duplicates: a name glob, or { name?, files: [globs] }.' }),
   enumSeverity: z.enum(SEVERITIES).default('error').meta({
-    description: 'Severity of enums with the same name but different members.',
+    description: 'Severity of enums with the same name but different members or member values.',
+  }),
+  declarationFiles: z.boolean().default(false).meta({
+    description:
+      'Also count definitions in .d.ts files and .pyi stubs (mirrors of definitions made elsewhere).',
+  }),
+  augmentations: z.boolean().default(false).meta({
+    description: 'Also count definitions inside `declare module "x"` / `declare global` (augmentations).',
   }),
 });
 
@@ -157,6 +164,10 @@ export const auditSchema = z
       description: 'Git ref that phase 4 compares against. Default: merge-base with github.baseBranch.',
     }),
     limits: auditLimitsSchema.prefault({}),
+    sourceRoots: z.array(z.string().min(1)).default([]).meta({
+      description:
+        'Folders holding Python packages (e.g. "src" in a src/ layout): relative imports resolve from them.',
+    }),
   })
   .superRefine((audit, ctx) => {
     const seen = new Set<string>();
