@@ -261,7 +261,8 @@ function pyOuterNames(code: string, at: number, indent: number, continues: Conti
     end = start - 1;
     if (line.trim() === '' || continues(start)) continue;
     const ind = indentOf(line);
-    if (ind >= want) continue;
+    // `):` closing a header written over several lines is not the header: the line that opens it is.
+    if (ind >= want || /^[)\]}]/.test(line.trimStart())) continue;
     want = ind;
     const h = /^[ \t]*(?:async[ \t]+)?(?:class|def)[ \t]+(\w+)/.exec(line);
     if (h) names.unshift(h[1]!);

@@ -11,7 +11,7 @@ export interface FunctionSpan {
 const NOT_METHODS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'with', 'super']);
 
 // A type parameter list, one level of nesting: `<T>`, `<T extends {}>`, `<K extends keyof Foo<T>>`.
-const GENERICS = String.raw`(?:<(?:[^<>;]|<[^<>;]*>)*>)?`;
+const GENERICS = '(?:<(?:[^<>;]|<[^<>;]*>)*>)?';
 // A return type on the header's line: `: Foo`, `: Promise<{ a: 1 }>` (one level of braces).
 const RETURN_TYPE = /^\s*(?::(?:[^{};=\n]|\{[^{}\n]*\})+)?\{/;
 
@@ -26,6 +26,26 @@ function openParen(code: string, close: number): number {
   return -1;
 }
 
+/**
+ * The `)` that closes the parameters of an arrow whose return type ends at `j`: the nearest `)`
+ * followed by `:` after which the brackets up to `j` balance (no `;` in between). -1: none.
+ */
+function returnTypeParen(code: string, j: number): number {
+  let depth = 0;
+  for (let k = j; k >= Math.max(0, j - 1000); k--) {
+    const c = code[k]!;
+    if (c === ';') return -1;
+    if (c === ']' || c === '}' || (c === '>' && code[k - 1] !== '=')) depth++;
+    else if (c === '[' || c === '{' || c === '<') depth--;
+    else if (c === ':' && depth === 0) {
+      let p = k - 1;
+      while (p >= 0 && /\s/.test(code[p]!)) p--;
+      if (code[p] === ')') return p;
+    }
+  }
+  return -1;
+}
+
 /** Arrow functions with a block body, named after what they are assigned to (else `(arrow)`). */
 function jsArrows(code: string, out: FunctionSpan[]): void {
   const re = /=>\s*\{/g;
@@ -35,18 +55,22 @@ function jsArrows(code: string, out: FunctionSpan[]): void {
     let j = m.index - 1;
     while (j >= 0 && /\s/.test(code[j]!)) j--;
     let start = j;
+    // `(a): T =>`, `(a): [A, B] =>`, `(a): Foo<T> =>`, a return type over several lines.
+    const typed = code[j] === ')' ? -1 : returnTypeParen(code, j);
     if (code[j] === ')') start = openParen(code, j);
-    else if (/[\w$]/.test(code[j] ?? '')) {
-      const typed = /\)\s*:[^;{}=()\n]*$/.exec(code.slice(Math.max(0, j - 200), j + 1));
-      if (typed) start = openParen(code, j + 1 - typed[0].length);
-      else while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
-    } else continue;
+    else if (typed !== -1) start = openParen(code, typed);
+    else if (/[\w$]/.test(code[j] ?? '')) while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
+    else continue;
     if (start < 0) continue;
     const before = code.slice(Math.max(0, start - 200), start);
-    const named = /([\w$]+)\s*(?::[^=;]+)?=\s*(?:async\s*)?$|([\w$]+)\s*:\s*(?:async\s*)?$/.exec(before);
-    const lineStart = code.lastIndexOf('\n', start) + 1;
-    // A named arrow starts where its declaration does (`const X: FC<P> = (...) => {`).
-    const declStart = named ? Math.max(lineStart, start - (before.length - named.index)) : start;
+    // `const X = `, `const X: FC<P> & { a: T; } = `, `X = async <T,>`, `x: ` (a property).
+    const named =
+      /([\w$]+)\s*(?::\s*[^=;{}]*(?:\{[^{}]*\}[^=;{}]*)*)?=\s*(?:async\s*)?(?:<[^;{}]*>\s*)?$|([\w$]+)\s*:\s*(?:async\s*)?(?:<[^;{}]*>\s*)?$/.exec(
+        before,
+      );
+    // A named arrow starts where its declaration does (`const X: FC<P> = (...) => {`), which may be
+    // lines before its parameters (a type or type parameters written over several lines).
+    const declStart = named ? start - (before.length - named.index) : start;
     out.push({
       name: named ? (named[1] ?? named[2]!) : '(arrow)',
       offset: declStart,
@@ -58,7 +82,7 @@ function jsArrows(code: string, out: FunctionSpan[]): void {
 function jsFunctions(code: string): FunctionSpan[] {
   const out: FunctionSpan[] = [];
   const re = new RegExp(
-    String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(|^[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)\s+)*\*?\s*([\w$]+|\[[^\]
+    String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(|^[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)[ 	]+)*\*?[ 	]*([\w$]+|\[[^\]
 ]+\])\s*${GENERICS}\s*\(`,
     'gm',
   );
