@@ -7,7 +7,7 @@ import { Logging } from '@google-cloud/logging';
 import * as gax from 'google-gax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogsPort, createMetricsPort } from '../../src/adapters/observability/index.js';
-import type { LogsPort, MetricsPort } from '../../src/adapters/observability/port.js';
+import type { LogEntryInfo, LogsPort, MetricsPort } from '../../src/adapters/observability/port.js';
 import type { GcpConfig } from '../../src/playbook/sections/cloudrun.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';
 import { type MonitoringEmulator, startMonitoringEmulator } from '../../src/sandbox/monitoring/emulator.js';
@@ -21,6 +21,13 @@ const gcp: GcpConfig = {
   backoff: 10,
   pollInterval: 10,
 };
+/** Lists through the port and keeps what it visited. */
+async function listAll(port: LogsPort, query: Parameters<LogsPort['list']>[0]) {
+  const entries: LogEntryInfo[] = [];
+  const read = await port.list(query, (e) => entries.push(e));
+  expect(read.entries).toBe(entries.length);
+  return { ...read, entries };
+}
 const revisionFilter = (rev: string) =>
   `resource.type="cloud_run_revision" AND resource.labels.revision_name="${rev}" AND timestamp>="${new Date(T0).toISOString()}" AND severity>=ERROR`;
 
@@ -72,7 +79,7 @@ describe('Cloud Logging emulator', () => {
     });
     await (writer as unknown as { loggingService: { close(): Promise<void> } }).loggingService.close();
 
-    const read = await port.list({
+    const read = await listAll(port, {
       filter: revisionFilter('api-00002-abc'),
       pageSize: 100,
       maxPages: 5,
@@ -101,7 +108,7 @@ describe('Cloud Logging emulator', () => {
         at: T0 + i * 10,
       })),
     );
-    const all = await port.list({
+    const all = await listAll(port, {
       filter: revisionFilter('big-00001-aaa'),
       pageSize: 10,
       maxPages: 10,
@@ -110,7 +117,7 @@ describe('Cloud Logging emulator', () => {
     });
     expect(all).toMatchObject({ pages: 3, truncated: false });
     expect(all.entries.map((e) => e.message)).toEqual(Array.from({ length: 25 }, (_, i) => `boom ${i}`));
-    const bounded = await port.list({
+    const bounded = await listAll(port, {
       filter: revisionFilter('big-00001-aaa'),
       pageSize: 10,
       maxPages: 2,
@@ -123,20 +130,22 @@ describe('Cloud Logging emulator', () => {
 
   it('maps a permission error to the role to grant, and a bad filter to an invalid query', async () => {
     emulator.state.injectError({ code: 'PERMISSION_DENIED', method: 'ListLogEntries', times: 1 });
-    const denied = await port
-      .list({ filter: revisionFilter('x'), pageSize: 10, maxPages: 1, maxEntries: 10, callTimeoutMs: 3000 })
-      .catch((e: unknown) => e);
+    const denied = await listAll(port, {
+      filter: revisionFilter('x'),
+      pageSize: 10,
+      maxPages: 1,
+      maxEntries: 10,
+      callTimeoutMs: 3000,
+    }).catch((e: unknown) => e);
     expect(denied).toMatchObject({ kind: 'permission', api: 'logging' });
     expect((denied as Error & { hint: string }).hint).toContain('roles/logging.viewer');
-    const bad = await port
-      .list({
-        filter: 'severity>=ERROR AND (',
-        pageSize: 10,
-        maxPages: 1,
-        maxEntries: 10,
-        callTimeoutMs: 3000,
-      })
-      .catch((e: unknown) => e);
+    const bad = await listAll(port, {
+      filter: 'severity>=ERROR AND (',
+      pageSize: 10,
+      maxPages: 1,
+      maxEntries: 10,
+      callTimeoutMs: 3000,
+    }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ kind: 'invalid' });
   });
 });

@@ -45,14 +45,17 @@ export async function checkObservabilityAccess(
     check('logging', async () => {
       const logs = await ports.logs();
       try {
-        const read = await logs.list({
-          filter: `resource.type="cloud_run_revision" AND resource.labels.service_name="${service}" AND timestamp>="${start.toISOString()}"`,
-          pageSize: 1,
-          maxPages: 1,
-          maxEntries: 1,
-          callTimeoutMs: timeout,
-        });
-        return `read ${read.entries.length} entr${read.entries.length === 1 ? 'y' : 'ies'} of ${service} from the last hour (${logs.target})`;
+        const read = await logs.list(
+          {
+            filter: `resource.type="cloud_run_revision" AND resource.labels.service_name="${service}" AND timestamp>="${start.toISOString()}"`,
+            pageSize: 1,
+            maxPages: 1,
+            maxEntries: 1,
+            callTimeoutMs: timeout,
+          },
+          () => undefined,
+        );
+        return `read ${read.entries} entr${read.entries === 1 ? 'y' : 'ies'} of ${service} from the last hour (${logs.target})`;
       } finally {
         await logs.close().catch(() => undefined);
       }

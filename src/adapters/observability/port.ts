@@ -28,8 +28,9 @@ export interface LogQuery {
   signal?: AbortSignal;
 }
 
-export interface LogRead {
-  entries: LogEntryInfo[];
+export interface LogListing {
+  /** Entries handed to the visitor. */
+  entries: number;
   pages: number;
   /** True when the page or entry bound stopped the read before the last page. */
   truncated: boolean;
@@ -39,8 +40,11 @@ export interface LogsPort {
   /** `logging.googleapis.com` or the emulator's host:port. */
   readonly target: string;
   readonly project: string;
-  /** Entries matching the filter, oldest first, within the query's bounds. */
-  list(query: LogQuery): Promise<LogRead>;
+  /**
+   * Hands each entry matching the filter to `visit`, oldest first, page by page within the query's
+   * bounds (entries are not kept: a caller keeps what it needs).
+   */
+  list(query: LogQuery, visit: (entry: LogEntryInfo) => void): Promise<LogListing>;
   close(): Promise<void>;
 }
 

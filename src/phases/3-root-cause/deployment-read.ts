@@ -24,7 +24,8 @@ import type { RunTestsData } from '../2-run-tests/types.js';
 import {
   correlate,
   type DeploymentEvidence,
-  groupEntries,
+  isRunTrace,
+  LogGrouper,
   type LogRead,
   MAX_GROUPS,
   revisionLogFilter,
@@ -83,6 +84,8 @@ async function portOf<T>(get: () => Promise<T>): Promise<{ port: T } | { failure
 }
 
 const PAGE_SIZE = 1000;
+/** Entries of this run's own trace kept per revision for correlation. */
+const MAX_KEPT = 1000;
 
 /** One revision's entries in a window, bounded; never throws. */
 async function readRevision(
@@ -91,7 +94,7 @@ async function readRevision(
   revision: string,
   window: TimeWindow,
   input: EvidenceInput,
-): Promise<LogRead & { raw: LogEntryInfo[] }> {
+): Promise<LogRead & { raw: LogEntryInfo[]; others?: number }> {
   const cfg = t.config.logs;
   const filter = revisionLogFilter(t.status.name, revision, window, cfg);
   const base = { revision, window, filter, entries: 0, pages: 0, truncated: false, groups: [], raw: [] };
@@ -112,16 +115,27 @@ async function readRevision(
       resolve('timed-out');
     }, cfg.timeout);
   });
+  const grouper = new LogGrouper(input.traceId, input.redact);
+  // Only this run's own entries are kept (for correlation); the rest is counted into groups.
+  const mine: LogEntryInfo[] = [];
+  let others = 0;
   try {
     const read = await Promise.race([
-      logs.port.list({
-        filter,
-        pageSize: Math.min(PAGE_SIZE, cfg.maxEntries),
-        maxPages: cfg.maxPages,
-        maxEntries: cfg.maxEntries,
-        callTimeoutMs: cfg.timeout,
-        signal: abort.signal,
-      }),
+      logs.port.list(
+        {
+          filter,
+          pageSize: Math.min(PAGE_SIZE, cfg.maxEntries),
+          maxPages: cfg.maxPages,
+          maxEntries: cfg.maxEntries,
+          callTimeoutMs: cfg.timeout,
+          signal: abort.signal,
+        },
+        (e) => {
+          grouper.add(e);
+          if (!isRunTrace(e.trace, input.traceId)) others += 1;
+          else if (mine.length < MAX_KEPT) mine.push(e);
+        },
+      ),
       deadline,
     ]);
     if (read === 'timed-out')
@@ -130,16 +144,17 @@ async function readRevision(
         state: 'timed-out',
         reason: `no answer within ${cfg.timeout} ms (services[].logs.timeout)`,
       };
-    const groups = groupEntries(read.entries, input.traceId, input.redact);
+    const groups = grouper.result();
     return {
       ...base,
       state: 'read',
-      reason: `${read.entries.length} entr${read.entries.length === 1 ? 'y' : 'ies'} at ${cfg.severity} or above in ${read.pages} page(s)${read.truncated ? `, stopped at the bound (maxPages ${cfg.maxPages}, maxEntries ${cfg.maxEntries})` : ''}`,
-      entries: read.entries.length,
+      reason: `${read.entries} entr${read.entries === 1 ? 'y' : 'ies'} at ${cfg.severity} or above in ${read.pages} page(s)${read.truncated ? `, stopped at the bound (maxPages ${cfg.maxPages}, maxEntries ${cfg.maxEntries})` : ''}`,
+      entries: read.entries,
       pages: read.pages,
       truncated: read.truncated,
       groups: groups.slice(0, MAX_GROUPS),
-      raw: read.entries,
+      raw: mine,
+      others,
     };
   } catch (error) {
     const f = failureOf(error);
@@ -191,7 +206,7 @@ async function baselineOf(
 export interface LogsResult {
   logs: ServiceLogs[];
   /** Raw entries of the tested revisions (for correlation; not kept in the record). */
-  raw: { service: string; revision: string; entries: LogEntryInfo[] }[];
+  raw: { service: string; revision: string; entries: LogEntryInfo[]; others: number }[];
 }
 
 /** Every tested service's logs (and its baseline's), in parallel. */
@@ -214,17 +229,20 @@ export async function readServiceLogs(input: EvidenceInput, withBaseline = true)
       const baseline = found?.baseline ?? null;
       let baselineRead: (LogRead & { why: string }) | null = null;
       if (found?.read && baseline && 'revision' in baseline) {
-        const { raw: _raw, ...rest } = found.read;
+        const { raw: _raw, others: _others, ...rest } = found.read;
         baselineRead = { ...rest, why: baseline.why };
       }
-      const { raw, ...kept } = read;
+      const { raw, others, ...kept } = read;
       const service: ServiceLogs = { ...kept, service: t.status.name, baseline: baselineRead };
       if (baseline && 'none' in baseline) service.noBaseline = baseline.none;
       if (read.state === 'read' && baselineRead?.state === 'read') {
         const before = new Set(groupEntriesSignatures(baselineRead));
         service.newSignatures = read.groups.map((g) => g.signature).filter((s) => !before.has(s));
       }
-      return { service, raw: { service: t.status.name, revision: t.revision, entries: raw } };
+      return {
+        service,
+        raw: { service: t.status.name, revision: t.revision, entries: raw, others: others ?? 0 },
+      };
     }),
   );
   return { logs: results.map((r) => r.service), raw: results.map((r) => r.raw) };

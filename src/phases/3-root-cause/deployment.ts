@@ -162,21 +162,23 @@ export function logSignature(message: string): string {
   return normalizeMessage(message || '(empty message)');
 }
 
-/** Entries grouped by signature, largest group first; `redact` is applied to the kept example text. */
-export function groupEntries(
-  entries: readonly LogEntryInfo[],
-  runTraceId: string,
-  redact: (text: string) => string,
-): LogGroup[] {
-  const groups = new Map<string, LogGroup>();
-  for (const e of entries) {
-    // Redacted before it is masked: a secret is matched whole, before masking could cut it in parts.
-    const text = redact(e.message);
-    const signature = logSignature(text);
-    const mine = traceIdOf(e.trace) === runTraceId;
-    let g = groups.get(signature);
+/**
+ * Groups entries by signature as they arrive (a read keeps groups, not entries). `redact` is applied
+ * to the first line before it is masked, so a secret is matched whole before masking could cut it.
+ */
+export class LogGrouper {
+  private readonly groups = new Map<string, LogGroup>();
+  constructor(
+    private readonly runTraceId: string,
+    private readonly redact: (text: string) => string,
+  ) {}
+
+  add(e: LogEntryInfo): void {
+    const newline = e.message.indexOf('\n');
+    const line = this.redact(newline < 0 ? e.message : e.message.slice(0, newline));
+    const signature = logSignature(line);
+    let g = this.groups.get(signature);
     if (!g) {
-      const line = text.split('\n')[0]!;
       g = {
         signature,
         count: 0,
@@ -189,15 +191,36 @@ export function groupEntries(
         spanId: e.spanId,
         correlated: 0,
       };
-      groups.set(signature, g);
+      this.groups.set(signature, g);
     }
     g.count += 1;
-    if (mine) g.correlated += 1;
-    if (SEVERITY_ORDER.indexOf(e.severity) > SEVERITY_ORDER.indexOf(g.severity)) g.severity = e.severity;
+    if (isRunTrace(e.trace, this.runTraceId)) g.correlated += 1;
+    if (e.severity !== g.severity && SEVERITY_ORDER.indexOf(e.severity) > SEVERITY_ORDER.indexOf(g.severity))
+      g.severity = e.severity;
     if (e.timestamp < g.first) g.first = e.timestamp;
     if (e.timestamp > g.last) g.last = e.timestamp;
   }
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.first.localeCompare(b.first));
+
+  /** Largest group first. */
+  result(): LogGroup[] {
+    return [...this.groups.values()].sort((a, b) => b.count - a.count || a.first.localeCompare(b.first));
+  }
+}
+
+/** True when an entry's trace (`projects/<p>/traces/<id>` or a bare id) is this run's. */
+export function isRunTrace(trace: string | null, runTraceId: string): boolean {
+  return trace !== null && trace.length >= runTraceId.length && traceIdOf(trace) === runTraceId;
+}
+
+/** Entries grouped by signature, largest group first (see LogGrouper). */
+export function groupEntries(
+  entries: readonly LogEntryInfo[],
+  runTraceId: string,
+  redact: (text: string) => string,
+): LogGroup[] {
+  const grouper = new LogGrouper(runTraceId, redact);
+  for (const e of entries) grouper.add(e);
+  return grouper.result();
 }
 
 /** The suite attempts of phase 2 with their span ids and time windows. */
@@ -258,7 +281,13 @@ export interface Correlation {
  * counts as correlated when its cluster got an entry from that test's own suite.
  */
 export function correlate(
-  reads: readonly { service: string; revision: string; entries: readonly LogEntryInfo[] }[],
+  reads: readonly {
+    service: string;
+    revision: string;
+    entries: readonly LogEntryInfo[];
+    /** Entries of other traces already counted (not handed over). */
+    others?: number;
+  }[],
   runTraceId: string,
   spans: readonly SuiteSpan[],
   clusters: readonly FailureCluster[],
@@ -269,6 +298,7 @@ export function correlate(
   let otherEntries = 0;
   const suitesWithEntries = new Set<string>();
   for (const read of reads) {
+    otherEntries += read.others ?? 0;
     for (const e of read.entries) {
       if (traceIdOf(e.trace) !== runTraceId) {
         otherEntries += 1;

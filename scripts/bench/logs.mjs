@@ -1,0 +1,162 @@
+// Phase 3's log step (issue 18): 10 services x 5,000 error entries each in the Cloud Logging emulator,
+// 100 ms added to every call. Side by side in one run:
+//  1. the slowest single service's query chain alone (its 5 pages of 1,000, one after the other),
+//  2. phase 3's log step for all 10 services (readServiceLogs: every service in parallel, each with
+//     its no-new-errors baseline read alongside) — target: at most 1.5x the slowest single chain,
+//  3. the peak RSS of the process doing 2 (target: at most 150 MB).
+// The emulator runs in its own process so that its 50,000 stored entries do not count in 3.
+// Env: BENCH_LOGS_SERVICES (10), BENCH_LOGS_ENTRIES (5000), BENCH_LOGS_LATENCY_MS (100), BENCH_LOGS_RUNS (5).
+import { fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const dist = (p) => join(root, 'dist', p);
+const SERVICES = Number(process.env.BENCH_LOGS_SERVICES ?? 10);
+const ENTRIES = Number(process.env.BENCH_LOGS_ENTRIES ?? 5000);
+const LATENCY = Number(process.env.BENCH_LOGS_LATENCY_MS ?? 100);
+const RUNS = Number(process.env.BENCH_LOGS_RUNS ?? 5);
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+const window = { start: new Date(T0).toISOString(), end: new Date(T0 + 3_600_000).toISOString() };
+const names = Array.from({ length: SERVICES }, (_, i) => `svc-${i}`);
+const traceId = 'a'.repeat(32);
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (ms) => `${ms.toFixed(0)} ms`;
+const range = (xs) => `(${Math.min(...xs).toFixed(0)}-${Math.max(...xs).toFixed(0)})`;
+
+async function emulatorProcess() {
+  const { startLoggingEmulator } = await import(dist('sandbox/logging/emulator.js'));
+  const emulator = await startLoggingEmulator({ project: 'bench', latencyMs: LATENCY });
+  for (const service of names) {
+    emulator.state.add(
+      Array.from({ length: ENTRIES }, (_, i) => ({
+        service,
+        revision: `${service}-00002-new`,
+        json: {
+          message: `request ${i} failed: upstream ${['timeout', 'reset', 'refused'][i % 3]} after ${i % 900} ms for user${i}`,
+          stack: `Error: upstream\n    at handler (src/handler.js:${40 + (i % 5)}:7)`,
+        },
+        at: T0 + 1000 + i * 500,
+        trace: `projects/bench/traces/${i % 50 === 0 ? traceId : (i + 1).toString(16).padStart(32, '0')}`,
+        spanId: (i + 1).toString(16).padStart(16, '0'),
+      })),
+    );
+    emulator.state.add(
+      Array.from({ length: 50 }, (_, i) => ({
+        service,
+        revision: `${service}-00001-old`,
+        message: `request ${i} failed: upstream timeout after ${i} ms`,
+        at: T0 + 1000 + i * 1000,
+      })),
+    );
+  }
+  process.send({ endpoint: emulator.endpoint });
+  process.on('message', async () => {
+    await emulator.close();
+    process.exit(0);
+  });
+}
+
+async function stepProcess(endpoint) {
+  const [{ createLogsPort }, { readServiceLogs }] = await Promise.all([
+    import(dist('adapters/observability/index.js')),
+    import(dist('phases/3-root-cause/deployment-read.js')),
+  ]);
+  const gcp = {
+    project: 'bench',
+    region: 'us-central1',
+    callTimeout: 30_000,
+    retries: 0,
+    backoff: 10,
+    pollInterval: 10,
+  };
+  const port = await createLogsPort(gcp, endpoint);
+  const logs = { enabled: true, severity: 'ERROR', maxEntries: ENTRIES, maxPages: 10, timeout: 60_000 };
+  const services = names.map((name) => ({
+    name,
+    verdict: 'pass',
+    reason: '',
+    url: null,
+    latestReadyRevision: `${name}-00002-new`,
+    latestCreatedRevision: `${name}-00002-new`,
+    target: { url: null, revision: `${name}-00002-new`, via: 'service' },
+    traffic: [
+      { revision: `${name}-00002-new`, percent: 50, latest: false, tag: null, uri: null },
+      { revision: `${name}-00001-old`, percent: 50, latest: false, tag: null, uri: null },
+    ],
+  }));
+  const input = (only) => ({
+    ports: {
+      logs: async () => port,
+      metrics: async () => {
+        throw new Error('not in this bench');
+      },
+      cloudRun: async () => {
+        throw new Error('not in this bench');
+      },
+    },
+    services: services.filter((s) => !only || s.name === only),
+    configs: names.map((name) => ({ name, logs })),
+    window,
+    traceId,
+    redact: (t) => t,
+    callTimeoutMs: 30_000,
+  });
+  // Warm-up: the client's first call loads protos and opens the channel.
+  await readServiceLogs(input(names[0]), false);
+  const single = [];
+  const all = [];
+  for (let r = 0; r < RUNS; r++) {
+    const perService = [];
+    for (const n of names) {
+      const t = process.hrtime.bigint();
+      const out = await readServiceLogs(input(n), false);
+      perService.push(Number(process.hrtime.bigint() - t) / 1e6);
+      if (out.logs[0].entries !== ENTRIES) throw new Error(`read ${out.logs[0].entries} entries of ${n}`);
+    }
+    single.push(Math.max(...perService));
+    const t = process.hrtime.bigint();
+    const out = await readServiceLogs(input(), true);
+    all.push(Number(process.hrtime.bigint() - t) / 1e6);
+    const read = out.logs.reduce((n, l) => n + l.entries, 0);
+    if (read !== ENTRIES * SERVICES || out.logs.some((l) => l.baseline?.state !== 'read'))
+      throw new Error(`the step read ${read} entries (${out.logs.map((l) => l.reason).join('; ')})`);
+  }
+  await port.close();
+  process.send({ single, all, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+  process.exit(0);
+}
+
+function child(role, arg) {
+  const p = fork(fileURLToPath(import.meta.url), [role, ...(arg ? [arg] : [])], { stdio: 'inherit' });
+  return {
+    p,
+    message: new Promise((resolve, reject) => {
+      p.once('message', resolve);
+      p.once('exit', (c) => c && reject(new Error(`${role} exited ${c}`)));
+    }),
+  };
+}
+
+if (process.argv[2] === 'emulator') await emulatorProcess();
+else if (process.argv[2] === 'step') await stepProcess(process.argv[3]);
+else {
+  const emu = child('emulator');
+  const { endpoint } = await emu.message;
+  try {
+    const step = child('step', endpoint);
+    const { single, all, maxRssMb } = await step.message;
+    const ratio = median(all) / median(single);
+    console.log(
+      `${SERVICES} services x ${ENTRIES} entries, ${LATENCY} ms per call, pages of 1000, medians of ${RUNS}:`,
+    );
+    console.log(`  slowest single service's chain alone: ${fmt(median(single))} ${range(single)}`);
+    console.log(`  phase 3 log step, all services + baselines: ${fmt(median(all))} ${range(all)}`);
+    console.log(
+      `  ratio: ${ratio.toFixed(2)}x (target <= 1.5x)   peak RSS of the step's process: ${maxRssMb.toFixed(0)} MB (target <= 150 MB)`,
+    );
+  } finally {
+    emu.p.send('stop');
+  }
+}
