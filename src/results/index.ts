@@ -7,7 +7,6 @@ import { UsageError } from '../pipeline/errors.js';
 import type { ReportFormat } from '../playbook/sections/suites.js';
 import { parseGoJsonFile } from './go-json.js';
 import { parseJestLikeJson } from './jest-json.js';
-import { parseJUnitFile } from './junit.js';
 import type { ConcreteFormat, ParsedReport } from './model.js';
 import { parseTapFile } from './tap.js';
 
@@ -87,7 +86,8 @@ export function detectFormat(path: string): ConcreteFormat {
 async function parseAs(path: string, format: ConcreteFormat): Promise<ParsedReport> {
   switch (format) {
     case 'junit':
-      return parseJUnitFile(path);
+      // Loaded when needed: saxes is not worth a run's start-up when no suite writes JUnit.
+      return (await import('./junit.js')).parseJUnitFile(path);
     case 'tap':
       return parseTapFile(path);
     case 'go-json':

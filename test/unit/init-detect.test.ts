@@ -169,7 +169,7 @@ describe('detectSuites', () => {
       'test.js',
       '--reporter',
       'xunit',
-      '--reporter-option',
+      '--reporter-options',
       'output={reportDir}/mocha.xml',
     ]);
     expect(s!.why.join('\n')).toMatch(/via npm run test:node/);
@@ -340,7 +340,7 @@ describe('a package with a pretest script', () => {
       "'tests/**/*.test.js'",
       '--reporter',
       'xunit',
-      '--reporter-option',
+      '--reporter-options',
       'output={reportDir}/mocha.xml',
     ]);
   });

@@ -201,7 +201,7 @@ function runnerSuite(call: RunnerCall, id: string): SuggestedSuite {
       ...kept,
       '--reporter',
       'xunit',
-      '--reporter-option',
+      '--reporter-options',
       `output=${dir}/${id}.xml`,
     ];
     report = { format: 'junit', path: `${dir}/${id}.xml` };
@@ -393,7 +393,8 @@ const PY_TEST_DIRS = ['tests', 'test', 'testing', '.'];
 function pythonTestFiles(view: RepoView): string[] {
   const files: string[] = [];
   for (const dir of PY_TEST_DIRS) {
-    for (const name of view.list(dir)) {
+    // Sorted: the comment naming them must not depend on the order the file system lists them in.
+    for (const name of [...view.list(dir)].sort()) {
       if (/^test_.*\.py$|_test\.py$/.test(name)) files.push(dir === '.' ? name : `${dir}/${name}`);
     }
   }
@@ -402,7 +403,7 @@ function pythonTestFiles(view: RepoView): string[] {
 
 /** Top-level packages under `src/` (a src layout): tests import them only when src is on the path. */
 function srcPackages(view: RepoView): string[] {
-  return view.list('src').filter((n) => view.exists(`src/${n}/__init__.py`));
+  return [...view.list('src')].sort().filter((n) => view.exists(`src/${n}/__init__.py`));
 }
 
 function pythonSuites(view: RepoView, machine: MachineFacts): SuggestedSuite[] {
