@@ -1,8 +1,11 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { findExecutable } from '../../src/pipeline/doctor.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
+
+// Probes start real runners (pytest, go, vitest): on a busy shared machine more than 30 s. A bound, not a wait.
+vi.setConfig({ testTimeout: 120_000 });
 
 let project: TempProject;
 beforeAll(async () => {

@@ -6,11 +6,15 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { findExecutable } from '../../src/pipeline/doctor.js';
 import type { RunRecord } from '../../src/pipeline/record.js';
 import { FAILING_TEST, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
+
+// Each test starts tdl three times and the real runner (pytest, go, vitest) behind it: on a machine shared
+// by several busy sessions that takes more than the default 30 s. A bound, not a wait.
+vi.setConfig({ testTimeout: 180_000 });
 
 const projects: TempProject[] = [];
 afterEach(() => {

@@ -40,7 +40,7 @@ export function register(program: Command): void {
       }
       process.stderr.write(
         [
-          `wrote ${flags.output}: ${result.suites.length ? `suites ${result.suites.join(', ')}` : 'no test runner found (edit the placeholder suite)'}${result.githubRepo ? `; github ${result.githubRepo}` : ''}`,
+          `wrote ${flags.output} for ${result.name}: ${result.suites.length ? `suites ${result.suites.join(', ')}` : 'no test runner found (edit the placeholder suite)'}${result.githubRepo ? `; github ${result.githubRepo}` : ''}; base ${result.baseBranch.ref} (${result.baseBranch.from})`,
           result.gitignoreUpdated ? 'added .tdl/ to .gitignore' : '.tdl/ already in .gitignore',
           'next: tdl run --dry-run, then tdl doctor, then tdl run',
           '',
