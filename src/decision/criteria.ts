@@ -351,11 +351,17 @@ export function demonstrableImprovement(input: DecisionInput): Evaluated {
   }
   const nowTests = comparableTests(t.data);
   const current = new Set(input.clusters.map((c) => c.id));
+  // A flaky pass never counts as a fix: a pass on retry, or a pass of a test its history calls flaky.
+  const unhealthy = new Set((t.data.health?.tests ?? []).map((h) => h.id));
+  const fixedNow = (key: string) => {
+    const o = nowTests.get(key);
+    return o?.status === 'passed' && !o.flaky && !unhealthy.has(key);
+  };
   const fixed = input.previousClusters.filter(
     (c) =>
       !current.has(c.id) &&
       c.tests.length > 0 &&
-      c.tests.every((x) => nowTests.get(testKey(x.suiteId, x.group, x.name))?.status === 'passed'),
+      c.tests.every((x) => fixedNow(testKey(x.suiteId, x.group, x.name))),
   );
   if (fixed.length) {
     improved = true;

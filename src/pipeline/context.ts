@@ -1,5 +1,6 @@
 /** What a phase gets: the RunContext. No global state; everything comes in through here. */
 import type { Ports } from '../adapters/index.js';
+import type { TestHistory } from '../history/model.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Clock } from '../telemetry/clock.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -55,8 +56,10 @@ export interface RunContext {
   ports: Ports;
   /** The record so far: results of earlier phases. */
   record: RunRecord;
-  /** Earlier runs of this playbook, newest first. */
+  /** Earlier runs of this playbook, newest first (the newest few full records). */
   history: HistoryEntry[];
+  /** Per-test outcomes of the last runs of this playbook, from the history store. */
+  testHistory: TestHistory;
   signal: AbortSignal;
   progress: ProgressReporter;
   /** The environment handed to child processes (before per-phase additions). */

@@ -7,10 +7,17 @@
  * open (additional properties allowed): adding a field is compatible, so it does not bump schemaVersion.
  */
 import { z } from 'zod';
+import { expandRecord } from '../history/compact.js';
 import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
 
-/** Bumped when the record changes incompatibly (a field removed, renamed or retyped). */
-export const RUN_RECORD_SCHEMA_VERSION = 1;
+/**
+ * Bumped when the record changes incompatibly (a field removed, renamed or retyped). 2: on disk, a
+ * suite's plain passing tests are in `passed` (compact rows, src/history/compact.ts) rather than in
+ * `cases`; records of version 1 are read as they are (migrated on read).
+ */
+export const RUN_RECORD_SCHEMA_VERSION = 2;
+/** Versions this tdl reads (older ones are migrated on read by parseRunRecord). */
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export const PHASE_IDS = [
   'deploy-status',
@@ -131,7 +138,7 @@ export const loopRecordSchema = z.object({
 export type LoopRecord = z.output<typeof loopRecordSchema>;
 
 export const runRecordSchema = z.object({
-  schemaVersion: z.literal(RUN_RECORD_SCHEMA_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(RUN_RECORD_SCHEMA_VERSION)]),
   runId: z.string().meta({ description: 'tdl-YYYYMMDD-HHMMSS-xxxxxx' }),
   tool: z.object({ name: z.string(), version: z.string() }),
   playbook: z.object({ name: z.string(), file: z.string() }),
@@ -179,13 +186,20 @@ export function runRecordJsonSchema(): Record<string, unknown> {
   } as Record<string, unknown>;
 }
 
-/** Checks a stored record (resume, history); the problem names the first key that is wrong. */
+/**
+ * Checks a stored record (resume, history) and migrates it to this version (compact passing tests
+ * expanded, schema 1 taken as it is); the problem names the first key that is wrong.
+ */
 export function parseRunRecord(
   value: unknown,
 ): { ok: true; record: RunRecord } | { ok: false; problem: string } {
   const parsed = runRecordSchema.safeParse(value);
   // The value itself, not parsed.data: parsing strips fields this version does not know.
-  if (parsed.success) return { ok: true, record: value as RunRecord };
+  if (parsed.success) {
+    const record = expandRecord(value as RunRecord);
+    record.schemaVersion = RUN_RECORD_SCHEMA_VERSION;
+    return { ok: true, record };
+  }
   const issue = parsed.error.issues[0];
   return { ok: false, problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
 }

@@ -6,6 +6,8 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { findGitRoot } from '../adapters/git/root.js';
 import { createPorts, type Ports } from '../adapters/index.js';
+import { compactRecord } from '../history/compact.js';
+import { loadHistory, recordRun } from '../history/step.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
 import { PHASES } from '../phases/index.js';
 import { loadPlaybook, type Playbook } from '../playbook/load.js';
@@ -15,14 +17,20 @@ import { createRunLogger } from '../telemetry/logger.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
-import { worklogPaths, writeIndex, writeWorklog } from '../worklog/write.js';
+import { worklogPaths, writeWorklog } from '../worklog/write.js';
 import { type ProgressReporter, type RunContext, type RunPaths, silentReporter } from './context.js';
 import { EXIT, errorMessage, TdlError, UsageError } from './errors.js';
 import { exitCodeFor } from './exit.js';
 import { acquireRunLock } from './lock.js';
 import { runUntilGreen } from './loop.js';
 import type { Phase } from './phase.js';
-import { parseRunRecord, RUN_RECORD_SCHEMA_VERSION, type RunOptions, type RunRecord } from './record.js';
+import {
+  parseRunRecord,
+  READABLE_SCHEMA_VERSIONS,
+  RUN_RECORD_SCHEMA_VERSION,
+  type RunOptions,
+  type RunRecord,
+} from './record.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 import { journaledProcesses, killSurvivors } from './survivors.js';
 import { TOOL_VERSION } from './version.js';
@@ -92,14 +100,17 @@ async function execute(
     human: opts.humanLog === undefined ? process.stderr : opts.humanLog,
     humanLevel: opts.humanLevel ?? 'info',
   });
-  const history = readHistory(playbook.worklogDir, playbook.name, record.runId);
+  // The history step: the newest full records (previous run, base-branch run, trend) and the last
+  // runs' per-test outcomes from the store; neither grows with the number of earlier runs.
+  const { history, earlier, testHistory } = loadHistory(playbook, record.runId);
+
   const journal: Journal = {
     save(r) {
       // The worklog's path is fixed before the first write of the record, so a resume after a kill
       // at any point continues the same worklog instead of starting a second one.
       r.worklog ??= worklogPaths(playbook.worklogDir, r);
-      writeJsonAtomic(paths.recordFile, r, redactor);
-      writeWorklog(playbook.worklogDir, r, history, redactor);
+      writeJsonAtomic(paths.recordFile, compactRecord(r), redactor);
+      writeWorklog(playbook.worklogDir, r, history, redactor, earlier);
     },
   };
   const phases = opts.phases ?? PHASES;
@@ -153,6 +164,7 @@ async function execute(
       ports,
       record,
       history,
+      testHistory,
       signal,
       progress: opts.progress ?? silentReporter,
       env,
@@ -174,16 +186,11 @@ async function execute(
     if (usageError) {
       // A usage mistake is not a run: no worklog, no record in the worklog folder, no INDEX row. The
       // twins written after earlier phases go; the private record under .tdl/ keeps exit code 2.
-      writeJsonAtomic(paths.recordFile, record, redactor);
+      writeJsonAtomic(paths.recordFile, compactRecord(record), redactor);
       if (record.worklog) for (const f of Object.values(record.worklog)) rmSync(f, { force: true });
     } else {
       journal.save(record);
-      // Every run in the folder, of every playbook: the JSON twin of this run was just written.
-      writeIndex(
-        playbook.worklogDir,
-        readHistory(playbook.worklogDir, null, undefined, 1000, true),
-        redactor,
-      );
+      recordRun(playbook.worklogDir, record, redactor);
     }
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
     close();
@@ -232,7 +239,7 @@ function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, be
   r.state = 'cancelled';
   for (const p of r.phases) if (p.state === 'running') Object.assign(p, { state: 'cancelled', reason });
   r.exitCode = exitCodeFor(r);
-  writeJsonAtomic(file, r, redactor);
+  writeJsonAtomic(file, compactRecord(r), redactor);
   if (r.worklog) {
     const dir = dirname(r.worklog.markdown);
     writeWorklog(dir, r, readHistory(dir, r.playbook.name, r.runId), redactor);
@@ -293,7 +300,7 @@ export function readRunRecord(runId: string, stateDir: string): RunRecord {
   } catch (error) {
     throw new UsageError('ERECORD', `${paths.recordFile}: not valid JSON (${errorMessage(error)})`);
   }
-  if (stored.schemaVersion !== RUN_RECORD_SCHEMA_VERSION) {
+  if (!READABLE_SCHEMA_VERSIONS.includes(stored.schemaVersion as number)) {
     throw new UsageError(
       'ERUNVERSION',
       `run ${runId} was written by an incompatible version (schemaVersion ${String(stored.schemaVersion)})`,

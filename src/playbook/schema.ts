@@ -7,6 +7,7 @@ import { auditSchema } from './sections/audit.js';
 import { gcpSchema, serviceSchema } from './sections/cloudrun.js';
 import { decisionSchema, hookCommandSchema, remediateSchema } from './sections/decision.js';
 import { githubSchema } from './sections/github.js';
+import { flakySchema, quarantineSchema } from './sections/history.js';
 import { gateSchema, suiteSchema } from './sections/suites.js';
 
 export const playbookSchema = z
@@ -27,6 +28,8 @@ export const playbookSchema = z
     analyzer: hookCommandSchema.optional(),
     remediate: remediateSchema.optional(),
     github: githubSchema.optional(),
+    flaky: flakySchema,
+    quarantine: quarantineSchema,
     worklog: z
       .strictObject({ dir: z.string().optional().meta({ description: 'Default: <repo>/worklogs.' }) })
       .prefault({}),

@@ -48,3 +48,13 @@ export function readHistory(
   }
   return out.sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
 }
+
+/** One JSON twin read as history (null when missing, torn or not a run record). */
+export function readHistoryFile(file: string): HistoryEntry | null {
+  try {
+    const parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+    return parsed.ok ? { record: normalizeReadRecord(parsed.record, file), file } : null;
+  } catch {
+    return null;
+  }
+}

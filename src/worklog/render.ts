@@ -1,5 +1,6 @@
 /** The worklog markdown, rendered from the run record (and earlier records for the trend). */
 import { relative } from 'node:path';
+import type { RunEntry } from '../history/model.js';
 import type { SelectTestsData } from '../phases/1-select-tests/index.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { PublishData } from '../phases/6-publish/types.js';
@@ -15,6 +16,8 @@ import type { RenderView } from './sections/types.js';
 export interface RenderInput {
   record: RunRecord;
   history: HistoryEntry[];
+  /** Earlier runs of the playbook from the history store, newest first (the Trend section). */
+  earlier?: readonly RunEntry[];
   /** The folder the worklog is written to; paths are shown relative to it. */
   worklogDir: string;
 }
@@ -106,8 +109,8 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
   return [lines.join('\n'), tiers].filter(Boolean).join('\n\n');
 }
 
-function trend(record: RunRecord, history: HistoryEntry[]): string {
-  const rows = [record, ...history.map((h) => h.record)].slice(0, 10).map((r) => {
+function trend(record: RunRecord, history: HistoryEntry[], earlier?: readonly RunEntry[]): string {
+  const row = (r: RunRecord) => {
     const f = figures(r);
     return [
       `\`${r.runId}\``,
@@ -119,12 +122,31 @@ function trend(record: RunRecord, history: HistoryEntry[]): string {
       f.violations ?? '–',
       f.decision,
     ];
-  });
+  };
+  // Earlier runs from the history store's entries (figures computed when each ended), else records.
+  const rows = earlier
+    ? [
+        row(record),
+        ...earlier
+          .filter((e) => !e.dryRun && e.run !== record.runId)
+          .slice(0, 9)
+          .map((e) => [
+            `\`${e.run}\``,
+            e.at,
+            e.row.focus,
+            e.row.passRateText,
+            e.row.failed + e.row.errored,
+            e.row.gates,
+            e.row.violations ?? '–',
+            e.row.decision,
+          ]),
+      ]
+    : [record, ...history.map((h) => h.record)].slice(0, 10).map(row);
   if (rows.length < 2) return 'No earlier runs of this playbook in the worklog folder.';
   return table(['Run', 'Started', 'Focus', 'Pass rate', 'Failing', 'Gates', 'Violations', 'Decision'], rows);
 }
 
-export function renderWorklog({ record, history, worklogDir }: RenderInput): string {
+export function renderWorklog({ record, history, worklogDir, earlier }: RenderInput): string {
   const view: RenderView = {
     rel: (p) => {
       const r = relative(worklogDir, p);
@@ -165,5 +187,5 @@ export function renderWorklog({ record, history, worklogDir }: RenderInput): str
       '\n',
     );
   });
-  return `${[...head, '', ...sections.flatMap((s) => [s, '']), '## Trend', '', trend(record, history), ''].join('\n')}`;
+  return `${[...head, '', ...sections.flatMap((s) => [s, '']), '## Trend', '', trend(record, history, earlier), ''].join('\n')}`;
 }

@@ -1,16 +1,17 @@
 /** Writes the worklog (markdown + JSON twin) and the index, through the one redaction point. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { compactRecord } from '../history/compact.js';
+import type { RunEntry } from '../history/model.js';
 import type { HistoryEntry } from '../pipeline/context.js';
 import type { RunRecord } from '../pipeline/record.js';
 import { writeFileAtomic, writeJsonAtomic } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
-import { figures } from './figures.js';
 import { WORKLOG_PREFIX } from './history.js';
 import { table } from './markdown.js';
 import { portableRecord } from './portable.js';
 import { renderWorklog } from './render.js';
-import { trendCharts, trendRow, trendTable } from './trend.js';
+import { type TrendRow, trendCharts, trendTable } from './trend.js';
 
 function stamp(iso: string): string {
   // 2026-11-22T03:05:52.123Z -> 2026-11-22-030552
@@ -34,15 +35,16 @@ export function writeWorklog(
   record: RunRecord,
   history: HistoryEntry[],
   redactor: Redactor,
+  earlier?: readonly RunEntry[],
 ): void {
   record.worklog ??= worklogPaths(dir, record);
   // Rendered from the redacted record: no escaping, cutting or table formatting sees a raw secret.
   const safe = redactor.redactDeep(record);
-  // The twin is committed and shared: no absolute path of this machine in it.
-  writeJsonAtomic(record.worklog.json, portableRecord(safe, [dir]), redactor);
+  // The twin is committed and shared: no absolute path of this machine in it, passing tests compact.
+  writeJsonAtomic(record.worklog.json, compactRecord(portableRecord(safe, [dir])), redactor);
   writeFileAtomic(
     record.worklog.markdown,
-    renderWorklog({ record: safe, history, worklogDir: dir }),
+    renderWorklog({ record: safe, history, worklogDir: dir, ...(earlier ? { earlier } : {}) }),
     redactor,
   );
 }
@@ -50,17 +52,38 @@ export function writeWorklog(
 /** Runs of a playbook shown in the INDEX trend. */
 const TREND_RUNS = 20;
 
-/** Per playbook: the trend table and mermaid charts of its last runs. */
-function trendSections(entries: HistoryEntry[]): string[] {
-  const byPlaybook = new Map<string, HistoryEntry[]>();
+/** The trend row of a run, from its store entry (src/history/store.ts). */
+export function trendRowOf(e: RunEntry): TrendRow {
+  return {
+    runId: e.run,
+    startedAt: e.at,
+    playbook: e.playbook,
+    focus: e.row.focus,
+    state: e.row.state,
+    commit: e.commit,
+    branch: e.branch,
+    passRate: e.row.passRate,
+    tiers: e.row.tiers,
+    failing: e.row.failed + e.row.errored,
+    violations: e.row.violations,
+    decision: e.row.decision,
+    decisionReason: e.row.decisionReason,
+    iterations: e.row.iterations,
+    worklog: e.row.worklog,
+  };
+}
+
+/** Per playbook: the trend table and mermaid charts of its last runs (dry runs left out). */
+function trendSections(entries: readonly RunEntry[]): string[] {
+  const byPlaybook = new Map<string, RunEntry[]>();
   for (const e of entries) {
-    if (e.record.options.dryRun) continue;
-    const list = byPlaybook.get(e.record.playbook.name) ?? [];
+    if (e.dryRun) continue;
+    const list = byPlaybook.get(e.playbook) ?? [];
     list.push(e);
-    byPlaybook.set(e.record.playbook.name, list);
+    byPlaybook.set(e.playbook, list);
   }
   return [...byPlaybook].flatMap(([name, list]) => {
-    const rows = list.slice(0, TREND_RUNS).map((e) => trendRow(e.record));
+    const rows = list.slice(0, TREND_RUNS).map(trendRowOf);
     const charts = trendCharts(rows);
     return [
       `## Trend: ${name}`,
@@ -74,23 +97,23 @@ function trendSections(entries: HistoryEntry[]): string[] {
   });
 }
 
-/** `INDEX.md`: every run in the folder with its figures, newest first, then a trend per playbook. */
-export function writeIndex(dir: string, entries: HistoryEntry[], redactor: Redactor): void {
-  const rows = entries.map(({ record }) => {
-    const f = figures(record);
-    const name = record.worklog?.markdown.split('/').pop() ?? '';
-    return [
-      record.startedAt,
-      name ? `[${record.runId}](${name})` : record.runId,
-      record.playbook.name,
-      record.options.focus,
-      f.passRateText,
-      `${f.counts.passed}/${f.counts.failed}/${f.counts.errored}`,
-      f.gateOutcome.startsWith('NO-GO') ? 'NO-GO' : f.gateOutcome.startsWith('all') ? 'pass' : '–',
-      f.violations ?? '–',
-      record.options.dryRun ? 'dry run (not history)' : f.decision,
-    ];
-  });
+/**
+ * `INDEX.md`: every run in the folder with its figures, newest first, then a trend per playbook. The
+ * rows come from the history store's run entries (figures computed once, when each run ended), so
+ * writing it does not re-read every earlier run record.
+ */
+export function writeIndex(dir: string, entries: readonly RunEntry[], redactor: Redactor): void {
+  const rows = entries.map((e) => [
+    e.at,
+    e.row.worklog ? `[${e.run}](${e.row.worklog})` : e.run,
+    e.playbook,
+    e.row.focus,
+    e.row.passRateText,
+    `${e.row.passed}/${e.row.failed}/${e.row.errored}`,
+    e.row.gates,
+    e.row.violations ?? '–',
+    e.row.decision,
+  ]);
   const text = [
     '# Worklog index',
     '',

@@ -42,6 +42,8 @@ export interface GhIssuePatch {
   body?: string;
   state?: 'open' | 'closed';
   stateReason?: 'completed' | 'not_planned' | 'reopened';
+  /** The issue's whole label set. */
+  labels?: string[];
 }
 
 export interface GitHubPort {

@@ -6,6 +6,7 @@ interface WorklogsFlags {
   all?: boolean;
   limit: string;
   json?: boolean;
+  test?: string;
 }
 
 export function register(program: Command): void {
@@ -17,7 +18,12 @@ export function register(program: Command): void {
     .option('--all', 'every playbook in the folder, not only this one')
     .option('--limit <n>', 'at most this many runs, newest first', '20')
     .option('--json', 'print the runs as one JSON document')
+    .option('--test <id>', "one test's history (suite › group › name, or a unique part of it)")
     .action(async (flags: WorklogsFlags) => {
+      if (flags.test !== undefined) {
+        const { showTestHistory } = await import('../../history/command.js');
+        return showTestHistory(flags);
+      }
       const { parsePositiveInt } = await import('../options.js');
       const { listRuns, renderRunList } = await import('../../worklog/trend.js');
       const { printHuman, printJson } = await import('../../telemetry/outlet.js');

@@ -2,6 +2,9 @@
  * Phase 2 run-tests: run the selected suites tier by tier, apply each tier's gate, and stop at the
  * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
  */
+
+import { policyOf } from '../../decision/weakening.js';
+import { testHealth } from '../../history/health.js';
 import type { RunContext } from '../../pipeline/context.js';
 import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
 import { phaseResult } from '../../pipeline/record.js';
@@ -134,7 +137,15 @@ export const runTestsPhase: Phase<RunTestsData> = {
       state: ctx.signal.aborted ? 'cancelled' : 'completed',
       verdict,
       reason: `${counts.passed} passed, ${counts.failed} failed, ${counts.errored} errored, ${counts.skipped} skipped in ${ranSuites.length} suite(s)${noGo ? `; NO-GO after tier ${noGo.afterTier}` : ''}`,
-      data: { tiers: tierResults, suites: results, counts, passRate: rate, noGo },
+      data: {
+        tiers: tierResults,
+        suites: results,
+        counts,
+        passRate: rate,
+        noGo,
+        health: testHealth(ctx.runId, results, ctx.testHistory, ctx.playbook.flaky),
+        policy: policyOf(ctx.playbook),
+      },
       findings: results.flatMap((r) => r.findings),
     };
   },

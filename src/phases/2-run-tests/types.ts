@@ -1,4 +1,6 @@
 /** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
+import type { TestPolicy } from '../../decision/weakening.js';
+import type { HealthData } from '../../history/health.js';
 import type { Finding, RunRecord } from '../../pipeline/record.js';
 import type { ExecutionState, Verdict } from '../../pipeline/states.js';
 import type { Counts, TestCase } from '../../results/model.js';
@@ -65,6 +67,10 @@ export interface RunTestsData {
   passRate: number | null;
   /** Set when a gate stopped the run: later tiers were skipped. */
   noGo: { afterTier: number; reason: string } | null;
+  /** Flaky and broken tests, judged from the history store (absent in records of earlier versions). */
+  health?: HealthData;
+  /** The playbook's suites, gates and quarantine as this run had them (tests-not-weakened compares). */
+  policy?: TestPolicy;
   /** Under --dry-run: what would have run. */
   planned?: { id: string; tier: number; command: string[] }[];
 }

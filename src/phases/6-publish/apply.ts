@@ -46,6 +46,8 @@ export interface PublishOutcome {
 const MAX_TRIES = 4;
 
 export const LABEL_COLOR = 'd93f0b';
+/** Label of an issue reopened twice (see labelIfFlaky). */
+export const FLAKY_LABEL = 'flaky';
 
 export async function readSnapshot(drafts: Drafts, gh: GitHubPort): Promise<Snapshot> {
   const issues = await gh.listIssues(drafts.labels[0]!);
@@ -114,6 +116,18 @@ export async function applyDrafts(
       async () => ((await has()) ? { id: 0, body, url: '' } : null),
     );
     return true;
+  };
+  /**
+   * An issue reopened twice (two "failing again" comments from different runs) gets the `flaky`
+   * label: its test passes and fails by turns, so a pass is no proof of a fix.
+   */
+  const labelIfFlaky = async (number: number) => {
+    const reopened = (await gh.listComments(number)).filter((c) =>
+      /<!-- tdl:comment=[^:]+:failing-again -->/.test(c.body),
+    ).length;
+    const issue = known.get(number);
+    if (reopened < 2 || !issue || issue.labels.includes(FLAKY_LABEL)) return;
+    known.set(number, await gh.updateIssue(number, { labels: [...issue.labels, FLAKY_LABEL] }));
   };
   const setState = async (
     number: number,
@@ -218,6 +232,7 @@ export async function applyDrafts(
           drafts.worklog,
         );
         const posted = await commentOnce(action.number, again ? 'failing-again' : 'still-failing', text);
+        if (again) await labelIfFlaky(action.number);
         note(action, posted || again ? 'done' : 'unchanged', known.get(action.number));
         break;
       }

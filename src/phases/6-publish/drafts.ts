@@ -8,6 +8,7 @@ import type { RunRecord } from '../../pipeline/record.js';
 import { phaseResult } from '../../pipeline/record.js';
 import type { Decision } from '../../pipeline/states.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
+import type { TestCase } from '../../results/model.js';
 import type { Redactor } from '../../telemetry/redact.js';
 import { figures } from '../../worklog/figures.js';
 import { table } from '../../worklog/markdown.js';
@@ -154,9 +155,14 @@ export interface DraftInput {
   git: GitFacts;
   apiUrl: string;
   redactor: Redactor;
+  /**
+   * Whether a passing test counts toward resolving its issue (phase 6: it passed on the first
+   * attempt in `github.closeAfter` consecutive runs and is not flaky or broken). Default: any pass.
+   */
+  resolves?: (suiteId: string, c: TestCase) => boolean;
 }
 
-export function buildDrafts({ record: raw, github, git, apiUrl, redactor }: DraftInput): Drafts {
+export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolves }: DraftInput): Drafts {
   // Redacted before anything is slugged, cut or escaped: a title made from `ghp_…` would no longer match.
   const record = redactor.redactDeep(raw);
   const { decision, rule } = decide(record);
@@ -169,7 +175,7 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor }: Draf
   const suites = new Map((tests?.suites ?? []).map((s) => [s.id, s]));
   const passed = (tests?.suites ?? []).flatMap((s) =>
     s.cases
-      .filter((c) => c.status === 'passed')
+      .filter((c) => c.status === 'passed' && (resolves ? resolves(s.id, c) : true))
       .flatMap((c) => [
         testHash(s.id, c.suite, c.name),
         ...legacyTestHashes(s.id, c.suite, c.name, record.repo.dir),

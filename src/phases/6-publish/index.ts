@@ -4,10 +4,14 @@
  * master tracking issue, never twice. Target: GitHub, or an outbox sent later by `tdl publish`.
  */
 import { apiUrlFor } from '../../adapters/github/token.js';
+import { cleanRuns } from '../../history/health.js';
+import { historyId } from '../../history/model.js';
 import type { RunContext } from '../../pipeline/context.js';
 import { UsageError } from '../../pipeline/errors.js';
 import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
 import { phaseResult } from '../../pipeline/record.js';
+import type { TestCase } from '../../results/model.js';
+import type { RunTestsData } from '../2-run-tests/types.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';
@@ -53,12 +57,28 @@ async function prepare(ctx: RunContext): Promise<Prepared | PhaseOutcome<Publish
     git: { branch, ahead: ab?.ahead ?? null, baseRef: ab?.baseRef ?? null },
     apiUrl: apiUrlFor(github.apiUrl, ctx.env),
     redactor: found ? ctx.redactor.with([found.token]) : ctx.redactor,
+    resolves: resolvesIssue(ctx, github.closeAfter),
   });
   ctx.logger.info(
     { target, route: drafts.route },
     `publishing to ${target} (${targetReason}); route ${drafts.route}: ${drafts.rule}`,
   );
   return { drafts, target, targetReason };
+}
+
+/**
+ * Hysteresis: a pass resolves an issue only when the test passed on the first attempt in
+ * `closeAfter` consecutive runs (this one included) and its history does not call it flaky or
+ * broken. A flaky pass never counts as a fix.
+ */
+function resolvesIssue(ctx: RunContext, closeAfter: number): (suiteId: string, c: TestCase) => boolean {
+  const data = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
+  const unhealthy = new Set((data?.health?.tests ?? []).map((t) => t.id));
+  return (suiteId, c) => {
+    if (c.status !== 'passed' || c.flaky) return false;
+    const id = historyId(suiteId, c);
+    return !unhealthy.has(id) && cleanRuns(ctx.testHistory, id, 'p') >= closeAfter;
+  };
 }
 
 function outcome(

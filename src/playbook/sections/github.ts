@@ -21,6 +21,10 @@ export const githubSchema = z.strictObject({
   baseBranch: z.string().default('main').meta({ description: 'Branch pull requests target.' }),
   remote: z.string().default('origin').meta({ description: 'Git remote a branch is pushed to.' }),
   closeResolved: z.boolean().default(true).meta({ description: 'Close issues whose tests pass again.' }),
+  closeAfter: z.int().min(1).default(2).meta({
+    description:
+      'Consecutive clean runs (its tests ran and passed on the first attempt) before an issue is closed.',
+  }),
 });
 
 export type GitHubConfig = z.output<typeof githubSchema>;

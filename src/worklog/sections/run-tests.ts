@@ -111,6 +111,24 @@ export const renderRunTests: SectionRenderer = (result, _record, view) => {
     s.cases.filter((c) => c.flaky).map((c) => `\`${s.id}\` › ${inert(c.name)}`),
   );
   if (flaky.length) parts.push(`Flaky (failed, then passed on retry): ${flaky.join('; ')}.`);
+  const health = data.health;
+  if (health) {
+    const c = health.config;
+    const rule = `over the last ${c.window} run(s): flaky at ${c.retryPasses} pass(es) on retry or ${c.flips} pass/fail flips; broken after ${c.broken.after} run(s) failing every attempt`;
+    parts.push(
+      health.tests.length
+        ? `**Test health** (${health.healthy} healthy; ${health.earlierRuns} earlier run(s) in the history; ${rule})\n\n${table(
+            ['Test', 'Health', 'Why', 'Runs that show it'],
+            health.tests.map((t) => [
+              `\`${t.label}\``,
+              t.health,
+              t.why,
+              t.runs.map((r) => `\`${r}\``).join(', '),
+            ]),
+          )}`
+        : `**Test health:** all ${health.healthy} test(s) that ran are healthy (${health.earlierRuns} earlier run(s) in the history; ${rule}).`,
+    );
+  }
   if (result.findings.length) parts.push(`**Authenticity findings**\n\n${findingsTable(result.findings)}`);
   else if (data.suites.some((s) => s.state === 'completed')) parts.push('**Authenticity findings:** none.');
   const fails = data.suites.flatMap(failures);

@@ -1,0 +1,103 @@
+/**
+ * The run record on disk keeps passing tests compactly: a suite's plain passes (first attempt, no
+ * message) move from `cases` to `passed`, one `[group index, name, duration, file index]` row each,
+ * with groups and files listed once per suite. A 2,000-test record shrinks about six times; a
+ * passing test costs its name plus about 12 bytes. Everything else (failures, skips, flaky passes)
+ * stays a full case. Pure; `expandRecord` is the inverse and is a no-op on records of schema 1,
+ * which never had `passed`.
+ */
+import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
+import type { PhaseResult, RunRecord } from '../pipeline/record.js';
+import type { TestCase } from '../results/model.js';
+
+/** One passing test: index into `groups`, name, duration (null: unknown), index into `files` (-1: the group; absent: none). */
+export type PassedRow = [number, string, number | null, number] | [number, string, number | null];
+
+export interface CompactPassed {
+  groups: string[];
+  files: string[];
+  tests: PassedRow[];
+}
+
+type StoredSuite = SuiteResult & { passed?: CompactPassed };
+
+/** A case that carries nothing but its identity, status and duration. */
+function isPlainPass(c: TestCase): boolean {
+  return c.status === 'passed' && !c.flaky && c.message === undefined && c.stack === undefined;
+}
+
+function compactSuite(suite: SuiteResult): StoredSuite {
+  if ((suite as StoredSuite).passed || !suite.cases.some(isPlainPass)) return suite;
+  const groups = new Map<string, number>();
+  const files = new Map<string, number>();
+  const at = <K>(map: Map<K, number>, key: K) => {
+    const known = map.get(key);
+    if (known !== undefined) return known;
+    map.set(key, map.size);
+    return map.size - 1;
+  };
+  const tests: PassedRow[] = [];
+  const rest: TestCase[] = [];
+  for (const c of suite.cases) {
+    if (!isPlainPass(c)) {
+      rest.push(c);
+      continue;
+    }
+    const row: PassedRow = [at(groups, c.suite), c.name, c.durationMs];
+    // -1: the file is the group (vitest and jest group by file); absent: no file.
+    if (c.file !== undefined) row.push(c.file === c.suite ? -1 : at(files, c.file));
+    tests.push(row);
+  }
+  return { ...suite, cases: rest, passed: { groups: [...groups.keys()], files: [...files.keys()], tests } };
+}
+
+function expandSuite(suite: StoredSuite): SuiteResult {
+  const p = suite.passed;
+  if (!p) return suite;
+  const passed: TestCase[] = p.tests.map(([g, name, durationMs, f]) => ({
+    suite: p.groups[g] ?? '',
+    name,
+    ...(f === -1
+      ? { file: p.groups[g] ?? '' }
+      : f !== undefined && p.files[f] !== undefined
+        ? { file: p.files[f] }
+        : {}),
+    status: 'passed',
+    durationMs,
+  }));
+  const { passed: _drop, ...rest } = suite;
+  // Passing tests first, then the others in report order: the order of cases carries no meaning.
+  return { ...rest, cases: [...passed, ...suite.cases] };
+}
+
+function mapRunTests(phases: PhaseResult[], fn: (s: SuiteResult) => SuiteResult): PhaseResult[] {
+  return phases.map((p) => {
+    const data = p.data as RunTestsData | undefined;
+    if (p.id !== 'run-tests' || !data?.suites) return p;
+    return { ...p, data: { ...data, suites: data.suites.map(fn) } };
+  });
+}
+
+/** The record as written to disk: passing tests compact. Does not change `record`. */
+export function compactRecord(record: RunRecord): RunRecord {
+  return {
+    ...record,
+    phases: mapRunTests(record.phases, compactSuite),
+    ...(record.iterations
+      ? {
+          iterations: record.iterations.map((it) => ({
+            ...it,
+            phases: mapRunTests(it.phases, compactSuite),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** The record as the phases read it: every test a full case again. Mutates and returns `record`. */
+export function expandRecord(record: RunRecord): RunRecord {
+  record.phases = mapRunTests(record.phases ?? [], expandSuite);
+  if (record.iterations)
+    for (const it of record.iterations) it.phases = mapRunTests(it.phases ?? [], expandSuite);
+  return record;
+}

@@ -1,0 +1,58 @@
+/**
+ * The health of the tests of a run (pure): each test's outcome now, put in front of its outcomes in
+ * the earlier runs of the store, classified (./classify.ts). Phase 2 records it; the worklog shows the
+ * flaky and broken tests with the runs that prove it; phases 5 and 6 read it.
+ */
+import type { SuiteResult } from '../phases/2-run-tests/types.js';
+import { classify, cleanStreak, type FlakyConfig, type Health } from './classify.js';
+import { historyId, idLabel, outcomeCode, type TestHistory } from './model.js';
+
+export interface TestHealthEntry {
+  id: string;
+  label: string;
+  health: Health;
+  why: string;
+  /** Runs that prove it, newest first (this run is named by its id). */
+  runs: string[];
+}
+
+export interface HealthData {
+  /** Earlier runs looked at (from the history store). */
+  earlierRuns: number;
+  config: FlakyConfig;
+  /** Flaky and broken tests of this run; every other test that ran is healthy. */
+  tests: TestHealthEntry[];
+  healthy: number;
+}
+
+/** Health of every test that ran in `suites`, given the earlier runs. */
+export function testHealth(
+  runId: string,
+  suites: readonly SuiteResult[],
+  history: TestHistory,
+  config: FlakyConfig,
+): HealthData {
+  const runIds = [runId, ...history.runs.map((r) => r.run)];
+  const tests: TestHealthEntry[] = [];
+  let healthy = 0;
+  for (const suite of suites) {
+    if (suite.state === 'skipped') continue;
+    for (const c of suite.cases) {
+      const id = historyId(suite.id, c);
+      const codes = outcomeCode(c) + (history.codes.get(id) ?? '.'.repeat(history.runs.length));
+      const v = classify(codes, runIds, config);
+      if (v.health === 'healthy') healthy++;
+      else tests.push({ id, label: idLabel(id), health: v.health, why: v.why, runs: v.runs });
+    }
+  }
+  tests.sort((a, b) => a.health.localeCompare(b.health) || a.label.localeCompare(b.label));
+  return { earlierRuns: history.runs.length, config, tests, healthy };
+}
+
+/**
+ * Consecutive runs, this one included, in which test `id` ran and passed on the first attempt (phase
+ * 6 closes an issue only after `github.closeAfter` of them). `now`: its outcome code in this run.
+ */
+export function cleanRuns(history: TestHistory, id: string, now: string): number {
+  return cleanStreak(now + (history.codes.get(id) ?? ''));
+}
