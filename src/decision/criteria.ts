@@ -13,6 +13,7 @@ import type { PhaseResult, RunRecord } from '../pipeline/record.js';
 import type { Verdict } from '../pipeline/states.js';
 import type { CriterionId, DecisionConfig } from '../playbook/sections/decision.js';
 import { comparableTests, runLabel, testKey, testStatuses } from './compare.js';
+import { findWeakenings, type WeakeningInput } from './weakening.js';
 
 /** Phase results as the criteria read them (loosely typed: phases 0 and 4 may be absent or partial). */
 export interface DecisionInput {
@@ -35,6 +36,10 @@ export interface DecisionInput {
   evidence?: { result: PhaseResult | undefined; data: DeploymentEvidence | null };
   /** Services with `slo` in the playbook (their bands must be measured for deployment-healthy to pass). */
   sloServices?: string[];
+  /** What tests-not-weakened compares (null: phase 2 has no results); optional for older callers. */
+  weakening?: WeakeningInput | null;
+  /** tests-not-weakened is required for this run (see `decision.notWeakened`). */
+  weakeningRequired?: boolean;
 }
 
 /** A criterion's result before the policy marks it required or not. */
@@ -379,6 +384,32 @@ export function demonstrableImprovement(input: DecisionInput): Evaluated {
   );
 }
 
+export function testsNotWeakened(input: DecisionInput): Evaluated {
+  const w = input.weakening;
+  if (!w) return notMeasured('tests-not-weakened', 'phase 2: tests', input.tests);
+  const found = findWeakenings(w);
+  if (found.length)
+    return result('tests-not-weakened', 'fail', [
+      `${found.length} weakening(s) of the tests`,
+      ...found.map((x) => `${x.against}: ${x.message}`),
+    ]);
+  const compared: string[] = [];
+  if (w.previous)
+    compared.push(`previous run ${w.previous.runId} (tests${w.previous.policy ? ', playbook' : ''})`);
+  if (w.base?.changes)
+    compared.push(
+      `base ${w.base.ref} (${w.base.changes.length} changed test file(s)${w.base.policy ? ', playbook' : ''})`,
+    );
+  if (compared.length === 0)
+    return result('tests-not-weakened', 'inconclusive', [
+      `nothing to compare with: no earlier run with test results${w.base?.policyNote ? `; ${w.base.policyNote}` : ''}`,
+    ]);
+  return result('tests-not-weakened', 'pass', [
+    `no test vanished, skipped, narrowed or lost assertions against ${compared.join(' and ')}`,
+    ...(w.base?.policyNote ? [`not compared: ${w.base.policyNote}`] : []),
+  ]);
+}
+
 export const CRITERION_EVALUATORS: Record<CriterionId, (input: DecisionInput) => Evaluated> = {
   'tests-authentic': testsAuthentic,
   'gates-passed': gatesPassed,
@@ -388,4 +419,5 @@ export const CRITERION_EVALUATORS: Record<CriterionId, (input: DecisionInput) =>
   'deployment-healthy': deploymentHealthy,
   'no-new-errors': noNewErrors,
   'demonstrable-improvement': demonstrableImprovement,
+  'tests-not-weakened': testsNotWeakened,
 };

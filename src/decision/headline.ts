@@ -95,6 +95,12 @@ export function criterionWords(c: CriterionResult, record: RunRecord): string[] 
           ];
     case 'deployment-healthy':
       return deploymentWords(c, phaseResult<DeployStatusData>(record, 'deploy-status')?.data);
+    case 'tests-not-weakened': {
+      if (inconclusive) return ['test weakening not measured'];
+      const n = leadingCount(c.evidence[0]);
+      const kinds = c.evidence.slice(1).map((e) => e.replace(/^(previous run \S+|base \S+): /, ''));
+      return [`tests weakened (${n ?? kinds.length}: ${list(kinds, 2)})`];
+    }
     case 'demonstrable-improvement':
       return [inconclusive ? 'improvement unknown (no earlier run)' : 'no measured improvement'];
     default:

@@ -9,7 +9,9 @@ export function evaluateCriteria(input: DecisionInput): CriterionResult[] {
   const required = new Set<CriterionId>(input.config.require);
   return CRITERIA.map((id) => {
     const evaluated: Evaluated = CRITERION_EVALUATORS[id](input);
-    return { ...evaluated, required: required.has(id) };
+    // tests-not-weakened is also required when the run says so (--until-green, a branch off the base).
+    const byRun = id === 'tests-not-weakened' && input.weakeningRequired === true;
+    return { ...evaluated, required: required.has(id) || byRun };
   });
 }
 

@@ -23,7 +23,7 @@ const suite = (format: 'json' | 'junit') => `  - id: unit
     timeout: 60s
 `;
 const playbook = (format: 'json' | 'junit') =>
-  `name: identity-shop\nsuites:\n${suite(format)}worklog: { dir: worklogs }\ngithub:\n  repo: acme/shop\n  labels: [tdl]\n`;
+  `name: identity-shop\nsuites:\n${suite(format)}worklog: { dir: worklogs }\ngithub:\n  repo: acme/shop\n  labels: [tdl]\n  closeAfter: 1\n`; // one green run closes here (the hysteresis is test/integration/history-loop.test.ts)
 
 const SUM = (bug: boolean) => `export const sum = (a, b) => a + b${bug ? ' + 1' : ''};\n`;
 const TESTS = `import { sum } from '../src/sum.js';

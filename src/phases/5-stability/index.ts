@@ -13,6 +13,7 @@ import type { RunTestsData } from '../2-run-tests/types.js';
 import { clustersFor, type RootCauseData } from '../3-root-cause/types.js';
 import { previousIterationRecord } from './iterations.js';
 import type { StabilityData } from './types.js';
+import { gatherWeakening } from './weakening-input.js';
 
 function violationsOf(record: RunRecord | null): number | null {
   const data = record
@@ -35,7 +36,14 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
     previousIterationRecord(record) ?? ctx.history.map((h) => h.record).find(hasTestResults) ?? null;
   const baseRun =
     ctx.history.map((h) => h.record).find((r) => r.repo.branch === base && hasTestResults(r)) ?? null;
+  const notWeakened = playbook.decision.notWeakened;
+  const weakeningRequired =
+    notWeakened === 'always' ||
+    (notWeakened === 'auto' &&
+      (record.options.untilGreen || (record.repo.branch !== null && record.repo.branch !== base)));
   return {
+    weakening: await gatherWeakening(ctx, previous, base),
+    weakeningRequired,
     config: playbook.decision,
     tests: phaseResult<RunTestsData>(record, 'run-tests'),
     clusters: clustersFor(record),

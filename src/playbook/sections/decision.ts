@@ -11,6 +11,7 @@ export const CRITERIA = [
   'deployment-healthy',
   'no-new-errors',
   'demonstrable-improvement',
+  'tests-not-weakened',
 ] as const;
 export type CriterionId = (typeof CRITERIA)[number];
 
@@ -34,6 +35,10 @@ export const decisionSchema = z.strictObject({
         .meta({ description: 'Top-level folders a change may touch (files at the root are not an area).' }),
     })
     .prefault({}),
+  notWeakened: z.enum(['auto', 'always', 'never']).default('auto').meta({
+    description:
+      'When tests-not-weakened is required: auto = on --until-green runs and on a branch other than the base; always; never (shown, not required). Listing it in `require` means always.',
+  }),
   flaky: z
     .enum(['ignore', 'fail'])
     .default('ignore')
