@@ -32,6 +32,13 @@ function leadingCount(line: string | undefined): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/** Suites that could not run (phase 2's reason `could not run: exit 127 (…)`): the cause, not its symptoms. */
+function couldNotRun(tests: RunTestsData | undefined): { id: string; words: string }[] {
+  return (tests?.suites ?? [])
+    .filter((s) => s.reason?.startsWith('could not run'))
+    .map((s) => ({ id: s.id, words: `suite ${s.id} ${s.reason!.split('; no report')[0]}` }));
+}
+
 function gatesWords(c: CriterionResult, tests: RunTestsData | undefined): string[] {
   if (!tests) return [`tests not measured`];
   const out: string[] = [];
@@ -45,8 +52,12 @@ function gatesWords(c: CriterionResult, tests: RunTestsData | undefined): string
     );
   }
   const failed = tests.suites.filter((s) => s.state !== 'skipped' && s.verdict === 'fail').map((s) => s.id);
+  const cannot = couldNotRun(tests);
+  out.push(...cannot.map((x) => x.words));
   const unknown = tests.suites
-    .filter((s) => s.state !== 'skipped' && s.verdict === 'inconclusive')
+    .filter(
+      (s) => s.state !== 'skipped' && s.verdict === 'inconclusive' && !cannot.some((x) => x.id === s.id),
+    )
     .map((s) => `${s.id} ${s.state === 'completed' ? 'inconclusive' : s.state.replace('_', ' ')}`);
   if (failed.length) out.push(`suite${failed.length > 1 ? 's' : ''} ${list(failed)} failed`);
   if (unknown.length) out.push(`suite${unknown.length > 1 ? 's' : ''} ${list(unknown)}`);
@@ -70,9 +81,17 @@ export function criterionWords(c: CriterionResult, record: RunRecord): string[] 
   switch (c.id) {
     case 'tests-authentic': {
       if (inconclusive) return ['test authenticity not measured'];
-      const errors = phaseResult(record, 'run-tests')?.findings.filter((f) => f.severity === 'error') ?? [];
+      const cannot = couldNotRun(tests);
+      const errors = (
+        phaseResult(record, 'run-tests')?.findings.filter((f) => f.severity === 'error') ?? []
+      ).filter((f) => !cannot.some((x) => x.id === f.subject));
       const kinds = [...new Set(errors.map((f) => `${f.kind}${f.subject ? ` in ${f.subject}` : ''}`))];
-      return [`test results not authentic (${list(kinds.length ? kinds : ['see phase 5'])})`];
+      // A suite that could not run has no report to be authentic: its cause is the reason.
+      if (cannot.length && kinds.length === 0) return cannot.map((x) => x.words);
+      return [
+        ...cannot.map((x) => x.words),
+        `test results not authentic (${list(kinds.length ? kinds : ['see phase 5'])})`,
+      ];
     }
     case 'gates-passed':
       return gatesWords(c, tests);
@@ -120,5 +139,5 @@ export function headlineReasons(record: RunRecord): string[] {
     ...notPassing.filter((c) => c.verdict === 'fail'),
     ...notPassing.filter((c) => c.verdict !== 'fail'),
   ];
-  return ordered.flatMap((c) => criterionWords(c, record));
+  return [...new Set(ordered.flatMap((c) => criterionWords(c, record)))];
 }

@@ -43,3 +43,14 @@ export function bounded(text: string, add: string, max: number): string {
   const out = text + add;
   return out.length > max ? `${cutText(out, max)}\n[… cut at ${max} characters]` : out;
 }
+
+/** The last non-empty line of a process's output, bounded: what it said before it stopped. */
+export function lastOutputLine(output: string): string {
+  const line =
+    output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .at(-1) ?? '';
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}

@@ -101,7 +101,9 @@ describe('texts', () => {
         status: 'failed',
       })),
       gate: 'NO-GO',
-      outputExcerpt: 'o'.repeat(500_000),
+      failure: 'o'.repeat(500_000),
+      frames: [],
+      evidence: null,
       worklog: '[worklog](https://example.com/w.md)',
     });
     expect(body.length).toBeLessThan(GITHUB_BODY_LIMIT);

@@ -9,6 +9,7 @@ import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { relativizeCases, relativizeText } from '../../results/identity.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
+import { lastOutputLine } from '../../results/text.js';
 import { traceparentForRun } from '../../telemetry/ids.js';
 import { CREDENTIAL_ENV } from '../../telemetry/redact.js';
 import { serviceEnv, serviceTargets } from '../0-deploy-status/types.js';
@@ -221,8 +222,13 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       ({ verdict, reason } = judge(result.exitCode, report, reportPath !== null));
       if (reportPath && !report) {
         state = 'errored';
+        // A failing exit and no report: the suite could not run (runner missing, crash before the
+        // report); that is the cause to name, not the missing file.
+        const cause = lastOutputLine(stripAnsi(result.outputTail));
         reason =
-          `exited ${result.exitCode}; report ${auth.reportProblem}: ${auth.reportProblemDetail ?? ''}`.trim();
+          result.exitCode !== 0 && result.exitCode !== null
+            ? `could not run: exit ${result.exitCode}${cause ? ` (${cause})` : ''}; no report (${auth.reportProblem})`
+            : `exited ${result.exitCode}; report ${auth.reportProblem}: ${auth.reportProblemDetail ?? ''}`.trim();
       }
     }
     if (report) reports.push(report.cases);

@@ -3,11 +3,14 @@
  * phase 5, phase 6, the outbox and `tdl publish` all get their clusters from here. Pure.
  */
 import { phaseResult, type RunRecord } from '../../pipeline/record.js';
+import { relativizeText } from '../../results/identity.js';
 import type { TestCase } from '../../results/model.js';
+import { lastOutputLine } from '../../results/text.js';
 import { stableHash } from '../../telemetry/ids.js';
 import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
 import {
   messageHead,
+  normalizeMessage,
   projectFrames,
   SIGNATURE_VERSION,
   signatureOf,
@@ -16,8 +19,42 @@ import {
 } from './signature.js';
 import type { FailureCluster, RootCauseData } from './types.js';
 
-/** The fields of a suite that clustering reads. */
-export type ClusterableSuite = Pick<SuiteResult, 'id' | 'tier' | 'cases'>;
+/** The fields of a suite that clustering reads (how it ended, for a suite that could not run). */
+export type ClusterableSuite = Pick<SuiteResult, 'id' | 'tier' | 'cases'> &
+  Partial<Pick<SuiteResult, 'state' | 'reason' | 'attempts' | 'outputTail'>>;
+
+/**
+ * A suite that could not run (errored with no test result: runner not installed, exit 127, a crash
+ * before the report) is a failure of its own kind: one cluster from its exit code and the last line
+ * of its output, so it gets an issue like any failure.
+ */
+function couldNotRun(suite: ClusterableSuite, repoDir: string): FailureCluster | null {
+  if (suite.state !== 'errored' || suite.cases.length > 0) return null;
+  const last = suite.attempts?.at(-1);
+  const exit = last?.spawnError
+    ? `could not start (${last.spawnError})`
+    : last?.exitCode !== null && last?.exitCode !== undefined
+      ? `exit ${last.exitCode}`
+      : 'no exit code';
+  const said = relativizeText(lastOutputLine(suite.outputTail ?? ''), repoDir);
+  const message = `suite \`${suite.id}\` could not run: ${exit}${said && !last?.spawnError ? ` (\`${said}\`)` : ''}`;
+  const signature = ['<suite could not run>', suite.id, exit, normalizeMessage(said || '(no output)')].join(
+    ' | ',
+  );
+  return {
+    id: stableHash(['cluster', signature], 12),
+    signature,
+    title: message.slice(0, 120),
+    message,
+    tier: suite.tier,
+    tests: [{ suiteId: suite.id, group: '', name: '(could not run)', status: 'errored' }],
+    location: null,
+    exceptionType: null,
+    stack: [message, suite.reason ?? '', suite.outputTail ? `\n${suite.outputTail.slice(-2000)}` : '']
+      .filter(Boolean)
+      .join('\n'),
+  };
+}
 
 function isFailure(c: TestCase): boolean {
   return c.status === 'failed' || c.status === 'errored';
@@ -67,6 +104,10 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
       cluster.tier = Math.min(cluster.tier, suite.tier);
       cluster.tests.push({ suiteId: suite.id, group: c.suite, name: c.name, status: c.status });
     }
+  }
+  for (const suite of suites) {
+    const cluster = couldNotRun(suite, repoDir);
+    if (cluster && !byId.has(cluster.id)) byId.set(cluster.id, cluster);
   }
   return [...byId.values()].sort((a, b) => b.tests.length - a.tests.length || a.tier - b.tier);
 }

@@ -268,6 +268,31 @@ export function projectFrames(stack: string | undefined, repoDir: string, max = 
   return out;
 }
 
+/**
+ * A failure as reported (message, diff, stack) without the frames of dependencies and runner
+ * internals, at most `maxLines` lines: what an issue shows of its representative failure.
+ */
+export function failureText(stack: string, repoDir: string, maxLines = 80): string {
+  const kept: string[] = [];
+  let dropped = 0;
+  for (const raw of decodeEntities(stack).split('\n')) {
+    const line = raw.trim();
+    const shape = FRAME_SHAPES.find(([pattern]) => pattern.test(line));
+    const m = shape?.[0].exec(line);
+    const internal = /^at\s.*\((?:<anonymous>|native)\)$/.test(line);
+    if (internal || (shape && m && !toRepoPath(shape[1](m, '').path, repoDir))) {
+      dropped += 1;
+      continue;
+    }
+    kept.push(raw.replace(/\s+$/, ''));
+  }
+  while (kept.length && kept.at(-1) === '') kept.pop();
+  const shown = kept.slice(0, maxLines);
+  if (kept.length > shown.length) shown.push(`… ${kept.length - shown.length} more line(s)`);
+  if (dropped) shown.push(`(${dropped} frame(s) of dependencies and the test runner left out)`);
+  return shown.join('\n');
+}
+
 /** The first stack frame inside `repoDir` (not in dependencies or runner internals), or null. */
 export function topProjectFrame(stack: string | undefined, repoDir: string): ProjectFrame | null {
   return projectFrames(stack, repoDir, 1)[0] ?? null;

@@ -17,9 +17,10 @@ import {
   pullBody,
   resolvedComment,
   stillFailingComment,
+  withFingerprint,
 } from './bodies.js';
 import type { Drafts } from './drafts.js';
-import { commentMarker, issueMarkers, MASTER_REF } from './markers.js';
+import { commentMarker, issueMarkers, MASTER_REF, readMeta } from './markers.js';
 import { type Action, describeAction, indexIssues, planActions, type Snapshot } from './plan.js';
 
 export interface ActionResult {
@@ -176,9 +177,16 @@ export async function applyDrafts(
       }
       case 'create-issue': {
         const child = drafts.children.find((c) => c.fingerprint === action.fingerprint)!;
+        // Unique among open issues: another failure's open issue with this title → a fingerprint suffix.
+        const taken = [...known.values()].some(
+          (i) =>
+            i.state === 'open' &&
+            i.title === child.title &&
+            readMeta(i.body)?.fingerprint !== child.fingerprint,
+        );
         const issue = await createIssue(
           child.fingerprint,
-          child.title,
+          taken ? withFingerprint(child.title, child.fingerprint) : child.title,
           child.body.split(MASTER_REF).join(masterRef()),
         );
         note(action, 'done', issue);

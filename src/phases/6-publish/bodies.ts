@@ -10,7 +10,8 @@ import { MASTER_REF } from './markers.js';
 export const GITHUB_BODY_LIMIT = 65_536;
 /** Room kept for the master reference and other substitutions made after rendering. */
 const BODY_BUDGET = GITHUB_BODY_LIMIT - 512;
-const TITLE_LIMIT = 256;
+/** Titles stay readable in lists and notifications. */
+const TITLE_LIMIT = 80;
 
 /** Inline code that no backtick run inside can close early. */
 export function code(text: string): string {
@@ -21,15 +22,22 @@ export function code(text: string): string {
   return `${bar}${pad}${oneLine.replace(/\|/g, '\\|')}${pad}${bar}`;
 }
 
-function slug(text: string, maxWords = 6): string {
-  const words = text
+/** Up to `maxWords` words of `text`, capitalized, leaving out words already in `used` (which it extends). */
+function slugWords(text: string, maxWords: number, used: Set<string>): string[] {
+  const out: string[] = [];
+  for (const w of text
     .replace(/&(?:#\d+|\w+);/g, ' ')
     .replace(/[^A-Za-z0-9]+/g, ' ')
     .trim()
     .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, maxWords);
-  return words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('-') || 'Unknown';
+    .filter(Boolean)) {
+    if (out.length >= maxWords) break;
+    const key = w.toLowerCase();
+    if (used.has(key)) continue;
+    used.add(key);
+    out.push(w[0]!.toUpperCase() + w.slice(1));
+  }
+  return out;
 }
 
 export interface TitleValues {
@@ -41,18 +49,49 @@ export interface TitleValues {
   cluster: string;
 }
 
-/** Fills `github.issueTitle`; free text is reduced to `Words-Like-This` so titles never mention anyone. */
+/** Cuts a title to `limit` characters at a word boundary (a `-` or a space), never mid-word. */
+export function cutTitle(title: string, limit = TITLE_LIMIT): string {
+  if (title.length <= limit) return title;
+  const cut = title.slice(0, limit + 1);
+  const at = Math.max(cut.lastIndexOf('-'), cut.lastIndexOf(' '));
+  return (at > limit / 2 ? cut.slice(0, at) : title.slice(0, limit)).replace(/[-\s:/]+$/, '');
+}
+
+/**
+ * Fills `github.issueTitle`; free text is reduced to `Words-Like-This` so titles never mention
+ * anyone. A word is written once (the test slug leaves out words the reason already has), and the
+ * title is cut at a word boundary to 80 characters.
+ */
 export function issueTitle(template: string, v: TitleValues): string {
+  const used = new Set<string>();
+  // Words of the template's own text count as used: `E2E-DEPLOY-{reason}` never repeats "Deploy".
+  for (const w of template.replace(/\{\w+\}/g, ' ').split(/[^A-Za-z0-9]+/)) if (w) used.add(w.toLowerCase());
+  const order = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  const slugs: Record<string, string> = {};
+  for (const key of order) {
+    if (key === 'reason' || key === 'test')
+      slugs[key] ??=
+        slugWords(v[key], key === 'reason' ? 8 : 6, used).join('-') || (key === 'reason' ? 'Unknown' : '');
+  }
   const values: Record<string, string> = {
-    reason: slug(v.reason),
-    test: slug(v.test),
+    reason: slugs.reason ?? '',
+    test: slugs.test ?? '',
     suite: v.suite,
     tier: String(v.tier),
     playbook: v.playbook,
     cluster: v.cluster,
   };
-  const title = template.replace(/\{(\w+)\}/g, (m, key: string) => values[key] ?? m);
-  return title.length > TITLE_LIMIT ? `${title.slice(0, TITLE_LIMIT - 1)}…` : title;
+  const title = template
+    .replace(/\{(\w+)\}/g, (m, key: string) => values[key] ?? m)
+    .replace(/-{2,}/g, '-')
+    .replace(/-+$/, '');
+  return cutTitle(title);
+}
+
+/** A title with a short fingerprint suffix, still within the limit: for two issues that would collide. */
+export function withFingerprint(title: string, fingerprint: string): string {
+  const suffix = `-${fingerprint.slice(0, 6)}`;
+  return `${cutTitle(title, TITLE_LIMIT - suffix.length)}${suffix}`;
 }
 
 export interface ChildBodyInput {
@@ -64,15 +103,25 @@ export interface ChildBodyInput {
   location: string | null;
   tests: { suiteId: string; group: string; name: string; status: string }[];
   gate: string;
-  outputExcerpt: string;
+  /** The representative failure as reported, runner frames left out (`failureText`). */
+  failure: string;
+  /** Project frames of that failure, innermost first: `file:line fn`. */
+  frames: string[];
+  /** Phase 3's evidence chain; null when phase 3 did not run (the reason says why). */
+  evidence: { title: string; value: string; source: string }[] | null;
+  evidenceMissing?: string;
   worklog: string;
 }
 
 const MAX_TESTS_LISTED = 200;
 
-/** The body of a per-failure issue; the excerpt shrinks until the body fits. */
+/**
+ * The body of a per-failure issue: its own failure (message, diff, project frames), the evidence
+ * chain and the failing tests. The failure text, then the list, shrink until the body fits.
+ */
 export function childBody(input: ChildBodyInput): string {
-  const build = (excerptChars: number, testsListed: number) => {
+  const first = input.tests[0];
+  const build = (failureChars: number, testsListed: number) => {
     const shown = input.tests.slice(0, testsListed);
     const lines = [
       input.markers,
@@ -87,18 +136,43 @@ export function childBody(input: ChildBodyInput): string {
       '**Error**',
       '',
       fence(input.message.slice(0, 2000) || '(no message)'),
+    ];
+    if (failureChars > 0 && input.failure.trim()) {
+      const which = first
+        ? ` of ${code(first.suiteId)} › ${first.group ? `${code(first.group)} › ` : ''}${code(first.name)}`
+        : '';
+      lines.push(
+        '',
+        `**Failure**${which} (as reported; frames of dependencies and the test runner left out)`,
+        '',
+      );
+      lines.push(fence(excerpt(input.failure, 80, failureChars)));
+    }
+    if (input.frames.length) {
+      lines.push(
+        '',
+        '**Project frames** (innermost first)',
+        '',
+        ...input.frames.slice(0, 10).map((f) => `- ${code(f)}`),
+      );
+    }
+    lines.push('', '**Evidence chain**', '');
+    if (input.evidence?.length)
+      lines.push(
+        '| Link | Evidence | Source |',
+        '|---|---|---|',
+        ...input.evidence.map((e) => `| ${e.title} | ${code(e.value)} | ${code(e.source)} |`),
+      );
+    else lines.push(input.evidenceMissing ?? 'not established in this run');
+    lines.push(
       '',
-      `**Failing tests**`,
+      '**Failing tests**',
       '',
       ...shown.map(
         (t) => `- ${code(t.suiteId)} › ${t.group ? `${code(t.group)} › ` : ''}${code(t.name)} (${t.status})`,
       ),
       ...(input.tests.length > shown.length ? [`- …and ${input.tests.length - shown.length} more`] : []),
-    ];
-    if (excerptChars > 0 && input.outputExcerpt.trim()) {
-      lines.push('', '<details><summary>Output excerpt (redacted, bounded)</summary>', '');
-      lines.push(fence(excerpt(input.outputExcerpt, 60, excerptChars)), '', '</details>');
-    }
+    );
     return lines.join('\n');
   };
   let chars = 6000;

@@ -13,11 +13,12 @@ import type { Redactor } from '../../telemetry/redact.js';
 import { figures } from '../../worklog/figures.js';
 import { table } from '../../worklog/markdown.js';
 import { executiveSummary } from '../../worklog/render.js';
+import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
 import { clustersFor } from '../3-root-cause/cluster.js';
-import { SIGNATURE_VERSION } from '../3-root-cause/signature.js';
+import { failureText, projectFrames, SIGNATURE_VERSION } from '../3-root-cause/signature.js';
 import type { StabilityData } from '../5-stability/types.js';
-import { childBody, code, issueTitle } from './bodies.js';
+import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 import {
   issueFingerprint,
   issueMarkers,
@@ -172,7 +173,6 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
   const f = figures(record);
   const worklog = worklogLink(record, github, htmlBaseFor(apiUrl));
   const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
-  const suites = new Map((tests?.suites ?? []).map((s) => [s.id, s]));
   const passed = (tests?.suites ?? []).flatMap((s) =>
     s.cases
       .filter((c) => c.status === 'passed' && (resolves ? resolves(s.id, c) : true))
@@ -181,6 +181,7 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
         ...legacyTestHashes(s.id, c.suite, c.name, record.repo.dir),
       ]),
   );
+  const rootCause = phaseResult(record, 'root-cause');
   const children: ChildDraft[] =
     route === 'defer'
       ? clustersFor(record).map((cluster) => {
@@ -190,9 +191,11 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
             legacyTestHashes(t.suiteId, t.group, t.name, record.repo.dir),
           );
           const first = cluster.tests[0];
-          const output = [...new Set(cluster.tests.map((t) => t.suiteId))]
-            .map((id) => suites.get(id)?.outputTail ?? '')
-            .join('\n');
+          // The representative failure itself, not the suite's log tail (often another test's output).
+          const failure = failureText(cluster.stack ?? cluster.message, record.repo.dir);
+          const frames = projectFrames(cluster.stack ?? '', record.repo.dir).map(
+            (fr) => `${fr.file}:${fr.line}${fr.fn ? ` ${fr.fn}` : ''}`,
+          );
           return {
             fingerprint,
             tier: cluster.tier,
@@ -225,13 +228,27 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
                 location: cluster.location,
                 tests: cluster.tests,
                 gate: f.gateOutcome,
-                outputExcerpt: output,
+                failure,
+                frames,
+                evidence: cluster.evidence?.length
+                  ? cluster.evidence.map((e) => ({
+                      title: LINK_TITLES[e.kind],
+                      value: e.value ?? `unknown — ${e.unknownBecause ?? 'not established'}`,
+                      source: e.source,
+                    }))
+                  : null,
+                evidenceMissing: `not established: phase 3 (root cause) ${rootCause?.state ?? 'did not run'} in run ${record.runId}`,
                 worklog,
               }),
             ),
           };
         })
       : [];
+  // Two children with one title: each gets a short fingerprint suffix (only then).
+  const titles = new Map<string, number>();
+  for (const c of children) titles.set(c.title, (titles.get(c.title) ?? 0) + 1);
+  for (const c of children)
+    if ((titles.get(c.title) ?? 0) > 1) c.title = withFingerprint(c.title, c.fingerprint);
   const summary = `${f.counts.passed} passed, ${f.counts.failed} failed, ${f.counts.errored} errored of ${f.counts.total}; pass rate ${f.passRateText}; gates: ${f.gateOutcome}`;
   const pull: PullDraft | null =
     route === 'proceed-change' && git.branch

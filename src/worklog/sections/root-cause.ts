@@ -6,7 +6,8 @@ import type { RenderView, SectionRenderer } from './types.js';
 
 const MAX_TESTS_SHOWN = 20;
 
-const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
+/** The name of each evidence link, in the worklog and in issues. */
+export const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
   assertion: 'Assertion / error',
   frame: 'Top project frame',
   'last-change': 'Last commit touching it',
