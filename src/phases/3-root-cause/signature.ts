@@ -41,7 +41,8 @@ const MASKS: readonly (readonly [RegExp, string])[] = [
   ],
   // Object and array literals printed in messages (Go's map[a:b], Python's {'a': 1}).
   [/\{[^{}\n]*\}/g, '{…}'],
-  [/\[[^[\]\n]*\]/g, '[…]'],
+  // (`[REDACTED]` and other all-caps markers are kept: they are the redactor's, not values.)
+  [/\[(?![A-Z_]+\])[^[\]\n]*\]/g, '[…]'],
   // Parenthesized arguments: Go's `t.Errorf("(%s) ...", name)`, Python tuples, `(reading 'x')`.
   [/\([^()\n]*\)/g, '(…)'],
   // Argument words: snake_case and dotted names (`tool_completed`, `a.b.c`), command-line options.
