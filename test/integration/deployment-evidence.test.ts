@@ -216,13 +216,13 @@ describe('deployment evidence through the real clients', () => {
     expect(api.state).toBe('read');
     expect(api.filter).toContain('resource.labels.revision_name="api-00002-new"');
     expect(api.groups.map((g) => g.signature).sort()).toEqual([
-      'auth refresh failed: Authorization: Bearer […] token […] key […]',
+      'auth refresh failed: Authorization: Bearer [REDACTED] token [REDACTED] key [REDACTED]',
       'checkout failed: upstream returned <n> for cart <n>',
       'redis timeout after <n> ms',
     ]);
     expect(api.baseline).toMatchObject({ revision: 'api-00001-old', state: 'read', entries: 1 });
     expect(api.newSignatures?.sort()).toEqual([
-      'auth refresh failed: Authorization: Bearer […] token […] key […]',
+      'auth refresh failed: Authorization: Bearer [REDACTED] token [REDACTED] key [REDACTED]',
       'checkout failed: upstream returned <n> for cart <n>',
     ]);
     const c = criterion(record, 'no-new-errors');

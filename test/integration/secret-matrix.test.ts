@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import { runSecretMatrix } from '../../src/sandbox/matrix/secrets.js';
 import { CLI } from './helpers.js';
 
-it('0 leaks of 18 secret shapes from 10 places into 12 outputs; every JSON output parses', async () => {
+it('0 leaks of 18 secret shapes from 10 places into 13 outputs; every JSON output parses', async () => {
   const r = await runSecretMatrix(CLI, 1);
   expect(r.shapes).toBeGreaterThanOrEqual(14);
   expect(r.exitCodes).toEqual([1, 1]);

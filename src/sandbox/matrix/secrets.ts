@@ -109,6 +109,7 @@ export const OUTPUTS = [
   'GitHub bodies',
   'GitHub comments',
   'job summary',
+  'history store',
 ] as const;
 
 /** Fragments of a random part: its head, middle and tail (a cut may keep any of them). */
@@ -321,9 +322,17 @@ async function round(cli: string, index: number, result: SecretMatrixResult): Pr
           });
     }
     const worklogs = join(dir, 'worklogs');
-    for (const f of existsSync(worklogs) ? readdirSync(worklogs) : []) {
-      const text = readFileSync(join(worklogs, f), 'utf8');
-      if (f === 'INDEX.md') outputs.push({ name: 'INDEX', text });
+    // recursive: the per-test history store (worklogs/history/<playbook>/) is an output too
+    const worklogFiles = existsSync(worklogs)
+      ? readdirSync(worklogs, { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => join(e.parentPath, e.name))
+      : [];
+    for (const path of worklogFiles) {
+      const f = path.slice(worklogs.length + 1);
+      const text = readFileSync(path, 'utf8');
+      if (f.startsWith('history')) outputs.push({ name: 'history store', text });
+      else if (f === 'INDEX.md') outputs.push({ name: 'INDEX', text });
       else if (f.endsWith('.json')) outputs.push({ name: 'worklog twin', text, json: 'doc' });
       else outputs.push({ name: 'worklog .md', text });
     }
