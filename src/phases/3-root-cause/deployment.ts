@@ -6,7 +6,7 @@
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
 import type { Verdict } from '../../pipeline/states.js';
-import type { ServiceLogsConfig } from '../../playbook/sections/evidence.js';
+import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
 import type { SuiteResult } from '../2-run-tests/types.js';
 import { normalizeMessage } from './signature.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
@@ -116,18 +116,9 @@ export interface DeploymentEvidence {
   slo: SloVerdict[];
 }
 
-const SEVERITY_ORDER = [
-  'DEFAULT',
-  'DEBUG',
-  'INFO',
-  'NOTICE',
-  'WARNING',
-  'ERROR',
-  'CRITICAL',
-  'ALERT',
-  'EMERGENCY',
-];
 const MAX_EXAMPLE_CHARS = 500;
+/** Cloud Logging's severity order, from the playbook's one list (unknown names rank lowest). */
+const severityRank = (s: string): number => (SEVERITIES as readonly string[]).indexOf(s);
 /** Groups kept per revision (largest first); the rest are counted. */
 export const MAX_GROUPS = 50;
 
@@ -195,7 +186,7 @@ export class LogGrouper {
     }
     g.count += 1;
     if (isRunTrace(e.trace, this.runTraceId)) g.correlated += 1;
-    if (e.severity !== g.severity && SEVERITY_ORDER.indexOf(e.severity) > SEVERITY_ORDER.indexOf(g.severity))
+    if (e.severity !== g.severity && severityRank(e.severity) > severityRank(g.severity))
       g.severity = e.severity;
     if (e.timestamp < g.first) g.first = e.timestamp;
     if (e.timestamp > g.last) g.last = e.timestamp;
