@@ -13,8 +13,8 @@
 //
 // Layout: entries and chunks all sit in dist/cli/, so the `import.meta.url`-relative paths in the
 // sources resolve the same from the bundle as from tsc's output: `./main.js` (action.ts),
-// `./audit-reader.js` (audit/readers.ts) and `../../package.json` (pipeline/version.ts; dist/cli/ and
-// dist/pipeline/ are equally deep). Everything else in dist/ (the sandbox, the demo, the library
+// `./audit-reader.js` (audit/readers.ts) and `../../package.json` (core/version.ts; dist/cli/ and
+// dist/core/ are equally deep). Everything else in dist/ (the sandbox, the demo, the library
 // modules the bench scripts import) is tsc's output, unchanged.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';

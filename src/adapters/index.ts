@@ -3,7 +3,7 @@
  * commands that do not need them never load `@google-cloud/run` or `@octokit/rest`.
  */
 
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { Playbook } from '../playbook/load.js';
 import type { CloudRunPort } from './cloudrun/port.js';
 import { createGitPort } from './git/index.js';

@@ -3,7 +3,7 @@
  * by line), so edits elsewhere in a file leave a known violation known. Committable JSON.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import type { Violation } from './types.js';

@@ -3,8 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGitPort } from '../adapters/git/index.js';
 import { createProcessPort } from '../adapters/process/index.js';
-import { UsageError } from '../pipeline/errors.js';
-import { TOOL_VERSION } from '../pipeline/version.js';
+import { UsageError } from '../core/errors.js';
+import { stateDirFor } from '../core/paths.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { loadPlaybook, locatePlaybook } from '../playbook/load.js';
 import { printHuman, printJson, writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
@@ -58,11 +59,8 @@ export async function auditRun(
   if (!existsSync(root) || !statSync(root).isDirectory())
     throw new UsageError('EAUDITDIR', `not a folder: ${dir ?? root}`);
   const redactor = Redactor.fromEnv(playbook.redact.env);
-  // The state folder is only needed for external auditors' logs; its home (session.ts) loads the
-  // whole pipeline, so it is imported only then.
-  const stateDir = playbook.audit.external.length
-    ? (await import('../pipeline/session.js')).stateDirFor(root)
-    : join(root, '.tdl');
+  // The state folder is only needed for external auditors' logs.
+  const stateDir = playbook.audit.external.length ? stateDirFor(root) : join(root, '.tdl');
   const report = await runAudit({
     root,
     config: playbook.audit,

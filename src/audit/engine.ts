@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { GitTreeOps } from '../adapters/git/tree.js';
 import type { ProcessPort } from '../adapters/process/port.js';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { AuditConfig } from '../playbook/sections/audit.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseline } from './baseline.js';

@@ -3,8 +3,8 @@
  * listing takes about as long as loading the playbook's libraries, so `tdl audit` runs both at once.
  */
 import { resolve } from 'node:path';
-import { findGitRoot } from '../adapters/git/root.js';
 import type { GitTreeOps } from '../adapters/git/tree.js';
+import { findGitRoot } from '../core/git-root.js';
 import { langOf } from './lex.js';
 import type { ReadJob } from './read-pipe.js';
 import { readAhead } from './readers.js';

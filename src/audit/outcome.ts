@@ -1,5 +1,5 @@
 /** What fails an audit, decided once for `tdl audit`'s exit code and phase 4's verdict. */
-import type { Verdict } from '../pipeline/states.js';
+import type { Verdict } from '../core/states.js';
 import type { AuditReport } from './engine.js';
 import type { Violation } from './types.js';
 

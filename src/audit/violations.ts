@@ -3,7 +3,7 @@
  * grouped by name within each scope, and a name defined in more than one file is a duplicate. Enums
  * of the same name with different members are a separate finding listing the difference. Pure.
  */
-import { stableHash } from '../telemetry/ids.js';
+import { stableHash } from '../core/ids.js';
 import type { CompiledAudit, CompiledDuplicate } from './rules.js';
 import type { Definition, FileScan, Violation } from './types.js';
 

@@ -7,8 +7,8 @@
 import { appendFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import type { RunRecord } from '../core/record.js';
 import type { PublishData } from '../phases/6-publish/types.js';
-import type { RunRecord } from '../pipeline/record.js';
 
 const input = (name: string, fallback = ''): string =>
   (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? fallback).trim();

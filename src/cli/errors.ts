@@ -1,5 +1,5 @@
 /** The one place where errors become messages and exit codes. */
-import { EXIT, TdlError } from '../pipeline/errors.js';
+import { EXIT, TdlError } from '../core/errors.js';
 
 export function reportError(error: unknown, stream: NodeJS.WritableStream = process.stderr): number {
   if (error instanceof TdlError) {

@@ -5,7 +5,7 @@
  */
 import module from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { TOOL_VERSION } from '../pipeline/version.js';
+import { TOOL_VERSION } from '../core/version.js';
 import * as audit from './commands/audit.js';
 import * as doctor from './commands/doctor.js';
 import * as init from './commands/init.js';

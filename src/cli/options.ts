@@ -1,6 +1,6 @@
 /** Parsing of shared CLI option values. */
-import { UsageError } from '../pipeline/errors.js';
-import { PHASE_IDS, type PhaseId, type RunOptions } from '../pipeline/record.js';
+import { UsageError } from '../core/errors.js';
+import { PHASE_IDS, type PhaseId, type RunOptions } from '../core/record.js';
 
 const PUBLISH = ['github', 'outbox', 'none'] as const;
 

@@ -1,6 +1,6 @@
 /** What a finished run prints: a short human summary on stderr, the record on stdout with --json. */
 import { relative } from 'node:path';
-import type { RunRecord } from '../pipeline/record.js';
+import type { RunRecord } from '../core/record.js';
 import { printHuman, printJson } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { figures } from '../worklog/figures.js';

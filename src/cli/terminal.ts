@@ -1,6 +1,6 @@
 /** Runs a session with the terminal attached: progress display, signals, summary, exit code. */
 import { constants } from 'node:os';
-import type { RunRecord } from '../pipeline/record.js';
+import type { RunRecord } from '../core/record.js';
 import type { SessionOptions } from '../pipeline/session.js';
 import { writeStepSummary } from '../worklog/step-summary.js';
 import { printRunOutcome, redactorFor } from './summary.js';

@@ -4,8 +4,8 @@
  * the live display shows only suite ids and counts.
  */
 
-import { type ProgressReporter, silentReporter } from '../pipeline/context.js';
-import type { PhaseResult } from '../pipeline/record.js';
+import type { PhaseResult } from '../core/record.js';
+import { type ProgressReporter, silentReporter } from '../phases/context.js';
 
 export interface OutputMode {
   live: boolean;

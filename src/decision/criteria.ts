@@ -4,13 +4,13 @@
  * does not configure at all (no services, no audit section) is "not applicable" and does not block.
  */
 import type { DiffStat } from '../adapters/git/history.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
+import type { Verdict } from '../core/states.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { DeploymentEvidence, SloVerdict } from '../phases/3-root-cause/deployment.js';
 import type { FailureCluster } from '../phases/3-root-cause/types.js';
 import type { CriterionResult } from '../phases/5-stability/types.js';
-import type { PhaseResult, RunRecord } from '../pipeline/record.js';
-import type { Verdict } from '../pipeline/states.js';
 import type { CriterionId, DecisionConfig } from '../playbook/sections/decision.js';
 import { comparableTests, runLabel, testKey, testStatuses } from './compare.js';
 import { findWeakenings, type WeakeningInput } from './weakening.js';

@@ -4,11 +4,12 @@
  * frontend revision stale"). Pure: it reads the run record only, so the summary, the CLI and the job
  * summary say the same thing.
  */
+
+import { phaseResult, type RunRecord } from '../core/record.js';
 import type { DeployStatusData, ServiceKind } from '../phases/0-deploy-status/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { CriterionResult, StabilityData } from '../phases/5-stability/types.js';
-import { phaseResult, type RunRecord } from '../pipeline/record.js';
 import { blocks } from './policy.js';
 
 const SERVICE_WORDS: Record<ServiceKind, string> = {

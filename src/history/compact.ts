@@ -6,8 +6,9 @@
  * stays a full case. Pure; `expandRecord` is the inverse and is a no-op on records of schema 1,
  * which never had `passed`.
  */
+
+import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
-import type { PhaseResult, RunRecord } from '../pipeline/record.js';
 import type { TestCase } from '../results/model.js';
 
 /** One passing test: index into `groups`, name, duration (null: unknown), index into `files` (-1: the group; absent: none). */

@@ -4,10 +4,11 @@
  * index is its line) and one outcome line per run: a character per known test, so a run of 2,000
  * tests is one line of about 10 KB whatever the history's length.
  */
+
+import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import { clustersFor } from '../phases/3-root-cause/types.js';
-import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/record.js';
 import type { TestCase } from '../results/model.js';
 
 export const HISTORY_VERSION = 1;

@@ -5,8 +5,8 @@
  * `scripts/bench/history.mjs` measures exactly these two functions.
  */
 import { join } from 'node:path';
-import type { HistoryEntry } from '../pipeline/context.js';
-import type { RunRecord } from '../pipeline/record.js';
+import type { RunRecord } from '../core/record.js';
+import type { HistoryEntry } from '../phases/context.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { readHistory, readHistoryFile } from '../worklog/history.js';

@@ -24,7 +24,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import type { RunRecord } from '../pipeline/record.js';
+import type { RunRecord } from '../core/record.js';
 import { figures } from '../worklog/figures.js';
 import { readHistory } from '../worklog/history.js';
 import {

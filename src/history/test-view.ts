@@ -2,7 +2,7 @@
  * `tdl worklogs --test <id>`: one test's history from the store, newest first, with its health. The
  * id is matched on the form people read (`suite › group › name`): exactly, else as a unique part.
  */
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import { formatDuration } from '../telemetry/clock.js';
 import { table } from '../worklog/markdown.js';
 import { classify, type FlakyConfig, type HealthVerdict } from './classify.js';

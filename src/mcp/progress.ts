@@ -3,8 +3,9 @@
  * agent that cancels knows what to resume), and one per phase and per suite start and end. The
  * progress value counts these events; the total is not known in advance (suites retry, tiers stop).
  */
-import type { ProgressReporter } from '../pipeline/context.js';
-import type { PhaseResult } from '../pipeline/record.js';
+
+import type { PhaseResult } from '../core/record.js';
+import type { ProgressReporter } from '../phases/context.js';
 
 export interface ProgressEvent {
   progress: number;

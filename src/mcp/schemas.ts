@@ -1,17 +1,17 @@
 /**
  * The tools' input and output schemas. Each is a zod schema built from the ones the CLI and the run
  * record already use (runOptionsSchema, phaseResultSchema, the record's fields, the report formats,
- * the vocabulary in src/pipeline/states.ts); the JSON Schemas that `tools/list` shows are generated
+ * the vocabulary in src/core/states.ts); the JSON Schemas that `tools/list` shows are generated
  * from them, and the same zod schemas check every call. Nothing here is written a second time as JSON.
  *
  * Parts of results that the run record itself leaves open (a phase's `data`, the audit report, the
  * status report) stay open here too (`z.looseObject`): their shapes are documented in the README.
  */
 import { z } from 'zod';
-import { PHASE_IDS, phaseResultSchema, runOptionsSchema, runRecordSchema } from '../pipeline/record.js';
+import { RUN_ID_PATTERN } from '../core/ids.js';
+import { PHASE_IDS, phaseResultSchema, runOptionsSchema, runRecordSchema } from '../core/record.js';
 import { REPORT_FORMATS } from '../playbook/sections/suites.js';
 import { TEST_STATUSES } from '../results/model.js';
-import { RUN_ID_PATTERN } from '../telemetry/ids.js';
 
 const runId = z
   .string()

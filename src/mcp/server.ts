@@ -22,8 +22,8 @@ import {
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { EXIT, errorMessage, exitMeaning, TdlError, UsageError } from '../pipeline/errors.js';
-import { TOOL_VERSION } from '../pipeline/version.js';
+import { EXIT, errorMessage, exitMeaning, TdlError, UsageError } from '../core/errors.js';
+import { TOOL_VERSION } from '../core/version.js';
 import { Redactor } from '../telemetry/redact.js';
 import { bytesOf, clipDeep, MAX_STRUCTURED_BYTES } from './bound.js';
 import { progressReporter } from './progress.js';
@@ -235,7 +235,10 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
       }
       const m = RECORD_URI.exec(uri);
       if (m) {
-        const { readRunRecord, stateDirFor } = await import('../pipeline/session.js');
+        const [{ readRunRecord }, { stateDirFor }] = await Promise.all([
+          import('../pipeline/session.js'),
+          import('../core/paths.js'),
+        ]);
         const record = readRunRecord(m[1]!, stateDirFor(cwd, env));
         const redactor = Redactor.fromEnv(record.redactEnv ?? [], env);
         return {
@@ -292,7 +295,7 @@ async function latestWorklog(cwd: string, playbookFlag: string | undefined) {
 async function recentRunIds(cwd: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   const { readdirSync, existsSync } = await import('node:fs');
   const { join } = await import('node:path');
-  const { stateDirFor } = await import('../pipeline/session.js');
+  const { stateDirFor } = await import('../core/paths.js');
   const runs = join(stateDirFor(cwd, env), 'runs');
   if (!existsSync(runs)) return [];
   return readdirSync(runs)

@@ -6,9 +6,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { ProgressReporter } from '../pipeline/context.js';
-import { EXIT, exitMeaning, UsageError } from '../pipeline/errors.js';
-import type { RunRecord } from '../pipeline/record.js';
+import { EXIT, exitMeaning, UsageError } from '../core/errors.js';
+import type { RunRecord } from '../core/record.js';
+import type { ProgressReporter } from '../phases/context.js';
 import { Redactor } from '../telemetry/redact.js';
 import { pageWithin } from './bound.js';
 import * as s from './schemas.js';
@@ -49,7 +49,7 @@ async function playbookFile(ctx: ToolContext): Promise<string> {
 }
 
 async function stateDir(ctx: ToolContext): Promise<string> {
-  return (await import('../pipeline/session.js')).stateDirFor(ctx.cwd, ctx.env);
+  return (await import('../core/paths.js')).stateDirFor(ctx.cwd, ctx.env);
 }
 
 /** The newest run under the state folder (run ids sort by their start time). */

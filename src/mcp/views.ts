@@ -2,11 +2,12 @@
  * What the agent-facing tools make of a run record: the run in a few lines, its clusters bounded, and
  * one failure explained with its history. Pure: records in, plain objects out (bounded by the caller).
  */
+
+import { exitMeaning, UsageError } from '../core/errors.js';
+import { phaseResult, type RunRecord } from '../core/record.js';
 import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
 import { projectFrames } from '../phases/3-root-cause/signature.js';
 import { clustersFor, type FailureCluster } from '../phases/3-root-cause/types.js';
-import { exitMeaning, UsageError } from '../pipeline/errors.js';
-import { phaseResult, type RunRecord } from '../pipeline/record.js';
 import { testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { figures } from '../worklog/figures.js';

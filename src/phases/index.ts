@@ -1,6 +1,6 @@
 /** The phase table: the seven phases in pipeline order. The runner walks this list. */
-import type { Phase } from '../pipeline/phase.js';
-import { PHASE_IDS } from '../pipeline/record.js';
+
+import { PHASE_IDS } from '../core/record.js';
 import { deployStatusPhase } from './0-deploy-status/index.js';
 import { selectTestsPhase } from './1-select-tests/index.js';
 import { runTestsPhase } from './2-run-tests/index.js';
@@ -8,6 +8,7 @@ import { rootCausePhase } from './3-root-cause/index.js';
 import { compliancePhase } from './4-compliance/index.js';
 import { stabilityPhase } from './5-stability/index.js';
 import { publishPhase } from './6-publish/index.js';
+import type { Phase } from './phase.js';
 
 export const PHASES: readonly Phase[] = [
   deployStatusPhase,

@@ -6,8 +6,8 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { errorMessage } from '../core/errors.js';
 import { loadPlaybook, locatePlaybook, type Playbook } from '../playbook/load.js';
-import { errorMessage } from './errors.js';
 
 export interface CheckResult {
   name: string;

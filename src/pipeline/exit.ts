@@ -1,7 +1,7 @@
 /** The one mapping from a run record to the process exit code. */
 import { constants } from 'node:os';
-import { EXIT } from './errors.js';
-import type { RunRecord } from './record.js';
+import { EXIT } from '../core/errors.js';
+import type { RunRecord } from '../core/record.js';
 
 export function exitCodeFor(record: RunRecord): number {
   if (record.state === 'cancelled') {

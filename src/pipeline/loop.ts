@@ -4,21 +4,21 @@
  * `--max-iterations`, when an iteration changed nothing (same commit, same failures), or on Ctrl-C.
  */
 import { join } from 'node:path';
-import { comparableTests } from '../decision/compare.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
-import { clustersFor } from '../phases/3-root-cause/types.js';
-import { expandAll } from '../playbook/placeholders.js';
-import { traceparentForRun } from '../telemetry/ids.js';
-import { writeJsonAtomic } from '../telemetry/outlet.js';
-import type { RunContext } from './context.js';
-import type { Phase } from './phase.js';
+import { traceparentForRun } from '../core/ids.js';
 import {
   type IterationRecord,
   type LoopStop,
   phaseResult,
   type RemediationRecord,
   type RunRecord,
-} from './record.js';
+} from '../core/record.js';
+import { comparableTests } from '../decision/compare.js';
+import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import { clustersFor } from '../phases/3-root-cause/types.js';
+import type { RunContext } from '../phases/context.js';
+import type { Phase } from '../phases/phase.js';
+import { expandAll } from '../playbook/placeholders.js';
+import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 
 /** Failing and erroring tests of the record's current phases, sorted. */

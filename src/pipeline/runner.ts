@@ -3,10 +3,10 @@
  * record after every phase (the journal), and can resume a record from its first unfinished phase.
  */
 
-import type { RunContext } from './context.js';
-import { errorMessage, TdlError } from './errors.js';
-import type { Phase, PhaseOutcome } from './phase.js';
-import type { PhaseResult, RunRecord } from './record.js';
+import { errorMessage, TdlError } from '../core/errors.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
+import type { RunContext } from '../phases/context.js';
+import type { Phase, PhaseOutcome } from '../phases/phase.js';
 
 /** Persists the record (and re-renders the worklog) after each change. */
 export interface Journal {

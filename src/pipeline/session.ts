@@ -3,37 +3,37 @@
  * worklog current after every phase, and hand back the final record.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { findGitRoot } from '../adapters/git/root.js';
+import { dirname, join } from 'node:path';
 import { createPorts, type Ports } from '../adapters/index.js';
-import { compactRecord } from '../history/compact.js';
-import { loadHistory, recordRun } from '../history/step.js';
-import { selectSuites } from '../phases/1-select-tests/select.js';
-import { PHASES } from '../phases/index.js';
-import { loadPlaybook, type Playbook } from '../playbook/load.js';
-import { type Clock, systemClock } from '../telemetry/clock.js';
-import { isRunId, newRunId } from '../telemetry/ids.js';
-import { createRunLogger } from '../telemetry/logger.js';
-import { writeJsonAtomic } from '../telemetry/outlet.js';
-import { Redactor } from '../telemetry/redact.js';
-import { readHistory } from '../worklog/history.js';
-import { worklogPaths, writeWorklog } from '../worklog/write.js';
-import { type ProgressReporter, type RunContext, type RunPaths, silentReporter } from './context.js';
-import { EXIT, errorMessage, TdlError, UsageError } from './errors.js';
-import { exitCodeFor } from './exit.js';
-import { acquireRunLock } from './lock.js';
-import { runUntilGreen } from './loop.js';
-import type { Phase } from './phase.js';
+import { EXIT, errorMessage, TdlError, UsageError } from '../core/errors.js';
+import { isRunId, newRunId } from '../core/ids.js';
+import { pathsFor, type RunPaths, stateDirFor } from '../core/paths.js';
 import {
   parseRunRecord,
   READABLE_SCHEMA_VERSIONS,
   RUN_RECORD_SCHEMA_VERSION,
   type RunOptions,
   type RunRecord,
-} from './record.js';
+} from '../core/record.js';
+import { TOOL_VERSION } from '../core/version.js';
+import { compactRecord } from '../history/compact.js';
+import { loadHistory, recordRun } from '../history/step.js';
+import { selectSuites } from '../phases/1-select-tests/select.js';
+import { type ProgressReporter, type RunContext, silentReporter } from '../phases/context.js';
+import { PHASES } from '../phases/index.js';
+import type { Phase } from '../phases/phase.js';
+import { loadPlaybook, type Playbook } from '../playbook/load.js';
+import { type Clock, systemClock } from '../telemetry/clock.js';
+import { createRunLogger } from '../telemetry/logger.js';
+import { writeJsonAtomic } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+import { readHistory } from '../worklog/history.js';
+import { worklogPaths, writeWorklog } from '../worklog/write.js';
+import { exitCodeFor } from './exit.js';
+import { acquireRunLock } from './lock.js';
+import { runUntilGreen } from './loop.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 import { journaledProcesses, killSurvivors } from './survivors.js';
-import { TOOL_VERSION } from './version.js';
 
 export interface SessionOptions {
   cwd?: string;
@@ -50,23 +50,6 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Wait for another run holding the state folder's lock instead of failing fast. */
   wait?: boolean;
-}
-
-/** `.tdl/` at the git root of the working folder (or the folder itself outside git). */
-export function stateDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (env.TDL_STATE_DIR) return resolve(cwd, env.TDL_STATE_DIR);
-  return join(findGitRoot(cwd) ?? cwd, '.tdl');
-}
-
-function pathsFor(stateDir: string, runId: string): RunPaths {
-  const runDir = join(stateDir, 'runs', runId);
-  return {
-    stateDir,
-    runDir,
-    reportDir: join(runDir, 'reports'),
-    logFile: join(runDir, 'run.log'),
-    recordFile: join(runDir, 'record.json'),
-  };
 }
 
 async function execute(

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { findGitRoot } from '../adapters/git/root.js';
-import { PlaybookError, type PlaybookProblem, UsageError } from '../pipeline/errors.js';
+import { PlaybookError, type PlaybookProblem, UsageError } from '../core/errors.js';
+import { findGitRoot } from '../core/git-root.js';
 import { type PlaybookConfig, playbookSchema } from './schema.js';
 
 export const DEFAULT_PLAYBOOKS = ['tdl.yaml', 'tdl.yml', 'playbooks/tdl.yaml'];

@@ -3,7 +3,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { UsageError } from '../pipeline/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { ReportFormat } from '../playbook/sections/suites.js';
 import { parseGoJsonFile } from './go-json.js';
 import { parseJestLikeJson } from './jest-json.js';

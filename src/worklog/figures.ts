@@ -3,13 +3,13 @@
  * the phase sections, the index and the CLI summary all read these figures.
  */
 
+import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
+import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
 import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
-import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/record.js';
-import type { Verdict } from '../pipeline/states.js';
 import { type Counts, countCases } from '../results/model.js';
 
 export interface Figures {

@@ -1,8 +1,8 @@
 /** Earlier runs, read from the worklog folder's JSON twins (the committed history of a playbook). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { HistoryEntry } from '../pipeline/context.js';
-import { parseRunRecord } from '../pipeline/record.js';
+import { parseRunRecord } from '../core/record.js';
+import type { HistoryEntry } from '../phases/context.js';
 import { normalizeReadRecord } from './portable.js';
 
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';

@@ -1,5 +1,5 @@
 /** The `--until-green` part of a worklog: one table per iteration. */
-import type { RunRecord } from '../pipeline/record.js';
+import type { RunRecord } from '../core/record.js';
 import { formatDuration } from '../telemetry/clock.js';
 import { table } from './markdown.js';
 import type { RenderView } from './sections/types.js';

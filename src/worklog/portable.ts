@@ -10,9 +10,9 @@
  * `src/results/identity.ts`), so history from any folder or version compares.
  */
 import { dirname, isAbsolute, relative } from 'node:path';
+import type { RunRecord } from '../core/record.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { RootCauseData } from '../phases/3-root-cause/types.js';
-import type { RunRecord } from '../pipeline/record.js';
 import { legacyGroup, relativizeText } from '../results/identity.js';
 
 function under(path: string, root: string): boolean {

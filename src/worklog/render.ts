@@ -1,11 +1,11 @@
 /** The worklog markdown, rendered from the run record (and earlier records for the trend). */
 import { relative } from 'node:path';
+import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
 import type { SelectTestsData } from '../phases/1-select-tests/index.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { PublishData } from '../phases/6-publish/types.js';
-import type { HistoryEntry } from '../pipeline/context.js';
-import { type PhaseResult, phaseResult, type RunRecord } from '../pipeline/record.js';
+import type { HistoryEntry } from '../phases/context.js';
 import { formatDuration } from '../telemetry/clock.js';
 import { figures } from './figures.js';
 import { renderIterations } from './iterations.js';

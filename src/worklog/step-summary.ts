@@ -4,8 +4,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
+import { phaseResult, type RunRecord } from '../core/record.js';
 import type { StabilityData } from '../phases/5-stability/types.js';
-import { phaseResult, type RunRecord } from '../pipeline/record.js';
 import { outbound } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { figures } from './figures.js';

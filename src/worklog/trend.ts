@@ -2,8 +2,9 @@
  * Trends over runs: the rows of `tdl worklogs`, the INDEX trend table and its mermaid charts. Every
  * figure comes from the run records through figures().
  */
+
+import type { RunRecord } from '../core/record.js';
 import { percent } from '../phases/2-run-tests/gates.js';
-import type { RunRecord } from '../pipeline/record.js';
 import { figures } from './figures.js';
 import { readHistory } from './history.js';
 import { table } from './markdown.js';

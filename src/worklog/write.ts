@@ -1,10 +1,10 @@
 /** Writes the worklog (markdown + JSON twin) and the index, through the one redaction point. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunRecord } from '../core/record.js';
 import { compactRecord } from '../history/compact.js';
 import type { RunEntry } from '../history/model.js';
-import type { HistoryEntry } from '../pipeline/context.js';
-import type { RunRecord } from '../pipeline/record.js';
+import type { HistoryEntry } from '../phases/context.js';
 import { writeFileAtomic, writeJsonAtomic } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { WORKLOG_PREFIX } from './history.js';

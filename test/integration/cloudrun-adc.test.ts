@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/pipeline/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 let project: TempProject;

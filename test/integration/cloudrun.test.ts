@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/core/record.js';
 import type { StatusReport } from '../../src/phases/0-deploy-status/status.js';
 import type { DeployStatusData, ServiceStatus } from '../../src/phases/0-deploy-status/types.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 

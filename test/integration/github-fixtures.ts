@@ -1,9 +1,9 @@
 /** Run records, drafts and a real octokit port against the loopback GitHub emulator, for phase 6 tests. */
 import { createGitHubPort } from '../../src/adapters/github/index.js';
 import type { GitHubPort } from '../../src/adapters/github/port.js';
+import type { RunRecord } from '../../src/core/record.js';
 import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
 import { buildDrafts, type Drafts, type GitFacts } from '../../src/phases/6-publish/drafts.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { githubSchema } from '../../src/playbook/sections/github.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 import type { GitHubEmulator } from '../../src/sandbox/github/server.js';

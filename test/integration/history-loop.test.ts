@@ -12,9 +12,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/core/record.js';
 import type { CriterionResult, StabilityData } from '../../src/phases/5-stability/types.js';
 import { readMeta, testHash } from '../../src/phases/6-publish/markers.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { type TempProject, tempProject } from './helpers.js';

@@ -7,9 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync } from '
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { RunRecord } from '../../src/core/record.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { findExecutable } from '../../src/pipeline/doctor.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { FAILING_TEST, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Each test starts tdl three times and the real runner (pytest, go, vitest) behind it: on a machine shared

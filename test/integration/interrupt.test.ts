@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/pipeline/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { alive, CLI, type TempProject, tempProject } from './helpers.js';
 
 let project: TempProject;

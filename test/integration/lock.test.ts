@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/pipeline/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { CLI, type TempProject, tdl, tempProject } from './helpers.js';
 
 let project: TempProject;

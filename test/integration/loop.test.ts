@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/pipeline/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { CLI, nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 const BROKEN = 'export const add = (a, b) => a - b;\n';

@@ -3,9 +3,9 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Progress } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PHASE_IDS, type RunRecord } from '../../src/core/record.js';
 import { MAX_RESULT_BYTES } from '../../src/mcp/bound.js';
 import { jsonSchemaOf, runInput, runOutput } from '../../src/mcp/schemas.js';
-import { PHASE_IDS, type RunRecord } from '../../src/pipeline/record.js';
 import { alive, nodeSuite, PASSING_TEST, type TempProject, tempProject } from './helpers.js';
 import { callTool, connectTdl, type McpSession, sizeOf, textOf } from './mcp-client.js';
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Three tests fail on the same missing field in the same checker (with different ids and times in

@@ -4,6 +4,8 @@
  * clusters through the test ids they carry).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stableHash } from '../../src/core/ids.js';
+import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
@@ -11,9 +13,7 @@ import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
 import { issueMarkers, legacyTestHashes, readMeta } from '../../src/phases/6-publish/markers.js';
-import type { PhaseResult, RunRecord } from '../../src/pipeline/record.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
-import { stableHash } from '../../src/telemetry/ids.js';
 import { draftsFor, type FakeTest, portFor, REPO, recordWith } from './github-fixtures.js';
 
 let emu: GitHubEmulator;

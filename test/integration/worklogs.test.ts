@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/pipeline/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import type { TrendRow } from '../../src/worklog/trend.js';
 import { FAILING_TEST, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 

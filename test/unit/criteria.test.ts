@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffStat } from '../../src/adapters/git/history.js';
+import type { Finding, PhaseResult, RunRecord } from '../../src/core/record.js';
 import {
   atomicChange,
   type DecisionInput,
@@ -12,7 +13,6 @@ import {
 } from '../../src/decision/criteria.js';
 import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
 import type { FailureCluster } from '../../src/phases/3-root-cause/types.js';
-import type { Finding, PhaseResult, RunRecord } from '../../src/pipeline/record.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { IterationRecord } from '../../src/core/record.js';
 import { stopAfter } from '../../src/pipeline/loop.js';
-import type { IterationRecord } from '../../src/pipeline/record.js';
 import { type TrendRow, trendCharts } from '../../src/worklog/trend.js';
 
 const it_ = (

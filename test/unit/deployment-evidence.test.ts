@@ -1,6 +1,7 @@
 /** Deployment evidence, pure parts: the filter, grouping, correlation, links, metric bands, criteria. */
 import { describe, expect, it } from 'vitest';
 import type { LogEntryInfo } from '../../src/adapters/observability/port.js';
+import type { PhaseResult } from '../../src/core/record.js';
 import { type DecisionInput, deploymentHealthy, noNewErrors } from '../../src/decision/criteria.js';
 import { errorRate, judge, type Measured, percentile } from '../../src/decision/slo.js';
 import {
@@ -15,7 +16,6 @@ import {
   type SuiteSpan,
 } from '../../src/phases/3-root-cause/deployment.js';
 import type { FailureCluster } from '../../src/phases/3-root-cause/types.js';
-import type { PhaseResult } from '../../src/pipeline/record.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseRunRecord, type RunRecord } from '../../src/core/record.js';
 import { classify, cleanStreak, DEFAULT_FLAKY } from '../../src/history/classify.js';
 import { compactRecord, expandRecord } from '../../src/history/compact.js';
 import { historyId, testOutcomes } from '../../src/history/model.js';
 import { appendRun, readRunEntries, readTestHistory, storeDir, tailLines } from '../../src/history/store.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
-import { parseRunRecord, type RunRecord } from '../../src/pipeline/record.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 
 function record(k: number, cases: TestCase[], attempts = 1): RunRecord {

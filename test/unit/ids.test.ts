@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isRunId, newRunId, stableHash, traceIdForRun, traceparentForRun } from '../../src/telemetry/ids.js';
+import { isRunId, newRunId, stableHash, traceIdForRun, traceparentForRun } from '../../src/core/ids.js';
 
 describe('run ids', () => {
   it('has the tdl-YYYYMMDD-HHMMSS-xxxxxx shape in UTC', () => {

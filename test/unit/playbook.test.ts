@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PlaybookError } from '../../src/pipeline/errors.js';
+import { PlaybookError } from '../../src/core/errors.js';
 import { parsePlaybook } from '../../src/playbook/load.js';
 import { playbookJsonSchema } from '../../src/playbook/schema.js';
 

@@ -1,6 +1,7 @@
 /** Phase 6's pure parts: decision rule, route, titles, bodies, markers and the plan. */
 import { describe, expect, it } from 'vitest';
 import type { GhIssue } from '../../src/adapters/github/port.js';
+import type { RunRecord } from '../../src/core/record.js';
 import {
   childBody,
   code,
@@ -11,7 +12,6 @@ import {
 import { buildDrafts, decide, htmlBaseFor, routeFor } from '../../src/phases/6-publish/drafts.js';
 import { issueFingerprint, issueMarkers, readMeta } from '../../src/phases/6-publish/markers.js';
 import { planActions } from '../../src/phases/6-publish/plan.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { githubSchema } from '../../src/playbook/sections/github.js';
 import { Redactor } from '../../src/telemetry/redact.js';
 import { recordWith } from '../integration/github-fixtures.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/core/errors.js';
 import { selectSuites } from '../../src/phases/1-select-tests/select.js';
-import { UsageError } from '../../src/pipeline/errors.js';
 import type { SuiteConfig } from '../../src/playbook/sections/suites.js';
 
 function suite(id: string, tier: number, categories: string[] = []): SuiteConfig {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinal, worstState, worstVerdict } from '../../src/pipeline/states.js';
+import { isFinal, worstState, worstVerdict } from '../../src/core/states.js';
 
 describe('worstVerdict', () => {
   it.each([

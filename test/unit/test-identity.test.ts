@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { stableHash } from '../../src/core/ids.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { testKey } from '../../src/decision/compare.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.js';
-import type { RunRecord } from '../../src/pipeline/record.js';
 import { relativizeCases, relativizeText, testId } from '../../src/results/identity.js';
 import { parseReportFile } from '../../src/results/index.js';
-import { stableHash } from '../../src/telemetry/ids.js';
 import { readHistory } from '../../src/worklog/history.js';
 import { portableRecord } from '../../src/worklog/portable.js';
 

@@ -1,5 +1,5 @@
 /** Cloud Run failures in our terms: what went wrong, and what the user can do about it. */
-import { InfraError } from '../../pipeline/errors.js';
+import { InfraError } from '../../core/errors.js';
 
 export type CloudRunErrorKind = 'not-found' | 'permission' | 'unavailable' | 'other';
 

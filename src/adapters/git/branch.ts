@@ -1,5 +1,5 @@
 /** Git branches, ahead/behind, push (phase 6's pull requests). */
-import { InfraError } from '../../pipeline/errors.js';
+import { InfraError } from '../../core/errors.js';
 import type { GitRunner } from './run.js';
 
 export interface AheadBehind {

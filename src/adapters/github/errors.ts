@@ -1,5 +1,5 @@
 /** GitHub failures as tdl errors: octokit's errors are mapped to these at the adapter boundary. */
-import { InfraError } from '../../pipeline/errors.js';
+import { InfraError } from '../../core/errors.js';
 
 export class GitHubError extends InfraError {
   /** HTTP status, 0 when no answer came back (connection refused or dropped). */

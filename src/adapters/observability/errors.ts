@@ -3,7 +3,7 @@
  * reads logs or metrics records the link as `inconclusive` with this message and hint (the role to
  * grant, when it is a permission).
  */
-import { InfraError } from '../../pipeline/errors.js';
+import { InfraError } from '../../core/errors.js';
 
 export type ObservabilityApi = 'logging' | 'monitoring';
 export type ObservabilityErrorKind = 'permission' | 'unavailable' | 'invalid' | 'other';

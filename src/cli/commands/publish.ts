@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .action(async (runId: string, flags: { dryRun?: boolean; json?: boolean }) => {
       const [{ sendOutbox }, { stateDirFor }, { printHuman, printJson }] = await Promise.all([
         import('../../phases/6-publish/send.js'),
-        import('../../pipeline/session.js'),
+        import('../../core/paths.js'),
         import('../../telemetry/outlet.js'),
       ]);
       const lines: string[] = [];

@@ -30,7 +30,7 @@ export async function readResults(
   files: readonly string[],
   formatFlag: string,
 ): Promise<{ read: { summary: FileSummary; cases: TestCase[] }[]; exitCode: 0 | 1 }> {
-  const { UsageError } = await import('../../pipeline/errors.js');
+  const { UsageError } = await import('../../core/errors.js');
   const { REPORT_FORMATS } = await import('../../playbook/sections/suites.js');
   const { parseReportFile } = await import('../../results/index.js');
   const summary = await import('../../results/summary.js');

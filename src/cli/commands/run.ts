@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .action(async (flags: RunFlags) => {
       const { parseOnly, parsePositiveInt, parsePublish } = await import('../options.js');
       if (flags.untilGreen && flags.dryRun) {
-        const { UsageError } = await import('../../pipeline/errors.js');
+        const { UsageError } = await import('../../core/errors.js');
         throw new UsageError(
           'EOPTION',
           '--until-green cannot be combined with --dry-run (it runs remediation)',

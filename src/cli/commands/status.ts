@@ -14,7 +14,7 @@ export function register(program: Command): void {
       const { Redactor } = await import('../../telemetry/redact.js');
       const { printHuman, printJson } = await import('../../telemetry/outlet.js');
       const { parseDuration } = await import('../../playbook/sections/common.js');
-      const { UsageError } = await import('../../pipeline/errors.js');
+      const { UsageError } = await import('../../core/errors.js');
       const since = parseDuration(flags.since);
       if (since === undefined || since <= 0)
         throw new UsageError('EUSAGE', `--since ${flags.since}: expected a duration like 15m or 1h`);

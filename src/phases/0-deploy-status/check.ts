@@ -5,12 +5,12 @@
 import { CloudRunError } from '../../adapters/cloudrun/errors.js';
 import type { CloudRunPort, RevisionInfo, ServiceInfo } from '../../adapters/cloudrun/port.js';
 import type { ProcessPort } from '../../adapters/process/port.js';
-import { errorMessage } from '../../pipeline/errors.js';
-import type { PhaseOutcome } from '../../pipeline/phase.js';
-import type { Finding } from '../../pipeline/record.js';
-import { worstVerdict } from '../../pipeline/states.js';
+import { errorMessage } from '../../core/errors.js';
+import type { Finding } from '../../core/record.js';
+import { worstVerdict } from '../../core/states.js';
 import type { Playbook } from '../../playbook/load.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
+import type { PhaseOutcome } from '../phase.js';
 import { assessService } from './assess.js';
 import { deployAndWait, plannedDeploy } from './deploy.js';
 import type { DeployStatusData, ServiceStatus } from './types.js';

@@ -3,7 +3,7 @@
  * revision's age, its Ready condition and the traffic split, read from Cloud Run. Stale services are
  * deployed (with --deploy or autoDeploy) and waited for; under --dry-run nothing is deployed.
  */
-import type { Phase } from '../../pipeline/phase.js';
+import type { Phase } from '../phase.js';
 import { checkServices } from './check.js';
 import type { DeployStatusData } from './types.js';
 

@@ -6,10 +6,10 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPorts } from '../../adapters/index.js';
-import { EXIT, UsageError } from '../../pipeline/errors.js';
-import { type Verdict, worstVerdict } from '../../pipeline/states.js';
+import { EXIT, UsageError } from '../../core/errors.js';
+import { newRunId } from '../../core/ids.js';
+import { type Verdict, worstVerdict } from '../../core/states.js';
 import { loadPlaybook } from '../../playbook/load.js';
-import { newRunId } from '../../telemetry/ids.js';
 import { Redactor } from '../../telemetry/redact.js';
 import type { ServiceLogs, SloVerdict, TimeWindow } from '../3-root-cause/deployment.js';
 import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';

@@ -2,10 +2,11 @@
  * Phase 1 select-tests: choose suites by focus, order them by tier and history, and gather the
  * context of the previous run of this playbook.
  */
-import type { RunContext } from '../../pipeline/context.js';
-import type { Phase } from '../../pipeline/phase.js';
-import { type Finding, phaseResult } from '../../pipeline/record.js';
+
+import { type Finding, phaseResult } from '../../core/record.js';
 import { previousFailingSuites, type RunTestsData } from '../2-run-tests/types.js';
+import type { RunContext } from '../context.js';
+import type { Phase } from '../phase.js';
 import { readOpenIssues } from './issues.js';
 import { type Selection, selectSuites } from './select.js';
 

@@ -4,8 +4,8 @@
  * same token lookup), and a failed read is a note, never a failed phase.
  */
 import type { GhIssue } from '../../adapters/github/port.js';
-import type { RunContext } from '../../pipeline/context.js';
 import { githubTarget } from '../6-publish/target.js';
+import type { RunContext } from '../context.js';
 
 export type OpenIssuesRead =
   | { issues: GhIssue[]; repo: string; label: string; source: string }

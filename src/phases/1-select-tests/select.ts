@@ -1,5 +1,5 @@
 /** Pure selection and ordering of suites for phase 1. */
-import { UsageError } from '../../pipeline/errors.js';
+import { UsageError } from '../../core/errors.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 
 export interface SelectedSuite {

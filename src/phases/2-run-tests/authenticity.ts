@@ -1,5 +1,5 @@
 /** Pure checks that a suite's result reflects tests that really ran (the seed's "0.00 s" problem). */
-import type { Finding } from '../../pipeline/record.js';
+import type { Finding } from '../../core/record.js';
 import type { ParsedReport } from '../../results/model.js';
 import { countCases, executedCount } from '../../results/model.js';
 

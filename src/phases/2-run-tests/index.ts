@@ -3,16 +3,16 @@
  * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
  */
 
+import { phaseResult } from '../../core/record.js';
+import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
 import { testHealth } from '../../history/health.js';
-import type { RunContext } from '../../pipeline/context.js';
-import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
-import { phaseResult } from '../../pipeline/record.js';
-import { type Verdict, worstVerdict } from '../../pipeline/states.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { addCounts, countCases, passRate } from '../../results/model.js';
 import type { SelectTestsData } from '../1-select-tests/index.js';
+import type { RunContext } from '../context.js';
+import type { Phase, PhaseOutcome } from '../phase.js';
 import { evaluateGate } from './gates.js';
 import { runSuite } from './suite.js';
 import type { RunTestsData, SuiteResult, TierResult } from './types.js';

@@ -1,18 +1,18 @@
 /** Runs one suite: its attempts (retries), its report, flaky marking and authenticity findings. */
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import type { RunContext } from '../../pipeline/context.js';
-import { errorMessage } from '../../pipeline/errors.js';
-import type { ExecutionState, Verdict } from '../../pipeline/states.js';
+import { errorMessage } from '../../core/errors.js';
+import { traceparentForRun } from '../../core/ids.js';
+import type { ExecutionState, Verdict } from '../../core/states.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { relativizeCases, relativizeText } from '../../results/identity.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
 import { lastOutputLine } from '../../results/text.js';
-import { traceparentForRun } from '../../telemetry/ids.js';
 import { CREDENTIAL_ENV } from '../../telemetry/redact.js';
 import { serviceEnv, serviceTargets } from '../0-deploy-status/types.js';
+import type { RunContext } from '../context.js';
 import { type AuthenticityInput, checkAuthenticity } from './authenticity.js';
 import type { AttemptResult, SuiteResult } from './types.js';
 

@@ -1,8 +1,9 @@
 /** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
+
+import type { Finding, RunRecord } from '../../core/record.js';
+import type { ExecutionState, Verdict } from '../../core/states.js';
 import type { TestPolicy } from '../../decision/weakening.js';
 import type { HealthData } from '../../history/health.js';
-import type { Finding, RunRecord } from '../../pipeline/record.js';
-import type { ExecutionState, Verdict } from '../../pipeline/states.js';
 import type { Counts, TestCase } from '../../results/model.js';
 
 export interface AttemptResult {

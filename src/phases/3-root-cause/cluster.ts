@@ -2,11 +2,12 @@
  * Groups failing and erroring tests into clusters by signature: the one clustering of tdl. Phase 3,
  * phase 5, phase 6, the outbox and `tdl publish` all get their clusters from here. Pure.
  */
-import { phaseResult, type RunRecord } from '../../pipeline/record.js';
+
+import { stableHash } from '../../core/ids.js';
+import { phaseResult, type RunRecord } from '../../core/record.js';
 import { relativizeText } from '../../results/identity.js';
 import type { TestCase } from '../../results/model.js';
 import { lastOutputLine } from '../../results/text.js';
-import { stableHash } from '../../telemetry/ids.js';
 import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
 import {
   messageHead,

@@ -13,14 +13,14 @@ import type {
   MetricsPort,
   RevisionWindow,
 } from '../../adapters/observability/port.js';
+import { traceIdForRun } from '../../core/ids.js';
+import { phaseResult } from '../../core/record.js';
 import { errorRate, judge, type Measured, percentile } from '../../decision/slo.js';
-import type { RunContext } from '../../pipeline/context.js';
-import { phaseResult } from '../../pipeline/record.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import type { Band } from '../../playbook/sections/evidence.js';
-import { traceIdForRun } from '../../telemetry/ids.js';
 import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
+import type { RunContext } from '../context.js';
 import {
   correlate,
   type DeploymentEvidence,

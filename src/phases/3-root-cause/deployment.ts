@@ -5,7 +5,7 @@
  * clusters. The reads are in deployment-read.ts.
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
-import type { Verdict } from '../../pipeline/states.js';
+import type { Verdict } from '../../core/states.js';
 import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
 import type { SuiteResult } from '../2-run-tests/types.js';
 import { normalizeMessage } from './signature.js';

@@ -3,13 +3,13 @@
  * established is shown as unknown with the reason, never guessed.
  */
 import type { GhIssue } from '../../adapters/github/port.js';
-import type { HistoryEntry, RunContext } from '../../pipeline/context.js';
-import { phaseResult } from '../../pipeline/record.js';
+import { phaseResult } from '../../core/record.js';
 import { ageText, trafficText } from '../0-deploy-status/assess.js';
 import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';
+import type { HistoryEntry, RunContext } from '../context.js';
 import { clustersFor } from './cluster.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
 

@@ -3,12 +3,12 @@
  * and, when `analyzer.command` is set, hand each cluster to it and keep its markdown.
  */
 import { join } from 'node:path';
-import type { RunContext } from '../../pipeline/context.js';
-import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
-import { phaseResult } from '../../pipeline/record.js';
+import { traceparentForRun } from '../../core/ids.js';
+import { phaseResult } from '../../core/record.js';
 import { expandAll } from '../../playbook/placeholders.js';
-import { traceparentForRun } from '../../telemetry/ids.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
+import type { RunContext } from '../context.js';
+import type { Phase, PhaseOutcome } from '../phase.js';
 import { clusterFailures } from './cluster.js';
 import { revisionLogLinks } from './deployment.js';
 import { deploymentEvidence } from './deployment-read.js';

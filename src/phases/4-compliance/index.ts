@@ -1,9 +1,9 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
 import { runAudit } from '../../audit/engine.js';
 import { auditOutcome, isFailing } from '../../audit/outcome.js';
-import type { RunContext } from '../../pipeline/context.js';
-import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
-import { type Finding, phaseResult } from '../../pipeline/record.js';
+import { type Finding, phaseResult } from '../../core/record.js';
+import type { RunContext } from '../context.js';
+import type { Phase, PhaseOutcome } from '../phase.js';
 import type { ComplianceSummary } from './types.js';
 
 const TOP = 20;

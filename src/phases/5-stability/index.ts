@@ -2,15 +2,16 @@
  * Phase 5 stability: gather the evidence (phase results, the diff of base...HEAD, earlier runs),
  * evaluate every criterion, and decide `proceed` or `defer` with reasons.
  */
+
+import { phaseResult, type RunRecord } from '../../core/record.js';
+import { worstVerdict } from '../../core/states.js';
 import { hasTestResults } from '../../decision/compare.js';
 import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
-import type { RunContext } from '../../pipeline/context.js';
-import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
-import { phaseResult, type RunRecord } from '../../pipeline/record.js';
-import { worstVerdict } from '../../pipeline/states.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
 import { clustersFor, type RootCauseData } from '../3-root-cause/types.js';
+import type { RunContext } from '../context.js';
+import type { Phase, PhaseOutcome } from '../phase.js';
 import { previousIterationRecord } from './iterations.js';
 import type { StabilityData } from './types.js';
 import { gatherWeakening } from './weakening-input.js';

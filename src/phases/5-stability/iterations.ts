@@ -1,5 +1,5 @@
 /** Within an `--until-green` run, the previous iteration is the run to compare with. */
-import type { RunRecord } from '../../pipeline/record.js';
+import type { RunRecord } from '../../core/record.js';
 
 /** The last finished iteration as a record of its own, or null outside a loop or in iteration 1. */
 export function previousIterationRecord(record: RunRecord): RunRecord | null {

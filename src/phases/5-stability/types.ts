@@ -1,6 +1,6 @@
 /** Contract of phase 5's data: the criteria table behind the decision. */
 
-import type { Verdict } from '../../pipeline/states.js';
+import type { Verdict } from '../../core/states.js';
 import type { CriterionId } from '../../playbook/sections/decision.js';
 
 export interface CriterionResult {

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
+import { phaseResult, type RunRecord } from '../../core/record.js';
 import { testKey } from '../../decision/compare.js';
 import { testFileLang } from '../../decision/test-source.js';
 import {
@@ -14,10 +15,9 @@ import {
   type TestPolicy,
   type WeakeningInput,
 } from '../../decision/weakening.js';
-import type { RunContext } from '../../pipeline/context.js';
-import { phaseResult, type RunRecord } from '../../pipeline/record.js';
 import { parsePlaybook } from '../../playbook/load.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
+import type { RunContext } from '../context.js';
 
 /** A run's tests as the weakening checks read them; null when phase 2 did not complete. */
 export function runTestsOf(record: RunRecord): RunTests | null {

@@ -4,9 +4,9 @@
  * and what `tdl publish` sends later.
  */
 import { relative } from 'node:path';
-import type { RunRecord } from '../../pipeline/record.js';
-import { phaseResult } from '../../pipeline/record.js';
-import type { Decision } from '../../pipeline/states.js';
+import type { RunRecord } from '../../core/record.js';
+import { phaseResult } from '../../core/record.js';
+import type { Decision } from '../../core/states.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
 import type { TestCase } from '../../results/model.js';
 import type { Redactor } from '../../telemetry/redact.js';

@@ -4,14 +4,14 @@
  * master tracking issue, never twice. Target: GitHub, or an outbox sent later by `tdl publish`.
  */
 import { apiUrlFor } from '../../adapters/github/token.js';
+import { UsageError } from '../../core/errors.js';
+import { phaseResult } from '../../core/record.js';
 import { cleanRuns } from '../../history/health.js';
 import { historyId } from '../../history/model.js';
-import type { RunContext } from '../../pipeline/context.js';
-import { UsageError } from '../../pipeline/errors.js';
-import type { Phase, PhaseOutcome } from '../../pipeline/phase.js';
-import { phaseResult } from '../../pipeline/record.js';
 import type { TestCase } from '../../results/model.js';
 import type { RunTestsData } from '../2-run-tests/types.js';
+import type { RunContext } from '../context.js';
+import type { Phase, PhaseOutcome } from '../phase.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';

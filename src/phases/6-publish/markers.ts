@@ -3,8 +3,8 @@
  * search API. A fingerprint is `stableHash` of the playbook name and the failure's signature.
  */
 import { isAbsolute, join } from 'node:path';
+import { stableHash } from '../../core/ids.js';
 import { canonicalGroup, canonicalName } from '../../results/identity.js';
-import { stableHash } from '../../telemetry/ids.js';
 
 export type IssueKind = 'child' | 'master';
 

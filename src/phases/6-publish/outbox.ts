@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../pipeline/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../telemetry/outlet.js';
 import type { Redactor } from '../../telemetry/redact.js';
 import { fence } from '../../worklog/markdown.js';

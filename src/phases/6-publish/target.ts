@@ -4,7 +4,7 @@
  * when tdl talks to GitHub and the token is looked up by one rule.
  */
 import { type FoundToken, findToken } from '../../adapters/github/token.js';
-import type { RunContext } from '../../pipeline/context.js';
+import type { RunContext } from '../context.js';
 import type { PublishTarget } from './types.js';
 
 export type GitHubTarget =

@@ -2,8 +2,8 @@
 import { appendFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { execa } from 'execa';
-import { findGitRoot } from '../../adapters/git/root.js';
-import { UsageError } from '../../pipeline/errors.js';
+import { UsageError } from '../../core/errors.js';
+import { findGitRoot } from '../../core/git-root.js';
 import { parsePlaybook } from '../load.js';
 import { detectSuites, githubRepoFromRemote, projectName, type RepoView, wantsPython } from './detect.js';
 import { renderInitPlaybook } from './render.js';

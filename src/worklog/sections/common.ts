@@ -1,4 +1,4 @@
-import type { Finding } from '../../pipeline/record.js';
+import type { Finding } from '../../core/record.js';
 import { table } from '../markdown.js';
 
 export function findingsTable(findings: readonly Finding[]): string {

@@ -1,5 +1,5 @@
 /** One renderer per phase; a phase without its own shows its findings. */
-import type { PhaseId } from '../../pipeline/record.js';
+import type { PhaseId } from '../../core/record.js';
 import { renderCompliance } from './compliance.js';
 import { renderDeployStatus } from './deploy-status.js';
 import { renderPublish } from './publish.js';

@@ -1,4 +1,4 @@
-import type { PhaseResult, RunRecord } from '../../pipeline/record.js';
+import type { PhaseResult, RunRecord } from '../../core/record.js';
 
 export interface RenderView {
   /** A path as shown in the worklog: relative to the worklog folder when possible. */

@@ -1,7 +1,8 @@
 /** The Phase interface: a phase gathers inputs from the context, computes, returns an outcome. */
+
+import type { Finding, PhaseError, PhaseId } from '../core/record.js';
+import type { ExecutionState, Verdict } from '../core/states.js';
 import type { RunContext } from './context.js';
-import type { Finding, PhaseError, PhaseId } from './record.js';
-import type { ExecutionState, Verdict } from './states.js';
 
 export interface PhaseOutcome<T = unknown> {
   state: ExecutionState;

@@ -1,22 +1,12 @@
 /** What a phase gets: the RunContext. No global state; everything comes in through here. */
 import type { Ports } from '../adapters/index.js';
+import type { RunPaths } from '../core/paths.js';
+import type { PhaseId, PhaseResult, RunOptions, RunRecord } from '../core/record.js';
 import type { TestHistory } from '../history/model.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Clock } from '../telemetry/clock.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Redactor } from '../telemetry/redact.js';
-import type { PhaseId, PhaseResult, RunOptions, RunRecord } from './record.js';
-
-export interface RunPaths {
-  /** `.tdl/` */
-  stateDir: string;
-  /** `.tdl/runs/<runId>/` */
-  runDir: string;
-  /** `{reportDir}`: where suites write their reports. */
-  reportDir: string;
-  logFile: string;
-  recordFile: string;
-}
 
 /** Live progress for the terminal; the record and the log are the lasting account. */
 export interface ProgressReporter {
