@@ -3,6 +3,16 @@
  * regex literals) become spaces, newlines stay, so offsets and lines in the masked text are those of
  * the source. Code inside `${...}` (JS templates) and `{...}` (Python f-strings) stays code. Rules run
  * their regexes on the masked text, so nothing inside a comment or a string is ever a finding.
+ *
+ * The audit's one lexer. The scan's fast path runs it on a file's latin1 reading (one character per
+ * byte) to ask "is this byte range code?" without decoding UTF-8: every character that changes the
+ * lexical state is ASCII, and in UTF-8 every byte of a non-ASCII character is >= 128 (an identifier
+ * character here either way), so both readings take the same decisions at the same characters and the
+ * blanks differ only in offsets (bytes vs UTF-16 units). Every blanked range starts and ends at an
+ * ASCII character or at the end of the text, which is what keeps that true.
+ *
+ * `limit`: stop once top-level code reaches this offset. Every construct that starts before the stop
+ * is finished first and later ones only blank at or after it, so the blanks below `limit` are final.
  */
 
 export type Lang = 'ts' | 'py';
@@ -125,7 +135,7 @@ const REGEX_AFTER_WORD = new Set([
 ]);
 
 /** Masks JS/TS source. Quoted strings end at a newline, so a stray quote (JSX text) harms one line. */
-export function maskJs(text: string): MaskedSource {
+export function maskJs(text: string, limit = Number.POSITIVE_INFINITY): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
   const quoted = (i: number, q: number): number => {
@@ -172,6 +182,7 @@ export function maskJs(text: string): MaskedSource {
     const start = i;
     i++;
     let inClass = false;
+    let closed = false;
     while (i < n) {
       const c = text.charCodeAt(i);
       if (c === BACKSLASH) i += 2;
@@ -184,10 +195,13 @@ export function maskJs(text: string): MaskedSource {
         i++;
       } else if (c === 47 && !inClass) {
         i++;
+        closed = true;
         break;
       } else i++;
     }
-    m.blank(start + 1, i - 1);
+    // An unterminated literal (a newline or the end before the closing '/') is blanked to there,
+    // as an unterminated quoted string is.
+    m.blank(start + 1, closed ? i - 1 : Math.min(i, n));
     while (i < n && isIdent(text.charCodeAt(i))) i++;
     return i;
   };
@@ -211,11 +225,14 @@ export function maskJs(text: string): MaskedSource {
     return REGEX_AFTER_WORD.has(text.slice(k + 1, j + 1));
   };
 
-  /** Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation. */
-  function code(i: number, untilBrace: boolean): number {
+  /**
+   * Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation; at
+   * `stop`, stops before the next construct.
+   */
+  function code(i: number, untilBrace: boolean, stop = Number.POSITIVE_INFINITY): number {
     let depth = 0;
     const next = JS_NEXT;
-    while (i < n) {
+    while (i < n && i < stop) {
       next.lastIndex = i;
       const found = next.exec(text);
       if (!found) return n;
@@ -249,7 +266,7 @@ export function maskJs(text: string): MaskedSource {
     return n;
   }
 
-  code(0, false);
+  code(0, false, limit);
   return m.result();
 }
 
@@ -271,7 +288,7 @@ function prefixBefore(text: string, q: number): { length: number; fmt: boolean }
 }
 
 /** Masks Python source: `#` comments, strings and docstrings; f-string `{expressions}` stay code. */
-export function maskPy(text: string): MaskedSource {
+export function maskPy(text: string, limit = Number.POSITIVE_INFINITY): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
 
@@ -292,7 +309,7 @@ export function maskPy(text: string): MaskedSource {
       else if (fmt && c === 123) {
         if (text.charCodeAt(i + 1) === 123) i += 2;
         else {
-          // The `{` is blanked with the text before it (one range, as lex-bytes has it) but is not content.
+          // The `{` is blanked with the text before it (one range) but is not content.
           m.blank(segment, i + 1);
           if (i > segment) m.contents.push(segment, i);
           i = code(i + 1, true);
@@ -305,10 +322,10 @@ export function maskPy(text: string): MaskedSource {
     return i;
   }
 
-  function code(i: number, untilBrace: boolean): number {
+  function code(i: number, untilBrace: boolean, stop = Number.POSITIVE_INFINITY): number {
     let depth = 0;
     const next = PY_NEXT;
-    while (i < n) {
+    while (i < n && i < stop) {
       next.lastIndex = i;
       const found = next.exec(text);
       if (!found) return n;
@@ -334,12 +351,12 @@ export function maskPy(text: string): MaskedSource {
     return n;
   }
 
-  code(0, false);
+  code(0, false, limit);
   return m.result();
 }
 
-export function mask(text: string, lang: Lang): MaskedSource {
-  return lang === 'py' ? maskPy(text) : maskJs(text);
+export function mask(text: string, lang: Lang, limit?: number): MaskedSource {
+  return lang === 'py' ? maskPy(text, limit) : maskJs(text, limit);
 }
 
 // What /\.(?:[cm]?[jt]sx?)$/ and /\.pyi?$/ match, as a lookup (called for every listed file).

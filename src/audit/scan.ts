@@ -16,7 +16,6 @@ import {
   mask,
   outsideBlanks,
 } from './lex.js';
-import { blanksOf } from './lex-bytes.js';
 import {
   type CompiledAudit,
   type CompiledDeprecated,
@@ -64,14 +63,17 @@ function stringsView(text: string, src: MaskedSource): string {
 const occurrences: number[] = [];
 let lastAt = new Int32Array(16);
 
-/** Fills `occurrences` and `lastAt` for `buf`, in one regex pass over its latin1 reading. */
-function findNeedles(needles: NeedleSet, buf: Buffer): void {
+/**
+ * Fills `occurrences` and `lastAt` for `buf`, in one regex pass over its latin1 reading (one
+ * character per byte, so offsets are byte offsets), and returns that reading ('' when no needle).
+ */
+function findNeedles(needles: NeedleSet, buf: Buffer): string {
   occurrences.length = 0;
   const n = needles.text.length;
   if (lastAt.length < n) lastAt = new Int32Array(n);
   lastAt.fill(-1, 0, n);
   const re = needles.re;
-  if (!re) return;
+  if (!re) return '';
   const text = buf.toString('latin1');
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -85,6 +87,7 @@ function findNeedles(needles: NeedleSet, buf: Buffer): void {
       }
     re.lastIndex = at + 1;
   }
+  return text;
 }
 
 function anyFound(ids: readonly number[]): boolean {
@@ -97,7 +100,7 @@ function endOf(needles: readonly string[], k: number): number {
   return lastAt[k] === -1 ? 0 : lastAt[k]! + needles[k]!.length;
 }
 
-/** Whether some occurrence of one of needles `ids` lies wholly in code (`blanks` from lex-bytes). */
+/** Whether some occurrence of one of needles `ids` lies wholly in code (`blanks` in byte offsets). */
 function anyInCode(needles: readonly string[], ids: readonly number[], blanks: readonly number[]): boolean {
   for (let j = 0; j < occurrences.length; j += 2) {
     const k = occurrences[j]!;
@@ -132,7 +135,10 @@ export function scanFile(
 
   // Rules this file can violate: those with a needle in it (or none to look for).
   const needles = c.needles.text;
-  if (plan.duplicates.length || plan.forbidden.length || plan.deprecated.length) findNeedles(c.needles, buf);
+  const bytes =
+    plan.duplicates.length || plan.forbidden.length || plan.deprecated.length
+      ? findNeedles(c.needles, buf)
+      : '';
   let dups: CompiledDuplicate[] = [];
   for (const d of plan.duplicates) if (d.needles === null || anyFound(d.needles)) dups.push(d);
   let forb: CompiledForbidden[] = [];
@@ -141,13 +147,14 @@ export function scanFile(
   if (fast && occurrences.length && (dups.length || forb.length)) {
     // A definition's name and a code match of a forbidden pattern lie in code and contain one of
     // the rule's needles, so a rule none of whose needles lies wholly in code has nothing here.
-    // Lexing the bytes up to the last needle answers that without decoding or masking the file.
+    // Lexing the latin1 reading up to the last needle answers that without decoding UTF-8 or
+    // building the masked text (lex.ts: both readings blank the same characters).
     let limit = 0;
     for (const d of dups)
       if (d.needles) for (const k of d.needles) limit = Math.max(limit, endOf(needles, k));
     for (const f of forb) if (f.needle !== -1) limit = Math.max(limit, endOf(needles, f.needle));
     if (limit > 0) {
-      const blanks = blanksOf(buf, lang, limit);
+      const blanks = mask(bytes, lang, limit).blanks;
       const inCodeDups: CompiledDuplicate[] = [];
       for (const d of dups)
         if (d.needles === null || anyInCode(needles, d.needles, blanks)) inCodeDups.push(d);
