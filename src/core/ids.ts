@@ -41,3 +41,32 @@ export function traceparentForRun(runId: string, random: RandomSource = defaultR
   if (/^0+$/.test(span)) span = '0000000000000001'; // all-zero span ids are invalid
   return `00-${traceIdForRun(runId)}-${span}-01`;
 }
+
+/** A W3C `traceparent` value (version 00): trace id and span id, neither all zeros. */
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/i;
+
+/** `traceparent: 00-…`, `traceparent=00-…`, `"traceparent": "00-…"` in a line of a test's output. */
+const LABELLED = /traceparent["']?\s*[:=]\s*["']?(00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2})\b/i;
+
+export interface Traceparent {
+  /** The header value, lower-cased. */
+  traceparent: string;
+  traceId: string;
+  spanId: string;
+}
+
+/**
+ * A test's own W3C `traceparent`: the value itself (a report's `traceparent` property or meta field),
+ * or with `labelled`, the first `traceparent: 00-…` in a text such as a test's captured output.
+ * Lower-cased; null when there is none or its ids are all zeros. Reads at most 64 KiB.
+ */
+export function findTraceparent(text: string | undefined | null, labelled = false): Traceparent | null {
+  if (!text) return null;
+  const head = text.length > 65_536 ? text.slice(0, 65_536) : text;
+  const m = TRACEPARENT.exec(labelled ? (LABELLED.exec(head)?.[1] ?? '') : head.trim());
+  if (!m) return null;
+  const traceId = m[1]!.toLowerCase();
+  const spanId = m[2]!.toLowerCase();
+  if (/^0+$/.test(traceId) || /^0+$/.test(spanId)) return null;
+  return { traceparent: m[0].toLowerCase(), traceId, spanId };
+}

@@ -3,6 +3,7 @@
  * function. A test file that failed to load has no assertion results, only a failed status and a
  * message; it becomes one `errored` entry so it can never read as green.
  */
+import { findTraceparent } from '../telemetry/ids.js';
 import type { ConcreteFormat, ParsedReport, TestCase, TestStatus } from './model.js';
 import { firstLine, wholeMs } from './text.js';
 
@@ -13,6 +14,7 @@ interface AssertionResult {
   status?: unknown;
   duration?: unknown;
   failureMessages?: unknown;
+  meta?: unknown;
 }
 
 interface FileResult {
@@ -85,6 +87,11 @@ export function parseJestLikeJson(text: string): ParsedReport {
         durationMs: wholeMs(a.duration),
       };
       if (path) tc.file = path;
+      // vitest's JSON reporter writes the test's `task.meta`; a test that set `meta.traceparent`
+      // to the header it sent names its own span.
+      const meta = a.meta && typeof a.meta === 'object' ? (a.meta as Record<string, unknown>) : null;
+      const own = findTraceparent(typeof meta?.traceparent === 'string' ? meta.traceparent : null);
+      if (own) tc.traceparent = own.traceparent;
       if (status === 'failed') {
         failedHere += 1;
         const messages = Array.isArray(a.failureMessages) ? a.failureMessages.map(str).filter(Boolean) : [];

@@ -5,6 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
+import { findTraceparent } from '../telemetry/ids.js';
 import type { ParsedReport, TestCase, TestStatus } from './model.js';
 import { firstLine, secondsToMs, stripAnsi } from './text.js';
 
@@ -16,11 +17,15 @@ const ESC_STAND_IN = '\ue01b';
 const CANCELLED_TYPES = new Set(['testTimeoutFailure', 'cancelledByParent']);
 /** A failure body longer than this is cut (a 50 MB stack helps nobody and costs memory). */
 const MAX_BODY = 64 * 1024;
+/** How much of a testcase's <system-out>/<system-err> is searched for its traceparent. */
+const MAX_OUTPUT_SCAN = 16 * 1024;
 const JEST_SUITE_ERROR = 'Test suite failed to run';
 
 interface OpenCase {
   tc: TestCase;
   body: string;
+  /** The testcase's <system-out>/<system-err> text, bounded: where a test may print its traceparent. */
+  output: string;
   todo: boolean;
   /** The suite path, kept for node:test, whose classname is always "test". */
   path: string;
@@ -36,6 +41,9 @@ export class JUnitReader {
   private readonly suites: string[] = [];
   private current: OpenCase | null = null;
   private inOutcome = false;
+  private inOutput = false;
+  /** The testcase closed last, until another element opens: node:test writes a test's diagnostics right after it. */
+  private lastClosed: TestCase | null = null;
   private sawRoot = false;
   private depth = 0;
   private readonly nodeComments: Record<string, number> = {};
@@ -61,12 +69,18 @@ export class JUnitReader {
       // node:test writes its counts as <!-- tests 12 -->, <!-- pass 4 --> ... inside the root.
       const m = /^\s*(tests|suites|pass|fail|cancelled|skipped|todo)\s+(\d+)\s*$/.exec(c);
       if (m && this.depth === 1) this.nodeComments[m[1]!] = Number(m[2]);
+      // node:test writes `t.diagnostic('traceparent: 00-…')` as a comment just after the test's testcase.
+      if (this.lastClosed && !this.lastClosed.traceparent) {
+        const own = findTraceparent(c, true);
+        if (own) this.lastClosed.traceparent = own.traceparent;
+      }
     });
     this.parser.on('closetag', (tag) => this.closeTag(tag.name));
   }
 
   private openTag(name: string, a: Record<string, string>): void {
     this.depth += 1;
+    this.lastClosed = null;
     if (this.depth === 1) {
       this.sawRoot = true;
       if (name !== 'testsuites' && name !== 'testsuite') {
@@ -110,7 +124,15 @@ export class JUnitReader {
         durationMs: secondsToMs(a.time),
       };
       if (a.file) tc.file = a.file;
-      this.current = { tc, body: '', todo: false, path: path.join(' > ') };
+      this.current = { tc, body: '', output: '', todo: false, path: path.join(' > ') };
+    } else if (this.current && name === 'property') {
+      // pytest's record_property("traceparent", …), vitest's annotate(value, "traceparent").
+      if (a.name === 'traceparent' && !this.current.tc.traceparent) {
+        const own = findTraceparent(a.value);
+        if (own) this.current.tc.traceparent = own.traceparent;
+      }
+    } else if (this.current && (name === 'system-out' || name === 'system-err')) {
+      this.inOutput = true;
     } else if (this.current && (name === 'failure' || name === 'error' || name === 'skipped')) {
       const c = this.current;
       let status: TestStatus = name === 'failure' ? 'failed' : name === 'error' ? 'errored' : 'skipped';
@@ -127,14 +149,23 @@ export class JUnitReader {
 
   private text(t: string): void {
     if (this.current && this.inOutcome && this.current.body.length < MAX_BODY) this.current.body += t;
+    else if (this.current && this.inOutput && this.current.output.length < MAX_OUTPUT_SCAN)
+      this.current.output += t;
   }
 
   private closeTag(name: string): void {
     this.depth -= 1;
-    if (name === 'testsuite') this.suites.pop();
-    else if (name === 'failure' || name === 'error' || name === 'skipped') this.inOutcome = false;
+    if (name === 'testsuite') {
+      this.suites.pop();
+      this.lastClosed = null;
+    } else if (name === 'failure' || name === 'error' || name === 'skipped') this.inOutcome = false;
+    else if (name === 'system-out' || name === 'system-err') this.inOutput = false;
     else if (name === 'testcase' && this.current) {
-      const { tc, body, todo, path } = this.current;
+      const { tc, body, output, todo, path } = this.current;
+      if (!tc.traceparent && output) {
+        const own = findTraceparent(output, true);
+        if (own) tc.traceparent = own.traceparent;
+      }
       // node:test writes a failing `todo` test with both <skipped type="todo"> and <failure>; it counts it as todo.
       if (todo) tc.status = 'skipped';
       const text = body.trim();
@@ -171,6 +202,7 @@ export class JUnitReader {
       if (tc.suite === 'test') this.nodePaths.set(tc, path);
       this.cases.push(tc);
       this.current = null;
+      this.lastClosed = tc;
     }
   }
 

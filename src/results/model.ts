@@ -16,6 +16,12 @@ export interface TestCase {
   durationMs: number | null;
   message?: string;
   stack?: string;
+  /**
+   * The test's own W3C `traceparent` when its report names one (a JUnit `traceparent` property or a
+   * `traceparent: 00-…` line in its output, vitest's `meta.traceparent`): phase 3 ties the service's
+   * log entries carrying that span to this test. Lower-cased header value.
+   */
+  traceparent?: string;
   /** Set by phase 2 when a test failed in an earlier attempt and passed in a later one. */
   flaky?: boolean;
 }

@@ -47,11 +47,26 @@ describe('npm run demo', () => {
     expect(record.decision?.reasons).toContainEqual(
       expect.stringMatching(/^deployment-healthy fail: demo-backend: 5xx 5\.0% > 1% \(bound < 1%/),
     );
-    // Every failing test's cluster carries the exact error line its own request logged (trace + span).
+    // Every failing test's cluster carries the exact error line its own request logged (trace + the
+    // test's own span, which node:test's JUnit report names after each test).
     const rc = phase(record, 'root-cause').data as RootCauseData;
-    expect(rc.deployment?.correlation).toMatchObject({ failingTests: 3, correlatedTests: 3, rate: 1 });
+    expect(rc.deployment?.correlation).toMatchObject({
+      failingTests: 3,
+      correlatedTests: 3,
+      ownSpanTests: 3,
+      rate: 1,
+    });
+    // The last attempt's report names each test's span; the first attempt's entries (its report was
+    // replaced by the retry's) are still attributed to their suite attempt, by time.
+    expect(rc.deployment?.correlated.filter((e) => e.via === 'test' && e.test).length).toBeGreaterThanOrEqual(
+      3,
+    );
+    expect(rc.deployment?.correlated.every((e) => e.via !== null)).toBe(true);
     expect(rc.deployment?.correlated.every((e) => e.trace.endsWith(rc.deployment!.traceId))).toBe(true);
     const executing = rc.clusters.find((c) => c.message.includes('tool_executing'))!;
+    expect(executing.evidence?.find((l) => l.kind === 'revision-log')?.value).toContain(
+      'during test `tool_executing carries tool_name` (suite `mission-critical`)',
+    );
     expect(executing.evidence?.find((l) => l.kind === 'revision-log')?.value).toContain(
       'websocket event tool_executing dropped: missing field "tool_name" (run_id=r1) (src/events.js:13 in toolExecuting)',
     );

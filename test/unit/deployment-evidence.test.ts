@@ -14,6 +14,7 @@ import {
   revisionLogLinks,
   type ServiceLogs,
   type SuiteSpan,
+  testSpans,
 } from '../../src/phases/3-root-cause/deployment.js';
 import type { FailureCluster } from '../../src/phases/3-root-cause/types.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
@@ -176,6 +177,82 @@ describe('correlation', () => {
     expect(links1[0]!.kind).toBe('revision-log');
     expect(links1[0]!.value).toContain('event dropped: missing field "tool_name"');
     expect(revisionLogLinks(clusters[1]!, c.correlated)).toEqual([]);
+  });
+
+  it("attaches an entry carrying a test's own span to that test's cluster only, and counts per test", () => {
+    // Two failing tests of one suite, each in its own cluster; the first named its span in its report.
+    const c1: FailureCluster = {
+      ...cluster('c1', 'critical', 'missing field "tool_name"'),
+      tests: [{ suiteId: 'critical', group: 'g', name: 'emits tool_name', status: 'failed' }],
+    };
+    const c2: FailureCluster = {
+      ...cluster('c2', 'critical', 'timeout'),
+      tests: [{ suiteId: 'critical', group: 'g', name: 'reconnects', status: 'failed' }],
+    };
+    const tests = testSpans(
+      [
+        {
+          id: 'critical',
+          cases: [
+            {
+              suite: 'g',
+              name: 'emits tool_name',
+              status: 'failed',
+              durationMs: 1,
+              traceparent: `00-${RUN}-3333333333333333-01`,
+            },
+            // A passing test's span: its entries belong to no cluster.
+            {
+              suite: 'g',
+              name: 'lists events',
+              status: 'passed',
+              durationMs: 1,
+              traceparent: `00-${RUN}-4444444444444444-01`,
+            },
+            // Another run's trace: ignored.
+            {
+              suite: 'g',
+              name: 'reconnects',
+              status: 'failed',
+              durationMs: 1,
+              traceparent: `00-${OTHER}-5555555555555555-01`,
+            },
+          ],
+        },
+      ],
+      RUN,
+    );
+    expect([...tests.keys()]).toEqual(['3333333333333333', '4444444444444444']);
+    const read = (spanId: string, message: string) =>
+      entry({ message, trace: `projects/p/traces/${RUN}`, spanId, timestamp: '2026-03-01T10:01:10Z' });
+    const c = correlate(
+      [
+        {
+          service: 'api',
+          revision: 'api-2',
+          entries: [
+            read('3333333333333333', 'event dropped: missing field "tool_name"'),
+            read('4444444444444444', 'cache miss'),
+          ],
+        },
+      ],
+      RUN,
+      spans,
+      [c1, c2],
+      (t) => t,
+      tests,
+    );
+    expect(c.correlated.map((e) => [e.via, e.test?.name ?? null, e.clusterIds])).toEqual([
+      ['test', 'emits tool_name', ['c1']],
+      ['test', 'lists events', []],
+    ]);
+    expect(c.correlated[0]).toMatchObject({ suiteId: 'critical', attempt: 1 });
+    // "reconnects" named no span of this run: the suite had no entry outside the tests' own spans.
+    expect(c).toMatchObject({ failingTests: 2, correlatedTests: 1 });
+    const [link] = revisionLogLinks(c1, c.correlated);
+    expect(link!.value).toContain('during test `emits tool_name` (suite `critical`)');
+    expect(link!.source).toContain("the test's own span");
+    expect(revisionLogLinks(c2, c.correlated)).toEqual([]);
   });
 
   it('puts the entry closest to the cluster message first among its suite entries', () => {

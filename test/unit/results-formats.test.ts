@@ -251,6 +251,53 @@ describe('vitest/jest JSON', () => {
   });
 });
 
+describe("a test's own traceparent (per-test log correlation)", () => {
+  const TP = `00-${'ab'.repeat(16)}-${'12'.repeat(8)}-01`;
+  it('JUnit: a traceparent property (pytest record_property, vitest annotate), a line of the system-out, a node:test diagnostic after its testcase', () => {
+    const r = junit(
+      `<testsuites>
+        <testsuite name="s">
+          <testcase name="prop"><properties><property name="traceparent" value="${TP.toUpperCase()}"/></properties><failure message="x"/></testcase>
+          <testcase name="out"><system-out>GET /api 500\ntraceparent: ${TP.replace('12', '34')}\n</system-out></testcase>
+          <testcase name="bad"><properties><property name="traceparent" value="00-${'0'.repeat(32)}-${'12'.repeat(8)}-01"/></properties></testcase>
+          <testcase name="unlabelled"><system-out>${TP}</system-out></testcase>
+        </testsuite>
+        <testcase name="node" classname="test"><failure message="y"/></testcase>
+        <!-- traceparent: ${TP.replace('12', '56')} -->
+        <testcase name="after" classname="test"/>
+        <!-- tests 6 -->
+      </testsuites>`,
+      7,
+    );
+    expect(r.cases.map((c) => [c.name, c.traceparent ?? null])).toEqual([
+      ['prop', TP],
+      ['out', TP.replace('12', '34')],
+      ['bad', null],
+      ['unlabelled', null],
+      ['node', TP.replace('12', '56')],
+      ['after', null],
+    ]);
+  });
+  it("vitest JSON: the test's meta.traceparent", () => {
+    const r = parseJestLikeJson(
+      JSON.stringify({
+        numTotalTests: 2,
+        testResults: [
+          {
+            name: 'f',
+            status: 'passed',
+            assertionResults: [
+              { title: 'a', status: 'passed', meta: { traceparent: TP } },
+              { title: 'b', status: 'passed', meta: { traceparent: 'not one' } },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(r.cases.map((c) => c.traceparent ?? null)).toEqual([TP, null]);
+  });
+});
+
 describe('exit code of tdl results', () => {
   const s = (cases: ParsedReport['cases'], notes: string[] = []) =>
     summarize('f', { format: 'junit', cases, notes });

@@ -34,6 +34,7 @@ import {
   type SloVerdict,
   suiteSpans,
   type TimeWindow,
+  testSpans,
 } from './deployment.js';
 import type { FailureCluster } from './types.js';
 
@@ -367,7 +368,14 @@ export async function deploymentEvidence(
   };
   const [logs, slo] = await Promise.all([readServiceLogs(input), measureSlos(input)]);
   const suites = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data?.suites ?? [];
-  const c = correlate(logs.raw, traceId, suiteSpans(suites), clusters, input.redact);
+  const c = correlate(
+    logs.raw,
+    traceId,
+    suiteSpans(suites),
+    clusters,
+    input.redact,
+    testSpans(suites, traceId),
+  );
   const read = logs.logs.some((l) => l.state === 'read');
   return {
     window,
@@ -378,6 +386,7 @@ export async function deploymentEvidence(
     correlation: {
       failingTests: c.failingTests,
       correlatedTests: c.correlatedTests,
+      ownSpanTests: c.ownSpanTests,
       rate: read && c.failingTests > 0 ? c.correlatedTests / c.failingTests : null,
       otherEntries: c.otherEntries,
     },

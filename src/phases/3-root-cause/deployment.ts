@@ -7,6 +7,7 @@
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
 import type { Verdict } from '../../core/states.js';
 import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
+import { findTraceparent } from '../../telemetry/ids.js';
 import type { SuiteResult } from '../2-run-tests/types.js';
 import { normalizeMessage } from './signature.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
@@ -73,8 +74,14 @@ export interface CorrelatedEntry {
   spanId: string | null;
   suiteId: string | null;
   attempt: number | null;
-  /** How the suite was found: its own span, or the only suite attempt running at that time. */
-  via: 'span' | 'time' | null;
+  /**
+   * How the entry was attributed: the span of one test (the test named its own traceparent in its
+   * report), the span of a suite attempt (the TRACEPARENT tdl gave it), or the only suite attempt
+   * running at that time.
+   */
+  via: 'test' | 'span' | 'time' | null;
+  /** The test whose own span the entry carries (`via: test`): its report grouping and name. */
+  test?: { group: string; name: string };
   clusterIds: string[];
 }
 
@@ -106,8 +113,13 @@ export interface DeploymentEvidence {
   correlatedDropped?: number;
   correlation: {
     failingTests: number;
-    /** Failing tests whose cluster got at least one entry of this run's trace from their own suite. */
+    /**
+     * Failing tests with at least one entry of this run's trace: carrying the test's own span, or, for
+     * a test that named no span, from its own suite.
+     */
     correlatedTests: number;
+    /** Of correlatedTests, the ones tied by their own span (per test, not per suite). */
+    ownSpanTests?: number;
     /** correlatedTests / failingTests; null when no test failed or no log was read. */
     rate: number | null;
     /** Entries read that carry another trace or none (never attached). */
@@ -238,6 +250,29 @@ export function suiteSpans(suites: readonly Pick<SuiteResult, 'id' | 'attempts'>
   );
 }
 
+/** A test that named its own span of this run's trace in its report (TestCase.traceparent). */
+export interface TestSpan {
+  suiteId: string;
+  group: string;
+  name: string;
+  spanId: string;
+}
+
+/** The tests of phase 2's reports that name a span of this run's trace, by span id. */
+export function testSpans(
+  suites: readonly Pick<SuiteResult, 'id' | 'cases'>[],
+  runTraceId: string,
+): Map<string, TestSpan> {
+  const spans = new Map<string, TestSpan>();
+  for (const s of suites)
+    for (const c of s.cases ?? []) {
+      const own = findTraceparent(c.traceparent);
+      if (own && own.traceId === runTraceId)
+        spans.set(own.spanId, { suiteId: s.id, group: c.suite, name: c.name, spanId: own.spanId });
+    }
+  return spans;
+}
+
 /**
  * The suite attempt an entry of this run's trace came from: the attempt whose span id it carries
  * (the test propagated its TRACEPARENT as is), else the only attempt running at its time. Null when
@@ -264,12 +299,16 @@ export interface Correlation {
   dropped: number;
   otherEntries: number;
   correlatedTests: number;
+  ownSpanTests: number;
   failingTests: number;
 }
 
 /**
- * Entries of this run's trace, attached to the clusters of the suite they came from. A failing test
- * counts as correlated when its cluster got an entry from that test's own suite.
+ * Entries of this run's trace, attached to the clusters they came from: an entry carrying the span a
+ * test named as its own goes to that test's cluster only (a passing test's entry to none); any other
+ * to the clusters of the suite attempt it came from. A failing test counts as correlated when an entry
+ * carries its own span, or, for a test that named no span, when its suite got an entry not claimed
+ * by a test.
  */
 export function correlate(
   reads: readonly {
@@ -283,11 +322,15 @@ export function correlate(
   spans: readonly SuiteSpan[],
   clusters: readonly FailureCluster[],
   redact: (text: string) => string,
+  tests: ReadonlyMap<string, TestSpan> = new Map(),
 ): Correlation {
   const correlated: CorrelatedEntry[] = [];
   let dropped = 0;
   let otherEntries = 0;
   const suitesWithEntries = new Set<string>();
+  const testKey = (suiteId: string, group: string, name: string) => `${suiteId}\u0000${group}\u0000${name}`;
+  const testsWithEntries = new Set<string>();
+  const testsWithSpans = new Set([...tests.values()].map((t) => testKey(t.suiteId, t.group, t.name)));
   for (const read of reads) {
     otherEntries += read.others ?? 0;
     for (const e of read.entries) {
@@ -295,9 +338,11 @@ export function correlate(
         otherEntries += 1;
         continue;
       }
+      const test = e.spanId ? tests.get(e.spanId.toLowerCase()) : undefined;
       const found = attemptOf(e, spans);
-      const suiteId = found?.span.suiteId ?? null;
-      if (suiteId) suitesWithEntries.add(suiteId);
+      const suiteId = test?.suiteId ?? found?.span.suiteId ?? null;
+      if (test) testsWithEntries.add(testKey(test.suiteId, test.group, test.name));
+      else if (suiteId) suitesWithEntries.add(suiteId);
       if (correlated.length >= MAX_CORRELATED) {
         dropped += 1;
         continue;
@@ -312,27 +357,46 @@ export function correlate(
         trace: e.trace!,
         spanId: e.spanId,
         suiteId,
-        attempt: found?.span.attempt ?? null,
-        via: found?.via ?? null,
-        clusterIds: suiteId
-          ? clusters.filter((c) => c.tests.some((t) => t.suiteId === suiteId)).map((c) => c.id)
-          : [],
+        attempt: found && found.span.suiteId === suiteId ? found.span.attempt : null,
+        via: test ? 'test' : (found?.via ?? null),
+        ...(test ? { test: { group: test.group, name: test.name } } : {}),
+        clusterIds: test
+          ? clusters
+              .filter((c) =>
+                c.tests.some(
+                  (t) => t.suiteId === test.suiteId && t.group === test.group && t.name === test.name,
+                ),
+              )
+              .map((c) => c.id)
+          : suiteId
+            ? clusters.filter((c) => c.tests.some((t) => t.suiteId === suiteId)).map((c) => c.id)
+            : [],
       });
     }
   }
   const failing = clusters.flatMap((c) => c.tests);
+  const keys = failing.map((t) => ({ t, key: testKey(t.suiteId, t.group, t.name) }));
   return {
     correlated,
     dropped,
     otherEntries,
     failingTests: failing.length,
-    correlatedTests: failing.filter((t) => suitesWithEntries.has(t.suiteId)).length,
+    correlatedTests: keys.filter(({ t, key }) =>
+      testsWithSpans.has(key) ? testsWithEntries.has(key) : suitesWithEntries.has(t.suiteId),
+    ).length,
+    ownSpanTests: keys.filter(({ key }) => testsWithEntries.has(key)).length,
   };
 }
 
 function wordsOf(text: string): Set<string> {
   return new Set(text.toLowerCase().match(/[a-z_][a-z0-9_]{2,}/g) ?? []);
 }
+
+const VIA_TEXT: Record<NonNullable<CorrelatedEntry['via']>, string> = {
+  test: "the test's own span",
+  span: "the suite's own span",
+  time: 'the only suite running then',
+};
 
 /** The evidence links of a cluster: "error logged by revision R during this test", one per distinct message. */
 export function revisionLogLinks(
@@ -357,8 +421,8 @@ export function revisionLogLinks(
     if (links.length >= MAX_LINKS_PER_CLUSTER) break;
     links.push({
       kind: 'revision-log',
-      value: `${e.severity} logged by revision ${e.revision} during suite \`${e.suiteId}\` (attempt ${e.attempt}) at ${e.timestamp}: ${e.message}${e.sourceLocation ? ` (${e.sourceLocation})` : ''}`,
-      source: `Cloud Logging, ${e.service}, trace ${e.trace}${e.spanId ? `, span ${e.spanId}` : ''} (${e.via === 'span' ? "the suite's own span" : 'the only suite running then'})`,
+      value: `${e.severity} logged by revision ${e.revision} during ${e.test ? `test \`${e.test.name}\` (suite \`${e.suiteId}\`)` : `suite \`${e.suiteId}\` (attempt ${e.attempt})`} at ${e.timestamp}: ${e.message}${e.sourceLocation ? ` (${e.sourceLocation})` : ''}`,
+      source: `Cloud Logging, ${e.service}, trace ${e.trace}${e.spanId ? `, span ${e.spanId}` : ''} (${VIA_TEXT[e.via ?? 'time']})`,
     });
   }
   const more = mine.length - links.length;
@@ -375,5 +439,8 @@ export function correlationText(e: DeploymentEvidence): string {
   if (c.failingTests === 0)
     return `no failing test to correlate; ${e.correlated.length} entr${e.correlated.length === 1 ? 'y' : 'ies'} of this run's trace read`;
   const pct = `${(Math.round((c.rate ?? 0) * 1000) / 10).toFixed(1)}%`;
-  return `${c.correlatedTests} of ${c.failingTests} failing test(s) (${pct}) have an error entry of this run's trace from their own suite; ${c.otherEntries} entr${c.otherEntries === 1 ? 'y' : 'ies'} of other traces (or none) read and not attached`;
+  const own = c.ownSpanTests
+    ? ` (${c.ownSpanTests === c.correlatedTests ? 'all' : c.ownSpanTests} by the test's own span)`
+    : '';
+  return `${c.correlatedTests} of ${c.failingTests} failing test(s) (${pct}) have an error entry of this run's trace from their own test or suite${own}; ${c.otherEntries} entr${c.otherEntries === 1 ? 'y' : 'ies'} of other traces (or none) read and not attached`;
 }

@@ -19,10 +19,11 @@ const REQUIRED = {
 };
 
 // The backend drops an event its consumers cannot read, and logs why (with the request's trace).
-async function assertShape(event) {
+async function assertShape(t, event) {
   for (const field of REQUIRED[event.type]) {
     if (!(field in event))
       await serviceLogsError(
+        t,
         `websocket event ${event.type} dropped: missing field "${field}" (run_id=${event.run_id})`,
         {
           file: 'src/events.js',
@@ -35,21 +36,25 @@ async function assertShape(event) {
 }
 
 describe('websocket agent events', () => {
-  test('agent_started has its fields', () => assertShape(agentStarted('r1', 'triage')));
-  test('agent_thinking has its fields', () => assertShape(agentThinking('r1', 'planning')));
-  test('tool_executing carries tool_name', () => assertShape(toolExecuting('r1', 'search', { q: 'x' })));
-  test('tool_completed carries results', () => assertShape(toolCompleted('r1', 'search', ['a'], 12)));
-  test('tool_completed carries duration', async () => {
+  test('agent_started has its fields', (t) => assertShape(t, agentStarted('r1', 'triage')));
+  test('agent_thinking has its fields', (t) => assertShape(t, agentThinking('r1', 'planning')));
+  test('tool_executing carries tool_name', (t) => assertShape(t, toolExecuting('r1', 'search', { q: 'x' })));
+  test('tool_completed carries results', (t) => assertShape(t, toolCompleted('r1', 'search', ['a'], 12)));
+  test('tool_completed carries duration', async (t) => {
     const e = toolCompleted('r1', 'search', ['a'], 12);
     if (typeof e.duration !== 'number')
-      await serviceLogsError(`websocket event tool_completed has no numeric duration (run_id=${e.run_id})`, {
-        file: 'src/events.js',
-        line: 22,
-        function: 'toolCompleted',
-      });
+      await serviceLogsError(
+        t,
+        `websocket event tool_completed has no numeric duration (run_id=${e.run_id})`,
+        {
+          file: 'src/events.js',
+          line: 22,
+          function: 'toolCompleted',
+        },
+      );
     assert.equal(typeof e.duration, 'number', 'missing field "duration" in tool_completed event');
   });
-  test('agent_completed has its fields', () => assertShape(agentCompleted('r1', { ok: true })));
+  test('agent_completed has its fields', (t) => assertShape(t, agentCompleted('r1', { ok: true })));
   test('events carry the run id', () => {
     for (const e of [agentStarted('r9', 'a'), agentCompleted('r9', {})]) assert.equal(e.run_id, 'r9');
   });

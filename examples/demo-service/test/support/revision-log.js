@@ -1,6 +1,9 @@
-// What demo-backend logs while it serves a test's request. A test sends the TRACEPARENT it was given
-// with its request; a service that propagates trace context writes its error entry with that trace and
-// span (Cloud Logging's `trace` and `spanId` fields), and tdl ties the entry to the test's failure.
+// What demo-backend logs while it serves a test's request. Each test opens its own span in the trace
+// tdl gave the suite (TRACEPARENT: same trace id, a fresh span id), sends that traceparent with its
+// request, and names it in its report (`t.diagnostic('traceparent: …')`, which node:test's JUnit
+// reporter writes right after the test). A service that propagates trace context writes its error
+// entry with that trace and span (Cloud Logging's `trace` and `spanId` fields), and tdl ties the
+// entry to this test's failure, not only to its suite.
 // Under `npm run demo` the entries go to the Cloud Logging emulator through the real
 // @google-cloud/logging client; with no TDL_LOGGING_ENDPOINT nothing is written.
 import { randomBytes } from 'node:crypto';
@@ -22,10 +25,19 @@ async function client() {
   return logging;
 }
 
-export async function serviceLogsError(message, sourceLocation) {
+/** A span of this test in the suite's trace, named in the test's report; null without TRACEPARENT. */
+function testSpan(t) {
+  const suite = /^00-([0-9a-f]{32})-[0-9a-f]{16}-([0-9a-f]{2})$/.exec(process.env.TRACEPARENT ?? '');
+  if (!suite) return null;
+  const span = randomBytes(8).toString('hex');
+  t.diagnostic(`traceparent: 00-${suite[1]}-${span}-${suite[2]}`);
+  return [null, suite[1], span];
+}
+
+export async function serviceLogsError(t, message, sourceLocation) {
   const endpoint = process.env.TDL_LOGGING_ENDPOINT;
   const revision = process.env.TDL_SERVICE_DEMO_BACKEND_REVISION;
-  const traceparent = /^00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/.exec(process.env.TRACEPARENT ?? '');
+  const traceparent = testSpan(t);
   if (!endpoint || !revision || !traceparent) return;
   const project = process.env.GOOGLE_CLOUD_PROJECT;
   const log = (await client()).log('run.googleapis.com%2Fstderr');
