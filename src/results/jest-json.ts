@@ -3,7 +3,7 @@
  * function. A test file that failed to load has no assertion results, only a failed status and a
  * message; it becomes one `errored` entry so it can never read as green.
  */
-import { findTraceparent } from '../telemetry/ids.js';
+import { findTraceparent } from '../core/ids.js';
 import type { ConcreteFormat, ParsedReport, TestCase, TestStatus } from './model.js';
 import { firstLine, wholeMs } from './text.js';
 

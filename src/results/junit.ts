@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
-import { findTraceparent } from '../telemetry/ids.js';
+import { findTraceparent } from '../core/ids.js';
 import type { ParsedReport, TestCase, TestStatus } from './model.js';
 import { firstLine, secondsToMs, stripAnsi } from './text.js';
 

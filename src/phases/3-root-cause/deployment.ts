@@ -5,9 +5,9 @@
  * clusters. The reads are in deployment-read.ts.
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
+import { findTraceparent } from '../../core/ids.js';
 import type { Verdict } from '../../core/states.js';
 import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
-import { findTraceparent } from '../../telemetry/ids.js';
 import type { SuiteResult } from '../2-run-tests/types.js';
 import { normalizeMessage } from './signature.js';
 import type { EvidenceLink, FailureCluster } from './types.js';
