@@ -7,7 +7,6 @@
  * open (additional properties allowed): adding a field is compatible, so it does not bump schemaVersion.
  */
 import { z } from 'zod';
-import { expandRecord } from '../history/compact.js';
 import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
 
 /**
@@ -16,7 +15,7 @@ import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
  * `cases`; records of version 1 are read as they are (migrated on read).
  */
 export const RUN_RECORD_SCHEMA_VERSION = 2;
-/** Versions this tdl reads (older ones are migrated on read by parseRunRecord). */
+/** Versions this tdl reads (older ones are migrated on read by parseStoredRecord, src/history/compact.ts). */
 export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2];
 
 export const PHASE_IDS = [
@@ -187,19 +186,15 @@ export function runRecordJsonSchema(): Record<string, unknown> {
 }
 
 /**
- * Checks a stored record (resume, history) and migrates it to this version (compact passing tests
- * expanded, schema 1 taken as it is); the problem names the first key that is wrong.
+ * Checks a stored record against the schema; the problem names the first key that is wrong. The
+ * record is returned as stored (compact): `parseStoredRecord` (src/history/compact.ts) also migrates it.
  */
 export function parseRunRecord(
   value: unknown,
 ): { ok: true; record: RunRecord } | { ok: false; problem: string } {
   const parsed = runRecordSchema.safeParse(value);
   // The value itself, not parsed.data: parsing strips fields this version does not know.
-  if (parsed.success) {
-    const record = expandRecord(value as RunRecord);
-    record.schemaVersion = RUN_RECORD_SCHEMA_VERSION;
-    return { ok: true, record };
-  }
+  if (parsed.success) return { ok: true, record: value as RunRecord };
   const issue = parsed.error.issues[0];
   return { ok: false, problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
 }

@@ -11,7 +11,14 @@
  * Broken is decided first: a test that fails every time now is broken whatever it did before, and a
  * quarantine can never hide it.
  */
-import { isFailure, type OutcomeCode } from './model.js';
+/**
+ * A test's outcome in one run: `p` passed (on the first attempt), `r` passed on a retry (flaky pass),
+ * `f` failed on every attempt, `g` failed after passing in an earlier attempt, `e` errored, `s`
+ * skipped, `.` not in that run.
+ */
+export type OutcomeCode = 'p' | 'r' | 'f' | 'g' | 'e' | 's' | '.';
+
+export const isFailure = (o: OutcomeCode) => o === 'f' || o === 'g' || o === 'e';
 
 export interface FlakyConfig {
   window: number;
@@ -87,4 +94,23 @@ export function cleanStreak(codes: string): number {
     n++;
   }
   return n;
+}
+
+/** What phase 2 records of the tests' health (computed by ./health.ts). */
+export interface TestHealthEntry {
+  id: string;
+  label: string;
+  health: Health;
+  why: string;
+  /** Runs that prove it, newest first (this run is named by its id). */
+  runs: string[];
+}
+
+export interface HealthData {
+  /** Earlier runs looked at (from the history store). */
+  earlierRuns: number;
+  config: FlakyConfig;
+  /** Flaky and broken tests of this run; every other test that ran is healthy. */
+  tests: TestHealthEntry[];
+  healthy: number;
 }

@@ -7,7 +7,12 @@
  * which never had `passed`.
  */
 
-import type { PhaseResult, RunRecord } from '../core/record.js';
+import {
+  type PhaseResult,
+  parseRunRecord,
+  RUN_RECORD_SCHEMA_VERSION,
+  type RunRecord,
+} from '../core/record.js';
 import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
 import type { TestCase } from '../results/model.js';
 
@@ -93,6 +98,18 @@ export function compactRecord(record: RunRecord): RunRecord {
         }
       : {}),
   };
+}
+
+/**
+ * Checks a stored record (resume, history) and migrates it to this version (compact passing tests
+ * expanded, schema 1 taken as it is); the problem names the first key that is wrong.
+ */
+export function parseStoredRecord(value: unknown): ReturnType<typeof parseRunRecord> {
+  const parsed = parseRunRecord(value);
+  if (!parsed.ok) return parsed;
+  const record = expandRecord(parsed.record);
+  record.schemaVersion = RUN_RECORD_SCHEMA_VERSION;
+  return { ok: true, record };
 }
 
 /** The record as the phases read it: every test a full case again. Mutates and returns `record`. */

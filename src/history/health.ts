@@ -4,26 +4,14 @@
  * flaky and broken tests with the runs that prove it; phases 5 and 6 read it.
  */
 import type { SuiteResult } from '../phases/2-run-tests/types.js';
-import { classify, cleanStreak, type FlakyConfig, type Health } from './classify.js';
+import {
+  classify,
+  cleanStreak,
+  type FlakyConfig,
+  type HealthData,
+  type TestHealthEntry,
+} from './classify.js';
 import { historyId, idLabel, outcomeCode, type TestHistory } from './model.js';
-
-export interface TestHealthEntry {
-  id: string;
-  label: string;
-  health: Health;
-  why: string;
-  /** Runs that prove it, newest first (this run is named by its id). */
-  runs: string[];
-}
-
-export interface HealthData {
-  /** Earlier runs looked at (from the history store). */
-  earlierRuns: number;
-  config: FlakyConfig;
-  /** Flaky and broken tests of this run; every other test that ran is healthy. */
-  tests: TestHealthEntry[];
-  healthy: number;
-}
 
 /** Health of every test that ran in `suites`, given the earlier runs. */
 export function testHealth(

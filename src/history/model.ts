@@ -8,17 +8,11 @@
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
-import { clustersFor } from '../phases/3-root-cause/types.js';
+import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import type { TestCase } from '../results/model.js';
+import type { OutcomeCode } from './classify.js';
 
 export const HISTORY_VERSION = 1;
-
-/**
- * A test's outcome in one run: `p` passed (on the first attempt), `r` passed on a retry (flaky pass),
- * `f` failed on every attempt, `g` failed after passing in an earlier attempt, `e` errored, `s`
- * skipped, `.` not in that run.
- */
-export type OutcomeCode = 'p' | 'r' | 'f' | 'g' | 'e' | 's' | '.';
 
 export function outcomeCode(c: TestCase): OutcomeCode {
   switch (c.status) {
@@ -33,7 +27,6 @@ export function outcomeCode(c: TestCase): OutcomeCode {
   }
 }
 
-export const isFailure = (o: OutcomeCode) => o === 'f' || o === 'g' || o === 'e';
 export const OUTCOME_WORDS: Record<OutcomeCode, string> = {
   p: 'passed',
   r: 'passed on retry',

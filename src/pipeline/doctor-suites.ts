@@ -7,10 +7,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
+import type { CheckResult } from '../core/check.js';
 import { errorMessage } from '../core/errors.js';
 import { shellWords, splitOperators } from '../playbook/init/script.js';
 import type { Playbook } from '../playbook/load.js';
-import type { CheckResult } from './doctor.js';
 
 /** What to run to prove a suite's runner is there. Pure: decided from the command alone. */
 export interface SuiteProbe {

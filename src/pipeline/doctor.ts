@@ -6,17 +6,9 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { execa } from 'execa';
+import type { CheckResult } from '../core/check.js';
 import { errorMessage } from '../core/errors.js';
 import { loadPlaybook, locatePlaybook, type Playbook } from '../playbook/load.js';
-
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** What was found (never a secret). */
-  detail: string;
-  /** What to do when it failed. */
-  fix?: string;
-}
 
 export interface DoctorInput {
   cwd: string;

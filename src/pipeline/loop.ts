@@ -14,7 +14,7 @@ import {
 } from '../core/record.js';
 import { comparableTests } from '../decision/compare.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
-import { clustersFor } from '../phases/3-root-cause/types.js';
+import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase } from '../phases/phase.js';
 import { expandAll } from '../playbook/placeholders.js';

@@ -9,20 +9,20 @@ import { EXIT, errorMessage, TdlError, UsageError } from '../core/errors.js';
 import { isRunId, newRunId } from '../core/ids.js';
 import { pathsFor, type RunPaths, stateDirFor } from '../core/paths.js';
 import {
-  parseRunRecord,
   READABLE_SCHEMA_VERSIONS,
   RUN_RECORD_SCHEMA_VERSION,
   type RunOptions,
   type RunRecord,
 } from '../core/record.js';
 import { TOOL_VERSION } from '../core/version.js';
-import { compactRecord } from '../history/compact.js';
+import { compactRecord, parseStoredRecord } from '../history/compact.js';
 import { loadHistory, recordRun } from '../history/step.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
 import { type ProgressReporter, type RunContext, silentReporter } from '../phases/context.js';
 import { PHASES } from '../phases/index.js';
 import type { Phase } from '../phases/phase.js';
 import { loadPlaybook, type Playbook } from '../playbook/load.js';
+import { acquireRunLock } from '../services/lock.js';
 import { type Clock, systemClock } from '../telemetry/clock.js';
 import { createRunLogger } from '../telemetry/logger.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
@@ -30,7 +30,6 @@ import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
 import { worklogPaths, writeWorklog } from '../worklog/write.js';
 import { exitCodeFor } from './exit.js';
-import { acquireRunLock } from './lock.js';
 import { runUntilGreen } from './loop.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 import { journaledProcesses, killSurvivors } from './survivors.js';
@@ -209,9 +208,9 @@ async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.P
 function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, because?: string): void {
   if (!isRunId(runId)) return;
   const file = join(stateDir, 'runs', runId, 'record.json');
-  let parsed: ReturnType<typeof parseRunRecord>;
+  let parsed: ReturnType<typeof parseStoredRecord>;
   try {
-    parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+    parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
   } catch {
     return;
   }
@@ -289,7 +288,7 @@ export function readRunRecord(runId: string, stateDir: string): RunRecord {
       `run ${runId} was written by an incompatible version (schemaVersion ${String(stored.schemaVersion)})`,
     );
   }
-  const parsed = parseRunRecord(stored);
+  const parsed = parseStoredRecord(stored);
   if (!parsed.ok)
     throw new UsageError('ERECORD', `${paths.recordFile}: not a valid run record: ${parsed.problem}`);
   return parsed.record;

@@ -1,7 +1,7 @@
 /** Earlier runs, read from the worklog folder's JSON twins (the committed history of a playbook). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseRunRecord } from '../core/record.js';
+import { parseStoredRecord } from '../history/compact.js';
 import type { HistoryEntry } from '../phases/context.js';
 import { normalizeReadRecord } from './portable.js';
 
@@ -34,7 +34,7 @@ export function readHistory(
     if (out.length >= max) break;
     const file = join(dir, name);
     try {
-      const parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+      const parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
       if (!parsed.ok) continue;
       const record = normalizeReadRecord(parsed.record, file);
       if (playbookName !== null && record.playbook?.name !== playbookName) continue;
@@ -52,7 +52,7 @@ export function readHistory(
 /** One JSON twin read as history (null when missing, torn or not a run record). */
 export function readHistoryFile(file: string): HistoryEntry | null {
   try {
-    const parsed = parseRunRecord(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
     return parsed.ok ? { record: normalizeReadRecord(parsed.record, file), file } : null;
   } catch {
     return null;

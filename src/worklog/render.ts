@@ -2,7 +2,7 @@
 import { relative } from 'node:path';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
-import type { SelectTestsData } from '../phases/1-select-tests/index.js';
+import type { SelectTestsData } from '../phases/1-select-tests/types.js';
 import { percent } from '../phases/2-run-tests/gates.js';
 import type { PublishData } from '../phases/6-publish/types.js';
 import type { HistoryEntry } from '../phases/context.js';

@@ -8,15 +8,13 @@ import {
   attemptOf,
   correlate,
   correlationText,
-  type DeploymentEvidence,
   groupEntries,
   revisionLogFilter,
   revisionLogLinks,
-  type ServiceLogs,
   type SuiteSpan,
   testSpans,
 } from '../../src/phases/3-root-cause/deployment.js';
-import type { FailureCluster } from '../../src/phases/3-root-cause/types.js';
+import type { DeploymentEvidence, FailureCluster, ServiceLogs } from '../../src/phases/3-root-cause/types.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRunRecord, type RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import { classify, cleanStreak, DEFAULT_FLAKY } from '../../src/history/classify.js';
-import { compactRecord, expandRecord } from '../../src/history/compact.js';
+import { compactRecord, expandRecord, parseStoredRecord } from '../../src/history/compact.js';
 import { historyId, testOutcomes } from '../../src/history/model.js';
 import { appendRun, readRunEntries, readTestHistory, storeDir, tailLines } from '../../src/history/store.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
@@ -136,7 +136,7 @@ describe('compact records', () => {
   it('migrates a schema 1 record on read: accepted, full cases, version 2', () => {
     const old = JSON.parse(JSON.stringify(record(1, [pass('adds'), fail('subtracts')])));
     expect(old.schemaVersion).toBe(1);
-    const parsed = parseRunRecord(old);
+    const parsed = parseStoredRecord(old);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.record.schemaVersion).toBe(2);

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireRunLock } from '../../src/pipeline/lock.js';
+import { acquireRunLock } from '../../src/services/lock.js';
 
 const dirs: string[] = [];
 const stateDir = () => {

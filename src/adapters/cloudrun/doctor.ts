@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { CheckResult } from '../../core/check.js';
 import { errorMessage } from '../../core/errors.js';
-import type { CheckResult } from '../../pipeline/doctor.js';
 import type { Playbook } from '../../playbook/load.js';
 import { CloudRunError } from './errors.js';
 

@@ -1,7 +1,7 @@
 /** `tdl doctor`'s GitHub checks: where the token comes from (never the token) and its access to github.repo. */
 
+import type { CheckResult } from '../../core/check.js';
 import { errorMessage } from '../../core/errors.js';
-import type { CheckResult } from '../../pipeline/doctor.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
 import { apiUrlFor, findToken } from './token.js';
 

@@ -5,8 +5,8 @@
  * APIs have no endpoint of their own there is nothing to check, and no line is printed.
  */
 
+import type { CheckResult } from '../../core/check.js';
 import { errorMessage, UsageError } from '../../core/errors.js';
-import type { CheckResult } from '../../pipeline/doctor.js';
 import type { Playbook } from '../../playbook/load.js';
 import { createPorts } from '../index.js';
 import { VIEWER_ROLE } from './errors.js';

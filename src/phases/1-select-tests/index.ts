@@ -8,23 +8,8 @@ import { previousFailingSuites, type RunTestsData } from '../2-run-tests/types.j
 import type { RunContext } from '../context.js';
 import type { Phase } from '../phase.js';
 import { readOpenIssues } from './issues.js';
-import { type Selection, selectSuites } from './select.js';
-
-export interface SelectTestsData extends Selection {
-  order: 'failing-first' | 'failing-last';
-  previous: {
-    runId: string;
-    startedAt: string;
-    worklog: string | null;
-    decision: string | null;
-    /** Tests that failed or errored in that run (absent in records written before this field). */
-    failing?: number;
-  } | null;
-  /** Open GitHub issues with the playbook's first label; null when they were not read (and why). */
-  openIssues: { number: number; title: string; url: string }[] | null;
-  /** Where the open issues were read from, or why they were not. */
-  openIssuesNote: string;
-}
+import { selectSuites } from './select.js';
+import type { SelectTestsData } from './types.js';
 
 export const selectTestsPhase: Phase<SelectTestsData> = {
   id: 'select-tests',

@@ -10,7 +10,7 @@ import { testHealth } from '../../history/health.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { addCounts, countCases, passRate } from '../../results/model.js';
-import type { SelectTestsData } from '../1-select-tests/index.js';
+import type { SelectTestsData } from '../1-select-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { evaluateGate } from './gates.js';

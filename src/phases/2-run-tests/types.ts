@@ -3,7 +3,7 @@
 import type { Finding, RunRecord } from '../../core/record.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import type { TestPolicy } from '../../decision/weakening.js';
-import type { HealthData } from '../../history/health.js';
+import type { HealthData } from '../../history/classify.js';
 import type { Counts, TestCase } from '../../results/model.js';
 
 export interface AttemptResult {

@@ -23,20 +23,22 @@ import type { RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 import {
   correlate,
-  type DeploymentEvidence,
   isRunTrace,
   LogGrouper,
-  type LogRead,
   MAX_GROUPS,
   revisionLogFilter,
-  type ServiceLogs,
-  type SloIndicator,
-  type SloVerdict,
   suiteSpans,
-  type TimeWindow,
   testSpans,
 } from './deployment.js';
-import type { FailureCluster } from './types.js';
+import type {
+  DeploymentEvidence,
+  FailureCluster,
+  LogRead,
+  ServiceLogs,
+  SloIndicator,
+  SloVerdict,
+  TimeWindow,
+} from './types.js';
 
 export interface EvidenceInput {
   ports: Pick<Ports, 'logs' | 'metrics' | 'cloudRun'>;

@@ -22,26 +22,7 @@ import {
 import type { Drafts } from './drafts.js';
 import { commentMarker, issueMarkers, MASTER_REF, readMeta } from './markers.js';
 import { type Action, describeAction, indexIssues, planActions, type Snapshot } from './plan.js';
-
-export interface ActionResult {
-  action: string;
-  status: 'done' | 'unchanged' | 'planned';
-  number?: number;
-  url?: string;
-}
-
-export interface PublishOutcome {
-  actions: ActionResult[];
-  /** Issues this run filed or touched, with their links. */
-  issues: {
-    kind: 'master' | 'child';
-    number: number;
-    title: string;
-    url: string;
-    state: 'open' | 'closed';
-  }[];
-  pull: { number: number; url: string } | null;
-}
+import type { ActionResult, PublishOutcome } from './types.js';
 
 /** Tries of one creating call whose outcome was unknown (no answer, 5xx, rate limit). */
 const MAX_TRIES = 4;

@@ -28,10 +28,9 @@ import {
   prMarker,
   testHash,
 } from './markers.js';
+import type { Route } from './types.js';
 
 export const DRAFTS_SCHEMA_VERSION = 1;
-
-export type Route = 'defer' | 'proceed-change' | 'proceed-no-change';
 
 export interface ChildDraft {
   fingerprint: string;

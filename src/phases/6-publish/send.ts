@@ -7,10 +7,11 @@ import { findToken } from '../../adapters/github/token.js';
 import { UsageError } from '../../core/errors.js';
 import { isRunId } from '../../core/ids.js';
 import type { RunRecord } from '../../core/record.js';
-import { acquireRunLock } from '../../pipeline/lock.js';
+import { acquireRunLock } from '../../services/lock.js';
 import { Redactor } from '../../telemetry/redact.js';
-import { type ActionResult, applyDrafts, dryRun, type PublishOutcome } from './apply.js';
+import { applyDrafts, dryRun } from './apply.js';
 import { readOutbox, writeSent } from './outbox.js';
+import type { ActionResult, PublishOutcome } from './types.js';
 
 export interface SendInput {
   runId: string;

@@ -1,9 +1,29 @@
 /** Data phase 6 (publish) leaves in the run record; read by the worklog and `tdl publish`. */
 import type { Decision } from '../../core/states.js';
-import type { ActionResult, PublishOutcome } from './apply.js';
-import type { Route } from './drafts.js';
 
 export type PublishTarget = 'github' | 'outbox';
+
+export type Route = 'defer' | 'proceed-change' | 'proceed-no-change';
+
+export interface ActionResult {
+  action: string;
+  status: 'done' | 'unchanged' | 'planned';
+  number?: number;
+  url?: string;
+}
+
+export interface PublishOutcome {
+  actions: ActionResult[];
+  /** Issues this run filed or touched, with their links. */
+  issues: {
+    kind: 'master' | 'child';
+    number: number;
+    title: string;
+    url: string;
+    state: 'open' | 'closed';
+  }[];
+  pull: { number: number; url: string } | null;
+}
 
 export interface PublishData {
   target: PublishTarget;

@@ -1,0 +1,18 @@
+/** Data phase 1 (select-tests) leaves in the run record; read by phase 2 and the worklog. */
+import type { Selection } from './select.js';
+
+export interface SelectTestsData extends Selection {
+  order: 'failing-first' | 'failing-last';
+  previous: {
+    runId: string;
+    startedAt: string;
+    worklog: string | null;
+    decision: string | null;
+    /** Tests that failed or errored in that run (absent in records written before this field). */
+    failing?: number;
+  } | null;
+  /** Open GitHub issues with the playbook's first label; null when they were not read (and why). */
+  openIssues: { number: number; title: string; url: string }[] | null;
+  /** Where the open issues were read from, or why they were not. */
+  openIssuesNote: string;
+}
