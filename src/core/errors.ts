@@ -54,15 +54,23 @@ export interface PlaybookProblem {
   message: string;
 }
 
+/** Problems listed one per line; past this many, one line says how many more there are. */
+const MAX_PROBLEMS_SHOWN = 50;
+
 /** All problems of a playbook at once, one line each: `file:line:col: key.path: expected ...`. */
 export class PlaybookError extends UsageError {
   readonly problems: PlaybookProblem[];
   constructor(problems: PlaybookProblem[]) {
     super(
       'EPLAYBOOK',
-      problems
-        .map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`)
-        .join('\n'),
+      [
+        ...problems
+          .slice(0, MAX_PROBLEMS_SHOWN)
+          .map((p) => `${p.file}:${p.line}:${p.column}: ${p.path ? `${p.path}: ` : ''}${p.message}`),
+        ...(problems.length > MAX_PROBLEMS_SHOWN
+          ? [`…and ${problems.length - MAX_PROBLEMS_SHOWN} more problem(s) in ${problems[0]!.file}`]
+          : []),
+      ].join('\n'),
     );
     this.problems = problems;
   }

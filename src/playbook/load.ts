@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { PlaybookError, type PlaybookProblem, UsageError } from '../core/errors.js';
 import { findGitRoot } from '../core/git-root.js';
@@ -78,23 +78,169 @@ function keyPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** Bounds on a playbook file: its size, the nesting of its flow collections, aliases resolved. */
+const MAX_PLAYBOOK_CHARS = 4 * 1024 * 1024;
+const MAX_DEPTH = 64;
+const MAX_ALIASES = 100;
+
+/** The deepest `[`/`{` nesting outside quotes, and where it is first reached (linear, no parser). */
+function flowDepth(text: string): { depth: number; offset: number } {
+  let depth = 0;
+  let max = 0;
+  let offset = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === '\\' && quote === '"') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'") quote = ch;
+    else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
+      const nl = text.indexOf('\n', i);
+      i = nl === -1 ? text.length : nl;
+    } else if (ch === '[' || ch === '{') {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max === MAX_DEPTH + 1) offset = i;
+      }
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return { depth: max, offset };
+}
+
+/** Duplicate keys in any mapping, found in one pass (a Set per mapping). */
+function duplicateKeys(
+  doc: ReturnType<typeof parseDocument>,
+  file: string,
+  at: (o: number) => { line: number; col: number },
+): PlaybookProblem[] {
+  const out: PlaybookProblem[] = [];
+  visit(doc, {
+    Map(_k, map) {
+      if (!isMap(map)) return;
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) {
+          const pos = at(pair.key.range?.[0] ?? 0);
+          out.push({
+            file,
+            line: pos.line,
+            column: pos.col,
+            path: '',
+            message: `duplicate key "${key.slice(0, 80)}"`,
+          });
+        }
+        seen.add(key);
+      }
+    },
+  });
+  return out;
+}
+
+/** Aliases that point at no anchor, reported where they are. */
+function aliasProblems(
+  doc: ReturnType<typeof parseDocument>,
+  file: string,
+  at: (o: number) => { line: number; col: number },
+): PlaybookProblem[] {
+  const out: PlaybookProblem[] = [];
+  visit(doc, {
+    Alias(_k, node) {
+      if (isAlias(node) && !node.resolve(doc)) {
+        const pos = at(node.range?.[0] ?? 0);
+        out.push({
+          file,
+          line: pos.line,
+          column: pos.col,
+          path: '',
+          message: `unknown alias *${node.source.slice(0, 80)} (no anchor &${node.source.slice(0, 80)} before it)`,
+        });
+      }
+    },
+  });
+  return out;
+}
+
 /** Parses and validates playbook text. `file` is used for messages and for resolving paths. */
 export function parsePlaybook(text: string, file: string): Playbook {
   const shown = relative(process.cwd(), file) || file;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new PlaybookError(
-      doc.errors.map((e) => ({
+  const at = (offset: number) => lineCounter.linePos(offset);
+  if (text.length > MAX_PLAYBOOK_CHARS)
+    throw new PlaybookError([
+      {
         file: shown,
-        line: e.linePos?.[0]?.line ?? 1,
-        column: e.linePos?.[0]?.col ?? 1,
+        line: 1,
+        column: 1,
         path: '',
-        message: `invalid YAML: ${e.message.split('\n')[0]}`,
-      })),
-    );
+        message: `the file has ${text.length} characters; a playbook may have at most ${MAX_PLAYBOOK_CHARS}`,
+      },
+    ]);
+  const depth = flowDepth(text);
+  if (depth.depth > MAX_DEPTH) {
+    // Before parsing, the line counter knows nothing yet: count the lines up to the offset.
+    const before = text.slice(0, depth.offset);
+    const pos = { line: before.split('\n').length, col: depth.offset - before.lastIndexOf('\n') };
+    throw new PlaybookError([
+      {
+        file: shown,
+        line: pos.line,
+        column: pos.col,
+        path: '',
+        message: `nesting deeper than ${MAX_DEPTH} levels`,
+      },
+    ]);
   }
-  const raw: unknown = doc.toJS();
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    // Duplicate keys are checked below in one pass (the parser's own check compares every pair).
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  } catch (error) {
+    if (error instanceof RangeError)
+      throw new PlaybookError([
+        { file: shown, line: 1, column: 1, path: '', message: `nesting too deep to read` },
+      ]);
+    throw error;
+  }
+  const syntax: PlaybookProblem[] = doc.errors.map((e) => {
+    const pos = at(e.pos[0]);
+    return {
+      file: shown,
+      line: pos.line,
+      column: pos.col,
+      path: '',
+      message: `invalid YAML: ${e.message.split('\n')[0]}`,
+    };
+  });
+  syntax.push(...duplicateKeys(doc, shown, at), ...aliasProblems(doc, shown, at));
+  if (syntax.length > 0) throw new PlaybookError(syntax);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (error) {
+    // An alias that expands past the limit (a "billion laughs"): reported at the first alias.
+    let first: number | null = null;
+    visit(doc, {
+      Alias(_k, node) {
+        first ??= node.range?.[0] ?? null;
+      },
+    });
+    const pos = at(first ?? 0);
+    throw new PlaybookError([
+      {
+        file: shown,
+        line: pos.line,
+        column: pos.col,
+        path: '',
+        message: `alias expands too far (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); at most ${MAX_ALIASES} aliases may be resolved`,
+      },
+    ]);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new PlaybookError([
       { file: shown, line: 1, column: 1, path: '', message: 'expected a mapping of playbook keys' },

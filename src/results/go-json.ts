@@ -75,6 +75,15 @@ export class GoJsonReader {
         this.bad(text);
         return;
       }
+      for (const key of ['Package', 'ImportPath', 'Test', 'Output', 'FailedBuild'] as const) {
+        const v = ev[key] as unknown;
+        if (v !== undefined && v !== null && typeof v !== 'string')
+          throw new Error(
+            `line ${this.lineNo}: "${key}" is ${Array.isArray(v) ? 'a list' : typeof v}, expected a string`,
+          );
+      }
+      if (ev.Elapsed !== undefined && typeof ev.Elapsed !== 'number')
+        throw new Error(`line ${this.lineNo}: "Elapsed" is ${typeof ev.Elapsed}, expected a number`);
       this.jsonLines += 1;
       this.event(ev);
       return;

@@ -5,6 +5,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { ReportFormat } from '../playbook/sections/suites.js';
+import { cutText } from '../telemetry/redact.js';
 import { parseGoJsonFile } from './go-json.js';
 import { parseJestLikeJson } from './jest-json.js';
 import type { ConcreteFormat, ParsedReport } from './model.js';
@@ -17,8 +18,25 @@ export class ReportError extends UsageError {
   }
 }
 
-/** JSON reports are read whole; beyond this size they are refused rather than exhausting memory. */
-const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/** JSON reports are read whole; beyond this size they are refused rather than exhausting memory (< 1 GB). */
+const MAX_JSON_BYTES = 128 * 1024 * 1024;
+/** What a test may carry in each text (name, group, file, message, stack): 64 KiB, in every format. */
+export const MAX_TEST_TEXT = 64 * 1024;
+
+function boundText(text: string | undefined): string | undefined {
+  if (text === undefined || text.length <= MAX_TEST_TEXT) return text;
+  return `${cutText(text, MAX_TEST_TEXT)}\n[… cut at ${MAX_TEST_TEXT} characters]`;
+}
+
+/** Every test's texts bounded, whatever the format and the parser did. */
+export function boundReport(report: ParsedReport): ParsedReport {
+  const fields = ['suite', 'name', 'file', 'message', 'stack'] as const;
+  for (const c of report.cases) {
+    const rec = c as unknown as Record<string, unknown>;
+    for (const f of fields) if (typeof rec[f] === 'string') rec[f] = boundText(rec[f] as string);
+  }
+  return report;
+}
 const HEAD_BYTES = 64 * 1024;
 
 function head(path: string, bytes = HEAD_BYTES): Buffer {
@@ -115,7 +133,7 @@ export async function parseReportFile(path: string, format: ReportFormat = 'auto
     throw new ReportError(path, cannotRead(error));
   }
   try {
-    return await parseAs(path, concrete);
+    return boundReport(await parseAs(path, concrete));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code && !code.startsWith('ERR_')) throw new ReportError(path, cannotRead(error));

@@ -1,6 +1,6 @@
 // Owned by phase 4 (compliance). Keys: audit.
 import { z } from 'zod';
-import { command, duration } from './common.js';
+import { command, timeout } from './common.js';
 
 export const RULE_KINDS = [
   'duplicate-definition',
@@ -125,7 +125,7 @@ export const externalAuditorSchema = z.strictObject({
   output: z.string().optional().meta({
     description: 'Report file the command writes ({reportDir} allowed); default: its standard output.',
   }),
-  timeout: duration.prefault('5m'),
+  timeout: timeout.prefault('5m'),
   severity: z.enum(SEVERITIES).optional().meta({ description: 'Override the severity of its findings.' }),
 });
 

@@ -1,6 +1,6 @@
 // Owned by phase 0 (deploy-status). Keys: gcp, services.
 import { z } from 'zod';
-import { command, duration } from './common.js';
+import { command, duration, timeout } from './common.js';
 import { serviceLogsSchema, serviceSloSchema } from './evidence.js';
 
 export const gcpSchema = z.strictObject({
@@ -39,7 +39,7 @@ export const serviceSchema = z.strictObject({
   deploy: z
     .strictObject({
       command,
-      timeout: duration.prefault('10m'),
+      timeout: timeout.prefault('10m'),
       waitTimeout: duration.prefault('10m').meta({
         description: 'How long to wait, after the command, for the new revision to be Ready (default 10m).',
       }),

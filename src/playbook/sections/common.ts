@@ -17,10 +17,30 @@ export const duration = z
   .transform((s) => parseDuration(s)!)
   .meta({ description: 'A duration: a number followed by ms, s, m or h, e.g. "90s" or "15m".' });
 
+/** The longest timeout a command may have: 24 h (Node's timers overflow past about 24.8 days). */
+export const MAX_TIMEOUT_MS = 24 * 3_600_000;
+
+/** A command's timeout: a duration between 1 s and 24 h. */
+export const timeout = z
+  .string()
+  .regex(DURATION, { message: 'expected a duration like "90s", "15m" or "1h"' })
+  .transform((s) => parseDuration(s)!)
+  .refine((ms) => ms >= 1000 && ms <= MAX_TIMEOUT_MS, {
+    message: 'expected a timeout between 1s and 24h',
+  })
+  .meta({ description: 'A timeout between "1s" and "24h", e.g. "90s" or "15m".' });
+
+const noNul = (what: string) =>
+  z.string().refine((s) => !s.includes('\0'), { message: `${what} must not contain a NUL character` });
+
 /** A command as an argv array; never passed through a shell unless the owner says `shell: true`. */
 export const command = z
-  .array(z.string())
+  .array(noNul('a command argument'))
   .min(1, { message: 'expected a command as a non-empty list, e.g. [npx, vitest, run]' })
+  // An empty list is already reported by `min`; report the empty program only for a non-empty list.
+  .refine((argv) => argv.length === 0 || argv[0]!.trim() !== '', {
+    message: 'expected the program to run as the first item, got an empty string',
+  })
   .meta({
     description: 'argv array: the program first, then its arguments. Placeholders: {reportDir}, {runId}.',
   });

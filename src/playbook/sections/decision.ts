@@ -1,6 +1,6 @@
 // Owned by phases 3 and 5 (root-cause, stability). Keys: decision, analyzer, remediate.
 import { z } from 'zod';
-import { command, duration } from './common.js';
+import { command, timeout } from './common.js';
 
 export const CRITERIA = [
   'tests-authentic',
@@ -45,7 +45,7 @@ export const decisionSchema = z.strictObject({
     .meta({ description: 'fail: a test that passed only on retry counts as a regression.' }),
 });
 
-export const hookCommandSchema = z.strictObject({ command, timeout: duration.prefault('5m') });
+export const hookCommandSchema = z.strictObject({ command, timeout: timeout.prefault('5m') });
 
 export const remediateSchema = hookCommandSchema.extend({
   redeploy: z

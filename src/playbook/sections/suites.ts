@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { command, duration, identifier } from './common.js';
+import { command, identifier, timeout } from './common.js';
 
 export const REPORT_FORMATS = ['auto', 'junit', 'vitest-json', 'jest-json', 'tap', 'go-json'] as const;
 
@@ -15,9 +15,20 @@ export const suiteSchema = z.strictObject({
   command,
   shell: z.boolean().default(false).meta({ description: 'Run the command through a shell. Off by default.' }),
   cwd: z.string().optional().meta({ description: 'Working folder relative to the repository under test.' }),
-  env: z.record(z.string(), z.string()).default({}),
+  env: z
+    .record(
+      z.string().refine((k) => k !== '' && !k.includes('\0') && !k.includes('='), {
+        message: 'expected a variable name (no "=", no NUL)',
+      }),
+      z.string().refine((v) => !v.includes('\0'), { message: 'a value must not contain a NUL character' }),
+    )
+    .default({})
+    .meta({
+      description:
+        'Added to the environment. The value "{inherit}" passes tdl\'s own value (the way to give a suite GITHUB_TOKEN).',
+    }),
   report: reportSchema.optional(),
-  timeout: duration.prefault('10m'),
+  timeout: timeout.prefault('10m'),
   retries: z.int().min(0).max(5).default(0),
 });
 
