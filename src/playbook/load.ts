@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { isAlias, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { PlaybookError, type PlaybookProblem, UsageError } from '../core/errors.js';
 import { findGitRoot } from '../core/git-root.js';
@@ -79,7 +79,9 @@ function keyPath(path: readonly PropertyKey[]): string {
 }
 
 /** Bounds on a playbook file: its size, the nesting of its flow collections, aliases resolved. */
-const MAX_PLAYBOOK_CHARS = 4 * 1024 * 1024;
+// 1 MiB: a large real playbook is tens of KiB; the YAML parser reads about 20 lines a millisecond, so a
+// file at the bound (at most ~150k short lines) is read in seconds.
+const MAX_PLAYBOOK_CHARS = 1024 * 1024;
 const MAX_DEPTH = 64;
 const MAX_ALIASES = 100;
 
@@ -111,55 +113,49 @@ function flowDepth(text: string): { depth: number; offset: number } {
   return { depth: max, offset };
 }
 
-/** Duplicate keys in any mapping, found in one pass (a Set per mapping). */
-function duplicateKeys(
+/**
+ * What the parser accepts but a playbook must not hold, found in one pass over the document: duplicate
+ * keys (a Set per mapping), keys that are not plain values (a list or mapping as a key would be turned
+ * into a string of itself, which can grow exponentially), nesting deeper than MAX_DEPTH (block nesting
+ * such as `- - - - 1` that the flow-depth scan before parsing does not see), and aliases that point at
+ * no anchor. Each is reported where it is.
+ */
+function structureProblems(
   doc: ReturnType<typeof parseDocument>,
   file: string,
   at: (o: number) => { line: number; col: number },
 ): PlaybookProblem[] {
   const out: PlaybookProblem[] = [];
+  const problem = (offset: number | undefined, message: string) => {
+    const pos = at(offset ?? 0);
+    out.push({ file, line: pos.line, column: pos.col, path: '', message });
+  };
   visit(doc, {
-    Map(_k, map) {
-      if (!isMap(map)) return;
-      const seen = new Set<string>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (seen.has(key)) {
-          const pos = at(pair.key.range?.[0] ?? 0);
-          out.push({
-            file,
-            line: pos.line,
-            column: pos.col,
-            path: '',
-            message: `duplicate key "${key.slice(0, 80)}"`,
-          });
-        }
-        seen.add(key);
+    Node(_k, node, path) {
+      if (path.filter((p) => isMap(p) || isSeq(p)).length > MAX_DEPTH) {
+        problem(node.range?.[0], `nesting deeper than ${MAX_DEPTH} levels`);
+        return visit.BREAK;
       }
-    },
-  });
-  return out;
-}
-
-/** Aliases that point at no anchor, reported where they are. */
-function aliasProblems(
-  doc: ReturnType<typeof parseDocument>,
-  file: string,
-  at: (o: number) => { line: number; col: number },
-): PlaybookProblem[] {
-  const out: PlaybookProblem[] = [];
-  visit(doc, {
-    Alias(_k, node) {
-      if (isAlias(node) && !node.resolve(doc)) {
-        const pos = at(node.range?.[0] ?? 0);
-        out.push({
-          file,
-          line: pos.line,
-          column: pos.col,
-          path: '',
-          message: `unknown alias *${node.source.slice(0, 80)} (no anchor &${node.source.slice(0, 80)} before it)`,
-        });
+      if (isAlias(node) && !node.resolve(doc))
+        problem(
+          node.range?.[0],
+          `unknown alias *${node.source.slice(0, 80)} (no anchor &${node.source.slice(0, 80)} before it)`,
+        );
+      if (!isMap(node)) return;
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (pair.key === null || pair.key === undefined) continue;
+        if (!isScalar(pair.key)) {
+          const keyNode = pair.key as { range?: [number, number, number] };
+          problem(
+            keyNode.range?.[0],
+            'expected a plain key (a word or a string), got a list, mapping or alias',
+          );
+          continue;
+        }
+        const key = String(pair.key.value);
+        if (seen.has(key)) problem(pair.key.range?.[0], `duplicate key "${key.slice(0, 80)}"`);
+        seen.add(key);
       }
     },
   });
@@ -214,10 +210,13 @@ export function parsePlaybook(text: string, file: string): Playbook {
       line: pos.line,
       column: pos.col,
       path: '',
-      message: `invalid YAML: ${e.message.split('\n')[0]}`,
+      // The parser's own recursion gives out on nesting it cannot follow (it catches the overflow).
+      message: /call stack/i.test(e.message)
+        ? `nesting too deep to read (at most ${MAX_DEPTH} levels)`
+        : `invalid YAML: ${e.message.split('\n')[0]}`,
     };
   });
-  syntax.push(...duplicateKeys(doc, shown, at), ...aliasProblems(doc, shown, at));
+  syntax.push(...structureProblems(doc, shown, at));
   if (syntax.length > 0) throw new PlaybookError(syntax);
   let raw: unknown;
   try {

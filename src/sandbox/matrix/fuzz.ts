@@ -104,6 +104,8 @@ export const HOSTILE_PLAYBOOKS: { name: string; text: string }[] = [
     name: '10k suites',
     text: `name: x\nsuites:\n${Array.from({ length: 10_000 }, (_, i) => `  - { id: s${i}, command: [node] }`).join('\n')}\n`,
   },
+  { name: 'compact block nesting', text: `name: x\nsuites:\n${'- '.repeat(50_000)}1\n` },
+  { name: 'nested complex keys', text: `name: x\nsuites: []\nmeta:\n${'? '.repeat(100)}1\n` },
   { name: '20 MB value', text: `name: "${'x'.repeat(20 * 1024 * 1024)}"\nsuites: []\n` },
   { name: 'timeout 600h', text: 'name: x\nsuites:\n  - id: a\n    command: [node]\n    timeout: 600h\n' },
   { name: 'timeout 0s', text: 'name: x\nsuites:\n  - id: a\n    command: [node]\n    timeout: 0s\n' },
