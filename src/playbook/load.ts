@@ -78,21 +78,35 @@ function keyPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Bounds on a playbook file: its size, the nesting of its flow collections, aliases resolved. */
-// 1 MiB: a large real playbook is tens of KiB; the YAML parser reads about 20 lines a millisecond, so a
-// file at the bound (at most ~150k short lines) is read in seconds.
+/**
+ * Bounds on a playbook file, checked before the YAML parser sees it: its size, its values, the nesting
+ * of its collections, the aliases resolved. The parser's time follows the number of values (about 10
+ * to 100 µs each, on a loaded machine), and its recursion the nesting of flow collections.
+ */
 const MAX_PLAYBOOK_CHARS = 1024 * 1024;
+/** Lines plus flow separators (`,`): at most this many values, ten times the longest playbook we know. */
+const MAX_VALUES = 20_000;
 const MAX_DEPTH = 64;
 const MAX_ALIASES = 100;
 
-/** The deepest `[`/`{` nesting outside quotes, and where it is first reached (linear, no parser). */
-function flowDepth(text: string): { depth: number; offset: number } {
+/**
+ * One linear scan, no parser: where the text first nests `[`/`{` deeper than MAX_DEPTH, or first holds
+ * more than MAX_VALUES values (newlines, and commas outside quotes and comments); null when neither.
+ */
+function preScan(text: string): { offset: number; message: string } | null {
   let depth = 0;
-  let max = 0;
-  let offset = 0;
+  let values = 1;
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
+    if (ch === '\n' || (ch === ',' && !quote)) {
+      values++;
+      if (values > MAX_VALUES)
+        return {
+          offset: i,
+          message: `a playbook may hold at most ${MAX_VALUES} values (lines and list items)`,
+        };
+    }
     if (quote) {
       if (ch === '\\' && quote === '"') i++;
       else if (ch === quote) quote = null;
@@ -101,16 +115,13 @@ function flowDepth(text: string): { depth: number; offset: number } {
     if (ch === '"' || ch === "'") quote = ch;
     else if (ch === '#' && (i === 0 || /\s/.test(text[i - 1]!))) {
       const nl = text.indexOf('\n', i);
-      i = nl === -1 ? text.length : nl;
+      i = nl === -1 ? text.length : nl - 1;
     } else if (ch === '[' || ch === '{') {
       depth++;
-      if (depth > max) {
-        max = depth;
-        if (max === MAX_DEPTH + 1) offset = i;
-      }
+      if (depth > MAX_DEPTH) return { offset: i, message: `nesting deeper than ${MAX_DEPTH} levels` };
     } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
   }
-  return { depth: max, offset };
+  return null;
 }
 
 /**
@@ -177,18 +188,17 @@ export function parsePlaybook(text: string, file: string): Playbook {
         message: `the file has ${text.length} characters; a playbook may have at most ${MAX_PLAYBOOK_CHARS}`,
       },
     ]);
-  const depth = flowDepth(text);
-  if (depth.depth > MAX_DEPTH) {
+  const bound = preScan(text);
+  if (bound) {
     // Before parsing, the line counter knows nothing yet: count the lines up to the offset.
-    const before = text.slice(0, depth.offset);
-    const pos = { line: before.split('\n').length, col: depth.offset - before.lastIndexOf('\n') };
+    const before = text.slice(0, bound.offset);
     throw new PlaybookError([
       {
         file: shown,
-        line: pos.line,
-        column: pos.col,
+        line: before.split('\n').length,
+        column: bound.offset - before.lastIndexOf('\n'),
         path: '',
-        message: `nesting deeper than ${MAX_DEPTH} levels`,
+        message: bound.message,
       },
     ]);
   }

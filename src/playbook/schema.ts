@@ -19,7 +19,11 @@ export const playbookSchema = z
     }),
     gcp: gcpSchema.optional(),
     services: z.array(serviceSchema).default([]),
-    suites: z.array(suiteSchema).min(1, { message: 'expected at least one suite' }),
+    // 500: a large monorepo has tens; the bound keeps a run's record and worklog a readable size.
+    suites: z
+      .array(suiteSchema)
+      .min(1, { message: 'expected at least one suite' })
+      .max(500, { message: 'expected at most 500 suites' }),
     gates: z.array(gateSchema).default([]),
     concurrency: z.int().min(1).max(16).default(1).meta({ description: 'Suites run at once within a tier.' }),
     order: z.enum(['failing-first', 'failing-last']).default('failing-first'),

@@ -64,6 +64,18 @@ describe('playbook bounds', () => {
       /tdl\.yaml:4:3: expected a plain key/,
     );
   });
+  it('more than 20,000 values or 500 suites are refused, where the bound is crossed', () => {
+    expect(problem(`name: x\nsuites: []\nmeta:\n${'  k: 1\n'.repeat(100_000)}`)).toMatch(
+      /tdl\.yaml:20000:7: a playbook may hold at most 20000 values \(lines and list items\)$/,
+    );
+    expect(problem(`name: x\nsuites: []\nmeta: [${'a,'.repeat(500_000)}]\n`)).toMatch(
+      /tdl\.yaml:3:40003: a playbook may hold at most 20000 values/,
+    );
+    const suites = Array.from({ length: 501 }, (_, i) => `  - { id: s${i}, command: [node] }`).join('\n');
+    expect(problem(`name: x\nsuites:\n${suites}\n`)).toMatch(
+      /tdl\.yaml:3:3: suites: expected at most 500, got a list/,
+    );
+  });
   it('a file over 1 MiB is refused before parsing', () => {
     expect(problem(`name: "${'x'.repeat(2 * 1024 * 1024)}"\nsuites: []\n`)).toMatch(
       /tdl\.yaml:1:1: the file has \d+ characters; a playbook may have at most 1048576/,
