@@ -73,6 +73,8 @@ export interface KillMatrixResult {
   wrongExitCodes: string[];
   /** Processes the matrix saw started (every one must be gone). */
   processesSeen: number;
+  /** Each trial that left orphans: the trial, and each orphan's command line. */
+  orphanTrials: string[];
   /** Where the SIGKILLs landed: the phase the record said was running (or "before the record"). */
   killedIn: Record<string, number>;
 }
@@ -92,8 +94,19 @@ function aliveProcess(pid: number): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').slice(0, 120);
+  } catch {
+    return '?';
+  }
+}
+
 /** Pids the suites recorded, still alive after up to `waitMs` (killing takes a moment to land). */
-async function survivors(dir: string, waitMs: number): Promise<{ seen: number; alive: number[] }> {
+async function survivors(
+  dir: string,
+  waitMs: number,
+): Promise<{ seen: number; alive: number[]; described: string[] }> {
   const pidsDir = join(dir, 'pids');
   const pids = existsSync(pidsDir)
     ? readdirSync(pidsDir).flatMap((f) =>
@@ -106,6 +119,7 @@ async function survivors(dir: string, waitMs: number): Promise<{ seen: number; a
     await sleep(50);
     alive = alive.filter(aliveProcess);
   }
+  const described = alive.map((pid) => `${pid} ${commandOf(pid)}`);
   // Whatever the trial left is killed here so the next trial (and the machine) starts clean.
   for (const pid of alive) {
     try {
@@ -115,7 +129,7 @@ async function survivors(dir: string, waitMs: number): Promise<{ seen: number; a
     }
   }
   rmSync(pidsDir, { recursive: true, force: true });
-  return { seen: pids.length, alive };
+  return { seen: pids.length, alive, described };
 }
 
 function project(shape: SuiteShape, suiteMs: number): string {
@@ -216,6 +230,8 @@ async function killTrial(shape: SuiteShape, delayMs: number, result: KillMatrixR
     const s = await survivors(dir, 3000);
     result.processesSeen += s.seen;
     result.orphans += s.alive.length;
+    if (s.alive.length)
+      result.orphanTrials.push(`SIGKILL at ${delayMs} ms in ${where} (${shape}): ${s.described.join('; ')}`);
     checkState(dir, result, `SIGKILL at ${delayMs} ms (${shape})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -247,6 +263,7 @@ async function signalTrial(
     const s = await survivors(dir, 3000);
     result.processesSeen += s.seen;
     result.orphans += s.alive.length;
+    if (s.alive.length) result.orphanTrials.push(`${signal} (${shape}): ${s.described.join('; ')}`);
     checkState(dir, result, `${signal} (${shape})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -273,6 +290,7 @@ export async function runKillMatrix(cli: string, size: KillMatrixSize): Promise<
     wrongExitCodes: [],
     processesSeen: 0,
     killedIn: {},
+    orphanTrials: [],
   };
   for (let i = 0; i < size.sigkills; i++) {
     // Spread over the whole run: start-up, phase 0, the suite, the later phases, the last writes.
