@@ -10,6 +10,8 @@ import * as audit from './commands/audit.js';
 import * as doctor from './commands/doctor.js';
 import * as init from './commands/init.js';
 import * as mcp from './commands/mcp.js';
+import * as merge from './commands/merge.js';
+import * as plan from './commands/plan.js';
 import * as publish from './commands/publish.js';
 import * as results from './commands/results.js';
 import * as resume from './commands/resume.js';
@@ -21,7 +23,21 @@ import * as worklogs from './commands/worklogs.js';
 // Node 22.1+ caches compiled code between runs (no effect on Node 20, where it does not exist).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const COMMANDS = [run, resume, status, results, audit, publish, worklogs, init, doctor, schema, mcp];
+const COMMANDS = [
+  run,
+  plan,
+  merge,
+  resume,
+  status,
+  results,
+  audit,
+  publish,
+  worklogs,
+  init,
+  doctor,
+  schema,
+  mcp,
+];
 
 export function buildProgram(): Command {
   const program = new Command('tdl')

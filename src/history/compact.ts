@@ -25,14 +25,14 @@ export interface CompactPassed {
   tests: PassedRow[];
 }
 
-type StoredSuite = SuiteResult & { passed?: CompactPassed };
+export type StoredSuite = SuiteResult & { passed?: CompactPassed };
 
 /** A case that carries nothing but its identity, status and duration. */
 function isPlainPass(c: TestCase): boolean {
   return c.status === 'passed' && !c.flaky && c.message === undefined && c.stack === undefined;
 }
 
-function compactSuite(suite: SuiteResult): StoredSuite {
+export function compactSuite(suite: SuiteResult): StoredSuite {
   if ((suite as StoredSuite).passed || !suite.cases.some(isPlainPass)) return suite;
   const groups = new Map<string, number>();
   const files = new Map<string, number>();
@@ -57,7 +57,7 @@ function compactSuite(suite: SuiteResult): StoredSuite {
   return { ...suite, cases: rest, passed: { groups: [...groups.keys()], files: [...files.keys()], tests } };
 }
 
-function expandSuite(suite: StoredSuite): SuiteResult {
+export function expandSuite(suite: StoredSuite): SuiteResult {
   const p = suite.passed;
   if (!p) return suite;
   const passed: TestCase[] = p.tests.map(([g, name, durationMs, f]) => ({

@@ -22,9 +22,14 @@ function blank(phase: Phase, index: number): PhaseResult {
   return { id: phase.id, index, title: phase.title, state: 'pending', findings: [] };
 }
 
-/** Makes sure the record lists every phase, in order; on resume, resets what must run again. */
-export function preparePhases(record: RunRecord, phases: readonly Phase[]): number {
-  const firstUndone = phases.findIndex((p, i) => !isDone(record.phases[i]) || record.phases[i]?.id !== p.id);
+/**
+ * Makes sure the record lists every phase, in order; on resume, resets what must run again. The first
+ * `given` phases are kept whatever their state (results handed in by the caller, see finishRun).
+ */
+export function preparePhases(record: RunRecord, phases: readonly Phase[], given = 0): number {
+  const firstUndone = phases.findIndex(
+    (p, i) => i >= given && (!isDone(record.phases[i]) || record.phases[i]?.id !== p.id),
+  );
   const start = firstUndone === -1 ? phases.length : firstUndone;
   record.phases = phases.map((p, i) => (i < start ? record.phases[i]! : blank(p, i)));
   return start;

@@ -9,6 +9,7 @@ import { EXIT, errorMessage, TdlError, UsageError } from '../core/errors.js';
 import { isRunId, newRunId } from '../core/ids.js';
 import { pathsFor, type RunPaths, stateDirFor } from '../core/paths.js';
 import {
+  type PhaseResult,
   READABLE_SCHEMA_VERSIONS,
   RUN_RECORD_SCHEMA_VERSION,
   type RunOptions,
@@ -49,6 +50,11 @@ export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
   /** Wait for another run holding the state folder's lock instead of failing fast. */
   wait?: boolean;
+  /**
+   * The record's first phases are given (a sharded run's finish: phases 0-2 come from the plan and
+   * the merged partials) and are kept as they are, whatever their state: only the rest run.
+   */
+  givenPhases?: number;
 }
 
 async function execute(
@@ -96,7 +102,7 @@ async function execute(
     },
   };
   const phases = opts.phases ?? PHASES;
-  const start = preparePhases(record, phases);
+  const start = preparePhases(record, phases, opts.givenPhases ?? 0);
   record.state = 'running';
   delete record.endedAt;
   delete record.durationMs;
@@ -228,21 +234,17 @@ function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, be
   }
 }
 
-/** Starts a new run of a playbook. */
-export async function startRun(
-  playbookPath: string,
+/** A new run's record, before any phase: identity, repository state, options. */
+export async function blankRecord(
+  playbook: Playbook,
+  runId: string,
+  started: Date,
   options: RunOptions,
-  opts: SessionOptions = {},
+  paths: RunPaths,
+  ports: Ports,
 ): Promise<RunRecord> {
-  const playbook = loadPlaybook(playbookPath);
-  await checkUsage(playbook, options, opts.env ?? process.env);
-  const clock = opts.clock ?? systemClock;
-  const started = clock.now();
-  const runId = newRunId(started);
-  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
-  const ports = opts.ports ?? createPorts(playbook, opts.env);
   const head = await ports.git.head(playbook.repoDir);
-  const record: RunRecord = {
+  return {
     schemaVersion: RUN_RECORD_SCHEMA_VERSION,
     runId,
     tool: { name: 'tdl', version: TOOL_VERSION },
@@ -261,6 +263,46 @@ export async function startRun(
     phases: [],
     decision: null,
   };
+}
+
+/**
+ * Finishes a sharded run (`tdl merge --finish`): its record gets the run id and start of the plan
+ * and the given first phases (deployment and selection from the plan, test execution merged from the
+ * partials); phases 3-6 then run once, as in any run, and write the one worklog of the run.
+ */
+export async function finishRun(
+  playbook: Playbook,
+  given: { runId: string; startedAt: string; options: RunOptions; phases: PhaseResult[] },
+  opts: SessionOptions = {},
+): Promise<RunRecord> {
+  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), given.runId);
+  const ports = opts.ports ?? createPorts(playbook, opts.env);
+  const record = await blankRecord(
+    playbook,
+    given.runId,
+    new Date(given.startedAt),
+    given.options,
+    paths,
+    ports,
+  );
+  record.phases = given.phases;
+  return execute(playbook, record, paths, { ...opts, ports, givenPhases: given.phases.length });
+}
+
+/** Starts a new run of a playbook. */
+export async function startRun(
+  playbookPath: string,
+  options: RunOptions,
+  opts: SessionOptions = {},
+): Promise<RunRecord> {
+  const playbook = loadPlaybook(playbookPath);
+  await checkUsage(playbook, options, opts.env ?? process.env);
+  const clock = opts.clock ?? systemClock;
+  const started = clock.now();
+  const runId = newRunId(started);
+  const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
+  const ports = opts.ports ?? createPorts(playbook, opts.env);
+  const record = await blankRecord(playbook, runId, started, options, paths, ports);
   return execute(playbook, record, paths, { ...opts, ports });
 }
 

@@ -49,6 +49,14 @@ export const playbookSchema = z
       if (seen.has(s.id))
         ctx.addIssue({ code: 'custom', path: ['suites', i, 'id'], message: `duplicate suite id "${s.id}"` });
       seen.add(s.id);
+      const needs = s.split?.by === 'files' ? ['{files}'] : s.split?.by === 'runner' ? ['{shardIndex}'] : [];
+      for (const placeholder of needs)
+        if (!s.command.some((a) => a.includes(placeholder)))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['suites', i, 'command'],
+            message: `split by ${s.split!.by} needs ${placeholder} in the command (where the shard's ${placeholder === '{files}' ? 'files go' : 'runner shard goes'})`,
+          });
     });
     if (pb.services.length > 0 && !pb.gcp) {
       ctx.addIssue({

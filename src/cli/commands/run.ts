@@ -11,6 +11,12 @@ interface RunFlags {
   only?: string;
   json?: boolean;
   wait?: boolean;
+  plan?: string;
+  tier?: string;
+  shard?: string;
+  out?: string;
+  executor?: string;
+  shards?: string;
 }
 
 export function register(program: Command): void {
@@ -27,7 +33,20 @@ export function register(program: Command): void {
     .option('--only <phases>', 'comma-separated phase ids to run; the others are skipped')
     .option('--json', 'print the run record as one JSON document on stdout')
     .option('--wait', 'if another run holds this repository, wait for it instead of failing')
+    .option(
+      '--plan <file>',
+      'sharded: run one shard of this plan (with --tier and --shard) and write its partial',
+    )
+    .option('--tier <n>', 'with --plan: the tier to run')
+    .option('--shard <i/N>', 'with --plan: this shard, 1-based (default: from CLOUD_RUN_TASK_INDEX/COUNT)')
+    .option('--out <file>', 'with --plan: where to write the partial record')
+    .option('--executor <name>', 'run sharded: local (shards as local processes)')
+    .option('--shards <n>', 'with --executor: the number of shards per tier')
     .action(async (flags: RunFlags) => {
+      if (flags.plan || flags.executor) {
+        const { runSharded } = await import('../shard.js');
+        return runSharded(flags);
+      }
       const { parseOnly, parsePositiveInt, parsePublish } = await import('../options.js');
       if (flags.untilGreen && flags.dryRun) {
         const { UsageError } = await import('../../core/errors.js');

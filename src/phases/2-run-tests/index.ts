@@ -2,14 +2,15 @@
  * Phase 2 run-tests: run the selected suites tier by tier, apply each tier's gate, and stop at the
  * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
  */
-
+import { resolve } from 'node:path';
 import { phaseResult } from '../../core/record.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
 import { testHealth } from '../../history/health.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
-import { addCounts, countCases, passRate } from '../../results/model.js';
+import { wholeSuiteCommand } from '../../playbook/split.js';
+import { addCounts, type Counts, countCases, passRate } from '../../results/model.js';
 import type { SelectTestsData } from '../1-select-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
@@ -17,7 +18,11 @@ import { evaluateGate } from './gates.js';
 import { runSuite } from './suite.js';
 import type { RunTestsData, SuiteResult, TierResult } from './types.js';
 
-function skippedSuite(suite: SuiteConfig, reason: string): SuiteResult {
+/** A suite that did not run (NO-GO before its tier, interrupted): inconclusive, with the reason. */
+export function skippedSuite(
+  suite: Pick<SuiteConfig, 'id' | 'tier' | 'categories' | 'command'>,
+  reason: string,
+): SuiteResult {
   return {
     id: suite.id,
     tier: suite.tier,
@@ -61,6 +66,27 @@ function selectedSuites(ctx: RunContext): SuiteConfig[] {
   return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
+/**
+ * The phase's verdict and figures from its suites and tiers (also used for a sharded run's merge):
+ * the worst verdict of the suites that ran, the gates and a NO-GO; nothing run is inconclusive.
+ */
+export function rollUp(
+  results: readonly SuiteResult[],
+  tierResults: readonly TierResult[],
+  noGo: RunTestsData['noGo'],
+): { verdict: Verdict; reason: string; counts: Counts; passRate: number | null } {
+  const ranSuites = results.filter((r) => r.state !== 'skipped');
+  const counts = addCounts(...ranSuites.map((r) => r.counts));
+  const verdicts: Verdict[] = [
+    ...ranSuites.map((r) => r.verdict),
+    ...tierResults.flatMap((t) => (t.gate ? [t.gate.verdict] : [])),
+    ...(noGo ? (['fail'] as Verdict[]) : []),
+  ];
+  const verdict = ranSuites.length === 0 ? 'inconclusive' : worstVerdict(verdicts);
+  const reason = `${counts.passed} passed, ${counts.failed} failed, ${counts.errored} errored, ${counts.skipped} skipped in ${ranSuites.length} suite(s)${noGo ? `; NO-GO after tier ${noGo.afterTier}` : ''}`;
+  return { verdict, reason, counts, passRate: passRate(counts) };
+}
+
 export const runTestsPhase: Phase<RunTestsData> = {
   id: 'run-tests',
   title: 'Test execution',
@@ -69,7 +95,14 @@ export const runTestsPhase: Phase<RunTestsData> = {
   async plan(ctx) {
     const suites = selectedSuites(ctx);
     const values = { reportDir: ctx.paths.reportDir, runId: ctx.runId };
-    const planned = suites.map((s) => ({ id: s.id, tier: s.tier, command: expandAll(s.command, values) }));
+    const planned = suites.map((s) => ({
+      id: s.id,
+      tier: s.tier,
+      command: expandAll(
+        wholeSuiteCommand(s, s.cwd ? resolve(ctx.playbook.repoDir, s.cwd) : ctx.playbook.repoDir),
+        values,
+      ),
+    }));
     return {
       state: 'skipped',
       reason: `dry run: would run ${planned.length} suite(s) in ${new Set(planned.map((p) => p.tier)).size} tier(s)`,
@@ -124,19 +157,11 @@ export const runTestsPhase: Phase<RunTestsData> = {
       });
     }
 
-    const ranSuites = results.filter((r) => r.state !== 'skipped');
-    const counts = addCounts(...ranSuites.map((r) => r.counts));
-    const verdicts: Verdict[] = [
-      ...ranSuites.map((r) => r.verdict),
-      ...tierResults.flatMap((t) => (t.gate ? [t.gate.verdict] : [])),
-      ...(noGo ? (['fail'] as Verdict[]) : []),
-    ];
-    const verdict = ranSuites.length === 0 ? 'inconclusive' : worstVerdict(verdicts);
-    const rate = passRate(counts);
+    const { verdict, reason, counts, passRate: rate } = rollUp(results, tierResults, noGo);
     return {
       state: ctx.signal.aborted ? 'cancelled' : 'completed',
       verdict,
-      reason: `${counts.passed} passed, ${counts.failed} failed, ${counts.errored} errored, ${counts.skipped} skipped in ${ranSuites.length} suite(s)${noGo ? `; NO-GO after tier ${noGo.afterTier}` : ''}`,
+      reason,
       data: {
         tiers: tierResults,
         suites: results,

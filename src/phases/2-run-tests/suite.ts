@@ -6,6 +6,7 @@ import { traceparentForRun } from '../../core/ids.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
+import { wholeSuiteCommand } from '../../playbook/split.js';
 import { relativizeCases, relativizeText } from '../../results/identity.js';
 import { parseReportFile } from '../../results/index.js';
 import { countCases, executedCount, type ParsedReport, type TestCase } from '../../results/model.js';
@@ -116,7 +117,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
   const { paths, playbook, runId } = ctx;
   const cwd = suite.cwd ? resolve(playbook.repoDir, suite.cwd) : playbook.repoDir;
   const values: Placeholders = { reportDir: paths.reportDir, runId };
-  const argv = expandAll(suite.command, values);
+  const argv = expandAll(wholeSuiteCommand(suite, cwd), values);
   const reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
   const insideReportDir =
     reportPath !== null &&

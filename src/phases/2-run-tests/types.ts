@@ -72,8 +72,35 @@ export interface RunTestsData {
   health?: HealthData;
   /** The playbook's suites, gates and quarantine as this run had them (tests-not-weakened compares). */
   policy?: TestPolicy;
+  /** A sharded run (tdl plan / run --shard / merge): per tier, each shard's chunks, wall time, host. */
+  sharding?: ShardingData;
   /** Under --dry-run: what would have run. */
   planned?: { id: string; tier: number; command: string[] }[];
+}
+
+/** One shard of one tier of a sharded run, as the merge saw it. */
+export interface ShardRow {
+  index: number;
+  /** Chunk ids the plan gave it. */
+  chunks: string[];
+  /** `missing`: no usable partial arrived for it (its chunks are missing too). */
+  state: 'completed' | 'cancelled' | 'missing';
+  wallMs: number | null;
+  host: string | null;
+  plannedMs: number;
+}
+
+export interface ShardingData {
+  shards: number;
+  planDigest: string;
+  tiers: {
+    tier: number;
+    rows: ShardRow[];
+    /** Slowest shard's wall time against the mean of the shards that reported; null when none did. */
+    balance: { slowestMs: number; meanMs: number; ratio: number } | null;
+    /** The plan's own balance (slowest planned shard against the ideal). */
+    plannedRatio: number;
+  }[];
 }
 
 /** Suites whose verdict was not `pass` in a run record (for phase 1's ordering). */

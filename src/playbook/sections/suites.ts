@@ -8,6 +8,29 @@ export const reportSchema = z.strictObject({
   path: z.string().min(1).meta({ description: 'Report file written by the suite; may use {reportDir}.' }),
 });
 
+/**
+ * How a suite may be split across shards (issue 20): by the files a glob matches (the command takes
+ * them where it says `{files}`), or by the runner's own sharding (`{shardIndex}`/`{shardCount}`).
+ */
+export const splitSchema = z.discriminatedUnion('by', [
+  z.strictObject({
+    by: z.literal('files'),
+    glob: z
+      .string()
+      .min(1)
+      .meta({ description: 'Test files, relative to the suite folder; the command takes them at {files}.' }),
+  }),
+  z.strictObject({
+    by: z.literal('runner'),
+    chunks: z
+      .int()
+      .min(1)
+      .max(1000)
+      .optional()
+      .meta({ description: 'Runner shards to cut the suite into (default: the number of shards).' }),
+  }),
+]);
+
 export const suiteSchema = z.strictObject({
   id: identifier,
   tier: z.int().min(1).default(1),
@@ -30,6 +53,10 @@ export const suiteSchema = z.strictObject({
   report: reportSchema.optional(),
   timeout: timeout.prefault('10m'),
   retries: z.int().min(0).max(5).default(0),
+  split: splitSchema.optional().meta({
+    description:
+      'Allow `tdl plan` to split this suite across shards: { by: files, glob } with {files} in the command, or { by: runner } with {shardIndex}/{shardCount}.',
+  }),
 });
 
 export const gateSchema = z.strictObject({
@@ -38,5 +65,6 @@ export const gateSchema = z.strictObject({
 });
 
 export type SuiteConfig = z.output<typeof suiteSchema>;
+export type SplitConfig = z.output<typeof splitSchema>;
 export type GateConfig = z.output<typeof gateSchema>;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

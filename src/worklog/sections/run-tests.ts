@@ -1,5 +1,5 @@
 import { percent } from '../../phases/2-run-tests/gates.js';
-import type { RunTestsData, SuiteResult } from '../../phases/2-run-tests/types.js';
+import type { RunTestsData, ShardingData, SuiteResult } from '../../phases/2-run-tests/types.js';
 import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { formatDuration } from '../../telemetry/clock.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
@@ -21,6 +21,31 @@ function failures(suite: SuiteResult): string[] {
   if (failing.length > shown.length)
     shown.push(`…and ${failing.length - shown.length} more failing tests in \`${suite.id}\`.`);
   return shown;
+}
+
+/** A sharded run: per tier and shard, its chunks, wall time and host; the balance per tier. */
+function shardsTable(sharding: ShardingData): string {
+  const rows = sharding.tiers.flatMap((t) =>
+    t.rows.map((r) => [
+      t.tier,
+      `${r.index}/${sharding.shards}`,
+      r.state,
+      r.chunks.length ? r.chunks.map((c) => `\`${c}\``).join(', ') : '(none)',
+      r.wallMs === null ? '' : formatDuration(r.wallMs),
+      formatDuration(r.plannedMs),
+      r.host ?? '',
+    ]),
+  );
+  const balance = sharding.tiers
+    .map(
+      (t) =>
+        `tier ${t.tier}: ${t.balance ? `slowest shard ${formatDuration(t.balance.slowestMs)}, mean ${formatDuration(t.balance.meanMs)} (${t.balance.ratio.toFixed(2)}x the mean)` : 'no shard reported'}; planned ${t.plannedRatio.toFixed(2)}x the ideal`,
+    )
+    .join('; ');
+  return `**Shards** (plan \`${sharding.planDigest}\`; balance: ${balance})\n\n${table(
+    ['Tier', 'Shard', 'State', 'Chunks', 'Wall time', 'Planned', 'Host'],
+    rows,
+  )}`;
 }
 
 export const renderRunTests: SectionRenderer = (result, _record, view) => {
@@ -105,6 +130,7 @@ export const renderRunTests: SectionRenderer = (result, _record, view) => {
       )}`,
     );
   }
+  if (data.sharding) parts.push(shardsTable(data.sharding));
   const reasons = data.suites.filter((s) => s.reason && s.verdict !== 'pass');
   if (reasons.length) parts.push(reasons.map((s) => `- \`${s.id}\`: ${inert(s.reason ?? '')}`).join('\n'));
   const flaky = data.suites.flatMap((s) =>

@@ -1,0 +1,159 @@
+/** The sharded forms of `tdl run` (one shard of a plan; a local executor) and `tdl merge`. */
+import { EXIT, UsageError } from '../core/errors.js';
+import { printHuman, printJson } from '../telemetry/outlet.js';
+import { Redactor } from '../telemetry/redact.js';
+import { parsePositiveInt, parsePublish } from './options.js';
+import { INTERRUPT_SIGNALS } from './terminal.js';
+
+export interface ShardedRunFlags {
+  playbook?: string;
+  focus: string;
+  publish?: string;
+  json?: boolean;
+  plan?: string;
+  tier?: string;
+  shard?: string;
+  out?: string;
+  executor?: string;
+  shards?: string;
+}
+
+/** Aborts on the interrupt signals while `fn` runs (a shard then writes a `cancelled` partial). */
+async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const handlers = INTERRUPT_SIGNALS.map((s) => {
+    const h = () => controller.abort(s);
+    process.on(s, h);
+    return [s, h] as const;
+  });
+  try {
+    return await fn(controller.signal);
+  } finally {
+    for (const [s, h] of handlers) process.off(s, h);
+  }
+}
+
+export function parseTier(value: string | undefined): number {
+  if (value === undefined)
+    throw new UsageError('ETIER', '--tier is required with --plan (the tier to run or merge)');
+  return parsePositiveInt('--tier', value, 1);
+}
+
+export async function runSharded(flags: ShardedRunFlags): Promise<void> {
+  if (flags.plan && flags.executor)
+    throw new UsageError('EOPTION', '--plan runs one shard; --executor runs the whole plan: use one of them');
+  if (flags.plan) {
+    const { parseShard } = await import('../shard/document.js');
+    const { runShard } = await import('../shard/shard-run.js');
+    const tier = parseTier(flags.tier);
+    const shard = flags.shard ? parseShard(flags.shard) : null;
+    const { partial, file, exitCode } = await withSignals((signal) =>
+      runShard(
+        {
+          planFile: flags.plan!,
+          tier,
+          shard,
+          ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.playbook ? { playbook: flags.playbook } : {}),
+        },
+        { signal },
+      ),
+    );
+    const summary = {
+      file,
+      runId: partial.runId,
+      tier: partial.tier,
+      shard: partial.shard,
+      state: partial.state,
+      wallMs: partial.wallMs,
+      chunks: partial.chunks.map((c) => {
+        const s = c.suite as unknown as { verdict: string; reason?: string; counts: unknown };
+        return { id: c.id, verdict: s.verdict, reason: s.reason, counts: s.counts };
+      }),
+    };
+    const none = new Redactor();
+    if (flags.json) printJson(summary, none);
+    else
+      printHuman(
+        [
+          `Shard ${partial.shard.index}/${partial.shard.count} of tier ${partial.tier} (run ${partial.runId}): ${partial.state}`,
+          ...summary.chunks.map((c) => `  ${c.id}: ${c.verdict}${c.reason ? ` — ${c.reason}` : ''}`),
+          `  Partial: ${file}`,
+        ].join('\n'),
+        none,
+      );
+    process.exitCode = exitCode;
+    return;
+  }
+  if (flags.executor !== 'local')
+    throw new UsageError(
+      'EEXECUTOR',
+      `--executor is set as "${flags.executor}"; valid values are local (cloud-run-jobs is not available in this version)`,
+    );
+  const shards = parsePositiveInt('--shards', flags.shards, 2);
+  const options = {
+    focus: flags.focus,
+    deploy: false,
+    dryRun: false,
+    publish: parsePublish(flags.publish),
+    only: null,
+    untilGreen: false,
+    maxIterations: 1,
+  };
+  const { runWithTerminal } = await import('./terminal.js');
+  await runWithTerminal(Boolean(flags.json), async (session) => {
+    const { locatePlaybook, loadPlaybook } = await import('../playbook/load.js');
+    const { runLocal } = await import('../shard/local.js');
+    return runLocal(loadPlaybook(locatePlaybook(flags.playbook)), options, shards, session);
+  });
+}
+
+export interface MergeFlags {
+  plan?: string;
+  tier?: string;
+  finish?: boolean;
+  playbook?: string;
+  publish?: string;
+  out?: string;
+  json?: boolean;
+}
+
+export async function runMerge(files: string[], flags: MergeFlags): Promise<void> {
+  if (!flags.plan)
+    throw new UsageError('EPLAN', '--plan <file> is required: the plan the partials were run from');
+  if (flags.finish) {
+    const publish = parsePublish(flags.publish);
+    const { runWithTerminal } = await import('./terminal.js');
+    const { finishFromFiles } = await import('../shard/finish.js');
+    await runWithTerminal(Boolean(flags.json), (session) =>
+      finishFromFiles(
+        flags.plan!,
+        files,
+        { publish, ...(flags.playbook ? { playbook: flags.playbook } : {}) },
+        session,
+      ),
+    );
+    return;
+  }
+  const tier = parseTier(flags.tier);
+  const { mergeTierFiles } = await import('../shard/finish.js');
+  const { tierSummary } = await import('../shard/summary.js');
+  const { plan, merge } = mergeTierFiles(
+    flags.plan,
+    tier,
+    files,
+    flags.playbook ? { playbook: flags.playbook } : {},
+  );
+  const summary = tierSummary(plan, merge);
+  const none = new Redactor();
+  if (flags.out) {
+    const { writeJsonAtomic } = await import('../telemetry/outlet.js');
+    writeJsonAtomic(flags.out, summary, none);
+  }
+  if (flags.json) printJson(summary, none);
+  else {
+    const { renderTierSummary } = await import('../shard/summary.js');
+    printHuman(renderTierSummary(summary), none);
+  }
+  process.exitCode = merge.go ? EXIT.ok : EXIT.defer;
+}
