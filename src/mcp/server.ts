@@ -8,7 +8,6 @@
  * the runs in progress are interrupted as Ctrl-C does and finish writing their record and worklog
  * before the process exits.
  */
-import { readFileSync } from 'node:fs';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import {
@@ -23,10 +22,12 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { EXIT, errorMessage, exitMeaning, TdlError, UsageError } from '../core/errors.js';
+import { isRunId } from '../core/ids.js';
 import { TOOL_VERSION } from '../core/version.js';
 import { Redactor } from '../telemetry/redact.js';
 import { bytesOf, clipDeep, MAX_STRUCTURED_BYTES } from './bound.js';
 import { progressReporter } from './progress.js';
+import { boundedWorklog, MAX_RESOURCE_BYTES, oversized } from './resources.js';
 import { jsonSchemaOf } from './schemas.js';
 import { TOOLS, type Tool, type ToolContext } from './tools.js';
 import { recordUri } from './views.js';
@@ -38,6 +39,7 @@ export interface McpOptions {
 }
 
 const LATEST_WORKLOG = 'tdl://worklog/latest';
+
 const RECORD_URI = /^tdl:\/\/runs\/([^/]+)\/record$/;
 
 /** `only[0]`, `files`, `(input)`: where in the input an issue is. */
@@ -224,22 +226,34 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
             'start a run with the `run` tool',
           );
         return {
-          contents: [
-            {
-              uri,
-              mimeType: 'text/markdown',
-              text: latest.redactor.redact(readFileSync(latest.file, 'utf8')),
-            },
-          ],
+          contents: [{ uri, mimeType: 'text/markdown', text: boundedWorklog(latest.file, latest.redactor) }],
         };
       }
       const m = RECORD_URI.exec(uri);
       if (m) {
-        const [{ readRunRecord }, { stateDirFor }] = await Promise.all([
+        const [{ readRunRecord }, { stateDirFor, pathsFor }] = await Promise.all([
           import('../pipeline/session.js'),
           import('../core/paths.js'),
         ]);
-        const record = readRunRecord(m[1]!, stateDirFor(cwd, env));
+        const stateDir = stateDirFor(cwd, env);
+        const tooLarge = isRunId(m[1]!) ? oversized(pathsFor(stateDir, m[1]!).recordFile) : null;
+        if (tooLarge !== null)
+          return {
+            contents: [
+              {
+                uri,
+                mimeType: 'application/json',
+                text: JSON.stringify({
+                  runId: m[1],
+                  truncated: true,
+                  bytes: tooLarge,
+                  bound: MAX_RESOURCE_BYTES,
+                  hint: 'the record is too large to send whole; the status, results and failures tools read it page by page',
+                }),
+              },
+            ],
+          };
+        const record = readRunRecord(m[1]!, stateDir);
         const redactor = Redactor.fromEnv(record.redactEnv ?? [], env);
         return {
           contents: [

@@ -1,9 +1,10 @@
 /**
  * Entry to the report parsers: detect the format from the content, parse a file into the normalized model.
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
 import { UsageError } from '../core/errors.js';
+import { readHead } from '../core/files.js';
 import type { ReportFormat } from '../playbook/sections/suites.js';
 import { cutText } from '../telemetry/redact.js';
 import { parseGoJsonFile } from './go-json.js';
@@ -38,17 +39,6 @@ export function boundReport(report: ParsedReport): ParsedReport {
   return report;
 }
 const HEAD_BYTES = 64 * 1024;
-
-function head(path: string, bytes = HEAD_BYTES): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 const READ_ERRORS: Record<string, string> = {
   ENOENT: 'no such file',
@@ -94,7 +84,7 @@ export function detectFormatOf(bytes: Buffer): ConcreteFormat {
 /** Detects a report file's format from its content. */
 export function detectFormat(path: string): ConcreteFormat {
   try {
-    return detectFormatOf(head(path));
+    return detectFormatOf(readHead(path, HEAD_BYTES));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code) throw error;
     throw new ReportError(path, (error as Error).message);
