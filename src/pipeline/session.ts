@@ -59,21 +59,30 @@ export interface SessionOptions {
 
 async function execute(
   playbook: Playbook,
-  record: RunRecord,
+  initial: RunRecord,
   paths: RunPaths,
   opts: SessionOptions,
+  /** For a resume: the record read again once the lock is held (another resume may have run it meanwhile). */
+  reload?: () => RunRecord,
 ): Promise<RunRecord> {
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const redactor = Redactor.fromEnv(playbook.redact.env, env);
   const lock = await acquireRunLock({
     stateDir: paths.stateDir,
-    runId: record.runId,
+    runId: initial.runId,
     wait: opts.wait ?? false,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onWait: (h) =>
       opts.humanLog?.write(`tdl: waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to finish\n`),
   });
+  let record = initial;
+  try {
+    if (reload) record = reload();
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
   // What a SIGKILLed run left running: the run this lock was taken from, and the run being resumed.
   const survivors =
     (lock.tookOverFrom ? killSurvivors(join(paths.stateDir, 'runs', lock.tookOverFrom.runId)) : 0) +
@@ -341,5 +350,5 @@ export async function resumeRun(runId: string, opts: SessionOptions = {}): Promi
   const stateDir = stateDirFor(opts.cwd ?? process.cwd(), opts.env);
   const record = readRunRecord(runId, stateDir);
   const playbook = loadPlaybook(record.playbook.file);
-  return execute(playbook, record, pathsFor(stateDir, runId), opts);
+  return execute(playbook, record, pathsFor(stateDir, runId), opts, () => readRunRecord(runId, stateDir));
 }

@@ -86,6 +86,38 @@ describe('one run at a time per repository', () => {
     expect(existsSync(join(project.dir, '.tdl', 'lock.json'))).toBe(false);
   }, 60_000);
 
+  it('a resume that waited for the lock reads the record again: it does not run again what the holder ran', async () => {
+    rmSync(join(project.dir, 'release'), { force: true });
+    const first = execa(process.execPath, [CLI, 'run', '--json'], {
+      cwd: project.dir,
+      reject: false,
+      env: { CI: 'true' },
+    });
+    spawned.push(first);
+    const holder = await startedRun();
+    // The record says run-tests is unfinished when this resume starts; it then waits for the lock.
+    const resume = tdl(project.dir, ['resume', holder, '--wait', '--json']);
+    spawned.push(resume);
+    let resumeErr = '';
+    resume.stderr.on('data', (chunk: Buffer) => {
+      resumeErr += chunk.toString('utf8');
+    });
+    await until(() => (resumeErr.includes(`waiting for run ${holder}`) ? true : undefined));
+    rmSync(join(project.dir, `started-${holder}`));
+    writeFileSync(join(project.dir, 'release'), '');
+    const done = await first;
+    const resumed = await resume;
+    expect(done.exitCode).toBe(0);
+    const a = JSON.parse(String(done.stdout)) as RunRecord;
+    const b = JSON.parse(String(resumed.stdout)) as RunRecord;
+    expect(b.runId).toBe(holder);
+    // The suite did not start a second time, and the phases kept the holder's results.
+    expect(existsSync(join(project.dir, `started-${holder}`))).toBe(false);
+    expect(b.phases.find((p) => p.id === 'run-tests')!.startedAt).toBe(
+      a.phases.find((p) => p.id === 'run-tests')!.startedAt,
+    );
+  }, 60_000);
+
   it('takes over a lock left by a process that is gone', async () => {
     const gone = await execa(process.execPath, ['-e', 'console.log(process.pid)']);
     mkdirSync(join(project.dir, '.tdl'), { recursive: true });
