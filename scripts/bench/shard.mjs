@@ -248,3 +248,46 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// ---- per-shard overhead ----------------------------------------------------------------------
+// What a shard costs beyond its tests: `tdl run --plan … --shard 2/2` on a shard the plan gave
+// nothing (start, read the plan and playbook, write the partial), end to end as a process, side by
+// side with `tdl --version` (node and tdl's start alone). docs/scale.md uses this figure.
+const proj = mkdtempSync(join(tmpdir(), 'tdl-bench-shard-proj-'));
+try {
+  const cli = join(root, 'dist', 'cli', 'main.js');
+  writeFileSync(
+    join(proj, 'tdl.yaml'),
+    'name: overhead\nsuites:\n  - id: one\n    command: [node, -e, "0"]\n',
+  );
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: proj });
+  execFileSync('git', ['-c', 'user.email=b@b', '-c', 'user.name=b', 'add', '-A'], { cwd: proj });
+  execFileSync('git', ['-c', 'user.email=b@b', '-c', 'user.name=b', 'commit', '-qm', 'x'], { cwd: proj });
+  execFileSync(process.execPath, [cli, 'plan', '--shards', '2', '--out', 'plan.json', '--json'], {
+    cwd: proj,
+    stdio: 'ignore',
+  });
+  const time = (args) => {
+    const ms = [];
+    for (let i = 0; i < Math.max(5, ROUNDS); i++) {
+      const t = performance.now();
+      execFileSync(process.execPath, [cli, ...args], {
+        cwd: proj,
+        stdio: 'ignore',
+        env: { ...process.env, CI: 'true' },
+      });
+      ms.push(performance.now() - t);
+    }
+    ms.sort((a, b) => a - b);
+    return ms[ms.length >> 1];
+  };
+  const version = time(['--version']);
+  const empty = time(['run', '--plan', 'plan.json', '--tier', '1', '--shard', '2/2', '--out', 'p.json']);
+  console.log('\nper-shard overhead (median of 5, whole process)');
+  console.log(`  tdl --version (baseline)             ${version.toFixed(0).padStart(5)} ms`);
+  console.log(
+    `  an empty shard (plan in, partial out) ${empty.toFixed(0).padStart(4)} ms   ${(empty / version).toFixed(2)}x the baseline`,
+  );
+} finally {
+  rmSync(proj, { recursive: true, force: true });
+}

@@ -38,6 +38,12 @@ describe('the GitHub Action entry', () => {
       'worklog-path',
       'pr-url',
       'issue-urls',
+      // mode: plan, shard, merge (a sharded run: test/integration/action-sharded.test.ts)
+      'plan-path',
+      'shards',
+      'shard-count',
+      'partial-path',
+      'go',
     ]);
   });
 

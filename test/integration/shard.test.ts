@@ -172,7 +172,7 @@ describe('a sharded run equals the unsharded run of the same tests', () => {
       /alpha: 5 of 5 file\(s\) have no recorded duration; estimated at \d+ ms each \(its recorded total spread over its files\)/,
     );
     expect(plan.tiers[1]!.estimates).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });
 
 describe('plan, shards and merge as separate steps', () => {
@@ -248,7 +248,7 @@ describe('plan, shards and merge as separate steps', () => {
     expect(summary.complete).toBe(false);
     expect(summary.findings.map((f) => f.kind)).toEqual(['foreign-partial']);
     expect(exitCode).toBe(1);
-  }, 60_000);
+  }, 180_000);
 
   it('a shard killed mid-suite: no partial, the tier inconclusive, the finished run defers', async () => {
     const killPlan = join(sharded.dir, 'kill-plan.json');
@@ -357,5 +357,5 @@ describe('plan, shards and merge as separate steps', () => {
       expect(r.exitCode, args.join(' ')).toBe(2);
       expect(String(r.stderr)).toMatch(/^tdl: .+(\nhint: .+)?$/);
     }
-  }, 60_000);
+  }, 180_000);
 });
