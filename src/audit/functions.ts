@@ -1,5 +1,5 @@
 /** Function extents in masked source, for `max-function-lines`. */
-import { type Continuation, matchBracket, pyBlock } from './definitions.js';
+import { type Continuation, indentBefore, isSpace, matchBracket, pyBlock } from './definitions.js';
 import type { Lang } from './lex.js';
 
 export interface FunctionSpan {
@@ -62,6 +62,14 @@ function jsArrows(code: string, out: FunctionSpan[]): void {
     else if (/[\w$]/.test(code[j] ?? '')) while (start > 0 && /[\w$]/.test(code[start - 1]!)) start--;
     else continue;
     if (start < 0) continue;
+    // A name is assigned (`= `, `: `, `= async `, `= <T,>`): otherwise (a callback) none to look for.
+    let p = start - 1;
+    while (p >= 0 && /\s/.test(code[p]!)) p--;
+    const last = code[p];
+    if (last !== '=' && last !== ':' && last !== 'c' && last !== '>') {
+      out.push({ name: '(arrow)', offset: start, endOffset: matchBracket(code, brace) - 1 });
+      continue;
+    }
     const before = code.slice(Math.max(0, start - 200), start);
     // `const X = `, `const X: FC<P> & { a: T; } = `, `X = async <T,>`, `x: ` (a property).
     const named =
@@ -79,21 +87,69 @@ function jsArrows(code: string, out: FunctionSpan[]): void {
   }
 }
 
+const MODIFIERS = new Set([
+  'public',
+  'private',
+  'protected',
+  'static',
+  'async',
+  'override',
+  'abstract',
+  'get',
+  'set',
+]);
+
+const isIdentCode = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36;
+
+/**
+ * Whether the method regex can match at the line start `at`: the line's first word is a modifier,
+ * or it starts with `*` or `[`, or its first word is followed (after whitespace) by `(` or `<`.
+ * Most lines (`const`, `return`, JSX) are none of these and skip the regex call, which cost more
+ * than the matching itself.
+ */
+function mayStartMethod(code: string, at: number): boolean {
+  let i = at;
+  for (let c = code.charCodeAt(i); c === 32 || c === 9; c = code.charCodeAt(++i));
+  const first = code.charCodeAt(i);
+  if (first === 42 || first === 91) return true;
+  let j = i;
+  while (j < code.length && (isIdentCode(code.charCodeAt(j)) || code.charCodeAt(j) > 127)) j++;
+  if (j === i) return false;
+  if (MODIFIERS.has(code.slice(i, j))) return true;
+  while (j < code.length && isSpace(code.charCodeAt(j))) j++;
+  const next = code.charCodeAt(j);
+  return next === 40 || next === 60;
+}
+
 function jsFunctions(code: string): FunctionSpan[] {
   const out: FunctionSpan[] = [];
-  const re = new RegExp(
-    String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(|^[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)[ 	]+)*\*?[ 	]*([\w$]+|\[[^\]
-]+\])\s*${GENERICS}\s*\(`,
-    'gm',
-  );
-  for (let m = re.exec(code); m; m = re.exec(code)) {
-    const name = m[1] ?? m[2] ?? '';
-    if (m[2] !== undefined && NOT_METHODS.has(m[2])) continue;
-    const paramsEnd = matchBracket(code, m.index + m[0].length - 1);
+  const add = (name: string, offset: number, open: number) => {
+    const paramsEnd = matchBracket(code, open);
     const rest = RETURN_TYPE.exec(code.slice(paramsEnd, paramsEnd + 300));
-    if (!rest) continue;
+    if (!rest) return;
     const brace = paramsEnd + rest[0].length - 1;
-    out.push({ name: name || '(anonymous)', offset: m.index, endOffset: matchBracket(code, brace) - 1 });
+    out.push({ name: name || '(anonymous)', offset, endOffset: matchBracket(code, brace) - 1 });
+  };
+  // `function` (a literal: found fast) anywhere.
+  const fn = new RegExp(String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(`, 'g');
+  for (let m = fn.exec(code); m; m = fn.exec(code)) add(m[1]!, m.index, m.index + m[0].length - 1);
+  // Methods start their line: tried at each line start only (sticky), not at every character.
+  const method = new RegExp(
+    String.raw`[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)[ 	]+)*\*?[ 	]*([\w$]+(?![\w$])|\[[^\]
+]+\])\s*${GENERICS}\s*\(`,
+    'y',
+  );
+  for (let at = 0; at < code.length; ) {
+    let m: RegExpExecArray | null = null;
+    if (mayStartMethod(code, at)) {
+      method.lastIndex = at;
+      m = method.exec(code);
+    }
+    if (m && !NOT_METHODS.has(m[1]!)) add(m[1]!, at, at + m[0].length - 1);
+    const nl = code.indexOf('\n', m ? at + m[0].length - 1 : at);
+    if (nl === -1) break;
+    at = nl + 1;
   }
   jsArrows(code, out);
   return out.sort((a, b) => a.offset - b.offset);
@@ -101,14 +157,27 @@ function jsFunctions(code: string): FunctionSpan[] {
 
 function pyFunctions(code: string, continues?: Continuation): FunctionSpan[] {
   const out: FunctionSpan[] = [];
-  const re = /^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)[ \t]*\(/gm;
+  // `def` found as a literal, then checked to start its line (after `async`): see indentBefore.
+  const re = /(?<![\w$])def[ \t]+(\w+)[ \t]*\(/g;
   for (let m = re.exec(code); m; m = re.exec(code)) {
-    if (continues?.(m.index)) continue;
+    let at = m.index;
+    let indent = indentBefore(code, at);
+    if (indent === -1) {
+      // `async def`: the word before, then at least one space or tab.
+      let j = at - 1;
+      while (j >= 0 && (code[j] === ' ' || code[j] === '\t')) j--;
+      if (j === at - 1 || j < 4 || code.slice(j - 4, j + 1) !== 'async') continue;
+      at = j - 4;
+      indent = indentBefore(code, at);
+      if (indent === -1) continue;
+    }
+    const lineStart = at - indent;
+    if (continues?.(lineStart)) continue;
     const paramsEnd = matchBracket(code, m.index + m[0].length - 1);
     const colon = code.indexOf(':', paramsEnd);
     if (colon === -1) continue;
-    const body = pyBlock(code, colon + 1, m[1]!.length, continues);
-    out.push({ name: m[2]!, offset: m.index, endOffset: body.end });
+    const body = pyBlock(code, colon + 1, indent, continues);
+    out.push({ name: m[1]!, offset: lineStart, endOffset: body.end });
   }
   return out;
 }

@@ -1,5 +1,6 @@
 /** Import statements (and re-exports, require, dynamic import) found in masked source. */
 import { posix } from 'node:path';
+import { indentBefore } from './definitions.js';
 import type { Lang, MaskedSource } from './lex.js';
 
 export interface ImportRef {
@@ -94,8 +95,10 @@ function pyImports(
 ): ImportRef[] {
   const { code } = src;
   const out: ImportRef[] = [];
-  const fromRe = /^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/gm;
+  // The keywords are found as literals, then checked to start their line (see indentBefore).
+  const fromRe = /(?<![\w$.])from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/g;
   for (let m = fromRe.exec(code); m; m = fromRe.exec(code)) {
+    if (indentBefore(code, m.index) === -1) continue;
     const names = m[2]!
       .replace(/[()\\]/g, ' ')
       .split(',')
@@ -106,7 +109,7 @@ function pyImports(
           .trim(),
       )
       .filter(Boolean);
-    out.push({ module: resolvePy(m[1]!, file, sourceRoots), names, offset: m.index + m[0].indexOf('from') });
+    out.push({ module: resolvePy(m[1]!, file, sourceRoots), names, offset: m.index });
   }
   // importlib.import_module("a.b"), import_module(".b", "a"), __import__("a.b"): a literal name.
   const dynRe = /(?<![\w.])(?:importlib\s*\.\s*)?(?:import_module|__import__)\s*\(\s*(?=['"])/g;
@@ -120,15 +123,15 @@ function pyImports(
     if (/^\.*[\w.]+$/.test(name))
       out.push({ module: resolvePy(name, file, sourceRoots), names: [], offset: m.index });
   }
-  const importRe = /^[ \t]*import[ \t]+([^\n;]+)/gm;
+  const importRe = /(?<![\w$.])import[ \t]+([^\n;]+)/g;
   for (let m = importRe.exec(code); m; m = importRe.exec(code)) {
+    if (indentBefore(code, m.index) === -1) continue;
     for (const item of m[1]!.split(',')) {
       const mod = item
         .trim()
         .split(/\s+as\s+/)[0]!
         .trim();
-      if (/^[\w.]+$/.test(mod))
-        out.push({ module: mod, names: [], offset: m.index + m[0].indexOf('import') });
+      if (/^[\w.]+$/.test(mod)) out.push({ module: mod, names: [], offset: m.index });
     }
   }
   return out.sort((a, b) => a.offset - b.offset);

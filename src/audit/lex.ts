@@ -62,7 +62,7 @@ class Masker {
     }
   }
 
-  result(): MaskedSource {
+  result(oneByte: boolean): MaskedSource {
     const { text, blanks, strings, contents } = this;
     let code: string | undefined;
     return {
@@ -70,11 +70,25 @@ class Masker {
       strings,
       contents,
       get code() {
-        code ??= render(text, blanks);
+        code ??= oneByte ? renderBytes(text, blanks) : render(text, blanks);
         return code;
       },
     };
   }
+}
+
+/** render() for a text with no character above U+00FF, through a byte buffer (no string per range). */
+function renderBytes(text: string, blanks: readonly number[]): string {
+  if (blanks.length === 0) return text;
+  const b = Buffer.from(text, 'latin1');
+  for (let k = 0; k < blanks.length; k += 2) {
+    const end = blanks[k + 1]!;
+    for (let i = blanks[k]!; i < end; i++) {
+      const c = b[i]!;
+      if (c !== NL && c !== CR) b[i] = 32;
+    }
+  }
+  return b.toString('latin1');
 }
 
 function render(text: string, blanks: readonly number[]): string {
@@ -135,7 +149,7 @@ const REGEX_AFTER_WORD = new Set([
 ]);
 
 /** Masks JS/TS source. Quoted strings end at a newline, so a stray quote (JSX text) harms one line. */
-export function maskJs(text: string, limit = Number.POSITIVE_INFINITY): MaskedSource {
+export function maskJs(text: string, limit = Number.POSITIVE_INFINITY, oneByte = false): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
   const quoted = (i: number, q: number): number => {
@@ -267,7 +281,7 @@ export function maskJs(text: string, limit = Number.POSITIVE_INFINITY): MaskedSo
   }
 
   code(0, false, limit);
-  return m.result();
+  return m.result(oneByte);
 }
 
 // ---------------------------------------------------------------- Python
@@ -288,7 +302,7 @@ function prefixBefore(text: string, q: number): { length: number; fmt: boolean }
 }
 
 /** Masks Python source: `#` comments, strings and docstrings; f-string `{expressions}` stay code. */
-export function maskPy(text: string, limit = Number.POSITIVE_INFINITY): MaskedSource {
+export function maskPy(text: string, limit = Number.POSITIVE_INFINITY, oneByte = false): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
 
@@ -352,11 +366,15 @@ export function maskPy(text: string, limit = Number.POSITIVE_INFINITY): MaskedSo
   }
 
   code(0, false, limit);
-  return m.result();
+  return m.result(oneByte);
 }
 
-export function mask(text: string, lang: Lang, limit?: number): MaskedSource {
-  return lang === 'py' ? maskPy(text, limit) : maskJs(text, limit);
+/**
+ * Masks `text` (see the top of this file). `oneByte`: the caller knows the text holds no character
+ * above U+00FF (an ASCII file, or a latin1 reading), so the masked text is built as bytes.
+ */
+export function mask(text: string, lang: Lang, limit?: number, oneByte = false): MaskedSource {
+  return lang === 'py' ? maskPy(text, limit, oneByte) : maskJs(text, limit, oneByte);
 }
 
 // What /\.(?:[cm]?[jt]sx?)$/ and /\.pyi?$/ match, as a lookup (called for every listed file).

@@ -3,6 +3,7 @@
  * needles cannot violate it), then masking and the rules' regexes on the masked text. Pure: takes
  * the file's bytes, returns its definitions and hits.
  */
+import { isAscii } from 'node:buffer';
 import { continuationOf, jsDefinitions, pyDefinitions } from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
@@ -169,7 +170,9 @@ export function scanFile(
   const funcs = plan.maxFunctionLines;
   if (!dups.length && !forb.length && !depr.length && !funcs.length) return scan;
 
-  const text = buf.toString('utf8');
+  // An ASCII file (most are) reads the same in latin1, which the needle search already decoded.
+  const ascii = isAscii(buf);
+  const text = ascii ? bytes || buf.toString('latin1') : buf.toString('utf8');
   // Second, exact prefilter on the raw text before paying for masking.
   // (Not for `matchIn: strings`: a pattern can match the strings view only, e.g. `^x$`.)
   const forbRaw = forb.filter((f) => {
@@ -179,7 +182,7 @@ export function scanFile(
   });
   if (!dups.length && !forbRaw.length && !depr.length && !funcs.length) return scan;
 
-  const src = mask(text, lang);
+  const src = mask(text, lang, undefined, ascii);
   let starts: number[] | null = null;
   const line = (offset: number) => {
     if (!starts) starts = lineStarts(text);
