@@ -75,16 +75,25 @@ audit:
       .filter((v) => v.ruleId === rule && audited.has(v.file))
       .map((v) => `${v.file}:${v.line}`);
 
-  // Duplicates: a qualified name defined in two or more files; every site of it.
+  // Duplicates: a qualified name bound to two or more targets (its definitions, one per file, and
+  // its bindings to other names); every definition and every binding to another name. A binding to
+  // the name itself (a re-export) is a related location only.
   const byName = new Map();
-  for (const [f, line, name] of truth.definitions) {
-    const l = byName.get(name) ?? [];
+  const site = (name) => {
+    const l = byName.get(name) ?? { defs: [], aliases: [] };
     byName.set(name, l);
-    l.push([f, line]);
-  }
+    return l;
+  };
+  for (const [f, line, name] of truth.definitions) site(name).defs.push([f, line]);
+  for (const [f, line, name, target] of truth.bindings ?? []) site(name).aliases.push([f, line, target]);
   const dupTruth = [];
-  for (const sites of byName.values())
-    if (new Set(sites.map(([f]) => f)).size > 1) for (const [f, line] of sites) dupTruth.push(`${f}:${line}`);
+  for (const [name, { defs, aliases }] of byName) {
+    const targets = new Set(defs.map(([f]) => `\0${f}`));
+    for (const [, , t] of aliases) if (t !== name) targets.add(t);
+    if (targets.size < 2) continue;
+    for (const [f, line] of defs) dupTruth.push(`${f}:${line}`);
+    for (const [f, line, t] of aliases) if (t !== name) dupTruth.push(`${f}:${line}`);
+  }
 
   const kinds = {
     'duplicate-definition': [found('dup'), dupTruth],

@@ -6,7 +6,9 @@
 //                functions with a block body, from the line of their name (an arrow: the line of the
 //                variable or property it is assigned to) to the line of their closing brace;
 //   pattern:     regex matches wholly outside comments, string/template text and regex literals;
-//   imports:     import / export-from / import type / require() / import() of `module` or a subpath.
+//   imports:     import / export-from / import type / require() / import() of `module` or a subpath;
+//   bindings:    `export { Y as X }` (with or without `from`), `export { X } from`, and
+//                `export const X = Y` / `= a.Y` (untyped), at the statement's line; not in .d.ts.
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
@@ -171,9 +173,43 @@ function imports(sf, module) {
   return out;
 }
 
+function bindings(sf, names) {
+  const out = [];
+  if (/\.d\.[cm]?ts$/.test(sf.fileName)) return out;
+  for (const st of sf.statements) {
+    const line = lineOf(sf, st.getStart(sf));
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) {
+        const bound = el.name.text;
+        const local = el.propertyName ? el.propertyName.text : bound;
+        if (!names.test(bound) || local === 'default') continue;
+        if (!el.propertyName && !st.moduleSpecifier) continue; // exports the local definition
+        out.push([line, bound, local]);
+      }
+    } else if (
+      ts.isVariableStatement(st) &&
+      st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword) &&
+      st.declarationList.flags & ts.NodeFlags.Const
+    ) {
+      for (const d of st.declarationList.declarations) {
+        if (!ts.isIdentifier(d.name) || d.type || !d.initializer || !names.test(d.name.text)) continue;
+        // A name or a chain of names (`a.b.Y`): the target is its last part.
+        const e = d.initializer;
+        let x = e;
+        while (ts.isPropertyAccessExpression(x)) x = x.expression;
+        if (!ts.isIdentifier(x)) continue;
+        const target = ts.isIdentifier(e) ? e.text : e.name.text;
+        if (['undefined', 'NaN', 'Infinity'].includes(target)) continue;
+        out.push([line, d.name.text, target]);
+      }
+    }
+  }
+  return out;
+}
+
 const req = JSON.parse(readFileSync(0, 'utf8'));
 const names = new RegExp(`^(?:${req.names})$`);
-const res = { definitions: [], functions: [], pattern: [], imports: [], unparsed: [] };
+const res = { definitions: [], functions: [], pattern: [], imports: [], bindings: [], unparsed: [] };
 for (const f of req.files) {
   const text = readFileSync(`${req.root}/${f}`, 'utf8');
   const sf = ts.createSourceFile(f, text, ts.ScriptTarget.Latest, true, kindOf(f));
@@ -182,6 +218,7 @@ for (const f of req.files) {
     continue;
   }
   for (const d of definitions(sf, names)) res.definitions.push([f, ...d]);
+  for (const b of bindings(sf, names)) res.bindings.push([f, ...b]);
   for (const d of functions(sf, req.maxLines)) res.functions.push([f, ...d]);
   for (const l of patternLines(sf, new RegExp(req.pattern, 'gm'))) res.pattern.push([f, l]);
   for (const l of imports(sf, req.module)) res.imports.push([f, l]);

@@ -8,6 +8,9 @@ Reads a JSON request on stdin: {"root": dir, "files": [...], "names": regex, "ma
   functions:   [file, start line, lines]           (def/async def longer than maxLines)
   pattern:     [file, line]                        (regex matches wholly outside strings/comments)
   imports:     [file, line]                        (imports of `module` or its submodules, in every form)
+  bindings:    [file, line, name, target]          (module-level statements binding a matching name
+               to another: `X = Y` / `X = a.Y`, `from m import Y as X`, `from m import X` with X
+               in `__all__`; the target is the bound name's last part)
 Files the parser cannot read (syntax errors) are listed in "unparsed" and left out.
 """
 import ast
@@ -59,6 +62,38 @@ def definitions(tree, names):
             and names.fullmatch(stmt.targets[0].id)
         ):
             out.append([stmt.lineno, stmt.targets[0].id, "enum"])
+    return out
+
+
+def bindings(tree, names):
+    exported = set()
+    for stmt in tree.body:
+        targets = []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
+            targets = [stmt.target]
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and isinstance(
+            stmt.value, (ast.List, ast.Tuple)
+        ):
+            exported.update(e.value for e in stmt.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
+    out = []
+    for stmt in tree.body:
+        if (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+            and isinstance(stmt.value, (ast.Name, ast.Attribute))
+            and names.fullmatch(stmt.targets[0].id)
+        ):
+            target = base_name(stmt.value).split(".")[-1]
+            if target and target not in ("None", "True", "False", "NotImplemented", "Ellipsis"):
+                out.append([stmt.lineno, stmt.targets[0].id, target])
+        elif isinstance(stmt, ast.ImportFrom):
+            for a in stmt.names:
+                bound = a.asname or a.name
+                if names.fullmatch(bound) and (a.asname or bound in exported):
+                    out.append([stmt.lineno, bound, a.name])
     return out
 
 
@@ -122,7 +157,7 @@ def main():
     req = json.load(sys.stdin)
     names = re.compile(req["names"])
     pattern = re.compile(req["pattern"], re.M)
-    res = {"definitions": [], "functions": [], "pattern": [], "imports": [], "unparsed": []}
+    res = {"definitions": [], "functions": [], "pattern": [], "imports": [], "bindings": [], "unparsed": []}
     for f in req["files"]:
         with open(f"{req['root']}/{f}", encoding="utf-8", errors="surrogateescape") as fh:
             text = fh.read()
@@ -134,6 +169,7 @@ def main():
             continue
         res["definitions"] += [[f, *d] for d in definitions(tree, names)]
         res["functions"] += [[f, *d] for d in functions(tree, req["maxLines"])]
+        res["bindings"] += [[f, *b] for b in bindings(tree, names)]
         res["imports"] += [[f, ln] for ln in imports(tree, req["module"])]
     json.dump(res, sys.stdout)
 

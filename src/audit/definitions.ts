@@ -1,9 +1,11 @@
 /** Finding class / enum / interface / type-alias definitions in masked source, with enum members. */
-import type { DefinitionKind } from './types.js';
+import type { DefinitionKind, SiteKind } from './types.js';
 
 export interface FoundDefinition {
   name: string;
-  kind: DefinitionKind;
+  kind: SiteKind;
+  /** Of an alias: the name it binds to. */
+  target?: string;
   offset: number;
   endOffset: number;
   members?: string[];
@@ -459,3 +461,96 @@ function pyEnumMembers(
   });
   return { members, values };
 }
+
+// ---------------------------------------------------------------- bindings
+
+/** The last part of a dotted name (`a.b.Y` → `Y`). */
+const lastPart = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
+
+/**
+ * Python module-level bindings of a matching name to another one: `X = Y` / `X = mod.Y`, `from m
+ * import Y as X`, and `from m import X` when `__all__` lists X (a re-export). An alias whose target
+ * is its own name (`X = mod.X`, a re-export) binds the name to its definition elsewhere.
+ */
+export function pyBindings(code: string, text: string, namePattern: string): FoundDefinition[] {
+  const name = new RegExp(`^(?:${namePattern})$`);
+  const out: FoundDefinition[] = [];
+  const at = (offset: number) => {
+    const nl = code.indexOf('\n', offset);
+    return nl === -1 ? code.length : nl;
+  };
+  const assign = /^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*$/gm;
+  for (let m = assign.exec(code); m; m = assign.exec(code)) {
+    const target = lastPart(m[2]!.replace(/[ \t]/g, ''));
+    if (!name.test(m[1]!) || PY_CONSTANTS.has(target)) continue;
+    out.push({ name: m[1]!, kind: 'alias', target, offset: m.index, endOffset: at(m.index) });
+  }
+  const exported = pyAll(code, text);
+  const from = /^from[ \t]+\.*[\w.]*[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/gm;
+  for (let m = from.exec(code); m; m = from.exec(code)) {
+    for (const item of m[1]!.replace(/[()\\]/g, ' ').split(',')) {
+      const [imported, as] = item.trim().split(/\s+as\s+/);
+      const bound = (as ?? imported)?.trim();
+      if (!imported || !bound || !name.test(bound)) continue;
+      if (as === undefined && !exported.has(bound)) continue;
+      out.push({
+        name: bound,
+        kind: 'alias',
+        target: imported.trim(),
+        offset: m.index,
+        endOffset: at(m.index),
+      });
+    }
+  }
+  return out;
+}
+
+const PY_CONSTANTS = new Set(['None', 'True', 'False', 'NotImplemented', 'Ellipsis']);
+
+/** The names a module's `__all__` lists (`__all__ = [...]`, `(...)`, `+= [...]`) at module level. */
+function pyAll(code: string, text: string): Set<string> {
+  const out = new Set<string>();
+  const re = /^__all__[ \t]*(?::[^=\n]*)?\+?=[ \t]*[[(]/gm;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const open = m.index + m[0].length - 1;
+    const list = text.slice(open, matchBracket(code, open));
+    for (const s of list.matchAll(/["']([A-Za-z_]\w*)["']/g)) out.add(s[1]!);
+  }
+  return out;
+}
+
+/**
+ * TS/JS public bindings of a matching name to another one: `export { Y as X }` (with or without
+ * `from`), `export { X } from "…"` (a re-export: the name bound to its definition elsewhere), and
+ * `export const X = Y` / `= mod.Y`. An `import { Y as X }` is a private rename, not a public name.
+ */
+export function jsBindings(code: string, namePattern: string): FoundDefinition[] {
+  const name = new RegExp(`^(?:${namePattern})$`);
+  const out: FoundDefinition[] = [];
+  const list = /(?<![\w$.])export\s+(?:type\s+)?\{([^}]*)\}(\s*from\s*['"])?/g;
+  for (let m = list.exec(code); m; m = list.exec(code)) {
+    const end = m.index + m[0].length;
+    for (const item of m[1]!.split(',')) {
+      const [imported, as] = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/);
+      const local = imported?.trim();
+      const bound = (as ?? imported)?.trim();
+      if (!local || !bound || local === 'default' || !name.test(bound)) continue;
+      // `export { X }` exports the local definition: no second site.
+      if (as === undefined && !m[2]) continue;
+      out.push({ name: bound, kind: 'alias', target: local, offset: m.index, endOffset: end });
+    }
+  }
+  const constant =
+    /(?<![\w$.])export\s+const\s+([\w$]+)\s*=\s*([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*(?:;|\n|$)/g;
+  for (let m = constant.exec(code); m; m = constant.exec(code)) {
+    const target = lastPart(m[2]!.replace(/\s/g, ''));
+    if (!name.test(m[1]!) || JS_CONSTANTS.has(target)) continue;
+    out.push({ name: m[1]!, kind: 'alias', target, offset: m.index, endOffset: m.index + m[0].length });
+  }
+  return out;
+}
+
+const JS_CONSTANTS = new Set(['null', 'undefined', 'true', 'false', 'this', 'NaN', 'Infinity']);

@@ -31,11 +31,19 @@ export interface MaskedSource {
 // Jumps between the characters that can change the lexical state (a native regex search). Shared:
 // every use sets lastIndex first, so nested scans (template and f-string interpolations) are safe.
 const JS_NEXT = /[/'"`{}]/g;
+/** With JSX: `<` too (an element where an expression can start). */
+const JSX_NEXT = /[/'"`{}<]/g;
+/** In JSX children: what ends a run of text. */
+const JSX_TEXT_NEXT = /[{<]/g;
 const PY_NEXT = /[#'"{}]/g;
 
 const NL = 10;
 const CR = 13;
 const BACKSLASH = 92;
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36 || c > 127;
+}
 
 function isIdent(c: number): boolean {
   return (
@@ -148,8 +156,17 @@ const REGEX_AFTER_WORD = new Set([
   'await',
 ]);
 
-/** Masks JS/TS source. Quoted strings end at a newline, so a stray quote (JSX text) harms one line. */
-export function maskJs(text: string, limit = Number.POSITIVE_INFINITY, oneByte = false): MaskedSource {
+/**
+ * Masks JS/TS source. Quoted strings end at a newline, so a stray quote harms one line. With `jsx`
+ * (`.tsx`, `.jsx`, `.js`: see jsxOf), an element where an expression can start is read as JSX: its
+ * text and attribute strings are blanked (and are string content), its `{expressions}` are code.
+ */
+export function maskJs(
+  text: string,
+  limit = Number.POSITIVE_INFINITY,
+  oneByte = false,
+  jsx = false,
+): MaskedSource {
   const m = new Masker(text);
   const n = text.length;
   const quoted = (i: number, q: number): number => {
@@ -221,9 +238,12 @@ export function maskJs(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
   };
 
   /** Whether a `/` at `i` starts a regex literal, judged by the token before it. */
-  const regexAllowed = (i: number): boolean => {
+  const regexAllowed = (i: number): boolean =>
     // JSX: `/>` ends a self-closing tag and `</` opens a closing one; neither starts a regex.
-    if (text.charCodeAt(i + 1) === 62) return false;
+    text.charCodeAt(i + 1) !== 62 && expressionAt(i);
+
+  /** Whether an expression can start at `i` (not an operand before it), judged by the token before. */
+  const expressionAt = (i: number): boolean => {
     let j = i - 1;
     while (j >= 0) {
       const c = text.charCodeAt(j);
@@ -239,13 +259,120 @@ export function maskJs(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
     return REGEX_AFTER_WORD.has(text.slice(k + 1, j + 1));
   };
 
+  const skipSpace = (i: number): number => {
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === NL || c === CR; c = text.charCodeAt(++i));
+    return i;
+  };
+  /** A JSX name (`div`, `Foo.Bar`, `svg:rect`, `data-x`) from `i`: its end (`i`: none). */
+  const jsxName = (i: number): number => {
+    if (!isIdentStart(text.charCodeAt(i))) return i;
+    let j = i + 1;
+    for (
+      let c = text.charCodeAt(j);
+      isIdent(c) || c === 46 || c === 58 || c === 45;
+      c = text.charCodeAt(++j)
+    );
+    return j;
+  };
+
+  /**
+   * A JSX element (or fragment) whose `<` is at `i`: its attribute strings and its text are blanked,
+   * `{expressions}` stay code. Returns where it ends, or -1 (nothing recorded) when it is not one:
+   * a TSX arrow's type parameters (`<T,>`, `<T extends U>`), a stray `<`.
+   */
+  function jsxElement(i: number): number {
+    const marks = [m.blanks.length, m.strings.length, m.contents.length] as const;
+    const fail = () => {
+      m.blanks.length = marks[0];
+      m.strings.length = marks[1];
+      m.contents.length = marks[2];
+      return -1;
+    };
+    const children = (from: number, name: string) => {
+      const e = jsxChildren(from, name);
+      return e === -1 ? fail() : e;
+    };
+    if (text.charCodeAt(i + 1) === 62) return children(i + 2, ''); // <>fragment</>
+    let j = jsxName(i + 1);
+    if (j === i + 1) return -1;
+    const name = text.slice(i + 1, j);
+    for (let first = true; ; first = false) {
+      j = skipSpace(j);
+      if (j >= n) return fail();
+      const c = text.charCodeAt(j);
+      if (c === 47 && text.charCodeAt(j + 1) === 62) return j + 2;
+      if (c === 62) return children(j + 1, name);
+      if (c === 123) {
+        j = code(j + 1, true);
+        continue;
+      }
+      const end = jsxName(j);
+      if (end === j || (first && text.slice(j, end) === 'extends')) return fail();
+      j = skipSpace(end);
+      if (text.charCodeAt(j) !== 61) continue; // a boolean attribute
+      j = skipSpace(j + 1);
+      const v = text.charCodeAt(j);
+      if (v === 34 || v === 39) {
+        // Attribute strings have no escapes and may span lines.
+        const close = text.indexOf(v === 34 ? '"' : "'", j + 1);
+        const e = close === -1 ? n : close;
+        m.content(j + 1, e);
+        m.strings.push(j, Math.min(e + 1, n));
+        j = e + 1;
+      } else if (v === 123) j = code(j + 1, true);
+      else if (v === 60) {
+        const e = jsxElement(j);
+        if (e === -1) return fail();
+        j = e;
+      } else return fail();
+    }
+  }
+
+  /**
+   * An element's children from `i`: text is blanked (and is string content). Returns where its
+   * closing tag (`</name>`) ends, or -1 when another one closes first or none does: then it was no
+   * element (a generic function type `<T>(x: T) => T` reads like one), and the caller rolls back.
+   */
+  function jsxChildren(i: number, name: string): number {
+    let segment = i;
+    while (i < n) {
+      JSX_TEXT_NEXT.lastIndex = i;
+      const found = JSX_TEXT_NEXT.exec(text);
+      if (!found) break;
+      i = found.index;
+      if (text.charCodeAt(i) === 123) {
+        m.content(segment, i);
+        i = code(i + 1, true);
+        segment = i;
+        continue;
+      }
+      if (text.charCodeAt(i + 1) === 47) {
+        m.content(segment, i);
+        const a = skipSpace(i + 2);
+        const b = jsxName(a);
+        const close = skipSpace(b);
+        return text.slice(a, b) === name && text.charCodeAt(close) === 62 ? close + 1 : -1;
+      }
+      // The text so far first (ranges stay in order); a `<` that starts no element is text.
+      m.content(segment, i);
+      segment = i;
+      const e = jsxElement(i);
+      if (e === -1) i++;
+      else {
+        i = e;
+        segment = e;
+      }
+    }
+    return -1;
+  }
+
   /**
    * Scans code from `i`; with `untilBrace`, stops after the `}` that closes an interpolation; at
    * `stop`, stops before the next construct.
    */
   function code(i: number, untilBrace: boolean, stop = Number.POSITIVE_INFINITY): number {
     let depth = 0;
-    const next = JS_NEXT;
+    const next = jsx ? JSX_NEXT : JS_NEXT;
     while (i < n && i < stop) {
       next.lastIndex = i;
       const found = next.exec(text);
@@ -268,7 +395,10 @@ export function maskJs(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
         else i++;
       } else if (c === 39 || c === 34) i = quoted(i, c);
       else if (c === 96) i = template(i + 1, i);
-      else if (c === 123) {
+      else if (c === 60) {
+        const e = expressionAt(i) ? jsxElement(i) : -1;
+        i = e === -1 ? i + 1 : e;
+      } else if (c === 123) {
         depth++;
         i++;
       } else {
@@ -373,8 +503,16 @@ export function maskPy(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
  * Masks `text` (see the top of this file). `oneByte`: the caller knows the text holds no character
  * above U+00FF (an ASCII file, or a latin1 reading), so the masked text is built as bytes.
  */
-export function mask(text: string, lang: Lang, limit?: number, oneByte = false): MaskedSource {
-  return lang === 'py' ? maskPy(text, limit, oneByte) : maskJs(text, limit, oneByte);
+export function mask(text: string, lang: Lang, limit?: number, oneByte = false, jsx = false): MaskedSource {
+  return lang === 'py' ? maskPy(text, limit, oneByte) : maskJs(text, limit, oneByte, jsx);
+}
+
+/**
+ * Whether a JS/TS file may hold JSX: `.tsx`, `.jsx`, and plain `.js`/`.mjs`/`.cjs` (React code often
+ * writes JSX there). Never `.ts`/`.mts`/`.cts`, where `<T>x` is a type assertion.
+ */
+export function jsxOf(file: string): boolean {
+  return /\.(?:tsx|jsx|[cm]?js)$/.test(file);
 }
 
 // What /\.(?:[cm]?[jt]sx?)$/ and /\.pyi?$/ match, as a lookup (called for every listed file).

@@ -4,11 +4,19 @@
  * the file's bytes, returns its definitions and hits.
  */
 import { isAscii } from 'node:buffer';
-import { continuationOf, jsDefinitions, pyDefinitions } from './definitions.js';
+import {
+  continuationOf,
+  type FoundDefinition,
+  jsBindings,
+  jsDefinitions,
+  pyBindings,
+  pyDefinitions,
+} from './definitions.js';
 import { findFunctions } from './functions.js';
 import { findImports } from './imports.js';
 import {
   isCode,
+  jsxOf,
   type Lang,
   langOf,
   lineAt,
@@ -124,6 +132,7 @@ export function scanFile(
 ): FileScan | null {
   const lang: Lang | null = langOf(file);
   if (!lang) return null;
+  const jsx = lang === 'ts' && jsxOf(file);
   const hits: Hit[] = [];
   const scan: FileScan = { file, defs: [], hits };
   const plan = planFor(c, fileScopes);
@@ -155,7 +164,7 @@ export function scanFile(
       if (d.needles) for (const k of d.needles) limit = Math.max(limit, endOf(needles, k));
     for (const f of forb) if (f.needle !== -1) limit = Math.max(limit, endOf(needles, f.needle));
     if (limit > 0) {
-      const blanks = mask(bytes, lang, limit).blanks;
+      const blanks = mask(bytes, lang, limit, true, jsx).blanks;
       const inCodeDups: CompiledDuplicate[] = [];
       for (const d of dups)
         if (d.needles === null || anyInCode(needles, d.needles, blanks)) inCodeDups.push(d);
@@ -182,7 +191,7 @@ export function scanFile(
   });
   if (!dups.length && !forbRaw.length && !depr.length && !funcs.length) return scan;
 
-  const src = mask(text, lang, undefined, ascii);
+  const src = mask(text, lang, undefined, ascii, jsx);
   let starts: number[] | null = null;
   const line = (offset: number) => {
     if (!starts) starts = lineStarts(text);
@@ -194,15 +203,20 @@ export function scanFile(
   const declarationFile = /\.d\.[cm]?ts$|\.pyi$/.test(file);
   for (const d of dups) {
     if (declarationFile && !d.rule.declarationFiles) continue;
-    const found =
+    const found: FoundDefinition[] =
       lang === 'py'
         ? pyDefinitions(src.code, text, d.namePattern, d.kinds, continues)
         : jsDefinitions(src.code, text, d.namePattern, d.kinds, d.rule.augmentations);
+    if (d.rule.bindings)
+      found.push(
+        ...(lang === 'py' ? pyBindings(src.code, text, d.namePattern) : jsBindings(src.code, d.namePattern)),
+      );
     for (const f of found) {
       scan.defs.push({
         ruleId: d.rule.id,
         name: f.name,
         kind: f.kind,
+        ...(f.target !== undefined ? { target: f.target } : {}),
         line: line(f.offset),
         endLine: line(f.endOffset),
         ...(f.members ? { members: f.members } : {}),

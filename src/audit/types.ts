@@ -3,11 +3,16 @@ import type { AuditSeverity } from '../playbook/sections/audit.js';
 
 export type DefinitionKind = 'class' | 'enum' | 'interface' | 'type';
 
+/** A site of a name: a definition, or a binding of the name to another one (`alias`). */
+export type SiteKind = DefinitionKind | 'alias';
+
 /** A definition a duplicate-definition rule is interested in. */
 export interface Definition {
   ruleId: string;
   name: string;
-  kind: DefinitionKind;
+  kind: SiteKind;
+  /** Of an alias: the name it binds to (its last part: `a.b.Y` → `Y`). */
+  target?: string;
   line: number;
   endLine: number;
   /** Enum members in source order (enums only). */

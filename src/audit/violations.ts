@@ -83,12 +83,22 @@ export function buildViolations(
       }
       for (const [name, group] of byName) {
         const files = [...new Set(group.map((g) => g.file))];
-        if (files.length < 2 || allowed(d, name, files)) continue;
+        // What the name is bound to: each file's own definitions (one target per file), and each
+        // alias's target. An alias of the name itself (`X = mod.X`, a re-export) adds none.
+        const targets = new Set<string>();
+        for (const g of group)
+          if (g.kind !== 'alias') targets.add(`\0${g.file}`);
+          else if (g.target !== name) targets.add(g.target!);
+        if (targets.size < 2 || allowed(d, name, files)) continue;
+        const conflicting = group.some((g) => g.kind === 'alias' && g.target !== name);
+        const defFiles = new Set(group.filter((g) => g.kind !== 'alias').map((g) => g.file)).size;
         const cap = c.limits.relatedSites;
         // A second definition of the name in the same file is a site of its own (listed, and with a
-        // fingerprint of its own: the n-th of that kind and name in the file).
+        // fingerprint of its own: the n-th of that kind and name in the file). Aliases of the name
+        // itself are only related locations.
         const nth = new Map<string, number>();
         for (const site of group) {
+          if (site.kind === 'alias' && site.target === name) continue;
           const others = group.filter((g) => g !== site);
           const shown = others.slice(0, cap);
           const key = `${site.file}\0${site.kind}`;
@@ -110,7 +120,9 @@ export function buildViolations(
               endLine: site.endLine,
               message:
                 d.rule.message ??
-                `${site.kind} ${name} is defined in ${files.length} files; also at ${sitesText(others)}`,
+                (conflicting
+                  ? `${site.kind === 'alias' ? `${name} is an alias of ${site.target} here` : `${site.kind} ${name} is defined here`}; the name is bound to ${targets.size} different targets; also at ${sitesText(others)}`
+                  : `${site.kind} ${name} is defined in ${defFiles} files; also at ${sitesText(others)}`),
               ...(d.rule.fix ? { fix: d.rule.fix } : {}),
               fingerprint: fp,
               scopes: [...(scopesByFile.get(site.file) ?? [])],
@@ -166,7 +178,9 @@ export function buildViolations(
 const SITES_IN_MESSAGE = 5;
 
 function sitesText(sites: readonly Site[]): string {
-  const named = sites.slice(0, SITES_IN_MESSAGE).map((o) => `${o.file}:${o.line}`);
+  const named = sites
+    .slice(0, SITES_IN_MESSAGE)
+    .map((o) => `${o.file}:${o.line}${o.kind === 'alias' ? ` (alias of ${o.target})` : ''}`);
   return sites.length > named.length
     ? `${named.join(', ')} and ${sites.length - named.length} more`
     : named.join(', ');

@@ -29,6 +29,41 @@ describe('JSX', () => {
     expect(s.hits.map((h) => h.line)).toEqual([4]);
   });
 
+  const REDIS = [{ id: 'r', kind: 'forbidden-pattern', pattern: 'redis\\.Redis\\(' }];
+
+  it('JSX text is not code: a pattern in it is no finding, its quotes and slashes hide no code', () => {
+    const tsx = [
+      'export const A = () => (',
+      '  <p title="redis.Redis(">',
+      "    Don't call redis.Redis( here, see http://example.com {redis.Redis(1)}",
+      '  </p>',
+      ');',
+      'const b = redis.Redis(2);',
+      '',
+    ].join('\n');
+    expect(scan(REDIS, 'a.tsx', tsx).hits.map((h) => h.line)).toEqual([3, 6]);
+    // The same text in a .ts file is not JSX (there `<T>x` is a cast): the quote reads as a string.
+    expect(scan(REDIS, 'a.ts', tsx).hits.map((h) => h.line)).toEqual([6]);
+  });
+
+  it('JSX text and attribute strings are what `matchIn: strings` reads', () => {
+    const rule = [{ id: 's', kind: 'forbidden-pattern', pattern: 'Click here', matchIn: 'strings' }];
+    const tsx = 'const A = () => <a title="Click here">\n  Click here\n</a>;\nconst ClickHere = 1;\n';
+    expect(scan(rule, 'a.jsx', tsx).hits.map((h) => h.line)).toEqual([1, 2]);
+  });
+
+  it('type parameters that read like a tag stay code (TSX arrows, generic function types)', () => {
+    const tsx = [
+      'const f = <T,>(x: T) => x;',
+      'const g = <T extends object>(x: T) => x;',
+      'type Fn = <T>(x: T) => T;',
+      'const r = redis.Redis(1);',
+      'const C = () => <div>{redis.Redis(2)}</div>;',
+      '',
+    ].join('\n');
+    expect(scan(REDIS, 'a.tsx', tsx).hits.map((h) => h.line)).toEqual([4, 5]);
+  });
+
   it('a 6-line component is 6 lines long, whatever the JSX in it', () => {
     const tsx = `const Card = ({ title }: Props) => {\n  return (\n    <div className="x">{title}</div>\n  );\n};\n\nexport function Other() {\n${lines(10)}\n}\n`;
     const s = scan(LONG(3), 'a.tsx', tsx);
@@ -129,6 +164,55 @@ describe('duplicate-definition', () => {
   ])('enums: %s', (_n, py) => {
     const s = scan(DUP, 'a.py', py);
     expect(s.defs.map((d) => [d.kind, d.members])).toEqual([['enum', ['A', 'B']]]);
+  });
+
+  const MGR = [{ id: 'd', kind: 'duplicate-definition', names: ['*Manager'] }];
+
+  it('python bindings: one public name bound to different classes is reported at every binding', () => {
+    const v = audit(MGR, {
+      'app/a.py': 'class TaskManager:\n    pass\n',
+      'app/b.py': 'from app.c import JobManager as TaskManager\n',
+      'app/c.py': 'class JobManager:\n    pass\n',
+      'app/d.py': 'import app.c\n\nTaskManager = app.c.JobManager\n',
+      'app/__init__.py': 'from app.a import TaskManager\n\n__all__ = ["TaskManager"]\n',
+    });
+    expect(v.map((x) => `${x.file}:${x.line}`)).toEqual(['app/a.py:1', 'app/b.py:1', 'app/d.py:3']);
+    expect(v[1]!.message).toContain(
+      'TaskManager is an alias of JobManager here; the name is bound to 2 different targets',
+    );
+    // The re-export in __init__.py is an alias of the definition: a related location, not a finding.
+    expect(v[0]!.related).toContainEqual({ file: 'app/__init__.py', line: 1 });
+    expect(new Set(v.map((x) => x.fingerprint)).size).toBe(3);
+  });
+
+  it('aliases of the one definition (re-exports, X = mod.X, another name for it) are no duplicate', () => {
+    const v = audit(MGR, {
+      'app/a.py': 'class TaskManager:\n    pass\n',
+      'app/__init__.py': 'from app.a import TaskManager\n__all__ = ("TaskManager",)\n',
+      'app/compat.py': 'import app.a\nTaskManager = app.a.TaskManager\nOldTaskManager = TaskManager\n',
+      'app/plain.py': 'from app.a import TaskManager\n',
+      'app/local.py': 'def f():\n    TaskManager = None\n',
+    });
+    expect(v).toEqual([]);
+  });
+
+  it('ts bindings: export { Y as X }, export const X = Y; an import rename is private', () => {
+    const v = audit(MGR, {
+      'src/a.ts': 'export class TaskManager {}\n',
+      'src/b.ts': "export { JobManager as TaskManager } from './c';\n",
+      'src/c.ts': 'export class JobManager {}\n',
+      'src/d.ts': "import { JobManager } from './c';\nexport const TaskManager = JobManager;\n",
+      'src/e.ts': "import { JobManager as TaskManager } from './c';\n",
+      'src/index.ts': "export { TaskManager } from './a';\n",
+    });
+    expect(v.map((x) => `${x.file}:${x.line}`)).toEqual(['src/a.ts:1', 'src/b.ts:1', 'src/d.ts:2']);
+    expect(v[0]!.related).toContainEqual({ file: 'src/index.ts', line: 1 });
+    expect(
+      audit([{ ...MGR[0], bindings: false }], {
+        'src/a.ts': 'export class TaskManager {}\n',
+        'src/b.ts': "export { JobManager as TaskManager } from './c';\n",
+      }),
+    ).toEqual([]);
   });
 
   it('enums are compared by member values too ("PENDING" vs "pending")', () => {

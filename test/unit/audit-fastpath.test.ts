@@ -90,6 +90,15 @@ function generated(count: number): string[] {
     'redis.Redis(',
     'class RunState',
     ' = 1',
+    // JSX (read as such in .tsx files)
+    '<div>',
+    '</div>',
+    '<A b="c">',
+    ' />',
+    '<>',
+    '</>',
+    ' < ',
+    ' => ',
   ];
   const out: string[] = [];
   for (let k = 0; k < count; k++) {
@@ -115,9 +124,10 @@ describe('the lexer with a limit', () => {
 
   it(`gives the same ranges below it, the rest start at or after it (${inputs.length} inputs)`, () => {
     for (const [lang, text] of inputs) {
-      const full = mask(text, lang).blanks;
+      // JS/TS inputs as JSX files (the lexer's widest mode).
+      const full = mask(text, lang, undefined, false, lang === 'ts').blanks;
       for (const limit of [0, 1, Math.floor(text.length / 3), Math.floor(text.length / 2), text.length]) {
-        const part = mask(text, lang, limit).blanks;
+        const part = mask(text, lang, limit, false, lang === 'ts').blanks;
         expect(full.slice(0, part.length)).toEqual(part);
         for (let k = part.length; k < full.length; k += 2) expect(full[k]).toBeGreaterThanOrEqual(limit);
       }
@@ -150,6 +160,7 @@ describe('scanFile: fast path = slow path', () => {
     ...TRICKY.map(([lang, text], k) => ({ file: `tricky/${k}.${lang}`, text })),
     ...generated(2000).flatMap((text, k) => [
       { file: `gen/${k}.ts`, text },
+      { file: `gen/${k}.tsx`, text },
       { file: `gen/${k}.py`, text },
     ]),
   ];

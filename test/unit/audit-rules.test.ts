@@ -75,10 +75,10 @@ describe('duplicate-definition: definitions', () => {
     ],
     ['ts nested class', 'a.ts', 'function f() {\n  class InnerManager {}\n}\n', ['class InnerManager 2']],
     [
-      'ts re-export is not a definition',
+      'ts re-export is not a definition: a binding of the name to its definition',
       'a.ts',
       "export { RunState } from './s';\nexport type { XState } from './x';\n",
-      [],
+      ['alias RunState 1', 'alias XState 2'],
     ],
     ['ts type import is not a definition', 'a.ts', "import type RunState from './s';\n", []],
     [

@@ -65,6 +65,10 @@ export const duplicateRuleSchema = z.strictObject({
   augmentations: z.boolean().default(false).meta({
     description: 'Also count definitions inside `declare module "x"` / `declare global` (augmentations).',
   }),
+  bindings: z.boolean().default(true).meta({
+    description:
+      'Also record public bindings of a matching name (`X = Y`, `import Y as X`, `__all__` re-exports; `export { Y as X }`, `export const X = Y`): one name bound to different targets is reported, an alias of the definition is a related location.',
+  }),
 });
 
 export const forbiddenRuleSchema = z.strictObject({
