@@ -44,6 +44,8 @@ export function compare(root, files, req) {
             maxBuffer: 1 << 28,
           }).toString(),
         );
+  // Files the parser could not read are left out of both sides: tdl audits only the others (a
+  // duplicate whose other site is in such a file could not be judged).
   const unparsed = new Set(truth.unparsed);
 
   const dir = mkdtempSync(join(tmpdir(), 'tdl-truth-'));
@@ -55,6 +57,7 @@ export function compare(root, files, req) {
 suites: [{ id: u, command: [node, -e, "0"] }]
 audit:
   limits: { skipMinified: false, findingsPerFile: 100000, relatedSites: 1 }
+  exclude: [${[...unparsed].map((f) => q(f.replace(/[*?[\]{}()!+@\\]/g, '\\$&'))).join(', ')}]
   rules:
     - { id: dup, kind: duplicate-definition, names: [${req.names.map(q).join(', ')}] }
     - { id: long, kind: max-function-lines, max: ${req.maxLines} }

@@ -347,6 +347,12 @@ interface PyLines {
 }
 
 let lastLines: PyLines | null = null;
+let tables = {
+  indent: new Int32Array(1024),
+  cont: new Uint8Array(1024),
+  net: new Int32Array(1024),
+  floor: new Int32Array(1024),
+};
 
 function pyLines(code: string, continues: Continuation): PyLines {
   if (lastLines && lastLines.code === code && lastLines.continues === continues) return lastLines;
@@ -354,10 +360,18 @@ function pyLines(code: string, continues: Continuation): PyLines {
   const starts: number[] = [0];
   for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) starts.push(i + 1);
   const count = starts.length;
-  const indent = new Int32Array(count);
-  const cont = new Uint8Array(count);
-  const net = new Int32Array(count);
-  const floor = new Int32Array(count);
+  // The tables are reused from file to file (scanning is synchronous; one file's are read before
+  // the next file's are built): allocating four per file showed as garbage collection.
+  if (tables.indent.length < count) {
+    const size = Math.max(count, tables.indent.length * 2);
+    tables = {
+      indent: new Int32Array(size),
+      cont: new Uint8Array(size),
+      net: new Int32Array(size),
+      floor: new Int32Array(size),
+    };
+  }
+  const { indent, cont, net, floor } = tables;
   for (let l = 0; l < count; l++) {
     const at = starts[l]!;
     const lineEnd = l + 1 < count ? starts[l + 1]! - 1 : n;
@@ -368,6 +382,9 @@ function pyLines(code: string, continues: Continuation): PyLines {
     while (j < lineEnd && isSpace(code.charCodeAt(j))) j++;
     if (j === lineEnd) {
       indent[l] = -1;
+      cont[l] = 0;
+      net[l] = 0;
+      floor[l] = 0;
       continue;
     }
     indent[l] = k - at;
@@ -472,22 +489,42 @@ const lastPart = (dotted: string) => dotted.slice(dotted.lastIndexOf('.') + 1);
  * import Y as X`, and `from m import X` when `__all__` lists X (a re-export). An alias whose target
  * is its own name (`X = mod.X`, a re-export) binds the name to its definition elsewhere.
  */
-export function pyBindings(code: string, text: string, namePattern: string): FoundDefinition[] {
+export function pyBindings(
+  code: string,
+  text: string,
+  namePattern: string,
+  needles: readonly string[] | null,
+): FoundDefinition[] {
   const name = new RegExp(`^(?:${namePattern})$`);
   const out: FoundDefinition[] = [];
   const at = (offset: number) => {
     const nl = code.indexOf('\n', offset);
     return nl === -1 ? code.length : nl;
   };
-  const assign = /^([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t]*$/gm;
-  for (let m = assign.exec(code); m; m = assign.exec(code)) {
+  // `X = Y` at column 0, tried only on the lines holding one of the names' literal parts (a regex
+  // anchored at every line of every file cost a third of the Python scan).
+  const assign = /([A-Za-z_]\w*)[ \t]*=[ \t]*([A-Za-z_]\w*(?:[ \t]*\.[ \t]*[A-Za-z_]\w*)*)[ \t\r]*(?:\n|$)/y;
+  const lines = new Set<number>();
+  if (needles)
+    for (const nd of needles)
+      for (let i = code.indexOf(nd); i !== -1; i = code.indexOf(nd, i + 1))
+        lines.add(code.lastIndexOf('\n', i) + 1);
+  else {
+    lines.add(0);
+    for (let i = code.indexOf('\n'); i !== -1; i = code.indexOf('\n', i + 1)) lines.add(i + 1);
+  }
+  for (const start of [...lines].sort((a, b) => a - b)) {
+    assign.lastIndex = start;
+    const m = assign.exec(code);
+    if (!m) continue;
     const target = lastPart(m[2]!.replace(/[ \t]/g, ''));
     if (!name.test(m[1]!) || PY_CONSTANTS.has(target)) continue;
-    out.push({ name: m[1]!, kind: 'alias', target, offset: m.index, endOffset: at(m.index) });
+    out.push({ name: m[1]!, kind: 'alias', target, offset: start, endOffset: at(start) });
   }
-  const exported = pyAll(code, text);
-  const from = /^from[ \t]+\.*[\w.]*[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/gm;
+  const exported = code.includes('__all__') ? pyAll(code, text) : new Set<string>();
+  const from = /(?<![\w$.])from[ \t]+\.*[\w.]*[ \t]+import[ \t]*(\([^)]*\)|(?:[^\n;\\]|\\\n)+)/g;
   for (let m = from.exec(code); m; m = from.exec(code)) {
+    if (indentBefore(code, m.index) !== 0) continue;
     for (const item of m[1]!.replace(/[()\\]/g, ' ').split(',')) {
       const [imported, as] = item.trim().split(/\s+as\s+/);
       const bound = (as ?? imported)?.trim();

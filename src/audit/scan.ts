@@ -209,7 +209,9 @@ export function scanFile(
         : jsDefinitions(src.code, text, d.namePattern, d.kinds, d.rule.augmentations);
     if (d.rule.bindings)
       found.push(
-        ...(lang === 'py' ? pyBindings(src.code, text, d.namePattern) : jsBindings(src.code, d.namePattern)),
+        ...(lang === 'py'
+          ? pyBindings(src.code, text, d.namePattern, d.needles && d.needles.map((k) => needles[k]!))
+          : jsBindings(src.code, d.namePattern)),
       );
     for (const f of found) {
       scan.defs.push({
