@@ -116,7 +116,7 @@ describe('the lexer with a limit', () => {
     ...corpus()
       .filter((f) => f.file.startsWith('src/audit/'))
       .map((f): [Lang, string] => [langOf(f.file)!, f.text]),
-    ...generated(3000).flatMap((s): [Lang, string][] => [
+    ...generated(1500).flatMap((s): [Lang, string][] => [
       ['ts', s],
       ['py', s],
     ]),
@@ -158,7 +158,7 @@ describe('scanFile: fast path = slow path', () => {
   const files = [
     ...corpus(),
     ...TRICKY.map(([lang, text], k) => ({ file: `tricky/${k}.${lang}`, text })),
-    ...generated(2000).flatMap((text, k) => [
+    ...generated(1200).flatMap((text, k) => [
       { file: `gen/${k}.ts`, text },
       { file: `gen/${k}.tsx`, text },
       { file: `gen/${k}.py`, text },
