@@ -120,13 +120,20 @@ export function noRegressions(input: DecisionInput): Evaluated {
     (r, i, all): r is RunRecord => r !== null && all.findIndex((o) => o?.runId === r.runId) === i,
   );
   const now = comparableTests(t.data);
+  // Failures of quarantined tests (entry in force, test not broken) are listed, not counted.
+  const held = (t.data.quarantine?.failures ?? []).filter((f) => !f.counted);
+  for (const f of held) now.delete(f.id);
+  const heldLine = held.length
+    ? [`quarantined, listed not counted: ${held.map((f) => `\`${f.label}\` (${f.owner})`).join('; ')}`]
+    : [];
   const failingNow = [...now.values()].filter((s) => s.status === 'failed' || s.status === 'errored');
   const flakyNow = [...now.values()].filter((s) => s.flaky && s.status === 'passed');
   // With no failing test nothing can have regressed, whatever the history (flaky ones aside).
   if (failingNow.length === 0 && (flakyNow.length === 0 || input.config.flaky !== 'fail')) {
     return result('no-regressions', 'pass', [
-      `phase 2: no test fails or errors, so none regressed`,
+      `phase 2: no ${held.length ? 'counted ' : ''}test fails or errors, so none regressed`,
       ...(flakyNow.length ? [`flaky, listed not counted: ${flakyNow.map((s) => s.label).join('; ')}`] : []),
+      ...heldLine,
     ]);
   }
   if (baselines.length === 0) {
@@ -163,10 +170,12 @@ export function noRegressions(input: DecisionInput): Evaluated {
       `${regressions.length} regression(s) ${against}`,
       ...regressions,
       ...flakyLine,
+      ...heldLine,
     ]);
   return result('no-regressions', 'pass', [
     `no test that passed before fails now (${against})`,
     ...flakyLine,
+    ...heldLine,
   ]);
 }
 

@@ -92,13 +92,8 @@ export function historyId(suiteId: string, c: Pick<TestCase, 'suite' | 'name'>):
   return testKey(suiteId, c.suite, c.name);
 }
 
-/** `suite › group › name`, how a person reads and types a test id. */
-export function idLabel(id: string): string {
-  return id
-    .split('\u0000')
-    .filter((p) => p !== '')
-    .join(' › ');
-}
+/** `suite › group › name`, how a person reads and types a test id (its home: results/identity.ts). */
+export { idLabel } from '../results/identity.js';
 
 export interface EncodedRun {
   entry: RunEntry;

@@ -91,6 +91,14 @@ export function canonicalGroup(group: string): string {
   return looksLikePath(group) ? group.replace(/\\/g, '/').replace(/^\.\//, '') : group.trim();
 }
 
+/** `suite › group › name`, how a person reads and types a test id. */
+export function idLabel(id: string): string {
+  return id
+    .split('\u0000')
+    .filter((p) => p !== '')
+    .join(' › ');
+}
+
 /** The identity of a test: equal for the same test from any checkout folder and any report format. */
 export function testId(suiteId: string, group: string, name: string): string {
   return `${suiteId}\u0000${canonicalGroup(group)}\u0000${canonicalName(name)}`;

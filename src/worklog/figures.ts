@@ -39,10 +39,25 @@ export interface Figures {
   violationsNote: string;
   /** Phase 0 in one line: its reason when it ran, else why it did not. */
   deploymentNote: string;
+  /** The quarantine in one line (failures not counted, counted again, entries expired); empty without one. */
+  quarantineNote: string;
   /** `--until-green`: iterations run, null on a single run. */
   iterations: number | null;
   /** `--until-green`: why the loop stopped (empty on a single run). */
   loopNote: string;
+}
+
+function quarantineNote(data: RunTestsData | undefined): string {
+  const q = data?.quarantine;
+  if (!q) return '';
+  const again = q.failures.length - q.notCounted;
+  const expired = q.entries.filter((e) => e.expired).length;
+  const parts = [
+    `${q.notCounted} quarantined failure(s) not counted`,
+    ...(again ? [`${again} counted again`] : []),
+    ...(expired ? [`${expired} entr${expired === 1 ? 'y' : 'ies'} expired`] : []),
+  ];
+  return q.failures.length || expired ? parts.join(', ') : '';
 }
 
 function skippedWhy(p: PhaseResult | undefined): string {
@@ -85,13 +100,13 @@ export function figures(record: RunRecord): Figures {
   const deploy = phaseResult<Partial<DeployStatusData>>(record, 'deploy-status');
   const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
   const plain = record.decision?.decision === 'defer' ? headlineReasons(record) : [];
+  const quarantine = quarantineNote(data);
   return {
     decision: record.decision ? record.decision.decision.toUpperCase() : 'no decision',
     decisionReason: record.decision
-      ? plain.length
-        ? plain.join('; ')
-        : (record.decision.reasons[0] ?? '')
+      ? `${plain.length ? plain.join('; ') : (record.decision.reasons[0] ?? '')}${quarantine ? ` (quarantine: ${quarantine})` : ''}`
       : `phase 5 not run (${skippedWhy(stability)})`,
+    quarantineNote: quarantine,
     moreReasons: plain.length ? 0 : Math.max(0, (record.decision?.reasons.length ?? 0) - 1),
     counts,
     passRate: data?.passRate ?? null,

@@ -6,7 +6,14 @@ import { resolve } from 'node:path';
 import { phaseResult } from '../../core/record.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
-import { testHealth } from '../../history/health.js';
+import { cleanRuns, testHealth } from '../../history/health.js';
+import { outcomeCode } from '../../history/model.js';
+import {
+  applyQuarantine,
+  notCountedBySuite,
+  type QuarantineData,
+  quarantineFindings,
+} from '../../history/quarantine.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { wholeSuiteCommand } from '../../playbook/split.js';
@@ -14,7 +21,7 @@ import { addCounts, type Counts, countCases, passRate } from '../../results/mode
 import type { SelectTestsData } from '../1-select-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
-import { evaluateGate } from './gates.js';
+import { evaluateGate, withQuarantine } from './gates.js';
 import { runSuite } from './suite.js';
 import type { RunTestsData, SuiteResult, TierResult } from './types.js';
 
@@ -87,6 +94,24 @@ export function rollUp(
   return { verdict, reason, counts, passRate: passRate(counts) };
 }
 
+/** The playbook's quarantine applied to `suites` (null when it has none): needs each test's health. */
+function quarantineOf(ctx: RunContext, suites: readonly SuiteResult[]): QuarantineData | null {
+  if (ctx.playbook.quarantine.length === 0) return null;
+  const health = testHealth(ctx.runId, suites, ctx.testHistory, ctx.playbook.flaky);
+  const byId = new Map(health.tests.map((t) => [t.id, t.health]));
+  return applyQuarantine(
+    ctx.playbook.quarantine,
+    suites,
+    {
+      health: (id) => byId.get(id) ?? 'healthy',
+      cleanRuns: (id, c) => cleanRuns(ctx.testHistory, id, outcomeCode(c)),
+    },
+    ctx.clock.now(),
+    // The same hysteresis as closing an issue: that many clean runs and the entry is no longer needed.
+    ctx.playbook.github?.closeAfter ?? 2,
+  );
+}
+
 export const runTestsPhase: Phase<RunTestsData> = {
   id: 'run-tests',
   title: 'Test execution',
@@ -137,7 +162,10 @@ export const runTestsPhase: Phase<RunTestsData> = {
         continue;
       }
       ctx.logger.info({ tier, suites: inTier.length }, `tier ${tier}: running ${inTier.length} suite(s)`);
-      const ran = await mapLimit(inTier, ctx.playbook.concurrency, (s) => runSuite(ctx, s));
+      const raw = await mapLimit(inTier, ctx.playbook.concurrency, (s) => runSuite(ctx, s));
+      // Quarantined failures are reported but not counted by the suite's verdict and the gate.
+      const kept = notCountedBySuite(quarantineOf(ctx, raw) ?? { entries: [], failures: [], notCounted: 0 });
+      const ran = raw.map((s) => withQuarantine(s, kept.get(s.id)));
       results.push(...ran);
       const counts = addCounts(...ran.map((r) => r.counts));
       const gate = gateConfig ? evaluateGate(ran, gateConfig) : null;
@@ -158,10 +186,11 @@ export const runTestsPhase: Phase<RunTestsData> = {
     }
 
     const { verdict, reason, counts, passRate: rate } = rollUp(results, tierResults, noGo);
+    const quarantine = quarantineOf(ctx, results);
     return {
       state: ctx.signal.aborted ? 'cancelled' : 'completed',
       verdict,
-      reason,
+      reason: `${reason}${quarantine?.notCounted ? `; ${quarantine.notCounted} quarantined failure(s) not counted` : ''}`,
       data: {
         tiers: tierResults,
         suites: results,
@@ -170,8 +199,12 @@ export const runTestsPhase: Phase<RunTestsData> = {
         noGo,
         health: testHealth(ctx.runId, results, ctx.testHistory, ctx.playbook.flaky),
         policy: policyOf(ctx.playbook),
+        ...(quarantine ? { quarantine } : {}),
       },
-      findings: results.flatMap((r) => r.findings),
+      findings: [
+        ...results.flatMap((r) => r.findings),
+        ...(quarantine ? quarantineFindings(quarantine) : []),
+      ],
     };
   },
 };

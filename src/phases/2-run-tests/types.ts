@@ -4,6 +4,7 @@ import type { Finding, RunRecord } from '../../core/record.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import type { TestPolicy } from '../../decision/weakening.js';
 import type { HealthData } from '../../history/classify.js';
+import type { QuarantineData } from '../../history/quarantine.js';
 import type { Counts, TestCase } from '../../results/model.js';
 
 export interface AttemptResult {
@@ -39,6 +40,8 @@ export interface SuiteResult {
   outputTail: string;
   outputBytes: number;
   findings: Finding[];
+  /** Failures of quarantined tests not counted in the verdict and the gates (src/history/quarantine.ts). */
+  quarantined?: { failed: number; errored: number };
   /** The Cloud Run revision (and URL) of each service this suite ran against, from phase 0. */
   services?: { name: string; url: string | null; revision: string | null; via: 'service' | 'tag' }[];
 }
@@ -70,6 +73,8 @@ export interface RunTestsData {
   noGo: { afterTier: number; reason: string } | null;
   /** Flaky and broken tests, judged from the history store (absent in records of earlier versions). */
   health?: HealthData;
+  /** The playbook's quarantine applied to this run (absent when the playbook has none). */
+  quarantine?: QuarantineData;
   /** The playbook's suites, gates and quarantine as this run had them (tests-not-weakened compares). */
   policy?: TestPolicy;
   /** A sharded run (tdl plan / run --shard / merge): per tier, each shard's chunks, wall time, host. */

@@ -4,6 +4,7 @@ import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { formatDuration } from '../../telemetry/clock.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
+import { quarantineBlock } from './quarantine.js';
 import type { SectionRenderer } from './types.js';
 
 const MAX_FAILURES_SHOWN = 50;
@@ -155,6 +156,8 @@ export const renderRunTests: SectionRenderer = (result, _record, view) => {
         : `**Test health:** all ${health.healthy} test(s) that ran are healthy (${health.earlierRuns} earlier run(s) in the history; ${rule}).`,
     );
   }
+  const quarantine = quarantineBlock(data.quarantine);
+  if (quarantine) parts.push(quarantine);
   if (result.findings.length) parts.push(`**Authenticity findings**\n\n${findingsTable(result.findings)}`);
   else if (data.suites.some((s) => s.state === 'completed')) parts.push('**Authenticity findings:** none.');
   const fails = data.suites.flatMap(failures);
