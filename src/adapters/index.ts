@@ -52,7 +52,8 @@ export function createPorts(playbook: Playbook, env: NodeJS.ProcessEnv = process
     github: once(async () => {
       if (!playbook.github) throw new UsageError('ENOGITHUB', 'the playbook has no github section');
       const { createGitHubPort } = await import('./github/index.js');
-      return createGitHubPort(playbook.github);
+      // The run's env (what the caller or a test passed), not this process's: token, API URL, spacing.
+      return createGitHubPort(playbook.github, { env });
     }),
   };
 }

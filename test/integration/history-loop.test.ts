@@ -119,7 +119,6 @@ let emu: GitHubEmulator;
 let project: TempProject;
 let scenario: string;
 const records: RunRecord[] = [];
-const saved: Record<string, string | undefined> = {};
 
 const criterion = (r: RunRecord, id: string): CriterionResult =>
   (r.phases.find((p) => p.id === 'stability')!.data as StabilityData).criteria.find((c) => c.id === id)!;
@@ -132,19 +131,15 @@ beforeAll(async () => {
     'test/shop.test.js': SOURCE(true),
     '.gitignore': 'worklogs/\n.tdl/\n',
   });
-  const vars = {
+  // The GitHub client takes its token and address from the run's env (createPorts passes it on).
+  const env = {
+    ...process.env,
+    CI: 'true',
     TDL_GITHUB_API_URL: emu.url,
     TDL_GITHUB_WRITE_SPACING_MS: '0',
     GITHUB_TOKEN: TOKEN,
     GH_TOKEN: '',
   };
-  // The GitHub port reads its token and address from process.env (createGitHubPort), not from the
-  // run's env: set them in this test file's own worker, and put them back after.
-  for (const [k, v] of Object.entries(vars)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  const env = { ...process.env, CI: 'true' };
   const steps = plan();
   for (let run = 1; run <= RUNS; run++) {
     if (run === 40) project.write('test/shop.test.js', SOURCE(false)); // the remediation deletes the failing test
@@ -179,10 +174,6 @@ beforeAll(async () => {
 }, 900_000);
 
 afterAll(async () => {
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
   await emu.close();
   project?.cleanup();
   rmSync(scenario, { recursive: true, force: true });

@@ -28,6 +28,37 @@ export interface GitHubAdapterOptions {
    * 3 s between notifying writes, as GitHub asks of integrations).
    */
   writeSpacingMs?: number;
+  /** Milliseconds one request may take; default `github.timeout`, else 30 s. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * fetch with a deadline per request (connecting, the answer and reading its body: the signal stays
+ * on the response). A request that got no answer in time is sent once more unless it creates
+ * something (POST: its answer may be what was lost), then fails as `AbortError`: @octokit/request
+ * passes that through as status 500 with no `request`, so the retry plugin does not multiply it.
+ * So a call that never gets an answer ends within 2 × the timeout.
+ */
+export function timedFetch(timeoutMs: number, base: typeof fetch = globalThis.fetch): typeof fetch {
+  const seconds = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
+  return async (url, init = {}) => {
+    const tries = (init.method ?? 'GET').toUpperCase() === 'POST' ? 1 : 2;
+    for (let n = 1; ; n++) {
+      const timer = AbortSignal.timeout(timeoutMs);
+      const signal = init.signal ? AbortSignal.any([init.signal, timer]) : timer;
+      try {
+        return await base(url, { ...init, signal });
+      } catch (error) {
+        if (!timer.aborted || init.signal?.aborted) throw error;
+        if (n < tries) continue;
+        throw Object.assign(new Error(`no answer within ${seconds} (${n} attempt${n > 1 ? 's' : ''})`), {
+          name: 'AbortError',
+        });
+      }
+    }
+  };
 }
 
 interface LimiterLike {
@@ -71,7 +102,12 @@ function mapError(error: unknown, what: string): GitHubError {
         : status === 0
           ? 'check github.apiUrl / TDL_GITHUB_API_URL and the network'
           : undefined;
-  return new GitHubError(status, `GitHub ${what}: ${status || 'no answer'} ${message}`, hint, error);
+  const said = status
+    ? `${status} ${message}`
+    : message.startsWith('no answer')
+      ? message
+      : `no answer ${message}`;
+  return new GitHubError(status, `GitHub ${what}: ${said}`, hint, error);
 }
 
 export async function createGitHubPort(
@@ -112,6 +148,7 @@ export async function createGitHubPort(
     baseUrl: opts.baseUrl ?? apiUrlFor(github.apiUrl, env),
     userAgent: 'test-deploy-loop',
     log: { debug() {}, info() {}, warn() {}, error() {} },
+    request: { fetch: timedFetch(opts.timeoutMs ?? github.timeout ?? DEFAULT_TIMEOUT_MS) },
     retry: { retries: opts.retries ?? 3, retryAfterBaseValue: opts.retryBaseMs ?? 1000 },
     throttle: {
       onRateLimit: onLimit,

@@ -14,6 +14,7 @@ import {
   type MasterItem,
   masterBody,
   masterDoneComment,
+  masterTasks,
   pullBody,
   resolvedComment,
   stillFailingComment,
@@ -127,8 +128,14 @@ export async function applyDrafts(
     tests: [],
     run: drafts.runId,
   });
-  const renderMaster = (items: MasterItem[]) =>
+  const renderMaster = (items: MasterItem[], closedTotal = 0, masterUrl?: string) =>
     masterBody({
+      closedTotal,
+      label: drafts.labels[0]!,
+      // https://github.com/o/r/issues/12 → https://github.com/o/r/issues (links to the folded ones).
+      ...(masterUrl && /\/issues\/\d+$/.test(masterUrl)
+        ? { issuesUrl: masterUrl.replace(/\/\d+$/, '') }
+        : {}),
       markers: masterMarkers,
       playbook: drafts.playbook.name,
       runId: drafts.runId,
@@ -268,16 +275,11 @@ export async function applyDrafts(
         const master =
           known.get(number) ?? (await gh.listIssues(drafts.labels[0]!)).find((i) => i.number === number);
         const items = new Map<number, MasterItem>();
-        for (const m of (master?.body ?? '').matchAll(
-          /^- \[[ x]\] #(\d+) (.*) — tier (\d+), (\d+) test\(s\)$/gm,
-        )) {
-          const n = Number(m[1]);
-          const issue = known.get(n);
-          items.set(n, {
-            number: n,
-            title: issue?.title ?? m[2]!.replace(/^`+|`+$/g, ''),
-            tier: Number(m[3]),
-            tests: Number(m[4]),
+        for (const t of masterTasks(master?.body ?? '')) {
+          const issue = known.get(t.number);
+          items.set(t.number, {
+            ...t,
+            title: issue?.title ?? t.title,
             closed: issue ? issue.state === 'closed' : true,
           });
         }
@@ -303,8 +305,13 @@ export async function applyDrafts(
             closed: true,
           });
         }
-        const body = renderMaster([...items.values()]);
-        const allClosed = items.size > 0 && [...items.values()].every((i) => i.closed);
+        // Closed issues of this playbook in all (those folded out of the body too): from the listing.
+        const closedTotal = [...known.values()].filter((i) => {
+          const meta = i.state === 'closed' ? readMeta(i.body) : null;
+          return meta?.kind === 'child' && meta.playbook === drafts.playbook.hash;
+        }).length;
+        const body = renderMaster([...items.values()], closedTotal, master?.url);
+        const allClosed = (items.size > 0 || closedTotal > 0) && [...items.values()].every((i) => i.closed);
         if (master && master.body === body && !(allClosed && master.state === 'open')) {
           note(action, 'unchanged', master);
           break;

@@ -197,7 +197,32 @@ export interface MasterItem {
   closed: boolean;
 }
 
-/** The master issue: a task list of every child in dependency order (lower tiers first). */
+/** Closed tasks kept as ticked lines (the most recent); older closed ones are folded into a count. */
+export const MASTER_CLOSED_SHOWN = 20;
+/** Open issues named per tier in the dependency chain; the rest of a tier is a count. */
+const CHAIN_PER_TIER = 30;
+
+const taskLine = (i: MasterItem) =>
+  `- [${i.closed ? 'x' : ' '}] #${i.number} ${code(i.title)} — tier ${i.tier}, ${i.tests} test(s)`;
+
+/** The task lines of a master body as tdl wrote them (the next run starts from them). */
+export function masterTasks(body: string): MasterItem[] {
+  return [...body.matchAll(/^- \[([ x])\] #(\d+) (.*) — tier (\d+), (\d+) test\(s\)$/gm)].map((m) => ({
+    number: Number(m[2]),
+    title: m[3]!.replace(/^`+ ?| ?`+$/g, '').replace(/\\\|/g, '|'),
+    tier: Number(m[4]),
+    tests: Number(m[5]),
+    closed: m[1] === 'x',
+  }));
+}
+
+/**
+ * The master issue: a task list of the open children in dependency order (lower tiers first), the
+ * most recently closed ones ticked, and every older closed one folded into a count and a link. It
+ * stays under GitHub's body limit whatever the number of issues tracked: tasks are whole lines, and
+ * open ones that do not fit are counted and linked too ("never a checkbox cut in half").
+ * `closedTotal`: closed issues tracked in all (at least the closed items given).
+ */
 export function masterBody(input: {
   markers: string;
   playbook: string;
@@ -206,17 +231,22 @@ export function masterBody(input: {
   summary: string;
   worklog: string;
   items: MasterItem[];
+  closedTotal?: number;
+  /** Web address of the issue list, e.g. https://github.com/o/r/issues (for the folded ones' links). */
+  issuesUrl?: string;
+  /** The label that finds tdl's issues (for the links). */
+  label?: string;
 }): string {
-  const items = [...input.items].sort((a, b) => a.tier - b.tier || b.tests - a.tests || a.number - b.number);
-  const open = items.filter((i) => !i.closed);
-  const tiers = [...new Set(open.map((i) => i.tier))];
-  const chain = tiers.map((t) =>
-    open
-      .filter((i) => i.tier === t)
-      .map((i) => `#${i.number}`)
-      .join(', '),
-  );
-  const lines = [
+  const byOrder = (a: MasterItem, b: MasterItem) =>
+    a.tier - b.tier || b.tests - a.tests || a.number - b.number;
+  const open = input.items.filter((i) => !i.closed).sort(byOrder);
+  const closed = input.items.filter((i) => i.closed).sort((a, b) => b.number - a.number);
+  const closedTotal = Math.max(input.closedTotal ?? 0, closed.length);
+  const search = (state: 'open' | 'closed') =>
+    input.issuesUrl
+      ? ` ([all ${state}](${input.issuesUrl}?q=${encodeURIComponent(`is:issue is:${state}${input.label ? ` label:"${input.label}"` : ''}`)}))`
+      : '';
+  const head = [
     input.markers,
     `Master tracking issue for playbook ${code(input.playbook)}, kept up to date by tdl. Latest run: ${code(input.runId)} (${inert(input.rule)}).`,
     '',
@@ -225,15 +255,46 @@ export function masterBody(input: {
     '',
     '**Tasks, in dependency order** (a higher tier is only meaningful once the lower tiers pass)',
     '',
-    ...items.map(
-      (i) => `- [${i.closed ? 'x' : ' '}] #${i.number} ${code(i.title)} — tier ${i.tier}, ${i.tests} test(s)`,
-    ),
-    '',
-    '**Dependency chain**',
-    '',
-    chain.length ? chain.join(' → ') : 'nothing left open.',
+  ].join('\n');
+  // The chain names open issues per tier, bounded; it is what a reader follows, so it comes first.
+  const tiers = [...new Set(open.map((i) => i.tier))];
+  const chain = tiers.map((t) => {
+    const inTier = open.filter((i) => i.tier === t);
+    const named = inTier.slice(0, CHAIN_PER_TIER).map((i) => `#${i.number}`);
+    return `${named.join(', ')}${inTier.length > named.length ? ` and ${inTier.length - named.length} more` : ''}`;
+  });
+  const tail = ['', '**Dependency chain**', '', chain.length ? chain.join(' → ') : 'nothing left open.'].join(
+    '\n',
+  );
+  // Room for the task lines: the budget less the head, the tail and the two summary lines.
+  const summaryRoom = 400;
+  let room = BODY_BUDGET - head.length - tail.length - summaryRoom;
+  const listedOpen: MasterItem[] = [];
+  for (const i of open) {
+    const n = taskLine(i).length + 1;
+    if (n > room) break;
+    listedOpen.push(i);
+    room -= n;
+  }
+  const listedClosed: MasterItem[] = [];
+  for (const i of closed.slice(0, MASTER_CLOSED_SHOWN)) {
+    const n = taskLine(i).length + 1;
+    if (n > room) break;
+    listedClosed.push(i);
+    room -= n;
+  }
+  const shown = [...listedOpen, ...listedClosed].sort(byOrder);
+  const moreOpen = open.length - listedOpen.length;
+  const folded = closedTotal - listedClosed.length;
+  const summaries = [
+    ...(moreOpen
+      ? [
+          `- …and **${moreOpen} more open** issue(s) not listed here (higher tiers and fewer tests last)${search('open')}`,
+        ]
+      : []),
+    ...(folded ? [`- **Closed earlier:** ${folded} issue(s)${search('closed')}`] : []),
   ];
-  return lines.join('\n');
+  return `${[head, ...shown.map(taskLine), ...summaries].join('\n')}\n${tail}`;
 }
 
 export function stillFailingComment(marker: string, runId: string, tests: number, worklog: string): string {

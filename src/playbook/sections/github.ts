@@ -1,5 +1,6 @@
 // Owned by phase 6 (publish). Keys: github.
 import { z } from 'zod';
+import { duration } from './common.js';
 
 export const githubSchema = z.strictObject({
   repo: z.string().regex(/^[\w.-]+\/[\w.-]+$/, { message: 'expected "owner/name"' }),
@@ -21,6 +22,10 @@ export const githubSchema = z.strictObject({
   baseBranch: z.string().default('main').meta({ description: 'Branch pull requests target.' }),
   remote: z.string().default('origin').meta({ description: 'Git remote a branch is pushed to.' }),
   closeResolved: z.boolean().default(true).meta({ description: 'Close issues whose tests pass again.' }),
+  timeout: duration.prefault('30s').meta({
+    description:
+      'How long one GitHub request may take (connecting, the answer and its body). A read that gets no answer is sent once more; a create is not. A request that times out fails the step that made it (a read is a note, a publish is errored), never the whole run.',
+  }),
   closeAfter: z.int().min(1).default(2).meta({
     description:
       'Consecutive clean runs (its tests ran and passed on the first attempt) before an issue is closed.',
