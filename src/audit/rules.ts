@@ -1,9 +1,7 @@
 /**
- * Rules compiled from the playbook's `audit` section into matchers. Compiling is cheap and pure, so
- * both the main thread and the scan workers do it from the same config.
+ * Rules compiled from the playbook's `audit` section into matchers, once per audit (cheap and pure).
  */
 import picomatch from 'picomatch';
-// Types only: the scan workers must not load zod.
 import type {
   AuditConfig,
   AuditLimits,

@@ -45,7 +45,7 @@ export function buildViolations(
 ): Violation[] {
   const out: Violation[] = [];
   const byRule = new Map<string, Site[]>();
-  // In file order, so the output does not depend on which worker finished first.
+  // In file order, so the output does not depend on the order the reader threads handed files over.
   const ordered = [...scans].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const s of ordered) {
     const scopes = [...(scopesByFile.get(s.file) ?? [])];

@@ -16,9 +16,6 @@ export interface DoctorInput {
   env: NodeJS.ProcessEnv;
 }
 
-/** Extra checks that need a loaded playbook (Cloud Run, GitHub), added by their adapters. */
-export type PlaybookCheck = (playbook: Playbook, env: NodeJS.ProcessEnv) => Promise<CheckResult[]>;
-
 const MIN_NODE: [number, number] = [20, 19];
 
 export function checkNodeVersion(version = process.versions.node): CheckResult {
@@ -100,7 +97,7 @@ function checkHookCommands(playbook: Playbook, env: NodeJS.ProcessEnv): CheckRes
   });
 }
 
-export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = []): Promise<CheckResult[]> {
+export async function runDoctor(input: DoctorInput): Promise<CheckResult[]> {
   const results: CheckResult[] = [checkNodeVersion(), await checkGit(input.cwd)];
   let playbook: Playbook | undefined;
   try {
@@ -130,7 +127,6 @@ export async function runDoctor(input: DoctorInput, extra: PlaybookCheck[] = [])
     results.push(...(await checkGitHub(playbook.github, input.env)));
   }
   results.push(...checkHookCommands(playbook, input.env));
-  for (const check of extra) results.push(...(await check(playbook, input.env)));
   return results;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The one logger. JSON records go to `.tdl/runs/<runId>/run.log`; a short human line goes to stderr.
- * Every record carries `runId` and `phase` (bound at creation, narrowed per phase with `forPhase`).
+ * Every record carries `runId` (bound at creation) and `phase` once: the runner's child logger binds
+ * the phase's id; records of the run itself get `run`.
  * Both streams pass through the run's Redactor.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -42,6 +43,18 @@ function humanLine(record: Record<string, unknown>): string {
   return `${scope ? `[${scope}] ` : ''}${prefix}${String(record.msg ?? '')}${extras ? ` (${extras})` : ''}`;
 }
 
+/** The record with `phase: 'run'` after `runId` when no phase logger bound one. */
+function withPhase(record: Record<string, unknown>): Record<string, unknown> {
+  if ('phase' in record) return record;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) {
+    out[k] = v;
+    if (k === 'runId') out.phase = 'run';
+  }
+  out.phase ??= 'run';
+  return out;
+}
+
 export interface RunLogger {
   logger: Logger;
   close(): void;
@@ -61,7 +74,7 @@ export function createRunLogger(options: LoggerOptions): RunLogger {
       // Redacted value by value (pino hands over one serialized record per line), then scanned.
       let record: Record<string, unknown> | null = null;
       try {
-        record = redactor.redactDeep(JSON.parse(line) as Record<string, unknown>);
+        record = withPhase(redactor.redactDeep(JSON.parse(line) as Record<string, unknown>));
       } catch {
         record = null;
       }
@@ -81,7 +94,9 @@ export function createRunLogger(options: LoggerOptions): RunLogger {
   const logger = pino(
     {
       level: 'debug',
-      base: { runId: options.runId, phase: 'run' },
+      // Not `phase` here: pino appends a child's bindings to the base's, so a phase's records
+      // would hold the key twice. The sink adds `run` to records without one (withPhase).
+      base: { runId: options.runId },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     sink,
@@ -94,9 +109,4 @@ export function createRunLogger(options: LoggerOptions): RunLogger {
       closeSync(fd);
     },
   };
-}
-
-/** A logger that drops everything, for pure code paths and tests that do not look at logs. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
 }

@@ -1,6 +1,7 @@
 /**
- * Every number a person sees is computed here, from the run record, once. The executive summary,
- * the phase sections, the index and the CLI summary all read these figures.
+ * The run's headline figures, computed here from the run record, once: the executive summary, the
+ * INDEX row, the trend, the CLI and step summaries, the MCP views and the issue bodies read them. The
+ * phase sections of the worklog render their own phase's data (worklog/sections/).
  */
 
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';

@@ -110,6 +110,9 @@ describe('tdl run on real suites', () => {
     const lines = readFileSync(join(record.runDir, 'run.log'), 'utf8').trim().split('\n');
     expect(lines.length).toBeGreaterThan(10);
     const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    // On the raw text: JSON.parse would hide a key written twice by keeping the last one.
+    expect(lines.filter((l) => l.split('"phase":').length !== 2)).toEqual([]);
+    expect(lines.filter((l) => l.split('"runId":').length !== 2)).toEqual([]);
     expect(records.filter((r) => r.runId === record.runId && typeof r.phase === 'string')).toHaveLength(
       records.length,
     );
