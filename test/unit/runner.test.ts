@@ -1,0 +1,247 @@
+/** The runner and the exit code, in process, with fake phases (objects implementing Phase). */
+import { describe, expect, it } from 'vitest';
+import { InfraError, UsageError } from '../../src/core/errors.js';
+import type { PhaseId, RunRecord } from '../../src/core/record.js';
+import type { Phase, PhaseOutcome } from '../../src/phases/phase.js';
+import { exitCodeFor } from '../../src/pipeline/exit.js';
+import { type Journal, preparePhases, runPhases } from '../../src/pipeline/runner.js';
+import { phaseEntry, runContext, runRecord } from '../builders/run.js';
+
+/** A phase that returns `outcome` (or throws it when it is an Error) and notes that it ran. */
+function fakePhase(
+  id: PhaseId,
+  outcome: PhaseOutcome | Error,
+  ran: PhaseId[],
+  extra: Partial<Phase> = {},
+): Phase {
+  return {
+    id,
+    title: `the ${id} phase`,
+    safeInDryRun: true,
+    needs: [],
+    async run() {
+      ran.push(id);
+      if (outcome instanceof Error) throw outcome;
+      return outcome;
+    },
+    ...extra,
+  };
+}
+
+function journal(): Journal & { saves: number } {
+  return {
+    saves: 0,
+    save() {
+      this.saves += 1;
+    },
+  };
+}
+
+const ok: PhaseOutcome = { state: 'completed', verdict: 'pass', reason: 'fine' };
+
+describe('runPhases', () => {
+  it('runs the phases in order and records state, verdict, timing and findings of each', async () => {
+    const ran: PhaseId[] = [];
+    const phases = [
+      fakePhase('deploy-status', ok, ran),
+      fakePhase(
+        'select-tests',
+        {
+          state: 'completed',
+          verdict: 'fail',
+          data: { n: 1 },
+          findings: [{ kind: 'k', severity: 'warning', message: 'm' }],
+        },
+        ran,
+      ),
+    ];
+    const { ctx, logs } = runContext();
+    const j = journal();
+    const start = preparePhases(ctx.record, phases);
+    await runPhases(ctx, phases, start, j);
+    expect(ran).toEqual(['deploy-status', 'select-tests']);
+    const [a, b] = ctx.record.phases;
+    expect(a).toMatchObject({
+      id: 'deploy-status',
+      index: 0,
+      state: 'completed',
+      verdict: 'pass',
+      reason: 'fine',
+    });
+    expect(b).toMatchObject({
+      state: 'completed',
+      verdict: 'fail',
+      data: { n: 1 },
+      findings: [{ kind: 'k' }],
+    });
+    // The stepping clock moves 1 s per reading: started, then ended.
+    expect(a!.durationMs).toBe(1000);
+    expect(Date.parse(b!.startedAt!)).toBeGreaterThan(Date.parse(a!.endedAt!) - 1);
+    // Saved when each phase starts and when it ends.
+    expect(j.saves).toBe(4);
+    // Each phase's records carry its id, once.
+    expect(logs.filter((l) => l.phase === 'select-tests').map((l) => l.msg)).toEqual([
+      'select-tests completed',
+    ]);
+  });
+
+  it('an internal error errors the phase (exit 3, "please report this") and the run goes on', async () => {
+    const ran: PhaseId[] = [];
+    const phases = [
+      fakePhase('deploy-status', new TypeError('x is undefined'), ran),
+      fakePhase('select-tests', ok, ran),
+    ];
+    const { ctx, logs } = runContext();
+    await runPhases(ctx, phases, preparePhases(ctx.record, phases), journal());
+    expect(ran).toEqual(['deploy-status', 'select-tests']);
+    expect(ctx.record.phases[0]).toMatchObject({
+      state: 'errored',
+      error: {
+        code: 'EINTERNAL',
+        exitCode: 3,
+        message: 'internal error: x is undefined (please report this)',
+      },
+    });
+    expect(ctx.record.phases[1]!.state).toBe('completed');
+    const logged = logs.find((l) => l.phase === 'deploy-status' && l.level === 50);
+    expect(String(logged?.stack)).toContain('TypeError: x is undefined');
+    expect(exitCodeFor(ctx.record)).toBe(3);
+  });
+
+  it('an infrastructure error keeps its code; a usage error is recorded and stops the run', async () => {
+    const ran: PhaseId[] = [];
+    const phases = [
+      fakePhase('deploy-status', new InfraError('ECLOUDRUN', 'Cloud Run unreachable'), ran),
+      fakePhase('select-tests', new UsageError('EFOCUS', '--focus matches no suite'), ran),
+      fakePhase('run-tests', ok, ran),
+    ];
+    const { ctx } = runContext();
+    await expect(runPhases(ctx, phases, preparePhases(ctx.record, phases), journal())).rejects.toThrow(
+      '--focus matches no suite',
+    );
+    expect(ran).toEqual(['deploy-status', 'select-tests']);
+    expect(ctx.record.phases.map((p) => [p.state, p.error?.code ?? null])).toEqual([
+      ['errored', 'ECLOUDRUN'],
+      ['errored', 'EFOCUS'],
+      ['pending', null],
+    ]);
+    expect(exitCodeFor(ctx.record)).toBe(2);
+  });
+
+  it('skips a phase whose need did not complete, one left out by --only, and side effects under --dry-run', async () => {
+    const ran: PhaseId[] = [];
+    const phases = [
+      fakePhase('deploy-status', { state: 'errored', reason: 'unreachable' }, ran),
+      fakePhase('select-tests', ok, ran, { needs: ['deploy-status'] }),
+      fakePhase('run-tests', ok, ran, { safeInDryRun: false }),
+      fakePhase('root-cause', ok, ran, {
+        safeInDryRun: false,
+        plan: async () => ({ state: 'completed', reason: 'would do it' }),
+      }),
+    ];
+    const record = runRecord();
+    record.options = { ...record.options, dryRun: true };
+    const { ctx } = runContext({ record, options: record.options });
+    await runPhases(ctx, phases, preparePhases(ctx.record, phases), journal());
+    expect(ran).toEqual(['deploy-status']);
+    expect(ctx.record.phases.map((p) => `${p.state}: ${p.reason}`)).toEqual([
+      'errored: unreachable',
+      'skipped: needs deploy-status, which is errored',
+      'skipped: dry run: this phase has side effects',
+      'completed: would do it',
+    ]);
+
+    const only = runRecord();
+    only.options = { ...only.options, only: ['select-tests'] };
+    const second = runContext({ record: only, options: only.options });
+    const ran2: PhaseId[] = [];
+    const two = [
+      fakePhase('deploy-status', ok, ran2),
+      fakePhase('select-tests', ok, ran2, { needs: ['deploy-status'] }),
+    ];
+    await runPhases(second.ctx, two, preparePhases(only, two), journal());
+    expect(ran2).toEqual(['select-tests']);
+    expect(only.phases[0]).toMatchObject({ state: 'skipped', reason: 'not selected (--only select-tests)' });
+  });
+
+  it('once interrupted, the phases not started are cancelled', async () => {
+    const ran: PhaseId[] = [];
+    const built = runContext();
+    const phases = [
+      fakePhase('deploy-status', ok, ran, {
+        async run() {
+          ran.push('deploy-status');
+          built.abort('SIGTERM');
+          return { state: 'running' };
+        },
+      }),
+      fakePhase('select-tests', ok, ran),
+    ];
+    await runPhases(built.ctx, phases, preparePhases(built.ctx.record, phases), journal());
+    expect(ran).toEqual(['deploy-status']);
+    expect(built.ctx.record.phases.map((p) => `${p.state}: ${p.reason}`)).toEqual([
+      'cancelled: interrupted',
+      'cancelled: interrupted before it started',
+    ]);
+  });
+
+  it('resumes from the first phase that is not done, keeping the ones before', () => {
+    const phases = [
+      fakePhase('deploy-status', ok, []),
+      fakePhase('select-tests', ok, []),
+      fakePhase('run-tests', ok, []),
+    ];
+    const record = runRecord({
+      phases: [
+        phaseEntry('deploy-status', { reason: 'kept' }),
+        phaseEntry('select-tests', { index: 1, state: 'running' }),
+        phaseEntry('run-tests', { index: 2 }),
+      ],
+    });
+    expect(preparePhases(record, phases)).toBe(1);
+    expect(record.phases.map((p) => [p.state, p.reason ?? null])).toEqual([
+      ['completed', 'kept'],
+      ['pending', null],
+      ['pending', null],
+    ]);
+  });
+});
+
+describe('exitCodeFor', () => {
+  const cases: [string, Partial<RunRecord>, number][] = [
+    ['decision proceed', { decision: { decision: 'proceed', reasons: [] } }, 0],
+    ['decision defer', { decision: { decision: 'defer', reasons: [] } }, 1],
+    [
+      'a usage error in a phase beats the decision',
+      {
+        decision: { decision: 'proceed', reasons: [] },
+        phases: [
+          phaseEntry('select-tests', { state: 'errored', error: { code: 'E', message: 'm', exitCode: 2 } }),
+        ],
+      },
+      2,
+    ],
+    [
+      'an infrastructure error beats the decision',
+      {
+        decision: { decision: 'proceed', reasons: [] },
+        phases: [
+          phaseEntry('deploy-status', { state: 'errored', error: { code: 'E', message: 'm', exitCode: 3 } }),
+        ],
+      },
+      3,
+    ],
+    ['no decision, every verdict pass', { phases: [phaseEntry('run-tests')] }, 0],
+    [
+      'no decision, an inconclusive verdict (unknown is never pass)',
+      { phases: [phaseEntry('run-tests', { verdict: 'inconclusive' })] },
+      1,
+    ],
+    ['interrupted by SIGTERM', { state: 'cancelled', interruptedBy: 'SIGTERM' }, 143],
+    ['interrupted by SIGHUP', { state: 'cancelled', interruptedBy: 'SIGHUP' }, 129],
+    ['interrupted, signal unknown', { state: 'cancelled' }, 130],
+  ];
+  it.each(cases)('%s', (_name, overrides, code) => {
+    expect(exitCodeFor(runRecord(overrides))).toBe(code);
+  });
+});
