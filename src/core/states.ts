@@ -59,6 +59,11 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
   return worstBy(VERDICT_PRECEDENCE, verdicts, 'inconclusive');
 }
 
+/** Orders verdicts worst first (for sorting lines so that the one that decided comes first). */
+export function compareVerdicts(a: Verdict, b: Verdict): number {
+  return VERDICT_PRECEDENCE.indexOf(a) - VERDICT_PRECEDENCE.indexOf(b);
+}
+
 /** The worst execution state of several; none at all is `skipped`. */
 export function worstState(states: Iterable<ExecutionState>): ExecutionState {
   return worstBy(STATE_PRECEDENCE, states, 'skipped');

@@ -4,9 +4,9 @@
  * does not configure at all (no services, no audit section) is "not applicable" and does not block.
  */
 import type { DiffStat } from '../adapters/git/history.js';
+import { percent } from '../core/format.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
-import type { Verdict } from '../core/states.js';
-import { percent } from '../phases/2-run-tests/gates.js';
+import { compareVerdicts, type Verdict, worstVerdict } from '../core/states.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { DeploymentEvidence, FailureCluster, SloVerdict } from '../phases/3-root-cause/types.js';
 import type { CriterionResult } from '../phases/5-stability/types.js';
@@ -101,11 +101,7 @@ export function gatesPassed(input: DecisionInput): Evaluated {
     (s) => `phase 2: suite \`${s.id}\` is ${s.verdict}${s.reason ? ` (${s.reason})` : ''}`,
   );
   const verdicts = [...gates.map((g) => g.verdict), ...ran.map((s) => s.verdict)];
-  const verdict: Verdict = verdicts.includes('fail')
-    ? 'fail'
-    : verdicts.every((v) => v === 'pass')
-      ? 'pass'
-      : 'inconclusive';
+  const verdict = worstVerdict(verdicts);
   if (verdict === 'pass')
     return result('gates-passed', 'pass', [
       `phase 2: ${gates.length ? `all ${gates.length} gate(s) passed and ` : 'no gates configured; '}all ${ran.length} suite(s) that ran passed`,
@@ -269,11 +265,7 @@ export function deploymentHealthy(input: DecisionInput): Evaluated {
   // A stable sort: within a verdict, metric bands first (they are why a Ready revision is not healthy).
   lines.sort((a, b) => rank(a.verdict) - rank(b.verdict));
   const verdicts = lines.map((l) => (l.verdict === 'warning' ? 'pass' : l.verdict));
-  const verdict: Verdict = verdicts.includes('fail')
-    ? 'fail'
-    : verdicts.every((v) => v === 'pass')
-      ? 'pass'
-      : 'inconclusive';
+  const verdict = worstVerdict(verdicts);
   return result(
     'deployment-healthy',
     verdict,
@@ -325,13 +317,8 @@ export function noNewErrors(input: DecisionInput): Evaluated {
       line: `${s.service}: ${s.groups.length} error signature(s) in ${s.revision}, none new vs ${s.baseline.revision} (${s.baseline.why})`,
     };
   });
-  const rank = { fail: 0, inconclusive: 1, pass: 2 } as const;
-  lines.sort((a, b) => rank[a.verdict] - rank[b.verdict]);
-  const verdict: Verdict = lines.some((l) => l.verdict === 'fail')
-    ? 'fail'
-    : lines.every((l) => l.verdict === 'pass')
-      ? 'pass'
-      : 'inconclusive';
+  lines.sort((a, b) => compareVerdicts(a.verdict, b.verdict));
+  const verdict = worstVerdict(lines.map((l) => l.verdict));
   return result(
     'no-new-errors',
     verdict,

@@ -56,7 +56,7 @@ export function indexRow(record: RunRecord): IndexRow {
     passed: f.counts.passed,
     failed: f.counts.failed,
     errored: f.counts.errored,
-    gates: f.gateOutcome.startsWith('NO-GO') ? 'NO-GO' : f.gateOutcome.startsWith('all') ? 'pass' : '–',
+    gates: f.gateMark,
     violations: f.violations,
     decision: record.options.dryRun ? 'dry run (not history)' : f.decision,
     tiers: f.tiers.map((t) => ({ tier: t.tier, passRate: t.passRate, state: t.state })),

@@ -3,7 +3,7 @@
  * id is matched on the form people read (`suite › group › name`): exactly, else as a unique part.
  */
 import { UsageError } from '../core/errors.js';
-import { formatDuration } from '../telemetry/clock.js';
+import { formatDuration } from '../core/format.js';
 import { table } from '../worklog/markdown.js';
 import { classify, type FlakyConfig, type HealthVerdict } from './classify.js';
 import { idLabel, OUTCOME_WORDS, type TestHistory, type TestRunOutcome, testOutcomes } from './model.js';

@@ -4,11 +4,11 @@
  * phase sections of the worklog render their own phase's data (worklog/sections/).
  */
 
+import { percent } from '../core/format.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
 import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
-import { percent } from '../phases/2-run-tests/gates.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
 import { type Counts, countCases } from '../results/model.js';
@@ -27,6 +27,8 @@ export interface Figures {
   passRateText: string;
   tiers: TierResult[];
   gateOutcome: string;
+  /** The gates in one mark for tables (INDEX, trend), from the data, not from the sentence above. */
+  gateMark: 'NO-GO' | 'pass' | '–';
   testsVerdict: Verdict | null;
   authenticityErrors: number;
   suitesRun: number;
@@ -90,6 +92,7 @@ export function figures(record: RunRecord): Figures {
       : tests?.state === 'completed'
         ? `no gates configured${suitesNote}`
         : `tests not run (${skippedWhy(tests)})`;
+  const gateMark = data?.noGo ? 'NO-GO' : gates.length ? 'pass' : '–';
   const stability = phaseResult(record, 'stability');
   const compliance = phaseResult<Partial<ComplianceSummary>>(record, 'compliance');
   const violations =
@@ -114,6 +117,7 @@ export function figures(record: RunRecord): Figures {
     passRateText: percent(data?.passRate ?? null),
     tiers,
     gateOutcome,
+    gateMark,
     testsVerdict: tests?.verdict ?? null,
     authenticityErrors: (tests?.findings ?? []).filter((f) => f.severity === 'error').length,
     suitesRun: (data?.suites ?? []).filter((s) => s.state !== 'skipped').length,

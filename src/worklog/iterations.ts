@@ -1,6 +1,7 @@
 /** The `--until-green` part of a worklog: one table per iteration. */
+
+import { formatDuration } from '../core/format.js';
 import type { RunRecord } from '../core/record.js';
-import { formatDuration } from '../telemetry/clock.js';
 import { table } from './markdown.js';
 import type { RenderView } from './sections/types.js';
 

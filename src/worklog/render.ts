@@ -1,12 +1,11 @@
 /** The worklog markdown, rendered from the run record (and earlier records for the trend). */
 import { relative } from 'node:path';
+import { formatDuration, percent } from '../core/format.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
 import type { SelectTestsData } from '../phases/1-select-tests/types.js';
-import { percent } from '../phases/2-run-tests/gates.js';
 import type { PublishData } from '../phases/6-publish/types.js';
 import type { HistoryEntry } from '../phases/context.js';
-import { formatDuration } from '../telemetry/clock.js';
 import { figures } from './figures.js';
 import { renderIterations } from './iterations.js';
 import { inert, table } from './markdown.js';
@@ -118,7 +117,7 @@ function trend(record: RunRecord, history: HistoryEntry[], earlier?: readonly Ru
       r.options.focus,
       f.passRateText,
       f.counts.failed + f.counts.errored,
-      f.gateOutcome.startsWith('NO-GO') ? 'NO-GO' : f.gateOutcome.startsWith('all') ? 'pass' : '–',
+      f.gateMark,
       f.violations ?? '–',
       f.decision,
     ];

@@ -3,8 +3,8 @@
  * figure comes from the run records through figures().
  */
 
+import { percent } from '../core/format.js';
 import type { RunRecord } from '../core/record.js';
-import { percent } from '../phases/2-run-tests/gates.js';
 import { figures } from './figures.js';
 import { readHistory } from './history.js';
 import { table } from './markdown.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFinal, worstState, worstVerdict } from '../../src/core/states.js';
+import { compareVerdicts, isFinal, worstState, worstVerdict } from '../../src/core/states.js';
 
 describe('worstVerdict', () => {
   it.each([
@@ -25,5 +25,13 @@ describe('worstState', () => {
     expect(isFinal('running')).toBe(false);
     expect(isFinal('pending')).toBe(false);
     expect(isFinal('cancelled')).toBe(true);
+  });
+});
+
+describe('compareVerdicts', () => {
+  it('sorts worst first, by the same precedence as worstVerdict', () => {
+    const sorted = (['pass', 'inconclusive', 'fail', 'pass'] as const).slice().sort(compareVerdicts);
+    expect(sorted).toEqual(['fail', 'inconclusive', 'pass', 'pass']);
+    expect(sorted[0]).toBe(worstVerdict(sorted));
   });
 });

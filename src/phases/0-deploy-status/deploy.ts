@@ -7,10 +7,10 @@
 import { join } from 'node:path';
 import type { CloudRunPort, RevisionInfo, ServiceInfo } from '../../adapters/cloudrun/port.js';
 import type { ProcessPort } from '../../adapters/process/port.js';
+import { formatDuration } from '../../core/format.js';
 import { traceparentForRun } from '../../core/ids.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { GcpConfig, ServiceConfig } from '../../playbook/sections/cloudrun.js';
-import { formatDuration } from '../../telemetry/clock.js';
 import { cutText } from '../../telemetry/redact.js';
 import type { DeployRecord } from './types.js';
 

@@ -1,6 +1,6 @@
+import { formatDuration } from '../../core/format.js';
 import { ageText, trafficText } from '../../phases/0-deploy-status/assess.js';
 import type { DeployStatusData, ServiceStatus } from '../../phases/0-deploy-status/types.js';
-import { formatDuration } from '../../telemetry/clock.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

@@ -1,7 +1,6 @@
-import { percent } from '../../phases/2-run-tests/gates.js';
+import { formatDuration, percent } from '../../core/format.js';
 import type { RunTestsData, ShardingData, SuiteResult } from '../../phases/2-run-tests/types.js';
 import { messageHead } from '../../phases/3-root-cause/signature.js';
-import { formatDuration } from '../../telemetry/clock.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import { quarantineBlock } from './quarantine.js';
