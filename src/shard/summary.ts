@@ -1,6 +1,5 @@
 /** What `tdl plan` and `tdl merge --tier` print (pure). */
-import { percent } from '../phases/2-run-tests/gates.js';
-import { formatDuration } from '../telemetry/clock.js';
+import { formatDuration, percent } from '../core/format.js';
 import type { PlanDocument } from './document.js';
 import type { TierMerge } from './merge.js';
 
