@@ -7,14 +7,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcessRef, ProcessPort } from '../adapters/process/port.js';
-import { processesWithToken, signalTree } from '../adapters/process/tree.js';
+import type { ProcessPort } from '../adapters/process/port.js';
+import { killTree, newProcessToken } from '../adapters/process/tree.js';
 import { writeFileAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 
 export const CHILDREN_FILE = 'children.json';
 
-interface JournalEntry extends ChildProcessRef {
+interface JournalEntry {
+  /** The marker the command's whole tree carries: what survivors are found by. */
+  token: string;
+  /** Its process group, once it started (null: the journal was written before the spawn). */
+  pgid: number | null;
   startTicks: number | null;
   startedAt: string;
 }
@@ -38,11 +42,17 @@ export function journaledProcesses(port: ProcessPort, runDir: string): ProcessPo
     writeFileAtomic(file, `${JSON.stringify({ children: [...live.values()] }, null, 2)}\n`, none);
   return {
     run(argv, options) {
+      // The marker is in the journal before the command starts: a SIGKILL of tdl at any moment after
+      // the spawn leaves a journal that names it. Its pgid is kept in memory only (survivors are found
+      // by the marker; the pgid is written with the next save).
+      const token = options.token ?? newProcessToken();
+      live.set(token, { token, pgid: null, startTicks: null, startedAt: new Date().toISOString() });
+      save();
       return port.run(argv, {
         ...options,
+        token,
         onStart(child) {
-          live.set(child.token, { ...child, startedAt: new Date().toISOString() });
-          save();
+          Object.assign(live.get(token) ?? {}, { pgid: child.pgid, startTicks: child.startTicks });
           options.onStart?.(child);
         },
         onEnd(child) {
@@ -61,10 +71,8 @@ export function killSurvivors(runDir: string): number {
   if (!existsSync(file)) return 0;
   let killed = 0;
   for (const entry of read(file)) {
-    const left = processesWithToken(entry.token);
-    killed += left.length;
     // The group is killed only through marked processes: a pgid may have been reused since.
-    if (left.length) signalTree(undefined, entry.token, 'SIGKILL');
+    killed += killTree(undefined, entry.token).length;
   }
   return killed;
 }

@@ -18,13 +18,15 @@ it('SIGKILL then resume or the next run, and every interrupting signal: nothing 
       ['mixed', 'SIGQUIT'],
       ['grandchildren', 'double SIGINT'],
       ['children', 'SIGINT'],
+      ['respawning', 'SIGTERM'],
     ],
   });
   expect(r.wrongExitCodes).toEqual([]);
   expect(r.sigkills).toBe(3);
-  expect(r.signalTrials).toBe(5);
+  expect(r.signalTrials).toBe(6);
   // The suites really started their descendants (so "0 orphans" means they were killed).
   expect(r.processesSeen).toBeGreaterThanOrEqual(5 * 3);
+  expect(r.orphanTrials).toEqual([]);
   expect(r.orphans).toBe(0);
   expect(r.duplicateWorklogs).toBe(0);
   expect(r.staleLocks).toBe(0);

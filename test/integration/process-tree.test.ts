@@ -1,11 +1,20 @@
 /** Whole process trees: setsid descendants found through /proc, the timeout on the suite's own process, credentials withheld. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createProcessPort } from '../../src/adapters/process/index.js';
-import { processesWithToken, signalTree } from '../../src/adapters/process/tree.js';
+import type { ProcessPort } from '../../src/adapters/process/port.js';
+import {
+  killTree,
+  newProcessToken,
+  processesWithToken,
+  signalTree,
+  TOKEN_ENV,
+} from '../../src/adapters/process/tree.js';
 import { suiteEnv } from '../../src/phases/2-run-tests/suite.js';
+import { CHILDREN_FILE, journaledProcesses, killSurvivors } from '../../src/pipeline/survivors.js';
 import { CREDENTIAL_ENV } from '../../src/telemetry/redact.js';
 import { alive } from './helpers.js';
 
@@ -81,4 +90,57 @@ describe('process trees', () => {
       else process.env.GITHUB_TOKEN = before;
     }
   }, 30_000);
+
+  it('killTree reads the table again until nothing is left: a daemon re-spawning itself into new sessions dies', async () => {
+    const token = newProcessToken();
+    const born = join(dir, 'links.txt');
+    // Each link writes its pid, starts the next link in a new session, and exits 0.3 s later: a kill
+    // that reads the process table once misses the link born while it reads.
+    const link = `echo $$ >> '${born}'; setsid sh -c "$LINK" & sleep 0.3`;
+    const first = spawn('sh', ['-c', link], {
+      detached: true,
+      stdio: 'ignore',
+      env: { ...process.env, LINK: link, [TOKEN_ENV]: token },
+    });
+    first.unref();
+    const links = () =>
+      existsSync(born) ? readFileSync(born, 'utf8').split('\n').filter(Boolean).length : 0;
+    while (links() < 3) await new Promise((r) => setTimeout(r, 10));
+    const killed = killTree(first.pid, token);
+    expect(killed.length).toBeGreaterThan(0);
+    // Nothing carries the marker any more, so nothing is left that could start another link.
+    expect(processesWithToken(token)).toEqual([]);
+  }, 60_000);
+
+  it('the journal names a command before it starts: a tdl killed right after the spawn leaves it findable', async () => {
+    const runDir = join(dir, 'run');
+    mkdirSync(runDir, { recursive: true });
+    let tokenInJournal = false;
+    let spawned: number | undefined;
+    // A port that starts the command with its marker and then, like a tdl SIGKILLed at that moment,
+    // never reports the start nor waits for the end.
+    const dying: ProcessPort = {
+      run(argv, options) {
+        tokenInJournal = readFileSync(join(runDir, CHILDREN_FILE), 'utf8').includes(options.token ?? '?');
+        const c = spawn(argv[0]!, argv.slice(1), {
+          detached: true,
+          stdio: 'ignore',
+          env: { ...process.env, [TOKEN_ENV]: options.token ?? '' },
+        });
+        c.unref();
+        spawned = c.pid;
+        return new Promise(() => {});
+      },
+    };
+    void journaledProcesses(dying, runDir).run([node, '-e', 'setInterval(() => {}, 1000)'], {
+      cwd: dir,
+      env: {},
+      timeoutMs: 60_000,
+      logFile: join(dir, 'dying.log'),
+    });
+    expect(tokenInJournal).toBe(true);
+    expect(alive(spawned!)).toBe(true);
+    expect(killSurvivors(runDir)).toBe(1);
+    expect(alive(spawned!)).toBe(false);
+  }, 60_000);
 });

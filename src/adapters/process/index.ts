@@ -7,12 +7,19 @@
  * Output goes to a log file with backpressure and a bounded tail in memory, so a suite printing
  * gigabytes costs disk up to `maxLogBytes` and constant memory.
  */
-import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
-import { type ProcInfo, processesWithToken, procInfo, signalTree, TOKEN_ENV } from './tree.js';
+import {
+  killTree,
+  newProcessToken,
+  type ProcInfo,
+  processesWithToken,
+  procInfo,
+  signalTree,
+  TOKEN_ENV,
+} from './tree.js';
 
 export type { CommandResult, ProcessPort, RunCommandOptions } from './port.js';
 
@@ -33,7 +40,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 /** Kills every process tree tdl started and that is still running (synchronous: for signal and exit handlers). */
 export function killAllTrees(): void {
-  for (const [pgid, token] of liveTrees) signalTree(pgid, token, 'SIGKILL');
+  for (const [pgid, token] of liveTrees) killTree(pgid, token);
 }
 
 function installExitHook(): void {
@@ -83,7 +90,7 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   let outputBytes = 0;
   let logTruncated = false;
 
-  const token = randomBytes(12).toString('hex');
+  const token = options.token ?? newProcessToken();
   const [file, ...args] = argv;
   // Loaded on first use: commands that never start a suite (audit, status, results) skip its ~70 ms.
   const { execa } = await import('execa');
@@ -112,7 +119,7 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
   const terminate = () => {
     if (pid === undefined) return;
     signalTree(pid, token, 'SIGTERM');
-    forceTimer ??= setTimeout(() => signalTree(pid, token, 'SIGKILL'), KILL_GRACE_MS);
+    forceTimer ??= setTimeout(() => killTree(pid, token), KILL_GRACE_MS);
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -170,7 +177,7 @@ async function runCommand(argv: readonly string[], options: RunCommandOptions): 
       }
       if (left.length) {
         escaped.push(...left);
-        signalTree(undefined, token, 'SIGKILL');
+        killTree(undefined, token);
       }
       resolve();
     });

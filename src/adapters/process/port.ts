@@ -20,6 +20,11 @@ export interface RunCommandOptions {
   maxLogBytes?: number;
   /** How long descendants that escaped the process group may outlive the command (default 2 s). */
   escapeGraceMs?: number;
+  /**
+   * The marker the command's whole tree carries (default: a new one). Given by a caller that must
+   * know it before the command starts (the run's process journal).
+   */
+  token?: string;
   /** Called once the command runs: its process group and the marker its whole tree carries. */
   onStart?: (child: ChildProcessRef & { startTicks: number | null }) => void;
   /** Called when the command and its tree are gone. */

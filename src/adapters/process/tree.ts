@@ -5,9 +5,15 @@
  * process group and every process that still carries the marker. Where /proc does not exist (not
  * Linux), only the process group is known.
  */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export const TOKEN_ENV = 'TDL_PROC_TOKEN';
+
+/** A new marker for a command's process tree. */
+export function newProcessToken(): string {
+  return randomBytes(12).toString('hex');
+}
 
 export interface ProcInfo {
   pid: number;
@@ -49,8 +55,13 @@ export function hasProcTable(): boolean {
   }
 }
 
-/** Every live process (other than this one) whose environment carries `TDL_PROC_TOKEN=<token>`. */
-export function processesWithToken(token: string): ProcInfo[] {
+/**
+ * Every live process (other than this one) whose environment carries `TDL_PROC_TOKEN=<token>`.
+ * `unmarked`, when given, lists pids already read without the marker: they are skipped, and the pids
+ * this reading finds without it are added (a process does not gain a marker after it started, and a
+ * pid is not reused within the moments a kill takes), so the next reading only reads new processes.
+ */
+export function processesWithToken(token: string, unmarked?: Set<number>): ProcInfo[] {
   const needle = Buffer.from(`${TOKEN_ENV}=${token}\0`);
   const out: ProcInfo[] = [];
   let entries: string[];
@@ -62,17 +73,18 @@ export function processesWithToken(token: string): ProcInfo[] {
   for (const name of entries) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
-    if (pid === process.pid) continue;
+    if (pid === process.pid || unmarked?.has(pid)) continue;
     let environ: Buffer;
     try {
       environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
+      unmarked?.add(pid);
       continue;
     }
     if (environ.includes(needle)) {
       const info = procInfo(pid);
       if (info) out.push(info);
-    }
+    } else unmarked?.add(pid);
   }
   return out;
 }
@@ -87,7 +99,7 @@ function kill(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * Sends `signal` to the process group `pgid` and to every process carrying `token` (and their
- * groups). Synchronous, so it can run in an exit handler. Returns the marked processes it found.
+ * groups), reading the process table once: for a polite SIGTERM. Killing is `killTree`.
  */
 export function signalTree(pgid: number | undefined, token: string, signal: NodeJS.Signals): ProcInfo[] {
   if (pgid !== undefined) kill(-pgid, signal);
@@ -97,4 +109,43 @@ export function signalTree(pgid: number | undefined, token: string, signal: Node
     kill(p.pid, signal);
   }
   return marked;
+}
+
+/** How long `killTree` keeps reading the table and killing until nothing carries the marker. */
+export const KILL_BOUND_MS = 3000;
+
+/** Blocks this thread (signal and exit handlers cannot await). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * SIGKILLs a whole tree: the process group `pgid`, then every process carrying `token` (and its
+ * group), then reads the process table again, until two readings in a row find no live process with
+ * the marker, or `boundMs` has passed. One reading is not enough: a process that forks while the table
+ * is read and killed (a child calling `setsid` between the reading and the kill of its group, a daemon
+ * that re-spawns itself) is not in that reading and would outlive the kill. A full reading costs
+ * milliseconds to a second on a crowded machine; the readings after the first only read processes
+ * born since. Synchronous, so it can run in an exit handler. Returns every marked process it killed.
+ */
+export function killTree(pgid: number | undefined, token: string, boundMs = KILL_BOUND_MS): ProcInfo[] {
+  const killed = new Map<number, ProcInfo>();
+  const unmarked = new Set<number>();
+  const until = Date.now() + boundMs;
+  if (pgid !== undefined) kill(-pgid, 'SIGKILL');
+  let empty = 0;
+  for (;;) {
+    const marked = processesWithToken(token, unmarked);
+    empty = marked.length === 0 ? empty + 1 : 0;
+    if (empty === 2) break;
+    for (const p of marked) {
+      if (p.pgid === p.pid) kill(-p.pid, 'SIGKILL');
+      kill(p.pid, 'SIGKILL');
+      if (!killed.has(p.pid)) killed.set(p.pid, p);
+    }
+    if (Date.now() >= until) break;
+    // A killed process keeps its marker until the kernel has torn it down: a moment, then read again.
+    pause(5);
+  }
+  return [...killed.values()];
 }

@@ -20,7 +20,7 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
-export const SHAPES = ['children', 'grandchildren', 'setsid', 'term-ignoring', 'mixed'] as const;
+export const SHAPES = ['children', 'grandchildren', 'setsid', 'term-ignoring', 'mixed', 'respawning'] as const;
 export type SuiteShape = (typeof SHAPES)[number];
 export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'double SIGINT'] as const;
 
@@ -29,7 +29,7 @@ export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'double SIGINT
  * runs for `SUITE_MS` and exits 1 with a JUnit report (one failing test).
  */
 const SUITE = `import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 const shape = process.argv[2];
 const ms = Number(process.argv[3]);
 mkdirSync('pids', { recursive: true });
@@ -53,9 +53,29 @@ if (shape === 'setsid' || shape === 'mixed') {
   start(hang(false), { detached: true });
 }
 if (shape === 'term-ignoring' || shape === 'mixed') start(hang(true));
+if (shape === 'respawning') {
+  // A daemon that keeps re-spawning itself into a new session (each link starts the next, then
+  // exits): a kill that reads the process table once misses the link born meanwhile. Bounded (300
+  // links, and it stops once the trial's folder is gone) so a failing trial cannot run forever.
+  const link = \`const { spawn } = require('node:child_process'); const fs = require('node:fs');
+const gen = Number(process.argv[1] || 0);
+if (!fs.existsSync('suite.mjs') || gen > 300) process.exit(0);
 setTimeout(() => {
+  const c = spawn(process.execPath, ['-e', process.env.RESPAWN_LINK, String(gen + 1)], { detached: true, stdio: 'ignore' });
+  try { fs.appendFileSync('pids/' + process.env.TDL_RUN_ID + '.txt', c.pid + '\\\\n'); } catch {}
+  c.unref();
+  process.exit(0);
+}, 20);\`;
+  process.env.RESPAWN_LINK = link;
+  start(link, { detached: true });
+}
+// Ready once the descendants run (for the respawning shape: once its third link was born).
+const ready = () => {
+  const links = shape === 'respawning' ? readFileSync('pids/' + process.env.TDL_RUN_ID + '.txt', 'utf8').split('\\n').filter(Boolean).length : 9;
+  if (links < 4) return setTimeout(ready, 20);
   writeFileSync('ready-' + process.env.TDL_RUN_ID, '');
-}, 50);
+};
+setTimeout(ready, 50);
 setTimeout(() => {
   writeFileSync(process.env.TDL_REPORT_DIR + '/r.xml', '<testsuite name="s" tests="1" failures="1"><testcase classname="s" name="t"><failure message="no">x</failure></testcase></testsuite>');
   process.exit(1);
@@ -272,8 +292,10 @@ async function signalTrial(
 
 export interface KillMatrixSize {
   sigkills: number;
-  /** Rounds of every signal × every shape (5 × 5 = 25 trials a round). */
+  /** Rounds of every signal × every shape (5 × 6 = 30 trials a round). */
   signalRounds: number;
+  /** The shapes SIGKILL trials cycle through; default all. */
+  shapes?: readonly SuiteShape[];
   /** Only these signal/shape pairs (CI picks a few); default all. */
   signalPairs?: [SuiteShape, (typeof SIGNALS)[number]][];
 }
@@ -295,7 +317,8 @@ export async function runKillMatrix(cli: string, size: KillMatrixSize): Promise<
   for (let i = 0; i < size.sigkills; i++) {
     // Spread over the whole run: start-up, phase 0, the suite, the later phases, the last writes.
     const delay = 30 + Math.floor(Math.random() * 2200);
-    await killTrial(SHAPES[i % SHAPES.length]!, delay, result);
+    const shapes = size.shapes ?? SHAPES;
+    await killTrial(shapes[i % shapes.length]!, delay, result);
   }
   const pairs =
     size.signalPairs ??
