@@ -20,7 +20,14 @@ import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
-export const SHAPES = ['children', 'grandchildren', 'setsid', 'term-ignoring', 'mixed', 'respawning'] as const;
+export const SHAPES = [
+  'children',
+  'grandchildren',
+  'setsid',
+  'term-ignoring',
+  'mixed',
+  'respawning',
+] as const;
 export type SuiteShape = (typeof SHAPES)[number];
 export const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'double SIGINT'] as const;
 
