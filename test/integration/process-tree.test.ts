@@ -95,8 +95,10 @@ describe('process trees', () => {
     const token = newProcessToken();
     const born = join(dir, 'links.txt');
     // Each link writes its pid, starts the next link in a new session, and exits 0.3 s later: a kill
-    // that reads the process table once misses the link born while it reads.
-    const link = `echo $$ >> '${born}'; setsid sh -c "$LINK" & sleep 0.3`;
+    // that reads the process table once misses the link born while it reads. Bounded whatever the
+    // kill does (no link after the 200th, none once the test's folder is gone): a chain that outlived
+    // a failing run of this test once kept a machine busy for hours.
+    const link = `[ -d '${dir}' ] && [ "$(wc -l < '${born}' 2>/dev/null || echo 0)" -lt 200 ] || exit 0; echo $$ >> '${born}'; setsid sh -c "$LINK" & sleep 0.3`;
     const first = spawn('sh', ['-c', link], {
       detached: true,
       stdio: 'ignore',

@@ -58,8 +58,9 @@ export function hasProcTable(): boolean {
 /**
  * Every live process (other than this one) whose environment carries `TDL_PROC_TOKEN=<token>`.
  * `unmarked`, when given, lists pids already read without the marker: they are skipped, and the pids
- * this reading finds without it are added (a process does not gain a marker after it started, and a
- * pid is not reused within the moments a kill takes), so the next reading only reads new processes.
+ * this reading finds with an environment but without the marker are added (a process does not gain a
+ * marker once its environment is set, and a pid is not reused within the moments a kill takes), so the
+ * next reading only reads new processes.
  */
 export function processesWithToken(token: string, unmarked?: Set<number>): ProcInfo[] {
   const needle = Buffer.from(`${TOKEN_ENV}=${token}\0`);
@@ -78,13 +79,15 @@ export function processesWithToken(token: string, unmarked?: Set<number>): ProcI
     try {
       environ = readFileSync(`/proc/${pid}/environ`);
     } catch {
-      unmarked?.add(pid);
       continue;
     }
     if (environ.includes(needle)) {
       const info = procInfo(pid);
       if (info) out.push(info);
-    } else unmarked?.add(pid);
+    } else if (environ.length > 0) unmarked?.add(pid);
+    // An empty or unreadable environment (a kernel thread, a zombie, or a process in the middle of
+    // exec, whose environment is not mapped yet) is read again next time: caching a process caught
+    // mid-exec as unmarked would let a re-spawning daemon's next link outlive the kill.
   }
   return out;
 }
