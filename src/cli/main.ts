@@ -4,50 +4,11 @@
  * so `tdl --version` loads neither Google nor GitHub libraries.
  */
 import module from 'node:module';
-import { Command, CommanderError } from 'commander';
-import { TOOL_VERSION } from '../core/version.js';
-import * as audit from './commands/audit.js';
-import * as doctor from './commands/doctor.js';
-import * as init from './commands/init.js';
-import * as mcp from './commands/mcp.js';
-import * as merge from './commands/merge.js';
-import * as plan from './commands/plan.js';
-import * as publish from './commands/publish.js';
-import * as results from './commands/results.js';
-import * as resume from './commands/resume.js';
-import * as run from './commands/run.js';
-import * as schema from './commands/schema.js';
-import * as status from './commands/status.js';
-import * as worklogs from './commands/worklogs.js';
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
 
 // Node 22.1+ caches compiled code between runs (no effect on Node 20, where it does not exist).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-const COMMANDS = [
-  run,
-  plan,
-  merge,
-  resume,
-  status,
-  results,
-  audit,
-  publish,
-  worklogs,
-  init,
-  doctor,
-  schema,
-  mcp,
-];
-
-export function buildProgram(): Command {
-  const program = new Command('tdl')
-    .description('the test-deploy loop as a program')
-    .version(TOOL_VERSION, '-V, --version')
-    .showHelpAfterError('(run tdl --help for usage)')
-    .exitOverride();
-  for (const c of COMMANDS) c.register(program);
-  return program;
-}
 
 // A reader that stops reading (`tdl audit --json | head`) is not tdl's failure: the rest of the output
 // has nowhere to go, and the command still ends with its own exit code instead of a stack trace.
