@@ -8,6 +8,7 @@ import {
   signatureOf,
   testScope,
   topProjectFrame,
+  wrongValue,
 } from '../../src/phases/3-root-cause/signature.js';
 
 const REPO = '/home/dev/service';
@@ -249,5 +250,87 @@ describe('signature version 2: one cause, one cluster', () => {
     ['a top-level test in a file', 'test/a.test.ts', 'adds', ''],
   ])('the scope of %s', (_what, group, name, scope) => {
     expect(testScope(group, name)).toBe(scope);
+  });
+});
+
+describe('signature version 3: a wrong value names its cause', () => {
+  it('keys a jest frame named after its matcher like an anonymous one (`toBe` as `Object.toBe`)', () => {
+    const head = 'Error: expect(received).toBe(expected) // Object.is equality';
+    const inLoop = `${head}\n    at toBe (${REPO}/test/manipulate.test.js:20:44)\n    at Array.forEach (<anonymous>)`;
+    const direct = `${head}\n    at Object.toBe (${REPO}/test/manipulate.test.js:49:47)`;
+    expect(topProjectFrame(inLoop, REPO)).toEqual({ file: 'test/manipulate.test.js', line: 20, fn: null });
+    expect(signatureOf(head, inLoop, REPO, 'add').text).toBe(signatureOf(head, direct, REPO, 'add').text);
+  });
+
+  it.each([
+    ['jest', 'Expected: "2026-12-01T11:07:39"\nReceived: "2026-12-1T11:7:39"', { edit: 'missing "0"' }],
+    ['vitest', 'Expected: "http://j.mp/"\nReceived: "http://j.mp"', { edit: 'missing "/"' }],
+    [
+      'chai',
+      "AssertionError: expected 'foo/?k=/' to be 'foo/?k=' // Object.is equality",
+      { edit: 'extra "/"' },
+    ],
+    [
+      'node:assert',
+      "Expected values to be strictly equal:\n+ actual - expected\n\n+ false\n- 'text/html'",
+      { nothing: 'false' },
+    ],
+    [
+      "node:assert's short form",
+      "Expected values to be strictly equal:\n\nfalse !== 'html'\n",
+      { nothing: 'false' },
+    ],
+    [
+      "node:test's inspected error",
+      '[Error [ERR_TEST_FAILURE]: Expected values to be strictly equal:\n+ actual - expected\n\n+ undefined\n- true] {\n  code: 1',
+      { nothing: 'undefined' },
+    ],
+    ['an empty string', "AssertionError: expected '' to be '/foo' // Object.is equality", { nothing: "''" }],
+    ['undefined', 'Expected: true\nReceived: undefined', { nothing: 'undefined' }],
+    ['pytest', "E       AssertionError: assert None == 'abc'", { nothing: 'None' }],
+  ])('reads how a %s value is wrong', (_what, text, wrong) => {
+    expect(wrongValue(text)).toEqual(wrong);
+  });
+
+  it.each([
+    ['a letter more or less (a word changed)', 'Expected: "/foo"\nReceived: "/fo"'],
+    ['two different characters', 'Expected: "a/b?x=1&y=2"\nReceived: "a/b?x=1"'],
+    ['a boolean for a boolean', 'Expected: true\nReceived: false'],
+    ['a case change', "+ actual - expected\n\n+ 'utf-8'\n- 'UTF-8'"],
+    ['a truncated value', "AssertionError: expected 'http://a.b…' to be 'http://a.b…'"],
+    ['a multi-line diff', "+ actual - expected\n\n+ 'a'\n- 'b'\n+ 'c'"],
+    ['no values', 'TypeError: x is not a function'],
+  ])('says nothing of %s', (_what, text) => {
+    expect(wrongValue(text)).toBeNull();
+  });
+
+  it('keys one wrong edit the same in every test file, and a missing value per test file', () => {
+    const pad = (file: string, want: string, got: string) =>
+      signatureOf(
+        'expect(received).toBe(expected)',
+        `Error: expect(received).toBe(expected)\n\nExpected: "${want}"\nReceived: "${got}"\n    at Object.toBe (${REPO}/${file}:3:4)`,
+        REPO,
+        'scope',
+      ).text;
+    expect(pad('test/display.test.js', '2026-12-01', '2026-12-1')).toBe(
+      pad('test/plugin/duration.test.js', '07', '7'),
+    );
+    expect(pad('test/display.test.js', '07', '7')).not.toBe(pad('test/display.test.js', 'a/b', 'ab'));
+    const nothing = (file: string, scope: string) =>
+      signatureOf(
+        'Expected values to be strictly equal:',
+        `AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:\n+ actual - expected\n\n+ false\n- 'text/html'\n    at Context.<anonymous> (${REPO}/${file}:143:14)`,
+        REPO,
+        scope,
+      ).text;
+    expect(nothing('test/test.js', 'mimeTypes .lookup(extension)')).toBe(
+      nothing('test/test.js', 'mimeTypes .lookup(path)'),
+    );
+    expect(nothing('test/test.js', 'x')).not.toBe(nothing('test/other.js', 'x'));
+  });
+
+  it('keeps the library frame when the stack has one: a wrong value is keyed only in test code', () => {
+    const stack = `Error: x\n\nExpected: "07"\nReceived: "7"\n    at pad (${REPO}/src/utils.js:5:3)\n    at Object.toBe (${REPO}/test/a.test.js:3:4)`;
+    expect(signatureOf('x', stack, REPO).text).toMatch(/\| src\/utils\.js#pad$/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Failure signatures: what makes two failures "the same". Pure functions. A signature is the
  * exception type, the message with its variable parts masked, and the top stack frame inside the
- * repository under test. Two failures with equal signatures are one cluster.
+ * repository under test (or, for a wrong value asserted in a test, how the value is wrong). Two
+ * failures with equal signatures are one cluster.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 /**
  * The version of the signature rule. Bump it whenever a change can group the same failures
  * differently: records keep it, and publishing maps issues filed under an older version to the new
- * clusters through their test ids instead of filing them again. 1: up to tdl 0.1.0.
+ * clusters through their test ids instead of filing them again. 1: up to tdl 0.1.0. 3: a wrong value
+ * asserted in a test is keyed by how it is wrong (`wrongValue`), and jest's matcher-named test-file
+ * frames (`at toBe (test/x.test.js:3:4)`) are anonymous like `Object.toBe`.
  */
-export const SIGNATURE_VERSION = 2;
+export const SIGNATURE_VERSION = 3;
 
 /** A stack frame in the repository under test, path relative to the repository. */
 export interface ProjectFrame {
@@ -262,8 +265,9 @@ export function projectFrames(stack: string | undefined, repoDir: string, max = 
     const file = toRepoPath(f.path, repoDir);
     if (!file) continue;
     if (out.length >= max) break;
-    // In a test file, `Object.x` is an anonymous callback (jest names the frame after the matcher called).
-    const anonymous = isTestFile(file) && /^Object\./.test(f.fn ?? '');
+    // In a test file, `Object.x` and a bare matcher name (`toBe`) are an anonymous callback: jest names
+    // the frame after the matcher called in it.
+    const anonymous = isTestFile(file) && /^Object\.|^(?:to[A-Z]\w*|resolves|rejects)$/.test(f.fn ?? '');
     out.push({ file, line: f.line, fn: anonymous ? null : functionKey(f.fn) });
   }
   return out;
@@ -313,6 +317,92 @@ export function frameKey(frame: ProjectFrame | null, scope = ''): string {
   return `${frame.file}:${frame.line}`;
 }
 
+/** A value as an assertion prints it: a string's text, or the literal itself with its kind. */
+interface Printed {
+  kind: 'string' | 'nothing' | 'boolean' | 'other';
+  value: string;
+}
+
+function printed(text: string): Printed | null {
+  const t = text.trim();
+  // Truncated values (`'abc…'`, pytest's `'abc...xyz'`) cannot be compared.
+  if (!t || t.includes('…') || /\.\.\.(?!$)/.test(t)) return null;
+  const quoted = /^b?(['"`])(.*)\1$/.exec(t);
+  if (quoted) return { kind: 'string', value: quoted[2]! };
+  if (/^(?:undefined|null|None|nil|NaN|Invalid Date)$/.test(t)) return { kind: 'nothing', value: t };
+  if (/^(?:true|false|True|False)$/.test(t)) return { kind: 'boolean', value: t };
+  return { kind: 'other', value: t };
+}
+
+/**
+ * The received and expected values of a failed equality assertion, as the runners print them:
+ * jest/vitest `Expected: x` + `Received: y`, node:assert's one-line diff (`+ y` / `- x`) or `y !== x`,
+ * chai/vitest `expected y to be x`, pytest `assert y == x`. Null when there is none, or a value spans
+ * several lines (objects, long diffs).
+ */
+export function assertedValues(text: string): { received: string; expected: string } | null {
+  const t = decodeEntities(text);
+  const jest = /^\s*Expected:\s*(.+)\n\s*Received:\s*(.+)$/m.exec(t);
+  if (jest) return { expected: jest[1]!, received: jest[2]! };
+  // node:test prints the error inspected: `[Error …: …\n- true] {`; a further `+`/`-` line is a longer diff.
+  const node = /^\+ actual - expected\n\n\+ (.+)\n- (.+?)(?:\] \{)?$(\n[+-] )?/m.exec(t);
+  if (node) return node[3] ? null : { received: node[1]!, expected: node[2]! };
+  const short = /^(.+) !== (.+)$/m.exec(t);
+  if (short) return { received: short[1]!, expected: short[2]! };
+  const chai =
+    /^(?:AssertionError: )?expected (.+?) to (?:be|equal|deeply equal|strictly equal) (.+?)(?: \/\/ .*)?$/m.exec(
+      t,
+    );
+  if (chai) return { received: chai[1]!, expected: chai[2]! };
+  const pytest = /^E\s+(?:AssertionError: )?assert (.+) == (.+)$/m.exec(t);
+  if (pytest) return { received: pytest[1]!, expected: pytest[2]! };
+  return null;
+}
+
+/**
+ * The one character `longer` has more than `shorter` (every extra is that character), or null. Only
+ * a digit, a separator or punctuation: a letter more or less is a word changed, which says nothing.
+ */
+function oneCharacterMore(longer: string, shorter: string): string | null {
+  let j = 0;
+  let extra: string | null = null;
+  for (const ch of longer) {
+    if (j < shorter.length && ch === shorter[j]) j += 1;
+    else if (extra === null || extra === ch) extra = ch;
+    else return null;
+  }
+  return j === shorter.length && extra !== null && !/\p{L}/u.test(extra) ? extra : null;
+}
+
+/**
+ * How a wrong value differs from the expected one, when that difference says more about the cause
+ * than where the test asserts it (a helper bug shows in the tests of many units, in many files):
+ * - `missing "0"` / `extra "/"`: the received string is the expected one with copies of a single
+ *   character taken out (or put in): a padding, separator or slash bug, whichever test prints it;
+ * - `received false`, `received undefined`, `received ''`: the code returned nothing where a value
+ *   was expected (a lookup that finds nothing, a field read under a renamed key).
+ * Null for any other difference (then the test location keys the failure, as before).
+ */
+export function wrongValue(text: string): { edit: string } | { nothing: string } | null {
+  const pair = assertedValues(text);
+  if (!pair) return null;
+  const got = printed(pair.received);
+  const want = printed(pair.expected);
+  if (!got || !want || got.value === want.value) return null;
+  if (got.kind === 'string' && want.kind === 'string') {
+    if (!got.value) return { nothing: "''" };
+    const missing = oneCharacterMore(want.value, got.value);
+    if (missing) return { edit: `missing ${JSON.stringify(missing)}` };
+    const extra = oneCharacterMore(got.value, want.value);
+    if (extra) return { edit: `extra ${JSON.stringify(extra)}` };
+    return null;
+  }
+  if (got.kind === 'nothing' && want.kind !== 'nothing') return { nothing: got.value };
+  if (got.kind === 'boolean' && want.kind !== 'boolean' && want.kind !== 'nothing')
+    return { nothing: got.value };
+  return null;
+}
+
 export interface FailureSignature {
   text: string;
   type: string | null;
@@ -336,11 +426,19 @@ export function signatureOf(
   let frame = topProjectFrame(stack, repoDir);
   if (frame && !frame.fn && fnAt?.has(`${frame.file}:${frame.line}`))
     frame = { ...frame, fn: fnAt.get(`${frame.file}:${frame.line}`)! };
+  // A wrong value asserted in a test (no library frame on the stack): how it is wrong can name the
+  // cause better than which test asserted it (see `wrongValue`).
+  const wrong = frame && isTestFile(frame.file) ? wrongValue(stack ?? message ?? '') : null;
+  const where = !wrong
+    ? frameKey(frame, scope)
+    : 'edit' in wrong
+      ? `<received value ${wrong.edit}>`
+      : `${frame!.file}@received ${wrong.nothing}`;
   return {
     type,
     normalized,
     frame,
-    text: [type ?? '<no type>', normalized, frameKey(frame, scope)].join(' | '),
+    text: [type ?? '<no type>', normalized, where].join(' | '),
   };
 }
 
