@@ -3,6 +3,7 @@
  * never read whole beyond it (a loop's records can grow to many megabytes).
  */
 import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { readHead } from '../core/files.js';
 import type { Redactor } from '../telemetry/redact.js';
 
@@ -37,5 +38,5 @@ export function boundedWorklog(file: string, redactor: Redactor): string {
   cut = cut.replace(/\uFFFD$/, '');
   const end = cut.lastIndexOf('\n');
   if (end > 0) cut = cut.slice(0, end + 1);
-  return `${cut}\n… (cut at ${MAX_RESOURCE_BYTES / 1024} KiB of ${size} bytes: the whole worklog is ${file})\n`;
+  return `${cut}\n… (cut at ${MAX_RESOURCE_BYTES / 1024} KiB of ${size} bytes: the whole worklog is ${basename(file)} in the worklog folder)\n`;
 }

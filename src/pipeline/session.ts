@@ -29,6 +29,7 @@ import { createRunLogger } from '../telemetry/logger.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
+import { localRecord, portableRecord, stateRootOf } from '../worklog/portable.js';
 import { worklogPaths, writeWorklog } from '../worklog/write.js';
 import { exitCodeFor } from './exit.js';
 import { runUntilGreen } from './loop.js';
@@ -106,7 +107,7 @@ async function execute(
       // The worklog's path is fixed before the first write of the record, so a resume after a kill
       // at any point continues the same worklog instead of starting a second one.
       r.worklog ??= worklogPaths(playbook.worklogDir, r);
-      writeJsonAtomic(paths.recordFile, compactRecord(r), redactor);
+      writeJsonAtomic(paths.recordFile, storedForm(r, playbook.worklogDir), redactor);
       writeWorklog(playbook.worklogDir, r, history, redactor, earlier);
     },
   };
@@ -183,7 +184,7 @@ async function execute(
     if (usageError) {
       // A usage mistake is not a run: no worklog, no record in the worklog folder, no INDEX row. The
       // twins written after earlier phases go; the private record under .tdl/ keeps exit code 2.
-      writeJsonAtomic(paths.recordFile, compactRecord(record), redactor);
+      writeJsonAtomic(paths.recordFile, storedForm(record, playbook.worklogDir), redactor);
       if (record.worklog) for (const f of Object.values(record.worklog)) rmSync(f, { force: true });
     } else {
       journal.save(record);
@@ -217,6 +218,14 @@ async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.P
 }
 
 /**
+ * What `record.json` holds: the record compact (passing tests as rows) and portable (no absolute path
+ * of this machine: paths relative to the folder `.tdl/` sits in; `readRunRecord` resolves them again).
+ */
+function storedForm(record: RunRecord, worklogDir?: string): RunRecord {
+  return compactRecord(portableRecord(record, worklogDir ? [worklogDir] : [], stateRootOf(record.runDir)));
+}
+
+/**
  * A run whose tdl was killed (its lock was just taken over) says so in its record and worklog
  * instead of staying "running" forever.
  */
@@ -230,13 +239,13 @@ function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, be
     return;
   }
   if (!parsed.ok) return;
-  const r = parsed.record;
+  const r = localRecord(parsed.record, dirname(file));
   if (r.state !== 'running' && r.state !== 'pending') return;
   const reason = `interrupted: tdl was killed (${because ?? 'its process is gone'}); resume with \`tdl resume ${runId}\``;
   r.state = 'cancelled';
   for (const p of r.phases) if (p.state === 'running') Object.assign(p, { state: 'cancelled', reason });
   r.exitCode = exitCodeFor(r);
-  writeJsonAtomic(file, compactRecord(r), redactor);
+  writeJsonAtomic(file, storedForm(r), redactor);
   if (r.worklog) {
     const dir = dirname(r.worklog.markdown);
     writeWorklog(dir, r, readHistory(dir, r.playbook.name, r.runId), redactor);
@@ -342,7 +351,7 @@ export function readRunRecord(runId: string, stateDir: string): RunRecord {
   const parsed = parseStoredRecord(stored);
   if (!parsed.ok)
     throw new UsageError('ERECORD', `${paths.recordFile}: not a valid run record: ${parsed.problem}`);
-  return parsed.record;
+  return localRecord(parsed.record, paths.runDir);
 }
 
 /** Continues a run from its first unfinished phase. */

@@ -9,7 +9,7 @@
  * written by earlier versions as absolute paths are made repository-relative (see
  * `src/results/identity.ts`), so history from any folder or version compares.
  */
-import { dirname, isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RunRecord } from '../core/record.js';
 import type { RunTestsData } from '../phases/2-run-tests/types.js';
 import type { RootCauseData } from '../phases/3-root-cause/types.js';
@@ -20,20 +20,79 @@ function under(path: string, root: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
-/** A copy of `record` with machine paths made relative to its repository. */
-export function portableRecord(record: RunRecord, extraRoots: readonly string[] = []): RunRecord {
+/** The folder `.tdl/` sits in (the git root, normally): runDir is <root>/.tdl/runs/<id>. */
+export function stateRootOf(runDir: string): string {
+  return dirname(dirname(dirname(runDir)));
+}
+
+/**
+ * A copy of `record` with machine paths made relative: path fields to `base` (the repository by
+ * default, so the twin's `repo.dir` is `.`; `record.json` uses the state root, see `localRecord`), free
+ * text with the repository's (then the git root's) absolute path removed.
+ */
+export function portableRecord(
+  record: RunRecord,
+  extraRoots: readonly string[] = [],
+  base: string = record.repo.dir,
+): RunRecord {
   const repoDir = record.repo.dir;
-  if (!isAbsolute(repoDir)) return record;
-  // The state folder `.tdl/` sits at the git root: runDir is <root>/.tdl/runs/<id>.
-  const stateRoot = dirname(dirname(dirname(record.runDir)));
+  if (!isAbsolute(repoDir) || !isAbsolute(base)) return record;
+  const stateRoot = stateRootOf(record.runDir);
   const roots = [repoDir, stateRoot, ...extraRoots].filter((r) => isAbsolute(r) && r !== '/');
+  // Free text: the deepest root first (the repository inside the git root), then the others.
+  const textRoots = [...new Set(roots)].sort((a, b) => b.length - a.length);
   const text = JSON.stringify(record, (_key, value: unknown) => {
     if (typeof value !== 'string') return value;
     if (isAbsolute(value) && !value.includes('\n') && roots.some((r) => under(value, r)))
-      return relative(repoDir, value) || '.';
-    return value.includes(repoDir) ? relativizeText(value, repoDir) : value;
+      return relative(base, value) || '.';
+    let out = value;
+    for (const root of textRoots) if (out.includes(root)) out = relativizeText(out, root);
+    return out;
   });
   return JSON.parse(text) as RunRecord;
+}
+
+const URL_LIKE = /^[a-z][\w+.-]*:\/\//i;
+
+/**
+ * A record read from its run folder (`.tdl/runs/<id>/record.json`), made usable on this machine: the
+ * record is stored portable (no absolute path: paths relative to the folder `.tdl/` sits in, see
+ * `portableRecord`), and the paths tdl opens again
+ * (the repository, the playbook, the run folder, the worklog, logs, reports, earlier worklogs linked as
+ * evidence) are resolved against where the run folder is now. Records written by earlier versions
+ * (absolute paths) are returned as they are. Mutates and returns `record`.
+ */
+export function localRecord(record: RunRecord, runDir: string): RunRecord {
+  if (!record.repo || isAbsolute(record.repo.dir) || !record.runDir) return record;
+  const root = stateRootOf(runDir);
+  const abs = (p: string): string => (isAbsolute(p) || URL_LIKE.test(p) ? p : resolve(root, p));
+  record.repo.dir = abs(record.repo.dir);
+  record.runDir = runDir;
+  if (record.playbook?.file) record.playbook.file = abs(record.playbook.file);
+  if (record.worklog)
+    record.worklog = { markdown: abs(record.worklog.markdown), json: abs(record.worklog.json) };
+  const visit = (value: unknown, parentKey: string): void => {
+    if (Array.isArray(value)) for (const v of value) visit(v, parentKey);
+    else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      for (const [key, v] of Object.entries(o)) {
+        if (typeof v === 'string' && v !== '') {
+          // The file paths phases write into their data: logs, a report, an earlier run's worklog.
+          if (
+            key === 'logFile' ||
+            key === 'clustersFile' ||
+            key === 'href' ||
+            (key === 'worklog' && parentKey === 'previous') ||
+            (key === 'path' && parentKey === 'report')
+          )
+            o[key] = abs(v);
+        } else visit(v, key);
+      }
+    }
+  };
+  visit(record.phases, 'phases');
+  visit(record.iterations, 'iterations');
+  return record;
 }
 
 /**

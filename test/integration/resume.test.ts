@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,7 +44,7 @@ ${nodeSuite('quick', 1, 'test/quick/')}
 afterAll(() => project.cleanup());
 
 describe('a killed run', () => {
-  it('leaves a valid record of what had finished, and resumes from the first unfinished phase', async () => {
+  it('leaves a valid record of what had finished, and resumes from the first unfinished phase, from a moved checkout', async () => {
     const child = execa(process.execPath, [CLI, 'run'], {
       cwd: project.dir,
       reject: false,
@@ -70,12 +70,24 @@ describe('a killed run', () => {
     expect(killed.phases.find((p) => p.id === 'select-tests')!.state).toBe('completed');
     expect(killed.phases.find((p) => p.id === 'run-tests')!.state).toBe('running');
     expect(killed.phases.find((p) => p.id === 'publish')!.state).toBe('pending');
+    // The stored record holds no absolute path: its worklog is relative to the git root.
+    expect(killed.worklog!.markdown).toMatch(/^worklogs\//);
     // The worklog of the torn run is readable and says where it stopped.
-    expect(readFileSync(killed.worklog!.markdown, 'utf8')).toContain('**State:** running');
+    expect(readFileSync(join(project.dir, killed.worklog!.markdown), 'utf8')).toContain('**State:** running');
 
-    rmSync(join(project.dir, 'slow'));
-    const resumed = await tdl(project.dir, ['resume', killed.runId, '--json']);
+    // The checkout moves before the resume (another runner, a renamed folder): the stored record holds
+    // no absolute path, so the resume finds its playbook, worklog and logs where they are now.
+    const moved = `${project.dir}-moved`;
+    renameSync(project.dir, moved);
+    let resumed: Awaited<ReturnType<typeof tdl>>;
+    try {
+      rmSync(join(moved, 'slow'));
+      resumed = await tdl(moved, ['resume', killed.runId, '--json']);
+    } finally {
+      renameSync(moved, project.dir);
+    }
     const record = JSON.parse(String(resumed.stdout)) as RunRecord;
+    expect(record.repo.dir).toBe(moved);
     expect(resumed.exitCode).toBe(0);
     expect(record.runId).toBe(killed.runId);
     expect(record.state).toBe('completed');
@@ -88,7 +100,7 @@ describe('a killed run', () => {
       ['quick', 'pass'],
       ['slow', 'pass'],
     ]);
-    expect(record.worklog!.markdown).toBe(killed.worklog!.markdown);
+    expect(record.worklog!.markdown).toBe(join(moved, killed.worklog!.markdown));
   }, 60_000);
 
   it('refuses to resume an unknown run, exit 2', async () => {

@@ -106,7 +106,7 @@ describe('test ids across checkout folders and report formats', () => {
     expect(JSON.stringify(stability.data)).not.toMatch(/new test/i);
   });
 
-  it('no absolute path of either folder is in the worklogs, their JSON twins or the issues', () => {
+  it('no absolute path of either folder is in the worklogs, their JSON twins, the run records or the issues', () => {
     for (const dir of [a.dir, b.dir]) {
       for (const name of readdirSync(join(dir, 'worklogs')).filter((n) => /\.(md|json)$/.test(n))) {
         const text = readFileSync(join(dir, 'worklogs', name), 'utf8');
@@ -119,6 +119,19 @@ describe('test ids across checkout folders and report formats', () => {
     expect(texts).not.toContain(b.dir);
     expect(texts).toMatch(/\]\(E2E-DEPLOY-REMEDIATE-WORKLOG-[^)/]+\.md\)/);
     expect(texts).not.toMatch(/\]\(\.\.\/\.\.\//);
+    // Nor in the run records (.tdl/runs/<id>/record.json). What --json prints is for this machine, at
+    // once: its paths are absolute (docs/agents.md), but test ids, stacks and messages are relative.
+    for (const dir of [a.dir, b.dir]) {
+      for (const id of readdirSync(join(dir, '.tdl', 'runs'))) {
+        const text = readFileSync(join(dir, '.tdl', 'runs', id, 'record.json'), 'utf8');
+        expect(text, `${dir}/.tdl/runs/${id}/record.json`).not.toContain(dir);
+        expect(JSON.parse(text).repo.dir).toBe('.');
+      }
+    }
+    const printed = JSON.parse(JSON.stringify(failingJson)) as RunRecord;
+    expect(printed.worklog?.markdown.startsWith(a.dir)).toBe(true);
+    const suite = (printed.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
+    expect(JSON.stringify(suite.cases)).not.toContain(a.dir);
     for (const issue of emu.repo('acme/shop').issues) {
       expect(issue.body).not.toContain(a.dir);
       for (const c of issue.comments) expect(c.body).not.toContain(a.dir);

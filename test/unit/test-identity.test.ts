@@ -11,7 +11,7 @@ import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.j
 import { relativizeCases, relativizeText, testId } from '../../src/results/identity.js';
 import { parseReportFile } from '../../src/results/index.js';
 import { readHistory } from '../../src/worklog/history.js';
-import { portableRecord } from '../../src/worklog/portable.js';
+import { localRecord, portableRecord, stateRootOf } from '../../src/worklog/portable.js';
 
 const REPORTS = resolve(import.meta.dirname, '../fixtures/reports');
 // The fixtures were generated in /tmp/tdl-fixture-gen/<runner> (see generate.sh).
@@ -170,5 +170,43 @@ describe('records across folders', () => {
     expect(p.repo.dir).toBe('.');
     expect(p.runDir).toBe('.tdl/runs/tdl-20260101-000000-aaaaaa');
     expect(p.worklog?.markdown).toBe('worklogs/W.md');
+  });
+
+  it('record.json is stored relative to the git root and read back where the checkout is now', () => {
+    // The repository is a package inside the git root (a monorepo): its path is kept relative.
+    const r = record('/home/me/mono/packages/app');
+    r.runDir = '/home/me/mono/.tdl/runs/tdl-20260101-000000-aaaaaa';
+    r.worklog = { markdown: '/home/me/mono/worklogs/W.md', json: '/home/me/mono/worklogs/W.json' };
+    const written = (r.phases[0]!.data as RunTestsData).suites[0]!;
+    written.logFile = `${r.runDir}/unit.log`;
+    // As phase 2 writes them today: test files already repository-relative.
+    Object.assign(written.cases[0]!, { suite: 'test/a.test.js', file: 'test/a.test.js' });
+    const stored = portableRecord(r, [], stateRootOf(r.runDir));
+    const text = JSON.stringify(stored);
+    expect(text).not.toContain('/home/me');
+    expect([stored.repo.dir, stored.runDir, stored.playbook.file]).toEqual([
+      'packages/app',
+      '.tdl/runs/tdl-20260101-000000-aaaaaa',
+      'packages/app/tdl.yaml',
+    ]);
+    // The stack keeps a repository-relative frame.
+    expect(text).toContain('at src/a.js:1:1');
+    const moved = localRecord(
+      JSON.parse(text) as RunRecord,
+      '/ci/work/mono/.tdl/runs/tdl-20260101-000000-aaaaaa',
+    );
+    expect(moved.repo.dir).toBe('/ci/work/mono/packages/app');
+    expect(moved.playbook.file).toBe('/ci/work/mono/packages/app/tdl.yaml');
+    expect(moved.worklog).toEqual({
+      markdown: '/ci/work/mono/worklogs/W.md',
+      json: '/ci/work/mono/worklogs/W.json',
+    });
+    const suite = (moved.phases[0]!.data as RunTestsData).suites[0]!;
+    expect(suite.logFile).toBe('/ci/work/mono/.tdl/runs/tdl-20260101-000000-aaaaaa/unit.log');
+    // Test ids stay repository-relative: only the paths tdl opens again are resolved.
+    expect(suite.cases[0]!.file).toBe('test/a.test.js');
+    // A record written by an earlier version (absolute paths) is read as it is.
+    const old = record('/home/old/app');
+    expect(localRecord(structuredClone(old), '/x/.tdl/runs/r')).toEqual(old);
   });
 });
