@@ -300,6 +300,7 @@ describe('signature version 3: a wrong value names its cause', () => {
     ['a truncated value', "AssertionError: expected 'http://a.b…' to be 'http://a.b…'"],
     ['a multi-line diff', "+ actual - expected\n\n+ 'a'\n- 'b'\n+ 'c'"],
     ['no values', 'TypeError: x is not a function'],
+    ['a huge report line', `expected ${'a to be '.repeat(200_000)}`],
   ])('says nothing of %s', (_what, text) => {
     expect(wrongValue(text)).toBeNull();
   });

@@ -341,20 +341,22 @@ function printed(text: string): Printed | null {
  * several lines (objects, long diffs).
  */
 export function assertedValues(text: string): { received: string; expected: string } | null {
-  const t = decodeEntities(text);
-  const jest = /^\s*Expected:\s*(.+)\n\s*Received:\s*(.+)$/m.exec(t);
+  // The values come right after the message: the head of a long stack is enough, and bounded lines
+  // keep these patterns linear on any report.
+  const t = decodeEntities(text.slice(0, 4000));
+  const jest = /^[ \t]*Expected:[ \t]*([^\n]{1,400})\n[ \t]*Received:[ \t]*([^\n]{1,400})$/m.exec(t);
   if (jest) return { expected: jest[1]!, received: jest[2]! };
   // node:test prints the error inspected: `[Error …: …\n- true] {`; a further `+`/`-` line is a longer diff.
-  const node = /^\+ actual - expected\n\n\+ (.+)\n- (.+?)(?:\] \{)?$(\n[+-] )?/m.exec(t);
+  const node = /^\+ actual - expected\n\n\+ ([^\n]{1,400})\n- ([^\n]{1,400}?)(?:\] \{)?$(\n[+-] )?/m.exec(t);
   if (node) return node[3] ? null : { received: node[1]!, expected: node[2]! };
-  const short = /^(.+) !== (.+)$/m.exec(t);
+  const short = /^([^\n]{1,400}?) !== ([^\n]{1,400})$/m.exec(t);
   if (short) return { received: short[1]!, expected: short[2]! };
   const chai =
-    /^(?:AssertionError: )?expected (.+?) to (?:be|equal|deeply equal|strictly equal) (.+?)(?: \/\/ .*)?$/m.exec(
+    /^(?:AssertionError: )?expected ([^\n]{1,400}?) to (?:be|equal|deeply equal|strictly equal) ([^\n]{1,400}?)(?: \/\/ [^\n]*)?$/m.exec(
       t,
     );
   if (chai) return { received: chai[1]!, expected: chai[2]! };
-  const pytest = /^E\s+(?:AssertionError: )?assert (.+) == (.+)$/m.exec(t);
+  const pytest = /^E[ \t]+(?:AssertionError: )?assert ([^\n]{1,400}?) == ([^\n]{1,400})$/m.exec(t);
   if (pytest) return { received: pytest[1]!, expected: pytest[2]! };
   return null;
 }
