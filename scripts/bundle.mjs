@@ -4,8 +4,12 @@
 // about 240 files (zod ~50, yaml ~40, our own ~46) before doing any work, 100+ ms on this machine.
 // The bundle holds our code and the libraries every command needs at start-up (commander, zod, yaml,
 // picomatch, picocolors) in a few chunks. Lazily imported code stays lazy (code splitting), and the
-// heavy or path-sensitive libraries (Google, Octokit, pino's transports, execa, ...) stay external
-// and load from node_modules as before.
+// heavy or path-sensitive libraries (Google, Octokit, pino's transports, ...) stay external and load
+// from node_modules as before.
+//
+// execa is bundled too: every `tdl run` starts suites and git through it, and from node_modules it
+// loaded ~80 ES modules of its own and its dependencies, ~90 ms of a run's fixed cost on this machine
+// (`node scripts/bench/overhead.mjs`: one `node -e 0` suite 628 → 536 ms).
 //
 // The MCP SDK (`tdl mcp` only, in a lazily loaded chunk) is bundled too: from node_modules it loaded
 // its own copy of zod and ~150 files; bundled it shares our zod, and `tdl mcp` answers the MCP
@@ -23,7 +27,15 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const BUNDLED = new Set(['commander', 'zod', 'yaml', 'picomatch', 'picocolors', '@modelcontextprotocol/sdk']);
+const BUNDLED = new Set([
+  'commander',
+  'zod',
+  'yaml',
+  'picomatch',
+  'picocolors',
+  '@modelcontextprotocol/sdk',
+  'execa',
+]);
 const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d));
 
 // Chunks of an earlier build would stay next to the new ones: their names change with their content.
