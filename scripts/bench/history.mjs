@@ -134,6 +134,19 @@ async function child(mode, dir) {
   const { countCases } = await load('results/model.js');
   const current = makeRecord(RUNS + 1, countCases);
   current.schemaVersion = 2;
+  // As in a real run, the record reaching the history step carries phase 3's clusters (computed by the
+  // run before this step, not by it): the store keys each failing test's cluster from them.
+  const { clusterFailures } = await load('phases/3-root-cause/cluster.js');
+  const { SIGNATURE_VERSION } = await load('phases/3-root-cause/signature.js');
+  const suites = current.phases[0].data.suites;
+  current.phases.push({
+    id: 'root-cause',
+    index: 3,
+    title: 'Root cause',
+    state: 'completed',
+    findings: [],
+    data: { clusters: clusterFailures(suites, current.repo.dir), signatureVersion: SIGNATURE_VERSION },
+  });
   global.gc?.();
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
