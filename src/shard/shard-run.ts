@@ -19,6 +19,7 @@ import { loadPlaybook, type Playbook } from '../playbook/load.js';
 import { expandChunk } from '../playbook/placeholders.js';
 import { systemClock } from '../telemetry/clock.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
+import { portableValue, stateRootOf } from '../worklog/portable.js';
 import { type StepOptions, stepContext } from './context.js';
 import {
   PARTIAL_KIND,
@@ -149,9 +150,16 @@ export async function runShard(
           ...(chunk.runner ? { runner: chunk.runner } : {}),
         }),
       });
+      // A partial travels to another machine (a workflow artifact, a bucket): no absolute path of
+      // this one in it. Logs and reports are named relative to the git root, stacks to the repository.
+      const root = stateRootOf(runPaths.runDir);
       chunks.push({
         id: chunk.id,
-        suite: compactSuite(result) as unknown as PartialRecord['chunks'][number]['suite'],
+        suite: portableValue(
+          compactSuite(result),
+          [playbook.repoDir, root],
+          root,
+        ) as unknown as PartialRecord['chunks'][number]['suite'],
       });
     }
   } finally {

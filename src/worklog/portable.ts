@@ -37,19 +37,25 @@ export function portableRecord(
 ): RunRecord {
   const repoDir = record.repo.dir;
   if (!isAbsolute(repoDir) || !isAbsolute(base)) return record;
-  const stateRoot = stateRootOf(record.runDir);
-  const roots = [repoDir, stateRoot, ...extraRoots].filter((r) => isAbsolute(r) && r !== '/');
-  // Free text: the deepest root first (the repository inside the git root), then the others.
+  return portableValue(record, [repoDir, stateRootOf(record.runDir), ...extraRoots], base);
+}
+
+/**
+ * A copy of any JSON value with machine paths made relative: a string that is an absolute path under
+ * one of `roots` becomes relative to `base`; in free text each root's absolute path is removed (the
+ * deepest root first, so a repository inside the git root gives repository-relative stack frames).
+ */
+export function portableValue<T>(value: T, rootList: readonly string[], base: string): T {
+  const roots = rootList.filter((r) => isAbsolute(r) && r !== '/');
   const textRoots = [...new Set(roots)].sort((a, b) => b.length - a.length);
-  const text = JSON.stringify(record, (_key, value: unknown) => {
-    if (typeof value !== 'string') return value;
-    if (isAbsolute(value) && !value.includes('\n') && roots.some((r) => under(value, r)))
-      return relative(base, value) || '.';
-    let out = value;
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v !== 'string') return v;
+    if (isAbsolute(v) && !v.includes('\n') && roots.some((r) => under(v, r))) return relative(base, v) || '.';
+    let out = v;
     for (const root of textRoots) if (out.includes(root)) out = relativizeText(out, root);
     return out;
   });
-  return JSON.parse(text) as RunRecord;
+  return JSON.parse(text) as T;
 }
 
 const URL_LIKE = /^[a-z][\w+.-]*:\/\//i;

@@ -209,6 +209,15 @@ describe('plan, shards and merge as separate steps', () => {
     return { exitCode: r.exitCode, summary: json<TierSummary>(r.stdout) };
   };
 
+  it('a partial holds no absolute path of the machine that ran it (it travels as an artifact)', () => {
+    for (const i of [1, 2]) {
+      const text = readFileSync(partial(1, i), 'utf8');
+      expect(text).not.toContain(sharded.dir);
+      const doc = JSON.parse(text) as { chunks: { suite: { logFile: string | null } }[] };
+      for (const c of doc.chunks) expect(c.suite.logFile).toMatch(/^\.tdl\/runs\//);
+    }
+  });
+
   it('a complete tier: its gate decides, GO with exit 0', async () => {
     const { exitCode, summary } = await merge([partial(1, 1), partial(1, 2)]);
     expect(summary).toMatchObject({ complete: true, go: true, runId: plan.runId, gate: { verdict: 'pass' } });
