@@ -16,7 +16,21 @@ export interface ShardedRunFlags {
   out?: string;
   executor?: string;
   shards?: string;
+  deploy?: boolean;
+  dryRun?: boolean;
+  untilGreen?: boolean;
+  only?: string;
+  wait?: boolean;
 }
+
+/** Options of an unsharded `tdl run` that a sharded one does not take (said, never ignored). */
+const UNSHARDED_ONLY: [keyof ShardedRunFlags, string][] = [
+  ['deploy', '--deploy'],
+  ['dryRun', '--dry-run'],
+  ['untilGreen', '--until-green'],
+  ['only', '--only'],
+  ['wait', '--wait'],
+];
 
 /** Aborts on the interrupt signals while `fn` runs (a shard then writes a `cancelled` partial). */
 async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -40,8 +54,18 @@ export function parseTier(value: string | undefined): number {
 }
 
 export async function runSharded(flags: ShardedRunFlags): Promise<void> {
-  if (flags.plan && flags.executor)
-    throw new UsageError('EOPTION', '--plan runs one shard; --executor runs the whole plan: use one of them');
+  if (flags.plan && (flags.executor || flags.shards !== undefined))
+    throw new UsageError(
+      'EOPTION',
+      '--plan runs one shard; --executor/--shards run the whole plan: use one of them',
+    );
+  // A sharded run never drops an option silently: --dry-run would otherwise run the suites for real.
+  for (const [key, option] of UNSHARDED_ONLY)
+    if (flags[key])
+      throw new UsageError(
+        'EOPTION',
+        `${option} is not available in a sharded run (${flags.plan ? '--plan' : '--executor/--shards'}): run without sharding for it`,
+      );
   if (flags.plan) {
     const { parseShard } = await import('../shard/document.js');
     const { runShard } = await import('../shard/shard-run.js');
@@ -85,7 +109,9 @@ export async function runSharded(flags: ShardedRunFlags): Promise<void> {
     process.exitCode = exitCode;
     return;
   }
-  if (flags.executor !== 'local')
+  // --shards alone runs the shards as local processes: the one executor this version has.
+  const executor = flags.executor ?? 'local';
+  if (executor !== 'local')
     throw new UsageError(
       'EEXECUTOR',
       `--executor is set as "${flags.executor}"; valid values are local (cloud-run-jobs is not available in this version)`,

@@ -128,7 +128,8 @@ describe('a sharded run equals the unsharded run of the same tests', () => {
   beforeAll(async () => {
     const [a, b] = await Promise.all([
       tdl(unsharded.dir, ['run', '--json', '--publish', 'none']),
-      tdl(sharded.dir, ['run', '--executor', 'local', '--shards', '3', '--json', '--publish', 'none']),
+      // --shards alone: the local executor is the default.
+      tdl(sharded.dir, ['run', '--shards', '3', '--json', '--publish', 'none']),
     ]);
     plain = json<RunRecord>(a.stdout);
     local = json<RunRecord>(b.stdout);
@@ -360,6 +361,11 @@ describe('plan, shards and merge as separate steps', () => {
       ['run', '--plan', planFile, '--tier', '1'],
       ['merge', '--tier', '1', partial(1, 1)],
       ['run', '--executor', 'elsewhere'],
+      // An option a sharded run does not take is said, never ignored (a dry run must not run suites).
+      ['run', '--shards', '2', '--dry-run'],
+      ['run', '--executor', 'local', '--shards', '2', '--until-green'],
+      ['run', '--plan', planFile, '--tier', '1', '--shard', '1/2', '--dry-run'],
+      ['run', '--plan', planFile, '--tier', '1', '--shard', '1/2', '--shards', '2'],
     ];
     for (const args of cases) {
       const r = await tdl(sharded.dir, args);

@@ -40,10 +40,10 @@ export function register(program: Command): void {
     .option('--tier <n>', 'with --plan: the tier to run')
     .option('--shard <i/N>', 'with --plan: this shard, 1-based (default: from CLOUD_RUN_TASK_INDEX/COUNT)')
     .option('--out <file>', 'with --plan: where to write the partial record')
-    .option('--executor <name>', 'run sharded: local (shards as local processes)')
-    .option('--shards <n>', 'with --executor: the number of shards per tier')
+    .option('--executor <name>', 'run sharded: local (shards as local processes; the default with --shards)')
+    .option('--shards <n>', 'run sharded over n shards per tier (with --executor, default local)')
     .action(async (flags: RunFlags) => {
-      if (flags.plan || flags.executor) {
+      if (flags.plan || flags.executor || flags.shards !== undefined) {
         const { runSharded } = await import('../shard.js');
         return runSharded(flags);
       }
