@@ -19,6 +19,16 @@ export function stateDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): 
   return join(findGitRoot(cwd) ?? cwd, '.tdl');
 }
 
+/**
+ * `{reportDir}` for one attempt of one suite: `reports/<suite>/<attempt>-<token>/`, a fresh folder whose
+ * name carries a random token. Only the attempt's own processes are told this path (in `{reportDir}` and
+ * `TDL_REPORT_DIR`), so a process left over from an earlier attempt, or from a SIGKILLed run that is
+ * being resumed, writes into its own old folder and can never supply this attempt's report.
+ */
+export function attemptReportDir(reportDir: string, suiteId: string, attempt: number, token: string): string {
+  return join(reportDir, suiteId, `${attempt}-${token}`);
+}
+
 export function pathsFor(stateDir: string, runId: string): RunPaths {
   const runDir = join(stateDir, 'runs', runId);
   return {

@@ -2,7 +2,7 @@
  * Phase 0 end to end: the built CLI (a real child process) drives the real `@google-cloud/run` client
  * over loopback gRPC to the emulator in src/sandbox/cloudrun, with no credentials at all.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
@@ -22,7 +22,7 @@ const ENV_PROBE = `import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 test('records the service it is bound to', () => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('TDL_SERVICE_')));
-  writeFileSync(process.env.TDL_REPORT_DIR + '/../service-env.json', JSON.stringify(env));
+  writeFileSync(process.env.TDL_REPORT_DIR + '/service-env.json', JSON.stringify(env));
 });
 `;
 
@@ -304,7 +304,8 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
     ]);
     const tagUrl = `https://${tag}---tagged-emu.europe-west1.run.sandbox`;
     expect(s.target).toEqual({ url: tagUrl, revision: fresh, via: 'tag' });
-    const seen = JSON.parse(readFileSync(join(record.runDir, 'service-env.json'), 'utf8'));
+    const probeDir = join(record.runDir, 'reports', 'probe');
+    const seen = JSON.parse(readFileSync(join(probeDir, readdirSync(probeDir)[0]!, 'service-env.json'), 'utf8'));
     expect(seen).toEqual({ TDL_SERVICE_TAGGED_URL: tagUrl, TDL_SERVICE_TAGGED_REVISION: fresh });
     const suite = (record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
     expect(suite.services).toEqual([{ name: 'tagged', url: tagUrl, revision: fresh, via: 'tag' }]);

@@ -3,7 +3,7 @@
  * with progress notifications, then what an agent reads next: failures, explain, the other tools and
  * the resources. Every result stays under the size bound.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -192,7 +192,10 @@ describe('tdl mcp on the demo', () => {
     expect(worklogs.runs.map((r) => r.runId)).toContain(runId);
     expect(worklogs.runId).toBe(worklogs.runs[0]!.runId);
 
-    const report = join(dir, '.tdl', 'runs', runId, 'reports', 'mission-critical.xml');
+    // Each attempt wrote into its own folder, reports/<suite>/<attempt>-<token>/: the last one counts.
+    const suiteDir = join(dir, '.tdl', 'runs', runId, 'reports', 'mission-critical');
+    const last = readdirSync(suiteDir).sort((a, b) => Number.parseInt(b, 10) - Number.parseInt(a, 10))[0]!;
+    const report = join(suiteDir, last, 'mission-critical.xml');
     const results = structured<{ exitCode: number; totals: { failed: number }; cases: unknown[] }>(
       await callTool(mcp.client, 'results', { files: [report] }),
     );

@@ -9,7 +9,7 @@ import { FAILING_TEST, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProje
 const ENV_PROBE = `import { test } from 'node:test';
 import { writeFileSync } from 'node:fs';
 test('records its environment', () => {
-  const keys = ['TDL_RUN_ID', 'TDL_PHASE', 'TDL_SUITE', 'TDL_ATTEMPT', 'TRACEPARENT', 'SECRET_TOKEN'];
+  const keys = ['TDL_RUN_ID', 'TDL_PHASE', 'TDL_SUITE', 'TDL_ATTEMPT', 'TDL_ATTEMPT_TOKEN', 'TDL_REPORT_DIR', 'TRACEPARENT', 'SECRET_TOKEN'];
   writeFileSync(process.env.TDL_REPORT_DIR + '/env.json', JSON.stringify(Object.fromEntries(keys.map((k) => [k, process.env[k]]))));
   console.log('token in output:', process.env.SECRET_TOKEN, 'and ghp_' + 'x'.repeat(36));
 });
@@ -96,7 +96,13 @@ describe('tdl run on real suites', () => {
   });
 
   it('gives every child process the run id, phase, suite and a traceparent derived from the run', () => {
-    const env = JSON.parse(readFileSync(join(record.runDir, 'reports', 'env.json'), 'utf8'));
+    // Each attempt writes into its own fresh folder, named after the attempt and its token.
+    const folders = readdirSync(join(record.runDir, 'reports', 'probe'));
+    expect(folders).toEqual([expect.stringMatching(/^1-[0-9a-f]{8}$/)]);
+    const attemptDir = join(record.runDir, 'reports', 'probe', folders[0]!);
+    const env = JSON.parse(readFileSync(join(attemptDir, 'env.json'), 'utf8'));
+    expect(env.TDL_REPORT_DIR).toBe(attemptDir);
+    expect(`1-${env.TDL_ATTEMPT_TOKEN}`).toBe(folders[0]);
     expect(env).toMatchObject({
       TDL_RUN_ID: record.runId,
       TDL_PHASE: 'run-tests',

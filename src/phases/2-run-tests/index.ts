@@ -3,6 +3,7 @@
  * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
  */
 import { resolve } from 'node:path';
+import { attemptReportDir } from '../../core/paths.js';
 import { phaseResult } from '../../core/record.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
@@ -119,13 +120,13 @@ export const runTestsPhase: Phase<RunTestsData> = {
   needs: ['select-tests'],
   async plan(ctx) {
     const suites = selectedSuites(ctx);
-    const values = { reportDir: ctx.paths.reportDir, runId: ctx.runId };
+    // The first attempt's command; its report folder's token is drawn when it starts.
     const planned = suites.map((s) => ({
       id: s.id,
       tier: s.tier,
       command: expandAll(
         wholeSuiteCommand(s, s.cwd ? resolve(ctx.playbook.repoDir, s.cwd) : ctx.playbook.repoDir),
-        values,
+        { reportDir: attemptReportDir(ctx.paths.reportDir, s.id, 1, '<token>'), runId: ctx.runId },
       ),
     }));
     return {

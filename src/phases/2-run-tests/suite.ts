@@ -1,8 +1,10 @@
 /** Runs one suite: its attempts (retries), its report, flaky marking and authenticity findings. */
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import { traceparentForRun } from '../../core/ids.js';
+import { attemptReportDir } from '../../core/paths.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
@@ -116,13 +118,10 @@ function judge(
 export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<SuiteResult> {
   const { paths, playbook, runId } = ctx;
   const cwd = suite.cwd ? resolve(playbook.repoDir, suite.cwd) : playbook.repoDir;
-  const values: Placeholders = { reportDir: paths.reportDir, runId };
-  const argv = expandAll(wholeSuiteCommand(suite, cwd), values);
-  const reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
-  const insideReportDir =
-    reportPath !== null &&
-    !relative(paths.reportDir, reportPath).startsWith('..') &&
-    !isAbsolute(relative(paths.reportDir, reportPath));
+  const command = wholeSuiteCommand(suite, cwd);
+  // What the last attempt ran and where its report was (the result names those).
+  let argv: string[] = [];
+  let reportPath: string | null = null;
   const logFile = join(paths.runDir, `${suite.id}.log`);
   const attempts: AttemptOutcome[] = [];
   const escaped = new Map<number, string>();
@@ -134,9 +133,17 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
 
   for (let n = 1; n <= suite.retries + 1; n++) {
     if (ctx.signal.aborted) break;
-    // Our own report folder is cleared before each attempt so a report can only come from this attempt
-    // (what an earlier, killed attempt left running was killed before this run went on: survivors.ts).
-    if (reportPath && insideReportDir) rmSync(reportPath, { force: true });
+    // Each attempt gets its own fresh report folder, named with a token only this attempt is told: a
+    // report in it can only come from this attempt (see attemptReportDir). A report path outside
+    // `{reportDir}` cannot be isolated that way; it is accepted only when written after the attempt
+    // started (the stale-report check below), and what an earlier, killed run left running was killed
+    // before this run went on (survivors.ts).
+    const token = randomBytes(4).toString('hex');
+    const attemptDir = attemptReportDir(paths.reportDir, suite.id, n, token);
+    mkdirSync(attemptDir, { recursive: true });
+    const values: Placeholders = { reportDir: attemptDir, runId };
+    argv = expandAll(command, values);
+    reportPath = suite.report ? resolve(cwd, expand(suite.report.path, values)) : null;
     ctx.progress.suiteStarted(suite.id, suite.tier, n);
     logger.info({ attempt: n, command: argv.join(' ') }, `suite ${suite.id} started`);
     const traceparent = traceparentForRun(runId);
@@ -147,7 +154,8 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
       TDL_PHASE: 'run-tests',
       TDL_SUITE: suite.id,
       TDL_ATTEMPT: String(n),
-      TDL_REPORT_DIR: paths.reportDir,
+      TDL_REPORT_DIR: attemptDir,
+      TDL_ATTEMPT_TOKEN: token,
       TRACEPARENT: traceparent,
     };
     const result = await ctx.ports.process.run(argv, {
