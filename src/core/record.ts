@@ -6,7 +6,7 @@
  * is the JSON Schema that `tdl schema --run-record` prints for agents that read `--json`. Objects are
  * open (additional properties allowed): adding a field is compatible, so it does not bump schemaVersion.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
 
 /**

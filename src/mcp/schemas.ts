@@ -7,7 +7,7 @@
  * Parts of results that the run record itself leaves open (a phase's `data`, the audit report, the
  * status report) stay open here too (`z.looseObject`): their shapes are documented in the README.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RUN_ID_PATTERN } from '../core/ids.js';
 import { PHASE_IDS, phaseResultSchema, runOptionsSchema, runRecordSchema } from '../core/record.js';
 import { REPORT_FORMATS } from '../playbook/sections/suites.js';

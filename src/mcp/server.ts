@@ -20,7 +20,7 @@ import {
   McpError,
   ReadResourceRequestSchema,
 } from '@modelcontextprotocol/sdk/types.js';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EXIT, errorMessage, exitMeaning, TdlError, UsageError } from '../core/errors.js';
 import { isRunId } from '../core/ids.js';
 import { TOOL_VERSION } from '../core/version.js';

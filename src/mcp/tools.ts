@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { EXIT, exitMeaning, UsageError } from '../core/errors.js';
 import type { RunRecord } from '../core/record.js';
 import type { ProgressReporter } from '../phases/context.js';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isAlias, isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { PlaybookError, type PlaybookProblem, UsageError } from '../core/errors.js';
 import { findGitRoot } from '../core/git-root.js';
 import { type PlaybookConfig, playbookSchema } from './schema.js';

@@ -2,7 +2,7 @@
  * The playbook schema: one zod schema from which both validation and `tdl schema` (JSON Schema)
  * come. Defaults are filled here and nowhere else. Each section lives in ./sections/.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { auditSchema } from './sections/audit.js';
 import { gcpSchema, serviceSchema } from './sections/cloudrun.js';
 import { decisionSchema, hookCommandSchema, remediateSchema } from './sections/decision.js';

@@ -5,7 +5,7 @@
  * file), a partial that does not parse is a finding of the merge (the tier is then inconclusive).
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { stableHash } from '../core/ids.js';
 import type { TierPlan } from './plan.js';

@@ -1,5 +1,5 @@
 // Owned by phase 4 (compliance). Keys: audit.
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, timeout } from './common.js';
 
 export const RULE_KINDS = [

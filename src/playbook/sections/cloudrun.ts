@@ -1,5 +1,5 @@
 // Owned by phase 0 (deploy-status). Keys: gcp, services.
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, duration, timeout } from './common.js';
 import { serviceLogsSchema, serviceSloSchema } from './evidence.js';
 

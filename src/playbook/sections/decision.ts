@@ -1,5 +1,5 @@
 // Owned by phases 3 and 5 (root-cause, stability). Keys: decision, analyzer, remediate.
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, timeout } from './common.js';
 
 export const CRITERIA = [

@@ -1,5 +1,5 @@
 // Owned by phase 3's deployment evidence (issue 18). Keys: services[].logs, services[].slo.
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from './common.js';
 
 export const SEVERITIES = [

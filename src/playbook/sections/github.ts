@@ -1,5 +1,5 @@
 // Owned by phase 6 (publish). Keys: github.
-import { z } from 'zod';
+import * as z from 'zod';
 import { duration } from './common.js';
 
 export const githubSchema = z.strictObject({

@@ -1,5 +1,5 @@
 // Owned by the test history (src/history/). Keys: flaky, quarantine.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const flakySchema = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { command, identifier, timeout } from './common.js';
 
 export const REPORT_FORMATS = ['auto', 'junit', 'vitest-json', 'jest-json', 'tap', 'go-json'] as const;
