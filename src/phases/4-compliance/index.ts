@@ -1,6 +1,4 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
-import { runAudit } from '../../audit/engine.js';
-import { auditOutcome, isFailing } from '../../audit/outcome.js';
 import { type Finding, phaseResult } from '../../core/record.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
@@ -50,6 +48,12 @@ export const compliancePhase: Phase<ComplianceSummary> = {
   async run(ctx): Promise<PhaseOutcome<ComplianceSummary>> {
     const config = ctx.playbook.audit;
     if (!config) return { state: 'skipped', reason: 'no audit section in the playbook' };
+    // The audit engine (its readers, rules and picomatch) loads only for a playbook with an audit
+    // section: a run without one does not pay for it at start-up.
+    const [{ runAudit }, { auditOutcome, isFailing }] = await Promise.all([
+      import('../../audit/engine.js'),
+      import('../../audit/outcome.js'),
+    ]);
     const base = await baseRef(ctx);
     const report = await runAudit({
       root: ctx.playbook.repoDir,
