@@ -11,6 +11,10 @@
 // loaded ~80 ES modules of its own and its dependencies, ~90 ms of a run's fixed cost on this machine
 // (`node scripts/bench/overhead.mjs`: one `node -e 0` suite 628 → 536 ms).
 //
+// pino is bundled too (every run logs through it): from node_modules it loaded ~25 CommonJS files
+// of its own and its dependencies at start-up. tdl gives pino its own synchronous sink
+// (telemetry/logger.ts) and never a transport, so pino's worker-thread files are never looked up.
+//
 // The MCP SDK (`tdl mcp` only, in a lazily loaded chunk) is bundled too: from node_modules it loaded
 // its own copy of zod and ~150 files; bundled it shares our zod, and `tdl mcp` answers the MCP
 // handshake in about 2x the time of `tdl --version` instead of 3.5x (scripts/bench/mcp.mjs).
@@ -35,6 +39,7 @@ const BUNDLED = new Set([
   'picocolors',
   '@modelcontextprotocol/sdk',
   'execa',
+  'pino',
 ]);
 const external = Object.keys(pkg.dependencies).filter((d) => !BUNDLED.has(d));
 
