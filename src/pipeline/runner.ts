@@ -64,6 +64,13 @@ export async function runPhases(
   journal: Journal,
 ): Promise<void> {
   const { record } = baseCtx;
+  const markRunning = (result: PhaseResult): Date => {
+    const started = baseCtx.clock.now();
+    Object.assign(result, { state: 'running', startedAt: started.toISOString() });
+    return started;
+  };
+  // The index of the phase that the last save already shows running (see the end of the loop).
+  let savedAhead = -1;
   for (let i = start; i < phases.length; i++) {
     const phase = phases[i]!;
     const result = record.phases[i]!;
@@ -73,10 +80,13 @@ export async function runPhases(
       Object.assign(result, { state: 'cancelled', reason: 'interrupted before it started' });
       continue;
     }
-    const started = baseCtx.clock.now();
-    Object.assign(result, { state: 'running', startedAt: started.toISOString() });
+    let started: Date;
+    if (savedAhead === i) started = new Date(result.startedAt!);
+    else {
+      started = markRunning(result);
+      journal.save(record);
+    }
     baseCtx.progress.phaseStarted(phase.id, phase.title);
-    journal.save(record);
     let outcome: PhaseOutcome;
     let rethrow: unknown;
     try {
@@ -115,6 +125,15 @@ export async function runPhases(
         `${phase.id} ${outcome.state}`,
       );
     baseCtx.progress.phaseEnded(result);
+    // One save for this phase's end and the next phase's start: the record on disk then holds every
+    // finished phase and shows the next one running, as two saves did (a run killed at any moment
+    // still resumes from its first phase that is not done, and its worklog says where it stopped),
+    // at half the writes (each save rewrites record.json, the worklog and its JSON twin).
+    const next = record.phases[i + 1];
+    if (next && i + 1 < phases.length && !rethrow && !baseCtx.signal.aborted) {
+      markRunning(next);
+      savedAhead = i + 1;
+    }
     journal.save(record);
     if (rethrow) throw rethrow;
   }
