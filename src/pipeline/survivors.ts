@@ -1,6 +1,7 @@
 /**
  * The run's process journal (`.tdl/runs/<runId>/children.json`): every command a run starts is listed
- * with its process group id, start time and the marker its whole tree carries, while it runs. A run
+ * with its process group id, start time and the marker its whole tree carries, from before it starts
+ * until the journal is next written after it ended (see `onEnd`). A run
  * that was SIGKILLed cannot clean up after itself; the next `tdl run` or `tdl resume` that takes over
  * its lock reads this journal and kills what is left (only processes that still carry the marker, so
  * a reused process id is never touched), then marks the record as interrupted.
@@ -56,8 +57,10 @@ export function journaledProcesses(port: ProcessPort, runDir: string): ProcessPo
           options.onStart?.(child);
         },
         onEnd(child) {
+          // Not saved now: the next command's save drops it. An ended command left in the journal
+          // costs nothing but a look (survivors are found by the marker, which no process carries
+          // once the command's tree is gone), and a run of n suites writes the journal n times, not 2n.
           live.delete(child.token);
-          save();
           options.onEnd?.(child);
         },
       });
