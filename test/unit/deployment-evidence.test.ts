@@ -9,6 +9,7 @@ import {
   correlate,
   correlationText,
   groupEntries,
+  isRunTrace,
   revisionLogFilter,
   revisionLogLinks,
   type SuiteSpan,
@@ -49,6 +50,29 @@ describe('revisionLogFilter', () => {
     expect(revisionLogFilter('api', 'api-00002-x', window, { severity: 'ERROR', filter: 'a OR b' })).toBe(
       'resource.type="cloud_run_revision" AND resource.labels.service_name="api" AND resource.labels.revision_name="api-00002-x" AND timestamp>="2026-03-01T10:00:00.000Z" AND timestamp<="2026-03-01T10:10:00.000Z" AND severity>=ERROR AND (a OR b)',
     );
+  });
+});
+
+describe('isRunTrace', () => {
+  it("tells this run's trace from others, however the trace is written", () => {
+    const yes = [
+      `projects/p/traces/${RUN}`,
+      RUN,
+      `projects/p/traces/${RUN.toUpperCase()}`,
+      ` projects/p/traces/${RUN} `,
+    ];
+    const no = [
+      `projects/p/traces/${OTHER}`,
+      `projects/p/traces/0${RUN}`,
+      `projects/p/traces/${RUN}/traces/${OTHER}`,
+      `projects/p/traces/${OTHER.toUpperCase()}`,
+      `projects/p/traces/${RUN} x`,
+      RUN.slice(1),
+      '',
+      null,
+    ];
+    for (const t of yes) expect(isRunTrace(t, RUN), String(t)).toBe(true);
+    for (const t of no) expect(isRunTrace(t, RUN), String(t)).toBe(false);
   });
 });
 

@@ -1,8 +1,11 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   exceptionType,
   frameKey,
   functionKey,
+  MASKS,
   messageHead,
   normalizeMessage,
   signatureOf,
@@ -333,5 +336,59 @@ describe('signature version 3: a wrong value names its cause', () => {
   it('keeps the library frame when the stack has one: a wrong value is keyed only in test code', () => {
     const stack = `Error: x\n\nExpected: "07"\nReceived: "7"\n    at pad (${REPO}/src/utils.js:5:3)\n    at Object.toBe (${REPO}/test/a.test.js:3:4)`;
     expect(signatureOf('x', stack, REPO).text).toMatch(/\| src\/utils\.js#pad$/);
+  });
+});
+
+describe('normalizeMessage: the cheap pre-tests of its masks', () => {
+  // Each mask runs only when its pre-test holds; a pre-test false on a text its pattern matches would
+  // leave that shape unmasked. Texts: the lines of the real reports in test/fixtures, and random
+  // strings over the characters and words the patterns look for.
+  const texts: string[] = [];
+  for (const dir of ['test/fixtures/reports', 'test/fixtures/clusters']) {
+    for (const file of readdirSync(dir, { recursive: true }) as string[]) {
+      const path = join(dir, file);
+      if (!statSync(path).isFile()) continue;
+      const lines = readFileSync(path, 'utf8').split('\n');
+      for (let i = 0; i < lines.length; i++) texts.push(lines[i]!, lines.slice(i, i + 2).join('\n'));
+    }
+  }
+  const alphabet = 'aZ09f7_-:./\\()[]{}"\'` \t\n&;<>xX';
+  const words = [
+    'expected ',
+    ' to be ',
+    '/tmp/',
+    '/var/folders/',
+    'C:\\Temp\\',
+    '0x1f',
+    '2026-01-02T03:04:05Z',
+    '3f2b8c1e-9a7d-4c1e-8f00-1234567890ab',
+  ];
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let k = 0; k < 20000; k++) {
+    let text = '';
+    const length = 1 + Math.floor(random() * 40);
+    for (let j = 0; j < length; j++)
+      text +=
+        random() < 0.15
+          ? words[Math.floor(random() * words.length)]!
+          : alphabet[Math.floor(random() * alphabet.length)]!;
+    texts.push(text);
+  }
+
+  it('hold on every text their pattern matches (each pattern matched somewhere)', () => {
+    for (const [pattern, , may] of MASKS) {
+      const re = new RegExp(pattern.source, pattern.flags.replace('g', ''));
+      const matched = texts.filter((t) => re.test(t));
+      expect(matched.length, String(pattern)).toBeGreaterThan(0);
+      const missed = matched.filter((t) => !may(t));
+      expect(
+        missed.slice(0, 3).map((t) => t.slice(0, 120)),
+        `${pattern}: ${missed.length} text(s) skipped`,
+      ).toEqual([]);
+    }
   });
 });

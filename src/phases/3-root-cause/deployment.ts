@@ -102,8 +102,14 @@ export class LogGrouper {
 
 /** True when an entry's trace (`projects/<p>/traces/<id>` or a bare id) is this run's. */
 export function isRunTrace(trace: string | null, runTraceId: string): boolean {
-  return trace !== null && trace.length >= runTraceId.length && traceIdOf(trace) === runTraceId;
+  if (trace === null || trace.length < runTraceId.length) return false;
+  // Most entries are of other traces: a plain trace (lower case, no spaces) of this run ends with its
+  // id, so one that does not is told apart without splitting it (this runs once per entry read).
+  if (!trace.endsWith(runTraceId) && PLAIN_TRACE.test(trace)) return false;
+  return traceIdOf(trace) === runTraceId;
 }
+
+const PLAIN_TRACE = /^[a-z0-9/._:-]*$/;
 
 /** Entries grouped by signature, largest group first (see LogGrouper). */
 export function groupEntries(
