@@ -6,7 +6,7 @@
 import { Logging } from '@google-cloud/logging';
 import * as gax from 'google-gax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogsPort, createMetricsPort } from '../../src/adapters/observability/index.js';
+import { createLogsPort, createMetricsPort, ENTRY_FIELDS } from '../../src/adapters/observability/index.js';
 import type { LogEntryInfo, LogsPort, MetricsPort } from '../../src/adapters/observability/port.js';
 import type { GcpConfig } from '../../src/playbook/sections/cloudrun.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';
@@ -27,6 +27,11 @@ async function listAll(port: LogsPort, query: Parameters<LogsPort['list']>[0]) {
   const read = await port.list(query, (e) => entries.push(e));
   expect(read.entries).toBe(entries.length);
   return { ...read, entries };
+}
+/** The library's own LoggingServiceV2 client, as the port calls it. */
+interface RawService {
+  listLogEntries(request: object, options: object): Promise<[Record<string, unknown>[], unknown, unknown]>;
+  close(): Promise<void>;
 }
 const revisionFilter = (rev: string) =>
   `resource.type="cloud_run_revision" AND resource.labels.revision_name="${rev}" AND timestamp>="${new Date(T0).toISOString()}" AND severity>=ERROR`;
@@ -97,6 +102,59 @@ describe('Cloud Logging emulator', () => {
       sourceLocation: 'src/handler.js:42 in handle',
       timestamp: new Date(T0 + 2000).toISOString(),
     });
+    expect(read.entries[1]!.insertId).toBeTruthy();
+    // The read asked only for the fields it keeps (the X-Goog-FieldMask system parameter).
+    expect(emulator.state.calls.at(-1)).toMatchObject({ method: 'ListLogEntries', fieldMask: ENTRY_FIELDS });
+  });
+
+  it('answers only the fields an X-Goog-FieldMask names, through the real client; a malformed mask is refused', async () => {
+    emulator.state.add([
+      {
+        service: 'mask',
+        revision: 'mask-00001-aaa',
+        json: { message: 'boom', stack: 'Error: boom' },
+        at: T0 + 5,
+        trace: 'projects/obs-proj/traces/bbbb',
+      },
+    ]);
+    const [host, p] = emulator.endpoint.split(':');
+    const client = new Logging({
+      projectId: 'obs-proj',
+      apiEndpoint: host!,
+      port: Number(p),
+      sslCreds: gax.grpc.credentials.createInsecure(),
+      authClient: new gax.googleAuthLibrary.PassThroughClient(),
+    } as never);
+    const service = (client as unknown as { loggingService: RawService }).loggingService;
+    const request = { resourceNames: ['projects/obs-proj'], filter: revisionFilter('mask-00001-aaa') };
+    const withMask = (mask: string) => ({
+      retry: null,
+      otherArgs: { headers: { 'x-goog-fieldmask': mask } },
+    });
+    try {
+      const [whole] = await service.listLogEntries(request, { retry: null });
+      expect(whole[0]).toMatchObject({
+        logName: expect.stringContaining('projects/obs-proj/logs/'),
+        resource: { type: 'cloud_run_revision' },
+        jsonPayload: { fields: { message: { stringValue: 'boom' } } },
+      });
+      const [masked] = await service.listLogEntries(request, withMask('entries(severity,trace)'));
+      // The client fills absent fields with their defaults: what the mask left out is empty.
+      expect(masked[0]).toMatchObject({
+        severity: 'ERROR',
+        trace: 'projects/obs-proj/traces/bbbb',
+        logName: '',
+        resource: null,
+        timestamp: null,
+      });
+      expect(masked[0]!.jsonPayload).toBeUndefined();
+      const bad = await service
+        .listLogEntries(request, withMask('entries(severity'))
+        .catch((e: unknown) => e);
+      expect(bad).toMatchObject({ code: 3, details: expect.stringContaining('Invalid field mask') });
+    } finally {
+      await service.close();
+    }
   });
 
   it('pages, and stops at the page bound saying so', async () => {

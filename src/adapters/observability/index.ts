@@ -48,9 +48,28 @@ function rfc3339(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
   if (value && typeof value === 'object' && 'seconds' in value) {
     const t = value as { seconds: unknown; nanos?: unknown };
-    return new Date(Number(String(t.seconds)) * 1000 + Number(t.nanos ?? 0) / 1e6).toISOString();
+    return isoOf(Number(String(t.seconds)), Number(t.nanos ?? 0));
   }
   return typeof value === 'string' ? value : '';
+}
+
+/** The last second formatted: entries come oldest first, many in the same second. */
+let lastSecond = Number.NaN;
+let lastPrefix = '';
+
+/** RFC 3339 to the millisecond (nanos truncated, as toISOString does), formatting each second once. */
+export function isoOf(seconds: number, nanos: number): string {
+  const ms = Math.floor(nanos / 1e6);
+  if (!Number.isInteger(seconds) || seconds < 0 || ms < 0 || ms > 999)
+    return new Date(seconds * 1000 + nanos / 1e6).toISOString();
+  if (seconds !== lastSecond) {
+    const iso = new Date(seconds * 1000).toISOString();
+    // `YYYY-MM-DDTHH:MM:SS.000Z`; years outside 0-9999 have another shape and are formatted whole.
+    if (iso.length !== 24) return new Date(seconds * 1000 + ms).toISOString();
+    lastSecond = seconds;
+    lastPrefix = iso.slice(0, 20);
+  }
+  return `${lastPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 function sourceOf(loc: unknown): string | null {
@@ -65,7 +84,15 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
     import('@google-cloud/logging'),
     clientOptions('logging', gcp, target),
   ]);
-  const logging = new Logging(options as unknown as ConstructorParameters<typeof Logging>[0]);
+  const logging = new Logging({
+    ...options,
+    // HTTP/2 flow control: with gRPC's default 64 KiB window the server may send only 64 KiB of the
+    // pages of all the services read in parallel before this process acknowledges them, which it
+    // cannot do while it is busy grouping another page: the transfers stall behind the CPU work.
+    // A window that holds every page in flight (10 services x a 1,000-entry page) lets them arrive
+    // while the previous ones are grouped.
+    'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
+  } as unknown as ConstructorParameters<typeof Logging>[0]);
   // The library's own LoggingServiceV2 client: `getEntries` would wrap every entry in an `Entry`
   // (a deep copy and a Struct conversion each), which is most of the CPU of a 50,000-entry read.
   const service = (logging as unknown as { loggingService: LoggingService }).loggingService;
@@ -76,23 +103,34 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
       let entries = 0;
       let pageToken: string | undefined;
       let pages = 0;
+      // One page per call of this function: its entries are visited and dropped before the next page
+      // is awaited (a suspended loop body could keep the previous page alive across that wait).
+      const page = async (token: string | undefined) => {
+        const [list, next] = await service.listLogEntries(
+          {
+            resourceNames: [`projects/${gcp.project}`],
+            filter: query.filter,
+            orderBy: 'timestamp asc',
+            pageSize: Math.min(query.pageSize, query.maxEntries - entries),
+            ...(token ? { pageToken: token } : {}),
+          },
+          {
+            autoPaginate: false,
+            timeout: query.callTimeoutMs,
+            retry: null,
+            otherArgs: { headers: { 'x-goog-fieldmask': ENTRY_FIELDS } },
+          },
+        );
+        for (const e of list) visit(entryInfo(e));
+        return { count: list.length, next: next?.pageToken || undefined };
+      };
       try {
         do {
           if (query.signal?.aborted) break;
-          const [page, next] = await service.listLogEntries(
-            {
-              resourceNames: [`projects/${gcp.project}`],
-              filter: query.filter,
-              orderBy: 'timestamp asc',
-              pageSize: Math.min(query.pageSize, query.maxEntries - entries),
-              ...(pageToken ? { pageToken } : {}),
-            },
-            { autoPaginate: false, timeout: query.callTimeoutMs, retry: null },
-          );
+          const read = await page(pageToken);
           pages += 1;
-          for (const e of page) visit(entryInfo(e));
-          entries += page.length;
-          pageToken = next?.pageToken || undefined;
+          entries += read.count;
+          pageToken = read.next;
         } while (pageToken && pages < query.maxPages && entries < query.maxEntries);
       } catch (error) {
         throw mapObservabilityError('logging', gcp.project, 'reading log entries', error);
@@ -113,6 +151,18 @@ interface LoggingService {
   ): Promise<[ApiEntry[], { pageToken?: string } | null, unknown]>;
   close(): Promise<void>;
 }
+
+/** Bytes the server may send ahead of this process reading them, per connection and per call. */
+const FLOW_CONTROL_WINDOW = 16 * 1024 * 1024;
+
+/**
+ * The response fields a read asks for (Google's `X-Goog-FieldMask` system parameter, which every
+ * Cloud API honours over gRPC): the LogEntry fields `entryInfo` reads, and the page token. Without
+ * it, each entry would also carry its logName, MonitoredResource, labels, receiveTimestamp, httpRequest
+ * and operation: bytes to transfer and objects to decode that tdl drops. Keep in step with `ApiEntry`.
+ */
+export const ENTRY_FIELDS =
+  'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,insertId,sourceLocation)';
 
 /** A LogEntry message as the client decodes it (enums as names, int64 as strings or Longs). */
 interface ApiEntry {

@@ -6,6 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { protosOf } from '../cloudrun/protos.js';
+import { applyFieldMask, FieldMaskSyntaxError, parseFieldMask } from '../fieldmask.js';
 import { FilterSyntaxError } from '../filter.js';
 import { CODES, failCall, shutdown, unimplemented, withLatency } from '../grpc.js';
 import { type EntryMessage, LoggingState } from './state.js';
@@ -78,7 +79,8 @@ export async function startLoggingEmulator(options: LoggingEmulatorOptions = {})
       pageToken?: string;
     };
     const filter = r.filter ?? '';
-    const injected = state.callOf('ListLogEntries', filter);
+    const maskText = String(call.metadata.get('x-goog-fieldmask')[0] ?? '');
+    const injected = state.callOf('ListLogEntries', filter, maskText || null);
     if (injected) return failCall(cb, CODES[injected.code], injected.message ?? `injected ${injected.code}`);
     if (!r.resourceNames?.includes(`projects/${state.project}`))
       return failCall(cb, grpc.status.NOT_FOUND, `resource_names must name projects/${state.project}`);
@@ -97,6 +99,15 @@ export async function startLoggingEmulator(options: LoggingEmulatorOptions = {})
     const offset = r.pageToken ? Number(r.pageToken) : 0;
     if (!Number.isInteger(offset) || offset < 0)
       return failCall(cb, grpc.status.INVALID_ARGUMENT, `bad page_token '${r.pageToken}'`);
+    // The platform's response field mask (the X-Goog-FieldMask system parameter), as the real API has.
+    let mask: ReturnType<typeof parseFieldMask>;
+    try {
+      mask = parseFieldMask(maskText);
+    } catch (error) {
+      if (error instanceof FieldMaskSyntaxError)
+        return failCall(cb, grpc.status.INVALID_ARGUMENT, `Invalid field mask: ${error.message}`);
+      throw error;
+    }
     // Encoded pages are kept per result list (a new write makes a new list): the bench's client
     // process shares this machine's cores with the emulator, which should not spend them re-encoding.
     let pages = encoded.get(matched);
@@ -104,11 +115,13 @@ export async function startLoggingEmulator(options: LoggingEmulatorOptions = {})
       pages = new Map();
       encoded.set(matched, pages);
     }
-    const key = `${offset}:${size}`;
+    const key = `${offset}:${size}:${maskText}`;
     let bytes = pages.get(key);
     if (!bytes) {
       const next = offset + size < matched.length ? String(offset + size) : '';
-      bytes = serialize({ entries: matched.slice(offset, offset + size), nextPageToken: next });
+      bytes = serialize(
+        applyFieldMask({ entries: matched.slice(offset, offset + size), nextPageToken: next }, mask),
+      );
       pages.set(key, bytes);
     }
     cb(null, bytes);

@@ -66,6 +66,8 @@ export interface RevisionEntry {
 export interface LoggingCall {
   method: string;
   filter: string;
+  /** The response field mask the call asked for (`x-goog-fieldmask`), or null. */
+  fieldMask: string | null;
   at: number;
   error: string | null;
 }
@@ -211,10 +213,10 @@ export class LoggingState {
   }
 
   /** Records a call and returns the error to answer it with, if one was injected. */
-  callOf(method: string, filter: string): ErrorSpec | null {
+  callOf(method: string, filter: string, fieldMask: string | null = null): ErrorSpec | null {
     const rule = this.errors.find((e) => e.left > 0 && (e.method === undefined || e.method === method));
     if (rule) rule.left -= 1;
-    this.calls.push({ method, filter, at: Date.now(), error: rule?.code ?? null });
+    this.calls.push({ method, filter, fieldMask, at: Date.now(), error: rule?.code ?? null });
     return rule ?? null;
   }
 }
