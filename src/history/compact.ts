@@ -60,17 +60,15 @@ export function compactSuite(suite: SuiteResult): StoredSuite {
 export function expandSuite(suite: StoredSuite): SuiteResult {
   const p = suite.passed;
   if (!p) return suite;
-  const passed: TestCase[] = p.tests.map(([g, name, durationMs, f]) => ({
-    suite: p.groups[g] ?? '',
-    name,
-    ...(f === -1
-      ? { file: p.groups[g] ?? '' }
-      : f !== undefined && p.files[f] !== undefined
-        ? { file: p.files[f] }
-        : {}),
-    status: 'passed',
-    durationMs,
-  }));
+  // Two literal shapes rather than a spread of a conditional object: thousands of rows per record, and
+  // the spread allocated a throw-away object for each (a third of the history step's expansion time).
+  const passed: TestCase[] = p.tests.map(([g, name, durationMs, f]) => {
+    const group = p.groups[g] ?? '';
+    const file = f === -1 ? group : f !== undefined ? p.files[f] : undefined;
+    return file !== undefined
+      ? { suite: group, name, file, status: 'passed', durationMs }
+      : { suite: group, name, status: 'passed', durationMs };
+  });
   const { passed: _drop, ...rest } = suite;
   // Passing tests first, then the others in report order: the order of cases carries no meaning.
   return { ...rest, cases: [...passed, ...suite.cases] };

@@ -9,7 +9,7 @@ import type { RunRecord } from '../core/record.js';
 import type { HistoryEntry } from '../phases/context.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Redactor } from '../telemetry/redact.js';
-import { readHistory, readHistoryFile } from '../worklog/history.js';
+import { byNewest, readHistory, readHistoryFile } from '../worklog/history.js';
 import { writeIndex } from '../worklog/write.js';
 import type { RunEntry, TestHistory } from './model.js';
 import { appendRun, readRunEntries, readTestHistory } from './store.js';
@@ -36,7 +36,7 @@ function addBaseRun(history: HistoryEntry[], earlier: readonly RunEntry[], playb
   const found = readHistoryFile(join(playbook.worklogDir, entry.row.worklog.replace(/\.md$/, '.json')));
   if (found) {
     history.push(found);
-    history.sort((a, b) => b.record.startedAt.localeCompare(a.record.startedAt));
+    history.sort((a, b) => byNewest(a.record.startedAt, b.record.startedAt));
   }
 }
 

@@ -15,18 +15,18 @@ import {
   appendFileSync,
   closeSync,
   existsSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
   readSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import type { RunRecord } from '../core/record.js';
 import { figures } from '../worklog/figures.js';
-import { readHistory } from '../worklog/history.js';
+import { byNewest, readHistory } from '../worklog/history.js';
 import {
   buildHistory,
   emptyHistory,
@@ -66,30 +66,49 @@ export function indexRow(record: RunRecord): IndexRow {
   };
 }
 
-/** The last `max` lines of a file, oldest first, read backwards in chunks (torn lines dropped). */
-export function tailLines(file: string, max: number): string[] {
-  if (max <= 0 || !existsSync(file)) return [];
+/**
+ * The lines of a file from its end, newest first (empty lines skipped), read backwards in chunks and
+ * decoded one line at a time: a reader that stops early decodes only what it took (the outcome
+ * lines of a large playbook are 10 KB each). Stopping the iteration closes the file.
+ */
+export function* linesFromEnd(file: string, chunkSize = 128 * 1024): Generator<string> {
+  if (!existsSync(file)) return;
   const fd = openSync(file, 'r');
   try {
-    let pos = statSync(file).size;
-    const chunks: Buffer[] = [];
-    let newlines = 0;
-    const size = 256 * 1024;
-    while (pos > 0 && newlines <= max) {
-      const len = Math.min(size, pos);
+    let pos = fstatSync(fd).size;
+    // The bytes between the start of the last chunk read and the first newline in it: the end of a
+    // line whose start is in an earlier chunk (a whole line once the start of the file is reached).
+    let carry = Buffer.alloc(0);
+    while (pos > 0) {
+      const len = Math.min(chunkSize, pos);
       pos -= len;
-      const buf = Buffer.allocUnsafe(len);
-      readSync(fd, buf, 0, len, pos);
-      chunks.unshift(buf);
-      for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) newlines++;
+      const chunk = Buffer.allocUnsafe(len);
+      readSync(fd, chunk, 0, len, pos);
+      const buf = carry.length ? Buffer.concat([chunk, carry]) : chunk;
+      let end = buf.length;
+      while (end > 0) {
+        const nl = buf.lastIndexOf(10, end - 1);
+        if (nl === -1) break;
+        if (end > nl + 1) yield buf.toString('utf8', nl + 1, end);
+        end = nl;
+      }
+      carry = Buffer.from(buf.subarray(0, end));
     }
-    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
-    // Without reaching the start of the file, the first piece is a part of a line.
-    if (pos > 0) lines.shift();
-    return lines.filter((l) => l.length > 0).slice(-max);
+    if (carry.length) yield carry.toString('utf8');
   } finally {
     closeSync(fd);
   }
+}
+
+/** The last `max` lines of a file, oldest first (torn lines are the reader's to drop). */
+export function tailLines(file: string, max: number): string[] {
+  const out: string[] = [];
+  if (max <= 0) return out;
+  for (const line of linesFromEnd(file)) {
+    out.push(line);
+    if (out.length >= max) break;
+  }
+  return out.reverse();
 }
 
 function parseLines<T extends { run: string }>(lines: readonly string[]): T[] {
@@ -202,15 +221,16 @@ export function readTestHistory(
     (e) => e.tests && !e.dryRun && e.run !== excludeRun,
   );
   const byRun = new Map(entries.map((e) => [e.run, e]));
-  // Newest first; only the lines of the window are parsed (a resumed run's last line wins).
-  const raw = tailLines(join(dir, 'outcomes.jsonl'), window * 2 + 8);
+  // Newest first; only the lines of the window are decoded and parsed (a resumed run's last line wins).
   const lines: OutcomeLine[] = [];
   const taken = new Set<string>();
-  for (let i = raw.length - 1; i >= 0 && lines.length < window; i--) {
-    const run = runOf(raw[i]!);
+  let seen = 0;
+  for (const raw of linesFromEnd(join(dir, 'outcomes.jsonl'))) {
+    if (lines.length >= window || seen++ >= window * 2 + 8) break;
+    const run = runOf(raw);
     if (!run || taken.has(run) || !byRun.has(run)) continue;
     try {
-      lines.push(JSON.parse(raw[i]!) as OutcomeLine);
+      lines.push(JSON.parse(raw) as OutcomeLine);
       taken.add(run);
     } catch {
       // A line torn by a crash is not history.
@@ -234,5 +254,5 @@ export function readRunEntries(worklogDir: string, max: number, playbook?: strin
         .filter((d) => d.isDirectory())
         .map((d) => join(root, d.name));
   const all = names.flatMap((d) => parseLines<RunEntry>(tailLines(join(d, 'runs.jsonl'), max)));
-  return all.sort((a, b) => b.at.localeCompare(a.at)).slice(0, max);
+  return all.sort((a, b) => byNewest(a.at, b.at)).slice(0, max);
 }

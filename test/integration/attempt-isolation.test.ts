@@ -67,7 +67,10 @@ describe('per-attempt report folders', () => {
   it('gives each attempt its own folder, and the leftover wrote into its own attempt’s', async () => {
     const base = join(record.runDir, 'reports', 'iso');
     const folders = readdirSync(base).sort();
-    expect(folders).toEqual([expect.stringMatching(/^1-[0-9a-f]{8}$/), expect.stringMatching(/^2-[0-9a-f]{8}$/)]);
+    expect(folders).toEqual([
+      expect.stringMatching(/^1-[0-9a-f]{8}$/),
+      expect.stringMatching(/^2-[0-9a-f]{8}$/),
+    ]);
     expect(existsSync(join(base, folders[1]!, 'r.xml'))).toBe(false);
     // The leftover really ran (else this test proves nothing): attempt 1's report turns to the pass.
     const first = join(base, folders[0]!, 'r.xml');

@@ -305,7 +305,9 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
     const tagUrl = `https://${tag}---tagged-emu.europe-west1.run.sandbox`;
     expect(s.target).toEqual({ url: tagUrl, revision: fresh, via: 'tag' });
     const probeDir = join(record.runDir, 'reports', 'probe');
-    const seen = JSON.parse(readFileSync(join(probeDir, readdirSync(probeDir)[0]!, 'service-env.json'), 'utf8'));
+    const seen = JSON.parse(
+      readFileSync(join(probeDir, readdirSync(probeDir)[0]!, 'service-env.json'), 'utf8'),
+    );
     expect(seen).toEqual({ TDL_SERVICE_TAGGED_URL: tagUrl, TDL_SERVICE_TAGGED_REVISION: fresh });
     const suite = (record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
     expect(suite.services).toEqual([{ name: 'tagged', url: tagUrl, revision: fresh, via: 'tag' }]);

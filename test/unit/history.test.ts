@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,7 +6,14 @@ import type { RunRecord } from '../../src/core/record.js';
 import { classify, cleanStreak, DEFAULT_FLAKY } from '../../src/history/classify.js';
 import { compactRecord, expandRecord, parseStoredRecord } from '../../src/history/compact.js';
 import { historyId, testOutcomes } from '../../src/history/model.js';
-import { appendRun, readRunEntries, readTestHistory, storeDir, tailLines } from '../../src/history/store.js';
+import {
+  appendRun,
+  linesFromEnd,
+  readRunEntries,
+  readTestHistory,
+  storeDir,
+  tailLines,
+} from '../../src/history/store.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 
@@ -218,6 +225,30 @@ describe('the history store', () => {
     const file = join(dir, 'x.jsonl');
     writeFileSync(file, Array.from({ length: 100_000 }, (_, i) => `{"run":"${i}"}`).join('\n') + '\n');
     expect(tailLines(file, 3)).toEqual(['{"run":"99997"}', '{"run":"99998"}', '{"run":"99999"}']);
+  });
+
+  it('gives every line from the end whatever the chunk boundaries cut (multi-byte text, torn last line)', () => {
+    const dir = tmp();
+    const file = join(dir, 'y.jsonl');
+    const lines = Array.from({ length: 40 }, (_, i) => `{"run":"${i}","n":"${'é›'.repeat(i % 7)}"}`);
+    // Empty lines are skipped; a last line without its newline (torn) is still a line.
+    writeFileSync(file, `${lines.slice(0, 20).join('\n')}\n\n${lines.slice(20).join('\n')}`);
+    for (const chunk of [1, 2, 3, 7, 64, 1 << 20])
+      expect([...linesFromEnd(file, chunk)], `chunk ${chunk}`).toEqual([...lines].reverse());
+    // Stopping early closes the file (no descriptor left open per early stop).
+    const open = () => readdirSync('/proc/self/fd').length;
+    const before = open();
+    let first: string[] = [];
+    for (let k = 0; k < 50; k++) {
+      first = [];
+      for (const l of linesFromEnd(file, 5)) {
+        first.push(l);
+        if (first.length === 2) break;
+      }
+    }
+    expect(open()).toBeLessThan(before + 5);
+    expect(first).toEqual([lines[39], lines[38]]);
+    expect([...linesFromEnd(join(dir, 'missing.jsonl'))]).toEqual([]);
   });
 });
 

@@ -8,7 +8,13 @@ import type { RunRecord } from '../../src/core/record.js';
 import { testKey } from '../../src/decision/compare.js';
 import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.js';
-import { relativizeCases, relativizeText, testId } from '../../src/results/identity.js';
+import {
+  canonicalName,
+  relativizeCases,
+  relativizeText,
+  testId,
+  testIdsOf,
+} from '../../src/results/identity.js';
 import { parseReportFile } from '../../src/results/index.js';
 import { readHistory } from '../../src/worklog/history.js';
 import { localRecord, portableRecord, stateRootOf } from '../../src/worklog/portable.js';
@@ -208,5 +214,50 @@ describe('records across folders', () => {
     // A record written by an earlier version (absolute paths) is read as it is.
     const old = record('/home/old/app');
     expect(localRecord(structuredClone(old), '/x/.tdl/runs/r')).toEqual(old);
+  });
+});
+
+describe('canonicalName', () => {
+  // The three rules, applied in full (the function skips them when a name has nothing to change).
+  const slow = (name: string) =>
+    name
+      .replace(/\s+[>›]\s+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+  it('gives the same name with and without its fast path, for names that need each rule and none', () => {
+    const names = [
+      'creates order 12 with line items',
+      'a > b > c',
+      'a › b',
+      '  leading',
+      'trailing ',
+      'two  spaces',
+      'tab\there',
+      'line\nbreak',
+      'no\u00a0break space',
+      'a>b stays',
+      '›',
+      '',
+      ' ',
+      'x',
+    ];
+    for (const n of names) expect(canonicalName(n), JSON.stringify(n)).toBe(slow(n));
+    expect(canonicalName('a > b')).toBe('a b');
+    expect(canonicalName('no\u00a0break')).toBe('no break');
+  });
+});
+
+describe('testIdsOf', () => {
+  it('gives the ids testId gives, with each group made canonical once', () => {
+    const idOf = testIdsOf();
+    const cases: [string, string, string][] = [
+      ['unit', './test/a.test.ts', 'adds > two'],
+      ['unit', './test/a.test.ts', 'adds  three'],
+      ['unit', 'test\\b.test.ts', 'x'],
+      ['e2e', 'Checkout flow', ' trims '],
+      ['e2e', './test/a.test.ts', 'adds > two'],
+    ];
+    for (const [s, g, n] of cases) expect(idOf(s, g, n)).toBe(testId(s, g, n));
+    expect(idOf('unit', './test/a.test.ts', 'adds > two')).toBe('unit\u0000test/a.test.ts\u0000adds two');
   });
 });
