@@ -221,7 +221,7 @@ export function buildHistory(ids: readonly string[], runs: RunEntry[], lines: Ou
     let any = false;
     for (let k = 0; k < lines.length; k++) {
       const c = lines[k]!.s.charCodeAt(i);
-      const code = c === c && c !== DOT ? c : DOT; // NaN past the end of a shorter line: not in that run
+      const code = Number.isNaN(c) ? DOT : c; // NaN past the end of a shorter line: not in that run
       column[k] = code;
       if (code !== DOT) any = true;
     }
