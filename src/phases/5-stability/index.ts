@@ -32,10 +32,14 @@ export function baseRef(ctx: Pick<RunContext, 'playbook'>): string {
 async function gather(ctx: RunContext): Promise<DecisionInput> {
   const { record, playbook } = ctx;
   const base = baseRef(ctx);
-  const stat = await ctx.ports.git.diffStat(playbook.repoDir, base);
   // Within an --until-green loop the previous comparable run is the previous iteration.
   const previous =
     previousIterationRecord(record) ?? ctx.history.map((h) => h.record).find(hasTestResults) ?? null;
+  // The diff against the base and the weakening evidence each ask git; they run side by side.
+  const [stat, weakening] = await Promise.all([
+    ctx.ports.git.diffStat(playbook.repoDir, base),
+    gatherWeakening(ctx, previous, base),
+  ]);
   const baseRun =
     ctx.history.map((h) => h.record).find((r) => r.repo.branch === base && hasTestResults(r)) ?? null;
   const notWeakened = playbook.decision.notWeakened;
@@ -44,7 +48,7 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
     (notWeakened === 'auto' &&
       (record.options.untilGreen || (record.repo.branch !== null && record.repo.branch !== base)));
   return {
-    weakening: await gatherWeakening(ctx, previous, base),
+    weakening,
     weakeningRequired,
     config: playbook.decision,
     tests: phaseResult<RunTestsData>(record, 'run-tests'),
