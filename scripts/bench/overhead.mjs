@@ -4,10 +4,15 @@
 //  2. 20 such suites: `tdl run` against the same 20 commands from a shell loop (target: at most 1.25x).
 //  3. Where the time goes, for the one-suite run: Node's own start, loading tdl (`tdl --version` less
 //     `node -e 0`), then the phases as the run record times them, and the rest (lock, git, record and
-//     worklog writes, exit).
+//     worklog writes, exit); then a CPU profile (`node --cpu-prof`) of a few runs, each sample put in
+//     one bucket by the functions on its stack: loading modules, the playbook, reading history, the
+//     journal writes, the history store and INDEX, starting processes, garbage collection, other work,
+//     and waiting (the suite and git running).
+//  4. When NODE_EXTRA_CA_CERTS is set (this machine sets it), Node reads that file at every start,
+//     tdl's own and the suite's: item 1 again with it unset on both sides, for comparison.
 // `node scripts/bench/overhead.mjs [rounds]` (default 15 rounds for 1, 7 for 2).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,19 +48,22 @@ try {
 
   // 1 and 3: one suite.
   const one = playbook(1);
-  const tdl = [];
-  const bare = [];
-  const version = [];
-  const phases = [];
-  for (let i = 0; i < rounds; i++) {
-    const r = wall(node, [cli, 'run', '-p', one, '--publish', 'none', '--json'], { cwd: dir, env });
-    tdl.push(r.ms);
-    const record = JSON.parse(r.stdout);
-    phases.push(Object.fromEntries(record.phases.map((p) => [p.id, p.durationMs ?? 0])));
-    bare.push(wall(node, ['-e', '0']).ms);
-    version.push(wall(node, [cli, '--version']).ms);
-  }
-  const [t, b, v] = [median(tdl), median(bare), median(version)];
+  const oneSuite = (runEnv) => {
+    const tdl = [];
+    const bare = [];
+    const version = [];
+    const phases = [];
+    for (let i = 0; i < rounds; i++) {
+      const r = wall(node, [cli, 'run', '-p', one, '--publish', 'none', '--json'], { cwd: dir, env: runEnv });
+      tdl.push(r.ms);
+      const record = JSON.parse(r.stdout);
+      phases.push(Object.fromEntries(record.phases.map((p) => [p.id, p.durationMs ?? 0])));
+      bare.push(wall(node, ['-e', '0'], { env: runEnv }).ms);
+      version.push(wall(node, [cli, '--version'], { env: runEnv }).ms);
+    }
+    return { t: median(tdl), b: median(bare), v: median(version), phases };
+  };
+  const { t, b, v, phases } = oneSuite(env);
   console.log(
     `one suite of \`node -e 0\`: tdl run median ${fmt(t)}; node -e 0 median ${fmt(b)}; fixed cost ${fmt(t - b)} (target <= 250 ms); ratio ${(t / b).toFixed(2)}x`,
   );
@@ -65,6 +73,20 @@ try {
   console.log(
     `  where it goes (medians): node start ${fmt(b)}; loading tdl ${fmt(v - b)} (tdl --version ${fmt(v)}); phases ${fmt(inPhases)} [${perPhase.map(([id, ms]) => `${id} ${ms}`).join(', ')}]; the rest ${fmt(t - v - inPhases)} (lock, git, record and worklog writes, exit)`,
   );
+
+  const profiled = profileRuns(one, dir, env);
+  console.log(
+    `  CPU profile of ${profiled.runs} runs (medians): ${profiled.buckets.map(([k, ms]) => `${k} ${fmt(ms)}`).join('; ')}`,
+  );
+
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    const plain = { ...env };
+    delete plain.NODE_EXTRA_CA_CERTS;
+    const o = oneSuite(plain);
+    console.log(
+      `  with NODE_EXTRA_CA_CERTS unset on both sides (set here; Node reads it at every start): tdl run median ${fmt(o.t)}; node -e 0 median ${fmt(o.b)}; fixed cost ${fmt(o.t - o.b)}; tdl --version ${fmt(o.v)}`,
+    );
+  }
 
   // 2: twenty suites against a shell loop.
   const twenty = playbook(20);
@@ -81,4 +103,71 @@ try {
   );
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * CPU profiles of a few one-suite runs (`node --cpu-prof`), each sample put in one bucket by the
+ * functions on its stack (the bundle keeps function names), medians over the runs, largest first.
+ */
+function profileRuns(file, cwd, env, runs = 5) {
+  const byRun = [];
+  for (let i = 0; i < runs; i++) {
+    const out = mkdtempSync(join(tmpdir(), 'tdl-overhead-prof-'));
+    try {
+      spawnSync(node, ['--cpu-prof', '--cpu-prof-dir', out, cli, 'run', '-p', file, '--publish', 'none'], {
+        cwd,
+        env,
+        stdio: 'ignore',
+      });
+      const name = readdirSync(out).find((n) => n.endsWith('.cpuprofile'));
+      if (name) byRun.push(bucketsOf(JSON.parse(readFileSync(join(out, name), 'utf8'))));
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+  const keys = [...new Set(byRun.flatMap((r) => Object.keys(r)))];
+  const buckets = keys.map((k) => [k, median(byRun.map((r) => r[k] ?? 0))]).sort((a, b) => b[1] - a[1]);
+  return { runs: byRun.length, buckets };
+}
+
+/** Milliseconds of one profile per bucket. */
+function bucketsOf(profile) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const named = [
+    ['loadPlaybook', 'playbook (yaml, zod)'],
+    ['loadHistory', 'reading history'],
+    ['recordRun', 'history store and INDEX'],
+    ['save', 'journal writes (record, worklog, process journal)'],
+    ['spawn', 'starting processes'],
+  ];
+  const bucketOf = (id) => {
+    const leaf = byId.get(id).callFrame.functionName;
+    if (leaf === '(idle)') return 'waiting (suite, git)';
+    if (leaf === '(garbage collector)') return 'garbage collection';
+    if (leaf === '(program)') return 'other';
+    for (let x = id; x !== undefined; x = parent.get(x)) {
+      const f = byId.get(x).callFrame;
+      // Resolving, compiling and evaluating modules (a module's top level is its line-0 function;
+      // esbuild runs a bundled CommonJS library's top level in __require2 and a lazily evaluated
+      // module's in __init; Node compiles its own in compileForInternalLoader).
+      if (f.url.startsWith('node:internal/modules/')) return 'loading modules';
+      if (['compileForInternalLoader', '__require2', '__init'].includes(f.functionName))
+        return 'loading modules';
+      if (f.functionName === '' && f.lineNumber === 0 && f.url.includes('/dist/')) return 'loading modules';
+    }
+    for (let x = id; x !== undefined; x = parent.get(x)) {
+      const fn = byId.get(x).callFrame.functionName;
+      const hit = named.find(([n]) => fn === n || fn.endsWith(`.${n}`));
+      if (hit) return hit[1];
+    }
+    return 'other';
+  };
+  const out = {};
+  for (let i = 0; i < profile.samples.length; i++) {
+    const k = bucketOf(profile.samples[i]);
+    out[k] = (out[k] ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000;
+  }
+  return out;
 }
