@@ -10,7 +10,10 @@
 //     and waiting (the suite and git running).
 //  4. When NODE_EXTRA_CA_CERTS is set (this machine sets it), Node reads that file at every start,
 //     tdl's own and the suite's: item 1 again with it unset on both sides, for comparison.
-// `node scripts/bench/overhead.mjs [rounds]` (default 15 rounds for 1, 7 for 2).
+// `node scripts/bench/overhead.mjs [rounds] [baseline]` (default 15 rounds for 1, 7 for 2). With
+// `baseline`, the main.js of another build of tdl (say, main's, built in a copy), item 1 also runs
+// that build in the same rounds, interleaved, so a change is measured before and after under the
+// same load.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const cli = join(root, 'dist', 'cli', 'main.js');
 const node = process.execPath;
 const rounds = Number(process.argv[2]) || 15;
+const baseline = process.argv[3];
 
 function wall(cmd, args, opts = {}) {
   const t = process.hrtime.bigint();
@@ -53,6 +57,7 @@ try {
     const bare = [];
     const version = [];
     const phases = [];
+    const base = [];
     for (let i = 0; i < rounds; i++) {
       const r = wall(node, [cli, 'run', '-p', one, '--publish', 'none', '--json'], { cwd: dir, env: runEnv });
       tdl.push(r.ms);
@@ -60,13 +65,28 @@ try {
       phases.push(Object.fromEntries(record.phases.map((p) => [p.id, p.durationMs ?? 0])));
       bare.push(wall(node, ['-e', '0'], { env: runEnv }).ms);
       version.push(wall(node, [cli, '--version'], { env: runEnv }).ms);
+      if (baseline)
+        base.push(
+          wall(node, [baseline, 'run', '-p', one, '--publish', 'none', '--json'], { cwd: dir, env: runEnv })
+            .ms,
+        );
     }
-    return { t: median(tdl), b: median(bare), v: median(version), phases };
+    return {
+      t: median(tdl),
+      b: median(bare),
+      v: median(version),
+      phases,
+      base: base.length ? median(base) : null,
+    };
   };
-  const { t, b, v, phases } = oneSuite(env);
+  const { t, b, v, phases, base } = oneSuite(env);
   console.log(
     `one suite of \`node -e 0\`: tdl run median ${fmt(t)}; node -e 0 median ${fmt(b)}; fixed cost ${fmt(t - b)} (target <= 250 ms); ratio ${(t / b).toFixed(2)}x`,
   );
+  if (base !== null)
+    console.log(
+      `  baseline ${baseline}, same rounds: tdl run median ${fmt(base)}; fixed cost ${fmt(base - b)} (this build ${fmt(t - b)}: ${((t - b) / (base - b)).toFixed(2)}x)`,
+    );
   const ids = Object.keys(phases[0]);
   const perPhase = ids.map((id) => [id, median(phases.map((p) => p[id]))]);
   const inPhases = perPhase.reduce((s, [, ms]) => s + ms, 0);
@@ -93,14 +113,21 @@ try {
   const loop = `for i in $(seq 20); do '${node}' -e 0; done`;
   const a = [];
   const s = [];
+  const a0 = [];
   for (let i = 0; i < Math.max(5, Math.ceil(rounds / 2)); i++) {
     a.push(wall(node, [cli, 'run', '-p', twenty, '--publish', 'none'], { cwd: dir, env }).ms);
     s.push(wall('sh', ['-c', loop]).ms);
+    if (baseline)
+      a0.push(wall(node, [baseline, 'run', '-p', twenty, '--publish', 'none'], { cwd: dir, env }).ms);
   }
   const [ta, ts] = [median(a), median(s)];
   console.log(
     `20 suites of \`node -e 0\`: tdl run median ${fmt(ta)}; shell loop median ${fmt(ts)}; ratio ${(ta / ts).toFixed(2)}x (target <= 1.25x)`,
   );
+  if (a0.length)
+    console.log(
+      `  baseline, same rounds: tdl run median ${fmt(median(a0))}; ratio ${(median(a0) / ts).toFixed(2)}x`,
+    );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
