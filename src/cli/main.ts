@@ -1,48 +1,12 @@
 #!/usr/bin/env node
 /**
- * The tdl command line. Command files register their options and load their implementation lazily,
- * so `tdl --version` loads neither Google nor GitHub libraries.
+ * The tdl command line's entry: turns Node's compile cache on, then loads the command line (cli.ts).
  */
 import module from 'node:module';
-import { CommanderError } from 'commander';
-import { buildProgram } from './program.js';
 
-// Node 22.1+ caches compiled code between runs (no effect on Node 20, where it does not exist).
+// Node 22.1+ keeps compiled code between runs (in the OS temp folder), so a later run skips compiling
+// the command line again. Only modules loaded after this call are cached, which is why cli.ts is
+// imported dynamically: a static import is compiled before any line of this module runs. Node 20 has
+// no compile cache, and the call is skipped there.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-
-// A reader that stops reading (`tdl audit --json | head`) is not tdl's failure: the rest of the output
-// has nowhere to go, and the command still ends with its own exit code instead of a stack trace.
-for (const stream of [process.stdout, process.stderr])
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    // EIO: the terminal went away (SIGHUP); the run still ends by itself.
-    if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
-  });
-
-// A promise rejected with nobody listening is a bug (ours or a library's). Node would end the process
-// with exit 1, which an agent would read as "defer"; instead report it as an internal error, let the
-// run finish its worklog, and end with exit 3.
-let leaked = false;
-process.on('unhandledRejection', (reason) => {
-  leaked = true;
-  void import('./errors.js').then(({ reportError }) => reportError(reason));
-});
-process.on('exit', () => {
-  if (leaked) process.exitCode = 3;
-});
-
-async function main(argv: string[]): Promise<void> {
-  const program = buildProgram();
-  try {
-    await program.parseAsync(argv);
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and version are exit 0; commander already printed its message for the rest.
-      process.exitCode = error.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    const { reportError } = await import('./errors.js');
-    process.exitCode = reportError(error);
-  }
-}
-
-await main(process.argv);
+await import('./cli.js');

@@ -1,6 +1,6 @@
 /**
  * Errors the user can act on carry a code, a one-line message and a hint; the CLI maps them to exit
- * codes in one place (src/cli/main.ts). Anything else is our bug and is shown with its stack.
+ * codes in one place (src/cli/cli.ts). Anything else is our bug and is shown with its stack.
  */
 
 export const EXIT = {
