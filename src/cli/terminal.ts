@@ -56,6 +56,12 @@ export async function runWithTerminal(
     process.exitCode = record.exitCode ?? 1;
   } finally {
     progress.close();
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    // The run is over and the process ends next. A signal in between (the second of a double Ctrl-C
+    // often lands here once the first one ended the run quickly) still exits with 128 + its number,
+    // instead of killing the process by Node's default action without an exit code.
+    for (const [signal, handler] of handlers) {
+      process.off(signal, handler);
+      process.on(signal, () => process.exit(128 + constants.signals[signal]));
+    }
   }
 }
