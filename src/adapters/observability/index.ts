@@ -80,11 +80,14 @@ function sourceOf(loc: unknown): string | null {
 
 export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise<LogsPort> {
   const target = endpoint || gcp.loggingEndpoint;
-  const [{ Logging }, options] = await Promise.all([
+  const [{ v2 }, options] = await Promise.all([
     import('@google-cloud/logging'),
     clientOptions('logging', gcp, target),
   ]);
-  const logging = new Logging({
+  // The library's own LoggingServiceV2 client (its documented `v2` export): `Logging#getEntries`
+  // would wrap every entry in an `Entry` (a deep copy and a Struct conversion each), which is most of
+  // the CPU of a 50,000-entry read, and `new Logging()` also builds a ConfigServiceV2 client tdl never calls.
+  const service = new v2.LoggingServiceV2Client({
     ...options,
     // HTTP/2 flow control: with gRPC's default 64 KiB window the server may send only 64 KiB of the
     // pages of all the services read in parallel before this process acknowledges them, which it
@@ -92,10 +95,7 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
     // A window that holds every page in flight (10 services x a 1,000-entry page) lets them arrive
     // while the previous ones are grouped.
     'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
-  } as unknown as ConstructorParameters<typeof Logging>[0]);
-  // The library's own LoggingServiceV2 client: `getEntries` would wrap every entry in an `Entry`
-  // (a deep copy and a Struct conversion each), which is most of the CPU of a 50,000-entry read.
-  const service = (logging as unknown as { loggingService: LoggingService }).loggingService;
+  } as unknown as ConstructorParameters<typeof v2.LoggingServiceV2Client>[0]) as unknown as LoggingService;
   return {
     target: target ?? 'logging.googleapis.com',
     project: gcp.project,
@@ -103,10 +103,8 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
       let entries = 0;
       let pageToken: string | undefined;
       let pages = 0;
-      // One page per call of this function: its entries are visited and dropped before the next page
-      // is awaited (a suspended loop body could keep the previous page alive across that wait).
-      const page = async (token: string | undefined) => {
-        const [list, next] = await service.listLogEntries(
+      const request = (token: string | undefined): Promise<ListResponse> =>
+        service.listLogEntries(
           {
             resourceNames: [`projects/${gcp.project}`],
             filter: query.filter,
@@ -121,17 +119,29 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
             otherArgs: { headers: { 'x-goog-fieldmask': ENTRY_FIELDS } },
           },
         );
+      // One page per call: the next page is asked for before this one is visited, and the event loop
+      // runs once in between, because Node sends HTTP/2 frames in the loop's check phase: a request
+      // made while this thread visits the pages that arrived together (the parallel reads of other
+      // services) would leave only once all of them are visited, so every round of pages waited for
+      // the call latency plus all the grouping. The page is dropped when the call returns.
+      const turn = async (pending: Promise<ListResponse>) => {
+        const [list, next] = await pending;
+        pages += 1;
+        entries += list.length;
+        pageToken = next?.pageToken || undefined;
+        let ahead: Promise<ListResponse> | null = null;
+        if (pageToken && pages < query.maxPages && entries < query.maxEntries && !query.signal?.aborted) {
+          ahead = request(pageToken);
+          // Awaited by the next turn; a read stopped before that (an error below) must not leave it unhandled.
+          ahead.catch(() => undefined);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         for (const e of list) visit(entryInfo(e));
-        return { count: list.length, next: next?.pageToken || undefined };
+        return { ahead };
       };
       try {
-        do {
-          if (query.signal?.aborted) break;
-          const read = await page(pageToken);
-          pages += 1;
-          entries += read.count;
-          pageToken = read.next;
-        } while (pageToken && pages < query.maxPages && entries < query.maxEntries);
+        let state = { ahead: query.signal?.aborted ? null : request(undefined) };
+        while (state.ahead) state = await turn(state.ahead);
       } catch (error) {
         throw mapObservabilityError('logging', gcp.project, 'reading log entries', error);
       }
@@ -143,12 +153,12 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
   };
 }
 
+/** A page as the library's LoggingServiceV2Client answers it: entries, the next request, the raw response. */
+type ListResponse = [ApiEntry[], { pageToken?: string } | null, unknown];
+
 /** The part of the library's LoggingServiceV2Client this port calls. */
 interface LoggingService {
-  listLogEntries(
-    request: Record<string, unknown>,
-    options: Record<string, unknown>,
-  ): Promise<[ApiEntry[], { pageToken?: string } | null, unknown]>;
+  listLogEntries(request: Record<string, unknown>, options: Record<string, unknown>): Promise<ListResponse>;
   close(): Promise<void>;
 }
 
