@@ -1,4 +1,6 @@
 /** The sharded forms of `tdl run` (one shard of a plan; a local executor) and `tdl merge`. */
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EXIT, UsageError } from '../core/errors.js';
 import { printHuman, printJson } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
@@ -16,6 +18,7 @@ export interface ShardedRunFlags {
   out?: string;
   executor?: string;
   shards?: string;
+  job?: string;
   deploy?: boolean;
   dryRun?: boolean;
   untilGreen?: boolean;
@@ -47,6 +50,56 @@ async function withSignals<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<
   }
 }
 
+/**
+ * `--plan gs://…` and `--out gs://…`: the plan downloaded to a scratch file, and how to upload the
+ * partial (into the folder when `--out` ends in `/`). The Cloud Storage endpoint of an emulator comes
+ * from TDL_GCS_ENDPOINT (the coordinator passes it to its tasks); otherwise ADC. Null when neither
+ * names Cloud Storage.
+ */
+async function remoteShardFiles(
+  plan: string,
+  out: string | undefined,
+): Promise<{
+  planFile: string | null;
+  out: boolean;
+  upload(file: string): Promise<void>;
+  cleanup(): void;
+} | null> {
+  if (!plan.startsWith('gs://') && !out?.startsWith('gs://')) return null;
+  const { createGcsPort, parseGcsUrl } = await import('../adapters/gcs/index.js');
+  const where = (text: string, option: string) => {
+    const url = parseGcsUrl(text);
+    if (!url || (option === '--plan' && !url.name))
+      throw new UsageError('EOPTION', `${option} ${text}: expected gs://<bucket>/<object name>`);
+    return url;
+  };
+  const planUrl = plan.startsWith('gs://') ? where(plan, '--plan') : null;
+  const outUrl = out?.startsWith('gs://') ? where(out, '--out') : null;
+  const gcs = await createGcsPort(process.env.TDL_GCS_ENDPOINT || undefined);
+  let planFile: string | null = null;
+  if (planUrl) {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    planFile = join(mkdtempSync(join(tmpdir(), 'tdl-plan-')), 'plan.json');
+    await gcs.download(planUrl, planFile);
+  }
+  return {
+    planFile,
+    out: outUrl !== null,
+    cleanup() {
+      if (planFile) rmSync(dirname(planFile), { recursive: true, force: true });
+    },
+    async upload(file) {
+      if (!outUrl) return;
+      const { basename } = await import('node:path');
+      const name =
+        outUrl.name === '' || outUrl.name.endsWith('/') ? `${outUrl.name}${basename(file)}` : outUrl.name;
+      await gcs.upload(file, { bucket: outUrl.bucket, name });
+    },
+  };
+}
+
 export function parseTier(value: string | undefined): number {
   if (value === undefined)
     throw new UsageError('ETIER', '--tier is required with --plan (the tier to run or merge)');
@@ -71,18 +124,21 @@ export async function runSharded(flags: ShardedRunFlags): Promise<void> {
     const { runShard } = await import('../shard/shard-run.js');
     const tier = parseTier(flags.tier);
     const shard = flags.shard ? parseShard(flags.shard) : null;
+    // A Cloud Run Jobs task: the plan comes from Cloud Storage and the partial goes back there.
+    const remote = await remoteShardFiles(flags.plan, flags.out);
     const { partial, file, exitCode } = await withSignals((signal) =>
       runShard(
         {
-          planFile: flags.plan!,
+          planFile: remote?.planFile ?? flags.plan!,
           tier,
           shard,
-          ...(flags.out ? { out: flags.out } : {}),
+          ...(flags.out && !remote?.out ? { out: flags.out } : {}),
           ...(flags.playbook ? { playbook: flags.playbook } : {}),
         },
         { signal },
       ),
-    );
+    ).finally(() => remote?.cleanup());
+    if (remote?.out) await remote.upload(file);
     const summary = {
       file,
       runId: partial.runId,
@@ -109,12 +165,22 @@ export async function runSharded(flags: ShardedRunFlags): Promise<void> {
     process.exitCode = exitCode;
     return;
   }
-  // --shards alone runs the shards as local processes: the one executor this version has.
+  // --shards alone runs the shards as local processes.
   const executor = flags.executor ?? 'local';
-  if (executor !== 'local')
+  if (executor !== 'local' && executor !== 'cloud-run-jobs')
     throw new UsageError(
       'EEXECUTOR',
-      `--executor is set as "${flags.executor}"; valid values are local (cloud-run-jobs is not available in this version)`,
+      `--executor is set as "${flags.executor}"; valid values are local, cloud-run-jobs`,
+    );
+  if (executor === 'cloud-run-jobs' && !flags.job)
+    throw new UsageError(
+      'EEXECUTOR',
+      '--executor cloud-run-jobs needs --job <name>: the Cloud Run job whose tasks run the shards',
+    );
+  if (executor === 'local' && flags.job)
+    throw new UsageError(
+      'EEXECUTOR',
+      '--job is for --executor cloud-run-jobs; the local executor runs shards as processes',
     );
   const shards = parsePositiveInt('--shards', flags.shards, 2);
   const options = {
@@ -129,8 +195,13 @@ export async function runSharded(flags: ShardedRunFlags): Promise<void> {
   const { runWithTerminal } = await import('./terminal.js');
   await runWithTerminal(Boolean(flags.json), async (session) => {
     const { locatePlaybook, loadPlaybook } = await import('../playbook/load.js');
+    const playbook = loadPlaybook(locatePlaybook(flags.playbook));
+    if (executor === 'cloud-run-jobs') {
+      const { runCloudRunJobs } = await import('../shard/cloud-run-jobs.js');
+      return runCloudRunJobs(playbook, options, shards, flags.job!, session);
+    }
     const { runLocal } = await import('../shard/local.js');
-    return runLocal(loadPlaybook(locatePlaybook(flags.playbook)), options, shards, session);
+    return runLocal(playbook, options, shards, session);
   });
 }
 

@@ -4,7 +4,7 @@
  */
 import * as z from 'zod';
 import { auditSchema } from './sections/audit.js';
-import { gcpSchema, serviceSchema } from './sections/cloudrun.js';
+import { gcpSchema, gcsSchema, serviceSchema } from './sections/cloudrun.js';
 import { decisionSchema, hookCommandSchema, remediateSchema } from './sections/decision.js';
 import { githubSchema } from './sections/github.js';
 import { flakySchema, quarantineSchema } from './sections/history.js';
@@ -18,6 +18,7 @@ export const playbookSchema = z
         'Repository under test, relative to the playbook. Default: the git root holding the playbook.',
     }),
     gcp: gcpSchema.optional(),
+    gcs: gcsSchema.optional(),
     services: z.array(serviceSchema).default([]),
     // 500: a large monorepo has tens; the bound keeps a run's record and worklog a readable size.
     suites: z

@@ -8,21 +8,38 @@
 
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { startDemoCloudRun } from './cloudrun/demo.js';
+import { DEMO_JOB, startDemoCloudRun } from './cloudrun/demo.js';
 import { startDemoGitHub } from './github/demo.js';
 import { startDemoLogging } from './logging/demo.js';
 import { startDemoMonitoring } from './monitoring/demo.js';
+import { startDemoStorage } from './storage/demo.js';
 import type { DemoSandbox } from './types.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function main(): Promise<number> {
   const sandboxes = (
-    await Promise.all([startDemoCloudRun(), startDemoGitHub(), startDemoLogging(), startDemoMonitoring()])
+    await Promise.all([
+      startDemoCloudRun(),
+      startDemoGitHub(),
+      startDemoLogging(),
+      startDemoMonitoring(),
+      startDemoStorage(),
+    ])
   ).filter((s): s is DemoSandbox => s !== null);
   try {
     const env: Record<string, string> = Object.assign({}, ...sandboxes.map((s) => s.env));
-    const args = ['dist/cli/main.js', 'run', '-p', 'playbooks/demo.yaml', ...process.argv.slice(2)];
+    const extra = process.argv.slice(2);
+    // `--shards N` runs the suites on Cloud Run Jobs (the emulator's tasks are local tdl processes).
+    const sharded = extra.includes('--shards') && !extra.includes('--executor');
+    const args = [
+      'dist/cli/main.js',
+      'run',
+      '-p',
+      'playbooks/demo.yaml',
+      ...(sharded ? ['--executor', 'cloud-run-jobs', '--job', DEMO_JOB] : []),
+      ...extra,
+    ];
     process.stderr.write(`$ tdl ${args.slice(1).join(' ')}\n`);
     const child = await execa(process.execPath, args, { cwd: root, env, stdio: 'inherit', reject: false });
     for (const s of sandboxes) {

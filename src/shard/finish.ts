@@ -165,7 +165,12 @@ export function mergeRun(
 export async function finishFromFiles(
   planFile: string,
   files: readonly string[],
-  options: { publish: RunOptions['publish']; playbook?: string },
+  options: {
+    publish: RunOptions['publish'];
+    playbook?: string;
+    /** What the executor saw (e.g. Cloud Run Jobs tasks that failed), added to phase 2's findings. */
+    findings?: Finding[];
+  },
   session: SessionOptions,
 ): Promise<RunRecord> {
   const cwd = session.cwd ?? process.cwd();
@@ -176,6 +181,7 @@ export async function finishFromFiles(
     true,
   );
   const { phase } = mergeRun(plan, playbook, reads, systemClock.now());
+  phase.findings.push(...(options.findings ?? []));
   return finishRun(
     playbook,
     {

@@ -27,7 +27,7 @@ function cliMain(): string {
 }
 
 /** Per shard process: the suites' own timeouts (every attempt) and a minute for tdl itself. */
-function shardTimeout(playbook: Playbook): number {
+export function shardTimeout(playbook: Playbook): number {
   return playbook.suites.reduce((a, s) => a + s.timeout * (s.retries + 1), 60_000);
 }
 

@@ -14,6 +14,7 @@ import { clustersFor } from '../../src/phases/3-root-cause/cluster.js';
 import type { PlanDocument } from '../../src/shard/document.js';
 import type { TierSummary } from '../../src/shard/summary.js';
 import { CLI, type TempProject, tdl, tempProject } from './helpers.js';
+import { truth } from './shard-truth.js';
 
 const JUNIT = (id: string) => [
   'node',
@@ -92,33 +93,6 @@ afterAll(() => {
 });
 
 const json = <T>(stdout: unknown): T => JSON.parse(String(stdout)) as T;
-
-/** What must be equal between a sharded and an unsharded run of the same tests. */
-function truth(record: RunRecord) {
-  const data = phaseResult<RunTestsData>(record, 'run-tests')!.data!;
-  return {
-    counts: { ...data.counts, durationMs: null },
-    tiers: data.tiers.map((t) => ({
-      tier: t.tier,
-      state: t.state,
-      counts: { ...t.counts, durationMs: null },
-      gate: t.gate,
-    })),
-    suites: data.suites.map((s) => ({
-      id: s.id,
-      state: s.state,
-      verdict: s.verdict,
-      counts: { ...s.counts, durationMs: null },
-    })),
-    tests: data.suites.flatMap((s) => s.cases.map((c) => `${s.id}/${c.suite}/${c.name}:${c.status}`)).sort(),
-    clusters: clustersFor(record)
-      .map((c) => `${c.id} ${c.tests.map((t) => t.name).join(',')}`)
-      .sort(),
-    verdict: phaseResult(record, 'run-tests')!.verdict,
-    decision: record.decision,
-    exitCode: record.exitCode,
-  };
-}
 
 describe('a sharded run equals the unsharded run of the same tests', () => {
   let plain: RunRecord;

@@ -52,13 +52,11 @@ async function applicationDefaultCredentials(gax: typeof import('google-gax'), g
   return auth;
 }
 
-export async function createCloudRunPort(
-  gcp: GcpConfig,
-  options: CloudRunPortOptions = {},
-): Promise<CloudRunPort> {
-  const [{ v2 }, gax] = await Promise.all([import('@google-cloud/run'), import('google-gax')]);
-  const endpoint = options.endpoint || gcp.endpoint;
-  const clientOptions = endpoint
+/** Options of a Cloud Run client: plain gRPC to an emulator's endpoint, else ADC. */
+export async function cloudRunClientOptions(gcp: GcpConfig, endpointOverride?: string) {
+  const gax = await import('google-gax');
+  const endpoint = endpointOverride || gcp.endpoint;
+  return endpoint
     ? {
         apiEndpoint: splitEndpoint(endpoint).host,
         port: splitEndpoint(endpoint).port,
@@ -67,6 +65,16 @@ export async function createCloudRunPort(
         authClient: new gax.googleAuthLibrary.PassThroughClient(),
       }
     : { projectId: gcp.project, auth: await applicationDefaultCredentials(gax, gcp) };
+}
+
+export async function createCloudRunPort(
+  gcp: GcpConfig,
+  options: CloudRunPortOptions = {},
+): Promise<CloudRunPort> {
+  const [{ v2 }, clientOptions] = await Promise.all([
+    import('@google-cloud/run'),
+    cloudRunClientOptions(gcp, options.endpoint),
+  ]);
   const services = new v2.ServicesClient(clientOptions);
   const revisions = new v2.RevisionsClient(clientOptions);
   const sleep = options.sleep ?? defaultSleep;
@@ -108,7 +116,7 @@ export async function createCloudRunPort(
   }
 
   return {
-    target: endpoint ?? 'run.googleapis.com',
+    target: options.endpoint || gcp.endpoint || 'run.googleapis.com',
     async getService(service: string): Promise<ServiceInfo> {
       return normalizeService(await rawService(service));
     },

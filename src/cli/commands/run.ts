@@ -17,6 +17,7 @@ interface RunFlags {
   out?: string;
   executor?: string;
   shards?: string;
+  job?: string;
 }
 
 export function register(program: Command): void {
@@ -35,15 +36,22 @@ export function register(program: Command): void {
     .option('--wait', 'if another run holds this repository, wait for it instead of failing')
     .option(
       '--plan <file>',
-      'sharded: run one shard of this plan (with --tier and --shard) and write its partial',
+      'sharded: run one shard of this plan (with --tier and --shard) and write its partial (a file or gs://bucket/name)',
     )
     .option('--tier <n>', 'with --plan: the tier to run')
     .option('--shard <i/N>', 'with --plan: this shard, 1-based (default: from CLOUD_RUN_TASK_INDEX/COUNT)')
-    .option('--out <file>', 'with --plan: where to write the partial record')
-    .option('--executor <name>', 'run sharded: local (shards as local processes; the default with --shards)')
+    .option(
+      '--out <file>',
+      'with --plan: where to write the partial record (gs://bucket/folder/ uploads it there)',
+    )
+    .option(
+      '--executor <name>',
+      'run sharded: local (shards as local processes; the default with --shards) or cloud-run-jobs (needs --job)',
+    )
     .option('--shards <n>', 'run sharded over n shards per tier (with --executor, default local)')
+    .option('--job <name>', 'with --executor cloud-run-jobs: the Cloud Run job whose tasks run the shards')
     .action(async (flags: RunFlags) => {
-      if (flags.plan || flags.executor || flags.shards !== undefined) {
+      if (flags.plan || flags.executor || flags.shards !== undefined || flags.job) {
         const { runSharded } = await import('../shard.js');
         return runSharded(flags);
       }

@@ -31,6 +31,22 @@ export const gcpSchema = z.strictObject({
     .meta({ description: 'First wait between polls after a deploy; grows 1.5x up to 8x (default 2s).' }),
 });
 
+/** Where a sharded run on Cloud Run Jobs leaves its plan and its tasks' partial records. */
+export const gcsSchema = z.strictObject({
+  bucket: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{1,220}$/, { message: 'expected a Cloud Storage bucket name' })
+    .meta({ description: 'Cloud Storage bucket for `--executor cloud-run-jobs` (plans and partials).' }),
+  prefix: z
+    .string()
+    .default('tdl/')
+    .meta({ description: 'Object name prefix; a run uses <prefix>runs/<runId>/ (default tdl/).' }),
+  endpoint: z.string().optional().meta({
+    description: 'URL of a Cloud Storage JSON API endpoint (emulator); no credentials are used.',
+  }),
+});
+export type GcsConfig = z.output<typeof gcsSchema>;
+
 export const serviceSchema = z.strictObject({
   name: z.string().min(1),
   freshWithin: duration.prefault('24h'),

@@ -6,11 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { addJobServices, JobsState } from './jobs.js';
 import { cloudRunProtos } from './protos.js';
 import { CloudRunState, type ErrorSpec, type TrafficSpec } from './state.js';
 
 export interface CloudRunEmulator {
   state: CloudRunState;
+  /** Cloud Run Jobs: `jobs.addJob(id, spec)` makes a job that `RunJob` can start (see jobs.ts). */
+  jobs: JobsState;
   /** `127.0.0.1:<port>`: what `gcp.endpoint` / `TDL_CLOUDRUN_ENDPOINT` take. */
   endpoint: string;
   port: number;
@@ -52,6 +55,9 @@ export async function startCloudRunEmulator(options: EmulatorOptions = {}): Prom
   const operationsDef = defs['google.longrunning.Operations'] as grpc.ServiceDefinition;
   const encodeService = services.GetService!.responseSerialize;
   const operations = new Map<string, Record<string, unknown>>();
+  // Operations whose state changes after they are created (a job's execution), refreshed on read.
+  const refreshers = new Map<string, () => void>();
+  const jobs = new JobsState(state.parent);
   const latency = options.latencyMs ?? 0;
 
   /** Wraps a handler: latency, the resource name check, injected errors, and the call log. */
@@ -154,8 +160,10 @@ export async function startCloudRunEmulator(options: EmulatorOptions = {}): Prom
     ),
     DeleteRevision: (_c: Call, cb: Callback) => fail(cb, grpc.status.UNIMPLEMENTED, 'not emulated'),
   });
+  addJobServices(server, defs, jobs, operations, refreshers);
   server.addService(operationsDef, {
     GetOperation: (call: Call, cb: Callback) => {
+      refreshers.get(String(call.request.name))?.();
       const op = operations.get(String(call.request.name));
       if (op) cb(null, op);
       else fail(cb, grpc.status.NOT_FOUND, 'no such operation');
@@ -173,10 +181,12 @@ export async function startCloudRunEmulator(options: EmulatorOptions = {}): Prom
   );
   return {
     state,
+    jobs,
     port,
     endpoint: `127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        jobs.killAll();
         server.tryShutdown(() => resolve());
         // Open client channels keep tryShutdown waiting; do not let a test or the demo hang on them.
         setTimeout(() => {

@@ -24,6 +24,8 @@ export function cloudRunProtos(): PackageDefinition {
     [
       'google/cloud/run/v2/service.proto',
       'google/cloud/run/v2/revision.proto',
+      'google/cloud/run/v2/job.proto',
+      'google/cloud/run/v2/execution.proto',
       'google/longrunning/operations.proto',
     ],
     {
