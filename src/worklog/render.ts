@@ -11,6 +11,7 @@ import { renderIterations } from './iterations.js';
 import { inert, table } from './markdown.js';
 import { SECTION_RENDERERS } from './sections/index.js';
 import type { RenderView } from './sections/types.js';
+import { trendRow, trendRowOf, trendTable } from './trend.js';
 
 export interface RenderInput {
   record: RunRecord;
@@ -108,41 +109,20 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
   return [lines.join('\n'), tiers].filter(Boolean).join('\n\n');
 }
 
+/** This run and the ones before it: the same table as INDEX.md's trend and `tdl worklogs` (trend.ts). */
 function trend(record: RunRecord, history: HistoryEntry[], earlier?: readonly RunEntry[]): string {
-  const row = (r: RunRecord) => {
-    const f = figures(r);
-    return [
-      `\`${r.runId}\``,
-      r.startedAt,
-      r.options.focus,
-      f.passRateText,
-      f.counts.failed + f.counts.errored,
-      f.gateMark,
-      f.violations ?? '–',
-      f.decision,
-    ];
-  };
   // Earlier runs from the history store's entries (figures computed when each ended), else records.
   const rows = earlier
     ? [
-        row(record),
+        trendRow(record),
         ...earlier
           .filter((e) => !e.dryRun && e.run !== record.runId)
           .slice(0, 9)
-          .map((e) => [
-            `\`${e.run}\``,
-            e.at,
-            e.row.focus,
-            e.row.passRateText,
-            e.row.failed + e.row.errored,
-            e.row.gates,
-            e.row.violations ?? '–',
-            e.row.decision,
-          ]),
+          .map(trendRowOf),
       ]
-    : [record, ...history.map((h) => h.record)].slice(0, 10).map(row);
+    : [record, ...history.map((h) => h.record)].slice(0, 10).map(trendRow);
   if (rows.length < 2) return 'No earlier runs of this playbook in the worklog folder.';
-  return table(['Run', 'Started', 'Focus', 'Pass rate', 'Failing', 'Gates', 'Violations', 'Decision'], rows);
+  return trendTable(rows);
 }
 
 export function renderWorklog({ record, history, worklogDir, earlier }: RenderInput): string {

@@ -5,6 +5,7 @@
 
 import { percent } from '../core/format.js';
 import type { RunRecord } from '../core/record.js';
+import type { RunEntry } from '../history/model.js';
 import { figures } from './figures.js';
 import { readHistory } from './history.js';
 import { table } from './markdown.js';
@@ -45,6 +46,27 @@ export function trendRow(record: RunRecord): TrendRow {
     decisionReason: f.decisionReason,
     iterations: f.iterations,
     worklog: record.worklog?.markdown ?? null,
+  };
+}
+
+/** The trend row of a run, from its store entry (src/history/store.ts). */
+export function trendRowOf(e: RunEntry): TrendRow {
+  return {
+    runId: e.run,
+    startedAt: e.at,
+    playbook: e.playbook,
+    focus: e.row.focus,
+    state: e.row.state,
+    commit: e.commit,
+    branch: e.branch,
+    passRate: e.row.passRate,
+    tiers: e.row.tiers,
+    failing: e.row.failed + e.row.errored,
+    violations: e.row.violations,
+    decision: e.row.decision,
+    decisionReason: e.row.decisionReason,
+    iterations: e.row.iterations,
+    worklog: e.row.worklog,
   };
 }
 

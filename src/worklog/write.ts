@@ -11,7 +11,7 @@ import { WORKLOG_PREFIX } from './history.js';
 import { table } from './markdown.js';
 import { portableRecord } from './portable.js';
 import { renderWorklog } from './render.js';
-import { type TrendRow, trendCharts, trendTable } from './trend.js';
+import { trendCharts, trendRowOf, trendTable } from './trend.js';
 
 function stamp(iso: string): string {
   // 2026-11-22T03:05:52.123Z -> 2026-11-22-030552
@@ -51,27 +51,6 @@ export function writeWorklog(
 
 /** Runs of a playbook shown in the INDEX trend. */
 const TREND_RUNS = 20;
-
-/** The trend row of a run, from its store entry (src/history/store.ts). */
-export function trendRowOf(e: RunEntry): TrendRow {
-  return {
-    runId: e.run,
-    startedAt: e.at,
-    playbook: e.playbook,
-    focus: e.row.focus,
-    state: e.row.state,
-    commit: e.commit,
-    branch: e.branch,
-    passRate: e.row.passRate,
-    tiers: e.row.tiers,
-    failing: e.row.failed + e.row.errored,
-    violations: e.row.violations,
-    decision: e.row.decision,
-    decisionReason: e.row.decisionReason,
-    iterations: e.row.iterations,
-    worklog: e.row.worklog,
-  };
-}
 
 /** Per playbook: the trend table and mermaid charts of its last runs (dry runs left out). */
 function trendSections(entries: readonly RunEntry[]): string[] {
