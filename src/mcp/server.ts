@@ -231,8 +231,8 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
       }
       const m = RECORD_URI.exec(uri);
       if (m) {
-        const [{ readRunRecord }, { stateDirFor, pathsFor }] = await Promise.all([
-          import('../pipeline/session.js'),
+        const [{ openRun }, { stateDirFor, pathsFor }] = await Promise.all([
+          import('../worklog/run-folder.js'),
           import('../core/paths.js'),
         ]);
         const stateDir = stateDirFor(cwd, env);
@@ -253,7 +253,7 @@ export async function startMcpServer(o: McpOptions = {}): Promise<void> {
               },
             ],
           };
-        const record = readRunRecord(m[1]!, stateDir);
+        const record = openRun(m[1]!, stateDir);
         const redactor = Redactor.fromEnv(record.redactEnv ?? [], env);
         return {
           contents: [

@@ -65,9 +65,9 @@ function latestRunId(dir: string): string {
 }
 
 async function storedRecord(ctx: ToolContext, runId: string | undefined): Promise<RunRecord> {
-  const { readRunRecord } = await import('../pipeline/session.js');
+  const { openRun } = await import('../worklog/run-folder.js');
   const dir = await stateDir(ctx);
-  return readRunRecord(runId ?? latestRunId(dir), dir);
+  return openRun(runId ?? latestRunId(dir), dir);
 }
 
 const recordRedactor = (record: RunRecord, env: NodeJS.ProcessEnv) =>

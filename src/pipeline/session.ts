@@ -30,6 +30,7 @@ import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
 import { localRecord, portableRecord, stateRootOf } from '../worklog/portable.js';
+import { openRun } from '../worklog/run-folder.js';
 import { worklogPaths, writeWorklog } from '../worklog/write.js';
 import { exitCodeFor } from './exit.js';
 import { runUntilGreen } from './loop.js';
@@ -219,7 +220,7 @@ async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.P
 
 /**
  * What `record.json` holds: the record compact (passing tests as rows) and portable (no absolute path
- * of this machine: paths relative to the folder `.tdl/` sits in; `readRunRecord` resolves them again).
+ * of this machine: paths relative to the folder `.tdl/` sits in; `openRun` resolves them again).
  */
 function storedForm(record: RunRecord, worklogDir?: string): RunRecord {
   return compactRecord(portableRecord(record, worklogDir ? [worklogDir] : [], stateRootOf(record.runDir)));
@@ -324,40 +325,10 @@ export async function startRun(
   return execute(playbook, record, paths, { ...opts, ports });
 }
 
-/** A stored run record, checked: the run folder exists, its version fits, every key is right. */
-export function readRunRecord(runId: string, stateDir: string): RunRecord {
-  if (!isRunId(runId))
-    throw new UsageError('ERUNID', `"${runId}" is not a run id (expected tdl-YYYYMMDD-HHMMSS-xxxxxx)`);
-  const paths = pathsFor(stateDir, runId);
-  if (!existsSync(paths.recordFile)) {
-    throw new UsageError(
-      'ENORUN',
-      `no run ${runId} under ${paths.stateDir}`,
-      'run `tdl resume` from the folder the run was started in',
-    );
-  }
-  let stored: { schemaVersion?: unknown };
-  try {
-    stored = JSON.parse(readFileSync(paths.recordFile, 'utf8'));
-  } catch (error) {
-    throw new UsageError('ERECORD', `${paths.recordFile}: not valid JSON (${errorMessage(error)})`);
-  }
-  if (!READABLE_SCHEMA_VERSIONS.includes(stored.schemaVersion as number)) {
-    throw new UsageError(
-      'ERUNVERSION',
-      `run ${runId} was written by an incompatible version (schemaVersion ${String(stored.schemaVersion)})`,
-    );
-  }
-  const parsed = parseStoredRecord(stored);
-  if (!parsed.ok)
-    throw new UsageError('ERECORD', `${paths.recordFile}: not a valid run record: ${parsed.problem}`);
-  return localRecord(parsed.record, paths.runDir);
-}
-
 /** Continues a run from its first unfinished phase. */
 export async function resumeRun(runId: string, opts: SessionOptions = {}): Promise<RunRecord> {
   const stateDir = stateDirFor(opts.cwd ?? process.cwd(), opts.env);
-  const record = readRunRecord(runId, stateDir);
+  const record = openRun(runId, stateDir);
   const playbook = loadPlaybook(record.playbook.file);
-  return execute(playbook, record, pathsFor(stateDir, runId), opts, () => readRunRecord(runId, stateDir));
+  return execute(playbook, record, pathsFor(stateDir, runId), opts, () => openRun(runId, stateDir));
 }

@@ -1,5 +1,5 @@
 /** `tdl run` and `tdl publish` as real child processes against the loopback GitHub emulator. */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
@@ -95,4 +95,17 @@ it('--publish github without a token is a usage error; --publish none skips the 
   const none = await tdl(project.dir, ['run', '--json', '--publish', 'none'], noToken());
   const publish = (JSON.parse(none.stdout) as RunRecord).phases.find((p) => p.id === 'publish')!;
   expect(publish).toMatchObject({ state: 'skipped', reason: 'publishing disabled (--publish none)' });
+});
+
+it('tdl publish of a run whose record.json is torn: exit 2 naming the file, nothing sent', async () => {
+  const r = await tdl(project.dir, ['run', '--json'], noToken());
+  const { record } = publishData(r.stdout);
+  const file = join(record.runDir, 'record.json');
+  writeFileSync(file, readFileSync(file, 'utf8').slice(0, 100));
+  const writes = emu.log.filter((l) => l.method !== 'GET').length;
+  const sent = await tdl(project.dir, ['publish', record.runId], withToken());
+  expect(sent.exitCode).toBe(2);
+  expect(sent.stderr).toContain(`${file}: not valid JSON`);
+  expect(sent.stderr).not.toMatch(/\n\s+at /);
+  expect(emu.log.filter((l) => l.method !== 'GET').length).toBe(writes);
 });

@@ -9,6 +9,7 @@ import { isRunId } from '../../core/ids.js';
 import type { RunRecord } from '../../core/record.js';
 import { acquireRunLock } from '../../services/lock.js';
 import { Redactor } from '../../telemetry/redact.js';
+import { openRun } from '../../worklog/run-folder.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { readOutbox, writeSent } from './outbox.js';
 import type { ActionResult, PublishOutcome } from './types.js';
@@ -42,9 +43,10 @@ export async function sendOutbox(input: SendInput): Promise<SendResult> {
       'run tdl publish from the folder the run was started in',
     );
   const drafts = readOutbox(runDir);
-  const recordFile = join(runDir, 'record.json');
-  const redactEnv = existsSync(recordFile)
-    ? (JSON.parse(readFileSync(recordFile, 'utf8')) as RunRecord).redactEnv
+  // The run's record, checked (a torn one is a clear usage error, not a crash); an outbox without one
+  // has no redact.env names to add.
+  const redactEnv = existsSync(join(runDir, 'record.json'))
+    ? openRun(input.runId, input.stateDir).redactEnv
     : [];
   const found = await findToken(input.env);
   if (!found)
