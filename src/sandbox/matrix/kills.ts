@@ -286,7 +286,9 @@ async function signalTrial(
     const name = signal === 'double SIGINT' ? 'SIGINT' : signal;
     const expected = 128 + constants.signals[name];
     if (r.exitCode !== expected)
-      result.wrongExitCodes.push(`${signal} (${shape}): exit ${r.exitCode}, expected ${expected}`);
+      result.wrongExitCodes.push(
+        `${signal} (${shape}): exit ${r.exitCode}${r.signal ? ` (ended by ${r.signal})` : ''}, expected ${expected}; stderr ends: ${String(r.stderr).slice(-300)}`,
+      );
     const s = await survivors(dir, 3000);
     result.processesSeen += s.seen;
     result.orphans += s.alive.length;
