@@ -59,9 +59,28 @@ export async function runWithTerminal(
     // The run is over and the process ends next. A signal in between (the second of a double Ctrl-C
     // often lands here once the first one ended the run quickly) still exits with 128 + its number,
     // instead of killing the process by Node's default action without an exit code.
+    // The new listener goes on before the old one comes off: with none, Node restores the default action.
     for (const [signal, handler] of handlers) {
-      process.off(signal, handler);
       process.on(signal, () => process.exit(128 + constants.signals[signal]));
+      process.off(signal, handler);
     }
   }
+  // The run is over: end the process now, once stdout and stderr are flushed, rather than when Node
+  // has torn everything down by itself. During that teardown Node has already put the default
+  // action back, so a signal then (the second of a double Ctrl-C, once the first ended the run
+  // quickly) killed tdl without its exit code.
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
+}
+
+/** Resolves once everything written to `stream` so far has been handed to the system. */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    try {
+      stream.write('', () => resolve());
+    } catch {
+      // The stream is gone (EPIPE, a closed terminal): nothing left to flush.
+      resolve();
+    }
+  });
 }
