@@ -1,11 +1,19 @@
-// The shipped command line as a bundle, written over tsc's dist/cli/main.js after `tsc` ran.
+// The shipped command line as a bundle, written beside tsc's output after `tsc` ran.
+//
+// The command line (src/cli/cli.ts) is one CommonJS file, dist/cli/tdl.cjs, that dist/cli/main.js
+// (tsc's output of src/cli/main.ts) compiles through V8's code cache (see main.ts). One file because
+// a V8 code cache is per script; CommonJS because Node 20 has no code cache for ES modules (only
+// Node 22's compile cache). Its lazily imported parts stay lazy (esbuild evaluates them on first
+// use); its dynamic imports of the external libraries (the Google and GitHub clients, ES modules)
+// are rewritten to `__tdlImport(...)`, main.ts's import(), as a script compiled by `vm` has none.
+// The GitHub Action's entry (action.js) and the audit's worker (audit-reader.js) stay ES modules,
+// split into chunks as below.
 //
 // Why: on Node 20 every ES module costs a resolve, a file read and a compile; `tdl audit` loaded
 // about 240 files (zod ~50, yaml ~40, our own ~46) before doing any work, 100+ ms on this machine.
-// The bundle holds our code and the libraries every command needs at start-up (commander, zod, yaml,
-// picomatch, picocolors) in a few chunks. Lazily imported code stays lazy (code splitting), and the
-// heavy or path-sensitive libraries (Google, Octokit, pino's transports, ...) stay external and load
-// from node_modules as before.
+// The bundles hold our code and the libraries the commands need (commander, zod, yaml, picomatch,
+// picocolors, and the ones below). Lazily imported code stays lazy, and the heavy or path-sensitive
+// libraries (Google, Octokit, grpc, ...) stay external and load from node_modules as before.
 //
 // execa is bundled too: every `tdl run` starts suites and git through it, and from node_modules it
 // loaded ~80 ES modules of its own and its dependencies, ~90 ms of a run's fixed cost on this machine
@@ -19,12 +27,13 @@
 // its own copy of zod and ~150 files; bundled it shares our zod, and `tdl mcp` answers the MCP
 // handshake in about 2x the time of `tdl --version` instead of 3.5x (scripts/bench/mcp.mjs).
 //
-// Layout: entries and chunks all sit in dist/cli/, so the `import.meta.url`-relative paths in the
-// sources resolve the same from the bundle as from tsc's output: `./main.js` (action.ts),
+// Layout: tdl.cjs, the entries and chunks all sit in dist/cli/, so the `import.meta.url`-relative
+// paths in the sources resolve the same from the bundles as from tsc's output: `./main.js` (action.ts,
+// shard/local.ts),
 // `./audit-reader.js` (audit/readers.ts) and `../../package.json` (core/version.ts; dist/cli/ and
 // dist/core/ are equally deep). Everything else in dist/ (the sandbox, the demo, the library
 // modules the bench scripts import) is tsc's output, unchanged.
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -51,7 +60,6 @@ for (const f of readdirSync(out, { withFileTypes: true }).map((e) => e.name))
 await build({
   absWorkingDir: root,
   entryPoints: {
-    main: 'src/cli/main.ts',
     action: 'src/cli/action.ts',
     'audit-reader': 'src/audit/audit-reader.ts',
   },
@@ -70,3 +78,32 @@ await build({
     js: "import { createRequire as __tdlCreateRequire } from 'node:module'; const require = __tdlCreateRequire(import.meta.url);",
   },
 });
+
+const cjsFile = join(out, 'tdl.cjs');
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/cli/cli.ts'],
+  outfile: cjsFile,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20.19',
+  external,
+  sourcemap: true,
+  logLevel: 'warning',
+  // `import.meta.url`-relative paths in the sources (./main.js, ./audit-reader.js,
+  // ../../package.json) resolve from dist/cli/ as they do from the ES module build.
+  define: { 'import.meta.url': '__tdlImportMetaUrl' },
+  banner: { js: "var __tdlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+});
+const externals = new Set(external);
+let cjs = readFileSync(cjsFile, 'utf8');
+cjs = cjs.replace(/\bimport\((["'])([^"']+)\1\)/g, (_whole, _q, spec) => {
+  const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+  if (!externals.has(name) && !spec.startsWith('node:'))
+    throw new Error(`tdl.cjs: unexpected dynamic import of ${spec}`);
+  return `__tdlImport(${JSON.stringify(spec)})`;
+});
+if (/\bimport\(/.test(cjs))
+  throw new Error('tdl.cjs: a dynamic import() is left (main.ts runs it with vm: none works)');
+writeFileSync(cjsFile, cjs);

@@ -1,12 +1,72 @@
 #!/usr/bin/env node
 /**
- * The tdl command line's entry: turns Node's compile cache on, then loads the command line (cli.ts).
+ * The tdl command line's entry. The command line itself (cli.ts) ships as one CommonJS bundle,
+ * `tdl.cjs` beside this file (scripts/bundle.mjs), compiled here with V8's code cache: a run then
+ * starts from the compiled code of the previous run of the same command instead of parsing and
+ * compiling ~2 MB of JavaScript again (on Node 20, which has no compile cache of its own for ES
+ * modules, that was the largest part of a run's fixed cost; issue 16, docs/performance.md).
+ *
+ * The cache is a file per command and build in the OS temp folder (`tdl-compile-cache/`, as Node's
+ * own compile cache), written when the process exits if there was none or V8 refused it (another
+ * Node version, other V8 flags). V8 checks only the source's length against a cache, so its name
+ * holds a hash of the source. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off.
+ * Without the bundle (a plain `tsc` build), cli.ts is imported as an ES module.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
 
-// Node 22.1+ keeps compiled code between runs (in the OS temp folder), so a later run skips compiling
-// the command line again. Only modules loaded after this call are cached, which is why cli.ts is
-// imported dynamically: a static import is compiled before any line of this module runs. Node 20 has
-// no compile cache, and the call is skipped there.
+// Node 22.1+ also caches the ES modules loaded later (the Google and GitHub clients); a no-op where
+// the call does not exist (Node 20).
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
-await import('./cli.js');
+
+const bundle = join(dirname(fileURLToPath(import.meta.url)), 'tdl.cjs');
+
+/** Runs the CommonJS bundle as Node would run it, its compiled code taken from and kept in the cache. */
+function runBundle(file: string): void {
+  const source = readFileSync(file, 'utf8');
+  const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
+  const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : '_';
+  const dir = join(tmpdir(), 'tdl-compile-cache');
+  const hash = createHash('sha1').update(source).update(process.version).update(process.arch).digest('hex');
+  const cacheFile = join(dir, `${command}-${hash.slice(0, 20)}.v8`);
+  let cachedData: Buffer | undefined;
+  if (useCache)
+    try {
+      cachedData = readFileSync(cacheFile);
+    } catch {
+      // No cache yet: this run writes it.
+    }
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname, __tdlImport) {${source}\n})`,
+    { filename: file, ...(cachedData ? { cachedData } : {}) },
+  );
+  if (useCache && (!cachedData || script.cachedDataRejected))
+    // At exit, so the cache holds the functions this command compiled while it ran, not only the top level.
+    process.once('exit', () => {
+      try {
+        mkdirSync(dir, { recursive: true });
+        // Caches of earlier builds of this command go.
+        for (const f of readdirSync(dir))
+          if (f.startsWith(`${command}-`) && f !== `${command}-${hash.slice(0, 20)}.v8`)
+            rmSync(join(dir, f), { force: true });
+        const tmp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cacheFile);
+      } catch {
+        // A read-only or full temp folder: the next run compiles again.
+      }
+    });
+  const cjs = { exports: {} };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  // The bundle's dynamic imports (the Google and GitHub clients, ES modules) go through this
+  // module's import(): a script compiled by `vm` has no import() of its own.
+  wrapper(cjs.exports, module.createRequire(file), cjs, file, dirname(file), (s: string) => import(s));
+}
+
+if (existsSync(bundle)) runBundle(bundle);
+else await import('./cli.js');
