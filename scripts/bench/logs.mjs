@@ -9,8 +9,8 @@
 // the one client process, through the real @google-cloud/logging client over loopback. The log
 // payloads pass through a real Redactor, as in a run. Also printed: the CPU time the client process
 // spent in 2 (what the 1.5x budget has to fit: the 10 chains wait in parallel, their entries are
-// decoded and grouped on one thread), and its RSS before 2 (node, tdl's modules and the client loaded
-// and warmed: the part of 3 that is not the read).
+// decoded and grouped on one thread), its RSS before 2 (node, tdl's modules and the client loaded and
+// warmed: the part of 3 that is not the read), and its peak RSS after reading one service alone.
 // Env: BENCH_LOGS_SERVICES (10), BENCH_LOGS_ENTRIES (5000), BENCH_LOGS_LATENCY_MS (100), BENCH_LOGS_RUNS (5).
 import { fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -114,6 +114,7 @@ async function stepProcess(endpoint) {
   // Warm-up: the client's first call loads protos and opens the channel.
   await readServiceLogs(input(names[0]), false);
   const warmRssMb = process.memoryUsage().rss / 1048576;
+  const onePeakMb = process.resourceUsage().maxRSS / 1024;
   // And one whole step, so the emulator has matched every filter (tested and baseline revisions) and
   // encoded every page once: its filter evaluation over 50,000 entries is the emulator's CPU, not a
   // cost of Cloud Logging's answer (that is the 100 ms), and would otherwise delay the first run.
@@ -141,7 +142,7 @@ async function stepProcess(endpoint) {
       throw new Error(`the step read ${read} entries (${out.logs.map((l) => l.reason).join('; ')})`);
   }
   await port.close();
-  process.send({ single, all, cpu, warmRssMb, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+  process.send({ single, all, cpu, warmRssMb, onePeakMb, maxRssMb: process.resourceUsage().maxRSS / 1024 });
   process.exit(0);
 }
 
@@ -163,7 +164,7 @@ else {
   const { endpoint } = await emu.message;
   try {
     const step = child('step', endpoint);
-    const { single, all, cpu, warmRssMb, maxRssMb } = await step.message;
+    const { single, all, cpu, warmRssMb, onePeakMb, maxRssMb } = await step.message;
     const ratio = median(all) / median(single);
     console.log(
       `${SERVICES} services x ${ENTRIES} entries, ${LATENCY} ms per call, pages of 1000, medians of ${RUNS}:`,
@@ -175,6 +176,9 @@ else {
     );
     console.log(
       `  CPU time of the step's process in the step: ${fmt(median(cpu))} ${range(cpu)}; its RSS before the step (node, modules, client loaded and warm): ${warmRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  peak RSS of the same process having read one service alone (5 pages, one at a time): ${onePeakMb.toFixed(0)} MB`,
     );
   } finally {
     emu.p.send('stop');

@@ -69,8 +69,11 @@ export function isoOf(seconds: number, nanos: number): string {
     lastSecond = seconds;
     lastPrefix = iso.slice(0, 20);
   }
-  return `${lastPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
+  return lastPrefix + MILLIS[ms]!;
 }
+
+/** `000Z` to `999Z`: the end of a timestamp, made once. */
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
 
 function sourceOf(loc: unknown): string | null {
   const l = loc as { file?: string; line?: unknown; function?: string } | null | undefined;
@@ -119,29 +122,33 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
             otherArgs: { headers: { 'x-goog-fieldmask': ENTRY_FIELDS } },
           },
         );
-      // One page per call: the next page is asked for before this one is visited, and the event loop
+      // One page per turn: the next page is asked for before this one is visited, and the event loop
       // runs once in between, because Node sends HTTP/2 frames in the loop's check phase: a request
       // made while this thread visits the pages that arrived together (the parallel reads of other
       // services) would leave only once all of them are visited, so every round of pages waited for
-      // the call latency plus all the grouping. The page is dropped when the call returns.
-      const turn = async (pending: Promise<ListResponse>) => {
-        const [list, next] = await pending;
+      // the call latency plus all the grouping. Before that wait the page is reduced to what tdl keeps
+      // of an entry, so the pages waiting their turn hold a third of the memory of decoded entries.
+      const reading = {
+        ahead: query.signal?.aborted ? null : (request(undefined) as Promise<ListResponse> | null),
+      };
+      const turn = async () => {
+        const pending = reading.ahead!;
+        reading.ahead = null;
+        const kept = await keptOf(pending);
         pages += 1;
-        entries += list.length;
-        pageToken = next?.pageToken || undefined;
-        let ahead: Promise<ListResponse> | null = null;
+        entries += kept.entries.length;
+        pageToken = kept.next;
         if (pageToken && pages < query.maxPages && entries < query.maxEntries && !query.signal?.aborted) {
-          ahead = request(pageToken);
+          const ahead = request(pageToken);
           // Awaited by the next turn; a read stopped before that (an error below) must not leave it unhandled.
           ahead.catch(() => undefined);
+          reading.ahead = ahead;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        for (const e of list) visit(entryInfo(e));
-        return { ahead };
+        for (const e of kept.entries) visit(e);
       };
       try {
-        let state = { ahead: query.signal?.aborted ? null : request(undefined) };
-        while (state.ahead) state = await turn(state.ahead);
+        while (reading.ahead) await turn();
       } catch (error) {
         throw mapObservabilityError('logging', gcp.project, 'reading log entries', error);
       }
@@ -151,6 +158,12 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
       await service.close();
     },
   };
+}
+
+/** A page's entries as tdl keeps them, and the next page's token (the decoded page is dropped here). */
+async function keptOf(pending: Promise<ListResponse>): Promise<{ entries: LogEntryInfo[]; next?: string }> {
+  const [list, next] = await pending;
+  return { entries: list.map(entryInfo), next: next?.pageToken || undefined };
 }
 
 /** A page as the library's LoggingServiceV2Client answers it: entries, the next request, the raw response. */

@@ -24,12 +24,36 @@ export interface ProjectFrame {
   fn: string | null;
 }
 
-const has =
-  (...parts: string[]) =>
-  (text: string): boolean =>
-    parts.some((p) => text.includes(p));
+const has = (...parts: string[]): ((text: string) => boolean) => {
+  if (parts.length === 1) {
+    const part = parts[0]!;
+    return (text) => text.includes(part);
+  }
+  return (text) => {
+    for (const part of parts) if (text.includes(part)) return true;
+    return false;
+  };
+};
 const DIGIT = /\d/;
 const digits = (text: string): boolean => DIGIT.test(text);
+const ARG_BREAK = /[\s<:]/;
+/** `: word` can only end the text at the last `: ` (any earlier one has a space after it). */
+const argAtEnd = (text: string): boolean => {
+  const at = text.lastIndexOf(': ');
+  return at > 0 && at + 2 < text.length && !ARG_BREAK.test(text.slice(at + 2));
+};
+/** Seven hex characters in a row (letters of either case; a few control characters count too). */
+const hexRun = (text: string): boolean => {
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) | 0x20;
+    if ((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)) {
+      run += 1;
+      if (run >= 7) return true;
+    } else run = 0;
+  }
+  return false;
+};
 
 /**
  * The masks of a failure message, in order: wider shapes (timestamps, uuids, paths) are masked before
@@ -66,10 +90,10 @@ export const MASKS: readonly (readonly [RegExp, string, (text: string) => boolea
   [/(?<![\w<])[A-Za-z]+(?:_[A-Za-z0-9]+)+\b/g, '<id>', has('_')],
   [/(?<![\w-])--?[A-Za-z][\w-]*/g, '<opt>', has('-')],
   // One bare word after a colon at the end: the argument of `unknown encoding: strict`.
-  [/(?<=\w): [^\s<:]+$/, ': <arg>', has(': ')],
+  [/(?<=\w): [^\s<:]+$/, ': <arg>', argAtEnd],
   [/\b0x[0-9a-f]+\b/gi, '<hex>', has('0x', '0X')],
   // Hex runs of 7+ characters with at least one digit (commit shas, object ids, hashes).
-  [/\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b/gi, '<hex>', digits],
+  [/\b(?=[0-9a-f]*\d)[0-9a-f]{7,}\b/gi, '<hex>', hexRun],
   // Identifiers with digits glued to letters (`user42`, `req_8f3a`): ids.
   [/\b[A-Za-z]+[_-]?\d+[A-Za-z0-9_-]*\b/g, '<id>', digits],
   [/-?\b\d+(?:\.\d+)?\b/g, '<n>', digits],
