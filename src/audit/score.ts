@@ -52,12 +52,6 @@ export function ruleScore(files: number, penalty: number): number {
   return Math.round((1000 * files) / (files + FILES_PER_POINT * penalty)) / 10;
 }
 
-export function penaltyOf(violations: Iterable<Pick<Violation, 'severity'>>): number {
-  let p = 0;
-  for (const v of violations) p += SEVERITY_WEIGHT[v.severity];
-  return p;
-}
-
 /**
  * Scores per scope. `rulesOf(scope)`: the rules that apply to the scope (playbook rules limited to
  * other scopes are left out, external auditors apply everywhere).

@@ -2,15 +2,14 @@
  * A run from start to end: create (or reload) the record, walk the phases, keep the journal and the
  * worklog current after every phase, and hand back the final record.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createPorts, type Ports } from '../adapters/index.js';
-import { EXIT, errorMessage, TdlError, UsageError } from '../core/errors.js';
+import { EXIT, TdlError, UsageError } from '../core/errors.js';
 import { isRunId, newRunId } from '../core/ids.js';
 import { pathsFor, type RunPaths, stateDirFor } from '../core/paths.js';
 import {
   type PhaseResult,
-  READABLE_SCHEMA_VERSIONS,
   RUN_RECORD_SCHEMA_VERSION,
   type RunOptions,
   type RunRecord,

@@ -11,7 +11,7 @@
  * - the name is compared with its title separators collapsed: vitest and jest JSON join
  *   describe blocks and title with ` > `, jest-junit with a space.
  */
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { TestCase } from './model.js';
 
 /** Where a suite ran: the repository under test and the runner's working folder inside it. */
@@ -135,7 +135,3 @@ export function legacyGroup(group: string, recordRepoDir: string): string {
   const rel = repoPath(group, { repoDir: recordRepoDir, cwd: recordRepoDir });
   return isAbsolute(rel) ? group : rel;
 }
-
-/** `join` re-exported for callers that rebuild an absolute path from a repository-relative one. */
-export const repoJoin = (repoDir: string, rel: string): string =>
-  isAbsolute(rel) ? rel : join(repoDir, rel);

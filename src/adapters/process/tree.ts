@@ -45,16 +45,6 @@ export function procInfo(pid: number): ProcInfo | null {
   return { pid, pgid: Number(fields[2]), startTicks: Number(fields[19]), command: command.slice(0, 200) };
 }
 
-/** Whether the process table can be read at all. */
-export function hasProcTable(): boolean {
-  try {
-    readdirSync('/proc/self');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Every live process (other than this one) whose environment carries `TDL_PROC_TOKEN=<token>`.
  * `unmarked`, when given, lists pids already read without the marker: they are skipped, and the pids

@@ -1,12 +1,11 @@
 /** `tdl publish <runId>`: send a run's outbox to GitHub, idempotently (the same code path as a direct run). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GitBranchOps } from '../../adapters/git/branch.js';
 import type { GitHubPort } from '../../adapters/github/port.js';
 import { findToken } from '../../adapters/github/token.js';
 import { UsageError } from '../../core/errors.js';
 import { isRunId } from '../../core/ids.js';
-import type { RunRecord } from '../../core/record.js';
 import { acquireRunLock } from '../../services/lock.js';
 import { Redactor } from '../../telemetry/redact.js';
 import { openRun } from '../../worklog/run-folder.js';

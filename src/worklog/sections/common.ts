@@ -8,8 +8,3 @@ export function findingsTable(findings: readonly Finding[]): string {
     findings.map((f) => [f.severity, `\`${f.kind}\``, f.subject ?? '', f.message]),
   );
 }
-
-/** Section body for a phase with no renderer of its own: its findings, if any. */
-export function genericSection(findings: readonly Finding[]): string {
-  return findingsTable(findings);
-}
