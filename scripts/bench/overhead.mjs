@@ -178,7 +178,8 @@ function bucketsOf(profile) {
       const f = byId.get(x).callFrame;
       // Resolving, compiling and evaluating modules (a module's top level is its line-0 function;
       // esbuild runs a bundled CommonJS library's top level in __require2 and a lazily evaluated
-      // module's in __init; Node compiles its own in compileForInternalLoader).
+      // module's in __init; Node compiles its own in compileForInternalLoader; main.js compiles the
+      // command line's bundle in runBundle).
       if (f.url.startsWith('node:internal/modules/')) return 'loading modules';
       if (['compileForInternalLoader', '__require2', '__init'].includes(f.functionName))
         return 'loading modules';

@@ -6,14 +6,26 @@
  * compiling ~2 MB of JavaScript again (on Node 20, which has no compile cache of its own for ES
  * modules, that was the largest part of a run's fixed cost; issue 16, docs/performance.md).
  *
- * The cache is a file per command and build in the OS temp folder (`tdl-compile-cache/`, as Node's
- * own compile cache), written when the process exits if there was none or V8 refused it (another
- * Node version, other V8 flags). V8 checks only the source's length against a cache, so its name
- * holds a hash of the source. NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off.
+ * The cache is a file per command and build in the OS temp folder (`tdl-compile-cache-<uid>/`, as
+ * Node's own compile cache), written when the process exits if there was none or V8 refused it
+ * (another Node version, other V8 flags). V8 checks only the source's length against a cache, so its
+ * name holds a hash of the source. A cache is compiled code that this process runs: the folder is
+ * used only when it belongs to this user and nobody else can write to it. The newest few caches of
+ * each command are kept, so several builds or installs in use side by side do not evict each other.
+ * NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off.
  * Without the bundle (a plain `tsc` build), cli.ts is imported as an ES module.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,17 +37,31 @@ import vm from 'node:vm';
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const bundle = join(dirname(fileURLToPath(import.meta.url)), 'tdl.cjs');
+/** Caches kept per command (several builds or installs may be in use at once). */
+const KEEP = 8;
+
+/** Whether `dir` is this user's alone (else a cache found there is not run). */
+function ownFolder(dir: string): boolean {
+  try {
+    const st = statSync(dir);
+    const uid = process.getuid?.();
+    return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+  } catch {
+    return false;
+  }
+}
 
 /** Runs the CommonJS bundle as Node would run it, its compiled code taken from and kept in the cache. */
 function runBundle(file: string): void {
   const source = readFileSync(file, 'utf8');
   const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : '_';
-  const dir = join(tmpdir(), 'tdl-compile-cache');
+  const dir = join(tmpdir(), `tdl-compile-cache-${process.getuid?.() ?? 'user'}`);
   const hash = createHash('sha1').update(source).update(process.version).update(process.arch).digest('hex');
-  const cacheFile = join(dir, `${command}-${hash.slice(0, 20)}.v8`);
+  const name = `${command}-${hash.slice(0, 20)}.v8`;
+  const cacheFile = join(dir, name);
   let cachedData: Buffer | undefined;
-  if (useCache)
+  if (useCache && ownFolder(dir))
     try {
       cachedData = readFileSync(cacheFile);
     } catch {
@@ -49,14 +75,17 @@ function runBundle(file: string): void {
     // At exit, so the cache holds the functions this command compiled while it ran, not only the top level.
     process.once('exit', () => {
       try {
-        mkdirSync(dir, { recursive: true });
-        // Caches of earlier builds of this command go.
-        for (const f of readdirSync(dir))
-          if (f.startsWith(`${command}-`) && f !== `${command}-${hash.slice(0, 20)}.v8`)
-            rmSync(join(dir, f), { force: true });
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        if (!ownFolder(dir)) return;
         const tmp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
         renameSync(tmp, cacheFile);
+        // The oldest caches of this command beyond the newest few go.
+        const mine = readdirSync(dir)
+          .filter((f) => f.startsWith(`${command}-`) && f.endsWith('.v8') && f !== name)
+          .map((f) => ({ f, t: statSync(join(dir, f)).mtimeMs }))
+          .sort((a, b) => b.t - a.t);
+        for (const { f } of mine.slice(KEEP - 1)) rmSync(join(dir, f), { force: true });
       } catch {
         // A read-only or full temp folder: the next run compiles again.
       }
