@@ -73,7 +73,7 @@ function gcpFor(playbook: Playbook, api: 'logging' | 'monitoring', env: NodeJS.P
   if (!own && cloudRun) {
     const key = api === 'logging' ? 'gcp.loggingEndpoint' : 'gcp.monitoringEndpoint';
     throw new UsageError(
-      `ENO${api.toUpperCase()}`,
+      api === 'logging' ? 'ENOLOGGING' : 'ENOMONITORING',
       `Cloud Run is read from an emulator (${cloudRun}) and ${key} is not set, so there is no ${api} to read`,
       `set ${key} (or TDL_${api.toUpperCase()}_ENDPOINT) to the ${api} emulator`,
     );

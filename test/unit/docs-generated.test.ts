@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cliReference } from '../../src/cli/reference.js';
+import { cliReference, errorReference } from '../../src/cli/reference.js';
+import { ERROR_CODES } from '../../src/core/errors.js';
 import { playbookReference } from '../../src/playbook/reference.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -34,6 +35,14 @@ describe('generated docs', () => {
       expect(doc).toContain(`## tdl ${c}`);
     for (const option of ['--wait', '--dir', '--limit', '--json', '--until-green', '--dry-run'])
       expect(doc).toContain(option);
+  });
+
+  it('docs/errors.md lists every error code with its exit code (npm run docs)', () => {
+    expect(read('docs/errors.md')).toBe(errorReference());
+    for (const [code, e] of Object.entries(ERROR_CODES)) {
+      expect(read('docs/errors.md')).toContain(`| \`${code}\` | ${e.exit} |`);
+      expect([2, 3]).toContain(e.exit);
+    }
   });
 
   it('docs/playbook.md is generated from the playbook schema (npm run docs)', () => {

@@ -119,7 +119,7 @@ describe('runPhases', () => {
   it('an infrastructure error keeps its code; a usage error is recorded and stops the run', async () => {
     const ran: PhaseId[] = [];
     const phases = [
-      fakePhase('deploy-status', new InfraError('ECLOUDRUN', 'Cloud Run unreachable'), ran),
+      fakePhase('deploy-status', new InfraError('ECLOUDRUN_UNAVAILABLE', 'Cloud Run unreachable'), ran),
       fakePhase('select-tests', new UsageError('EFOCUS', '--focus matches no suite'), ran),
       fakePhase('run-tests', ok, ran),
     ];
@@ -129,7 +129,7 @@ describe('runPhases', () => {
     );
     expect(ran).toEqual(['deploy-status', 'select-tests']);
     expect(ctx.record.phases.map((p) => [p.state, p.error?.code ?? null])).toEqual([
-      ['errored', 'ECLOUDRUN'],
+      ['errored', 'ECLOUDRUN_UNAVAILABLE'],
       ['errored', 'EFOCUS'],
       ['pending', null],
     ]);

@@ -1,5 +1,5 @@
 /** Cloud Run failures in our terms: what went wrong, and what the user can do about it. */
-import { InfraError } from '../../core/errors.js';
+import { type ErrorCode, InfraError } from '../../core/errors.js';
 
 export type CloudRunErrorKind = 'not-found' | 'permission' | 'unavailable' | 'other';
 
@@ -10,10 +10,17 @@ const UNAUTHENTICATED = 16;
 const UNAVAILABLE = 14;
 const DEADLINE_EXCEEDED = 4;
 
+const CODES: Record<CloudRunErrorKind, ErrorCode> = {
+  'not-found': 'ECLOUDRUN_NOT_FOUND',
+  permission: 'ECLOUDRUN_PERMISSION',
+  unavailable: 'ECLOUDRUN_UNAVAILABLE',
+  other: 'ECLOUDRUN_OTHER',
+};
+
 export class CloudRunError extends InfraError {
   readonly kind: CloudRunErrorKind;
   constructor(kind: CloudRunErrorKind, message: string, hint?: string, cause?: unknown) {
-    super(`ECLOUDRUN_${kind.toUpperCase().replace('-', '_')}`, message, hint, cause);
+    super(CODES[kind], message, hint, cause);
     this.kind = kind;
   }
 }

@@ -3,7 +3,7 @@
  * reads logs or metrics records the link as `inconclusive` with this message and hint (the role to
  * grant, when it is a permission).
  */
-import { InfraError } from '../../core/errors.js';
+import { type ErrorCode, InfraError } from '../../core/errors.js';
 
 export type ObservabilityApi = 'logging' | 'monitoring';
 export type ObservabilityErrorKind = 'permission' | 'unavailable' | 'invalid' | 'other';
@@ -20,6 +20,21 @@ const PERMISSION_DENIED = 7;
 const UNAVAILABLE = 14;
 const UNAUTHENTICATED = 16;
 
+const CODES: Record<ObservabilityApi, Record<ObservabilityErrorKind, ErrorCode>> = {
+  logging: {
+    permission: 'ELOGGING_PERMISSION',
+    unavailable: 'ELOGGING_UNAVAILABLE',
+    invalid: 'ELOGGING_INVALID',
+    other: 'ELOGGING_OTHER',
+  },
+  monitoring: {
+    permission: 'EMONITORING_PERMISSION',
+    unavailable: 'EMONITORING_UNAVAILABLE',
+    invalid: 'EMONITORING_INVALID',
+    other: 'EMONITORING_OTHER',
+  },
+};
+
 export class ObservabilityError extends InfraError {
   readonly kind: ObservabilityErrorKind;
   readonly api: ObservabilityApi;
@@ -30,7 +45,7 @@ export class ObservabilityError extends InfraError {
     hint?: string,
     cause?: unknown,
   ) {
-    super(`E${api.toUpperCase()}_${kind.toUpperCase()}`, message, hint, cause);
+    super(CODES[api][kind], message, hint, cause);
     this.kind = kind;
     this.api = api;
   }
