@@ -14,15 +14,10 @@ import { join } from 'node:path';
 import { createJobsPort, type ExecutionState, type JobsPort } from '../adapters/cloudrun/jobs.js';
 import { createGcsPort } from '../adapters/gcs/index.js';
 import { UsageError } from '../core/errors.js';
-import { pathsFor, stateDirFor } from '../core/paths.js';
 import type { Finding, RunOptions, RunRecord } from '../core/record.js';
 import type { SessionOptions } from '../pipeline/session.js';
 import type { Playbook } from '../playbook/load.js';
-import { readPartials } from './collect.js';
-import { finishFromFiles } from './finish.js';
-import { shardTimeout } from './local.js';
-import { mergeTier } from './merge.js';
-import { makePlan } from './planner.js';
+import { runPlanned, shardTimeout } from './executor.js';
 import { partialName } from './shard-run.js';
 
 const sleep = (ms: number, signal?: AbortSignal) =>
@@ -87,7 +82,6 @@ export async function runCloudRunJobs(
   session: SessionOptions,
 ): Promise<RunRecord> {
   const env = session.env ?? process.env;
-  const cwd = session.cwd ?? process.cwd();
   if (!playbook.gcp)
     throw new UsageError(
       'EEXECUTOR',
@@ -103,74 +97,57 @@ export async function runCloudRunJobs(
     createGcsPort(gcsEndpoint),
     createJobsPort(playbook.gcp, env.TDL_CLOUDRUN_ENDPOINT),
   ]);
+  const { bucket, prefix } = playbook.gcs;
+  const { pollInterval } = playbook.gcp;
+  const baseOf = (runId: string) => `${prefix}runs/${runId}/`;
   try {
-    const plan = await makePlan(
-      playbook,
-      { focus: options.focus, shards, cwd },
-      {
-        env,
-        humanLog: session.humanLog ?? process.stderr,
-        ...(session.signal ? { signal: session.signal } : {}),
+    return await runPlanned(playbook, options, shards, session, {
+      async prepare({ plan, planFile }) {
+        await gcs.upload(planFile, { bucket, name: `${baseOf(plan.runId)}plan.json` });
       },
-    );
-    const runDir = pathsFor(stateDirFor(cwd, env), plan.runId).runDir;
-    const planFile = join(runDir, 'plan.json');
-    const { bucket, prefix } = playbook.gcs;
-    const base = `${prefix}runs/${plan.runId}/`;
-    await gcs.upload(planFile, { bucket, name: `${base}plan.json` });
-    const partials: string[] = [];
-    const findings: Finding[] = [];
-    for (const tier of plan.tiers) {
-      if (session.signal?.aborted) break;
-      const execution = await jobs.run(job, {
-        taskCount: shards,
-        args: [
-          'run',
-          '--plan',
-          `gs://${bucket}/${base}plan.json`,
-          '--tier',
-          String(tier.tier),
-          '--out',
-          `gs://${bucket}/${base}partials/`,
-        ],
-        // The endpoint of a Cloud Storage emulator, when there is one; never a credential.
-        env: { TDL_SHARD_OF: plan.runId, ...(gcsEndpoint ? { TDL_GCS_ENDPOINT: gcsEndpoint } : {}) },
-      });
-      session.humanLog?.write(
-        `tdl: tier ${tier.tier}: job ${job}, execution ${execution.split('/').pop()}, ${shards} task(s), ${tier.chunks.length} chunk(s)\n`,
-      );
-      const state = await waitFor(
-        jobs,
-        execution,
-        playbook.gcp.pollInterval,
-        Date.now() + shardTimeout(playbook),
-        session.signal,
-      );
-      findings.push(...executionFindings(tier.tier, state, execution));
-      // The partials this tier's tasks wrote; a task that failed before writing one left a gap.
-      const there = new Set(await gcs.list(bucket, `${base}partials/tier-${tier.tier}-`));
-      const files: string[] = [];
-      for (const s of tier.shards) {
-        const name = partialName(tier.tier, { index: s.index, count: shards });
-        if (!there.has(`${base}partials/${name}`)) continue;
-        const file = join(runDir, 'partials', name);
-        await gcs.download({ bucket, name: `${base}partials/${name}` }, file);
-        files.push(file);
-      }
-      partials.push(...files);
-      const gate = playbook.gates.find((g) => g.afterTier === tier.tier);
-      const merge = mergeTier(plan, tier, readPartials(files, false), gate);
-      session.humanLog?.write(
-        `tdl: tier ${tier.tier}: ${state ? `${state.succeeded}/${state.taskCount} task(s) succeeded` : 'not followed'}; ${merge.go ? 'GO' : 'NO-GO'}${merge.complete ? '' : ' (incomplete)'}${merge.result.gate ? `: ${merge.result.gate.reason}` : ''}\n`,
-      );
-      if (!merge.go) break;
-    }
-    return await finishFromFiles(
-      planFile,
-      partials,
-      { publish: options.publish, playbook: playbook.file, findings },
-      { ...session, cwd },
-    );
+      async runTier(tier, { plan, runDir }) {
+        const base = baseOf(plan.runId);
+        const execution = await jobs.run(job, {
+          taskCount: shards,
+          args: [
+            'run',
+            '--plan',
+            `gs://${bucket}/${base}plan.json`,
+            '--tier',
+            String(tier.tier),
+            '--out',
+            `gs://${bucket}/${base}partials/`,
+          ],
+          // The endpoint of a Cloud Storage emulator, when there is one; never a credential.
+          env: { TDL_SHARD_OF: plan.runId, ...(gcsEndpoint ? { TDL_GCS_ENDPOINT: gcsEndpoint } : {}) },
+        });
+        session.humanLog?.write(
+          `tdl: tier ${tier.tier}: job ${job}, execution ${execution.split('/').pop()}, ${shards} task(s), ${tier.chunks.length} chunk(s)\n`,
+        );
+        const state = await waitFor(
+          jobs,
+          execution,
+          pollInterval,
+          Date.now() + shardTimeout(playbook),
+          session.signal,
+        );
+        // The partials this tier's tasks wrote; a task that failed before writing one left a gap.
+        const there = new Set(await gcs.list(bucket, `${base}partials/tier-${tier.tier}-`));
+        const files: string[] = [];
+        for (const s of tier.shards) {
+          const name = partialName(tier.tier, { index: s.index, count: shards });
+          if (!there.has(`${base}partials/${name}`)) continue;
+          const file = join(runDir, 'partials', name);
+          await gcs.download({ bucket, name: `${base}partials/${name}` }, file);
+          files.push(file);
+        }
+        return {
+          files,
+          findings: executionFindings(tier.tier, state, execution),
+          note: state ? `${state.succeeded}/${state.taskCount} task(s) succeeded` : 'not followed',
+        };
+      },
+    });
   } finally {
     await jobs.close();
   }

@@ -8,14 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createProcessPort } from '../adapters/process/index.js';
-import { pathsFor, stateDirFor } from '../core/paths.js';
 import type { RunOptions, RunRecord } from '../core/record.js';
 import type { SessionOptions } from '../pipeline/session.js';
 import type { Playbook } from '../playbook/load.js';
-import { readPartials } from './collect.js';
-import { finishFromFiles } from './finish.js';
-import { mergeTier } from './merge.js';
-import { makePlan } from './planner.js';
+import { runPlanned, shardTimeout } from './executor.js';
 import { partialName } from './shard-run.js';
 
 /** The tdl command line to start shards with, from the bundle (dist/cli/) or tsc's output. */
@@ -26,81 +22,49 @@ function cliMain(): string {
     : fileURLToPath(new URL('../cli/main.js', import.meta.url));
 }
 
-/** Per shard process: the suites' own timeouts (every attempt) and a minute for tdl itself. */
-export function shardTimeout(playbook: Playbook): number {
-  return playbook.suites.reduce((a, s) => a + s.timeout * (s.retries + 1), 60_000);
-}
-
-export async function runLocal(
+export function runLocal(
   playbook: Playbook,
   options: RunOptions,
   shards: number,
   session: SessionOptions,
 ): Promise<RunRecord> {
-  const env = session.env ?? process.env;
-  const cwd = session.cwd ?? process.cwd();
-  const plan = await makePlan(
-    playbook,
-    { focus: options.focus, shards, cwd },
-    {
-      env,
-      humanLog: session.humanLog ?? process.stderr,
-      ...(session.signal ? { signal: session.signal } : {}),
-    },
-  );
-  const runDir = pathsFor(stateDirFor(cwd, env), plan.runId).runDir;
-  const planFile = join(runDir, 'plan.json');
   const processes = createProcessPort();
-  const partials: string[] = [];
-  for (const tier of plan.tiers) {
-    if (session.signal?.aborted) break;
-    session.humanLog?.write(`tdl: tier ${tier.tier}: ${shards} shard(s), ${tier.chunks.length} chunk(s)\n`);
-    const files = await Promise.all(
-      tier.shards.map(async (s) => {
-        const shard = { index: s.index, count: shards };
-        const out = join(runDir, 'partials', partialName(tier.tier, shard));
-        await processes.run(
-          [
-            process.execPath,
-            cliMain(),
-            'run',
-            '--plan',
-            planFile,
-            '--tier',
-            String(tier.tier),
-            '--shard',
-            `${s.index}/${shards}`,
-            '--out',
-            out,
-            '-p',
-            playbook.file,
-          ],
-          {
-            cwd,
-            env: { TDL_SHARD_OF: plan.runId },
-            timeoutMs: shardTimeout(playbook),
-            logFile: join(runDir, 'shards', `tier-${tier.tier}-shard-${s.index}.log`),
-            ...(session.signal ? { signal: session.signal } : {}),
-          },
-        );
-        // The exit code says pass or fail of its suites; whether it reported at all is the merge's
-        // question (a shard that died left no partial, and its chunks are missing).
-        return out;
-      }),
-    );
-    const present = files.filter((f) => existsSync(f));
-    partials.push(...present);
-    const gate = playbook.gates.find((g) => g.afterTier === tier.tier);
-    const merge = mergeTier(plan, tier, readPartials(present, false), gate);
-    session.humanLog?.write(
-      `tdl: tier ${tier.tier}: ${merge.go ? 'GO' : 'NO-GO'}${merge.complete ? '' : ' (incomplete)'}${merge.result.gate ? `: ${merge.result.gate.reason}` : ''}\n`,
-    );
-    if (!merge.go) break;
-  }
-  return finishFromFiles(
-    planFile,
-    partials,
-    { publish: options.publish, playbook: playbook.file },
-    { ...session, cwd },
-  );
+  return runPlanned(playbook, options, shards, session, {
+    async runTier(tier, { plan, planFile, runDir, cwd }) {
+      session.humanLog?.write(`tdl: tier ${tier.tier}: ${shards} shard(s), ${tier.chunks.length} chunk(s)\n`);
+      const files = await Promise.all(
+        tier.shards.map(async (s) => {
+          const out = join(runDir, 'partials', partialName(tier.tier, { index: s.index, count: shards }));
+          await processes.run(
+            [
+              process.execPath,
+              cliMain(),
+              'run',
+              '--plan',
+              planFile,
+              '--tier',
+              String(tier.tier),
+              '--shard',
+              `${s.index}/${shards}`,
+              '--out',
+              out,
+              '-p',
+              playbook.file,
+            ],
+            {
+              cwd,
+              env: { TDL_SHARD_OF: plan.runId },
+              timeoutMs: shardTimeout(playbook),
+              logFile: join(runDir, 'shards', `tier-${tier.tier}-shard-${s.index}.log`),
+              ...(session.signal ? { signal: session.signal } : {}),
+            },
+          );
+          // The exit code says pass or fail of its suites; whether it reported at all is the merge's
+          // question (a shard that died left no partial, and its chunks are missing).
+          return out;
+        }),
+      );
+      return { files: files.filter((f) => existsSync(f)) };
+    },
+  });
 }
