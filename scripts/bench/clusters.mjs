@@ -3,7 +3,7 @@
 // broken in realistic ways, their real test suites run; see generate.mjs and scenarios.mjs there).
 // Precision: how pure the clusters are (1.0: no cluster mixes two causes). Recall: how whole each
 // cause is (1.0: every cause is one cluster). Per project, per scenario and overall.
-import { scoreCorpus } from '../../test/fixtures/clusters/corpus.mjs';
+import { clusterScenario, scenarios, scoreCorpus } from '../../test/fixtures/clusters/corpus.mjs';
 
 const pct = (x) => x.toFixed(3);
 const r = await scoreCorpus();
@@ -20,3 +20,15 @@ for (const s of r.perScenario)
   console.log(
     `  ${`${s.project}/${s.scenario}`.padEnd(32)} ${String(s.failures).padStart(4)}  ${s.causes} → ${String(s.clusters).padStart(3)}  ${pct(s.precision)}  ${pct(s.recall)}${s.mixed.length ? `  MIXED: ${s.mixed.join('; ')}` : ''}`,
   );
+
+// What grouping costs: every scenario's report parsed and clustered (phase 3's function), median of 7.
+const times = [];
+for (let i = 0; i < 7; i++) {
+  const t0 = performance.now();
+  for (const s of scenarios()) await clusterScenario(s);
+  times.push(performance.now() - t0);
+}
+const median = times.sort((a, b) => a - b)[3];
+console.log(
+  `\nparse + cluster, all ${r.perScenario.length} scenarios (${r.overall.failures} failures): ${median.toFixed(0)} ms median of 7 (${((median * 1000) / r.overall.failures).toFixed(0)} µs a failure)`,
+);

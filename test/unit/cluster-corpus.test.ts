@@ -48,11 +48,11 @@ describe('the clustering corpus', () => {
   });
 
   it('B-cubed recall stays at or above what was measured when the corpus was made', () => {
-    // The goal is 0.9; the measured overall recall is lower (docs/phases/3-root-cause.md: 0.774
-    // with signature version 3): a changed data shape fails in several functions at once, and tdl
+    // The goal is 0.9; the measured overall recall is lower (docs/phases/3-root-cause.md: 0.776
+    // with signature version 4): a changed data shape fails in several functions at once, and tdl
     // keeps those apart rather than risk merging distinct causes. This floor catches a regression.
     expect(score.overall.recall).toBeGreaterThanOrEqual(RECALL_FLOOR);
   });
 });
 
-const RECALL_FLOOR = 0.77;
+const RECALL_FLOOR = 0.775;

@@ -62,3 +62,89 @@ describe('clusterFailures', () => {
     expect(clusters[0]!.tests.map((t) => t.suiteId)).toEqual(['api', 'critical']);
   });
 });
+
+/** A vitest failure of `expect(got).toBe(want)` asserted at `file:line` (its JUnit stack shape). */
+const row = (scope: string, name: string, got: string, want: string, at: string): TestCase => ({
+  suite: at.split(':')[0]!,
+  name: `${scope} > ${name}`,
+  status: 'failed',
+  durationMs: 1,
+  message: `expected '${got}' to be '${want}' // Object.is equality`,
+  stack: `AssertionError: expected '${got}' to be '${want}' // Object.is equality\n\nExpected: "${want}"\nReceived: "${got}"\n\n ❯ ${at}:9`,
+});
+const clustersOf = (cases: TestCase[]) => clusterFailures([{ id: 's', tier: 1, cases }], REPO);
+
+describe('signature version 4: one assertion over a table of data is one cluster', () => {
+  it('joins the rows of a table test that fail at one assertion in different ways', () => {
+    const rows = [
+      row('stringifyParsedURL', 'a', '?q=1', './?q=1', 'test/utilities.test.ts:133'),
+      row('stringifyParsedURL', 'b', '?q=2', './?q=2', 'test/utilities.test.ts:133'),
+      row('stringifyParsedURL', 'c', '', '/%c', 'test/utilities.test.ts:133'), // received nothing
+      row('stringifyParsedURL', 'd', '#hash', '.#hash', 'test/utilities.test.ts:133'), // missing "."
+    ];
+    const clusters = clustersOf(rows);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.tests.map((t) => t.name.split(' > ')[1])).toEqual(['a', 'b', 'c', 'd']);
+    // The dominant failure keeps the id (the fingerprint) it has on its own.
+    expect(clusters[0]!.id).toBe(clustersOf(rows.slice(0, 2))[0]!.id);
+  });
+
+  it('joins transitively: a wrong value seen at two sites links both', () => {
+    const clusters = clustersOf([
+      row('withQuery', 'a', '', '/', 'test/query.test.ts:70'),
+      row('withQuery', 'b', '?t', '/?t', 'test/query.test.ts:70'), // missing "/", in any file
+      row('resolveURL', 'c', '?x', '/?x', 'test/resolve.test.ts:16'), // missing "/"
+      row('resolveURL', 'd', 'z?x', 'a/b/z?x', 'test/resolve.test.ts:16'),
+    ]);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.tests).toHaveLength(4);
+  });
+
+  it('keeps apart the same line asserted in two scopes (a helper shared by two describe blocks)', () => {
+    const clusters = clustersOf([
+      row('charset', 'a', 'utf-8', 'UTF-8', 'test/helpers.ts:5'),
+      row('extension', 'b', 'jpeg', 'jpg', 'test/helpers.ts:5'),
+    ]);
+    expect(clusters).toHaveLength(2);
+  });
+
+  it('keeps apart two lines of one scope that fail differently', () => {
+    const clusters = clustersOf([
+      row('withBase', 'a', '/fo', '/foo', 'test/base.test.ts:36'),
+      row('withBase', 'b', '', '/foo', 'test/base.test.ts:40'),
+    ]);
+    expect(clusters).toHaveLength(2);
+  });
+
+  it('does not join by the test line when the code under test is on the stack', () => {
+    const crash = (name: string, fn: string, file: string): TestCase => ({
+      suite: 'test/parse.test.ts',
+      name: `parse > ${name}`,
+      status: 'failed',
+      durationMs: 1,
+      message: `Cannot read properties of undefined (reading '${name}')`,
+      stack: `TypeError: Cannot read properties of undefined (reading '${name}')\n ❯ ${fn} ${file}:9:3\n ❯ test/parse.test.ts:12:5`,
+    });
+    expect(
+      clustersOf([crash('a', 'decodePath', 'src/encoding.ts'), crash('b', 'parseFilename', 'src/parse.ts')]),
+    ).toHaveLength(2);
+  });
+
+  it("joins the rows of one pytest parametrized test (one assert line), not another test's", () => {
+    const py = (name: string, message: string, line: number): TestCase => ({
+      suite: 'tests.test_signer.TestSigner',
+      name,
+      status: 'failed',
+      durationMs: 1,
+      message,
+      stack: `>       assert signer.sign(value) == expected\nE       AssertionError: ${message}\n\ntests/test_signer.py:${line}: AssertionError`,
+    });
+    const clusters = clustersOf([
+      py('test_sign[a]', "assert b'x.a' == b'a.x'", 52),
+      py('test_sign[b]', "assert None == b'b.x'", 52),
+      py('test_sign[c]', 'assert (False, None) == (True, 1)', 52),
+      py('test_verify', 'assert False', 80),
+    ]);
+    expect(clusters.map((c) => c.tests.length)).toEqual([3, 1]);
+  });
+});

@@ -10,6 +10,7 @@ import type { TestCase } from '../../results/model.js';
 import { lastOutputLine } from '../../results/text.js';
 import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
 import {
+  assertionSite,
   messageHead,
   normalizeMessage,
   projectFrames,
@@ -73,9 +74,67 @@ function namedFrames(cases: readonly TestCase[], repoDir: string): Map<string, s
   return out;
 }
 
-/** One cluster per distinct signature, largest first; ids are hashes of the signature. */
+/**
+ * Clusters whose failures share an assertion site (`assertionSite`): each group is one cluster. The
+ * cluster with the most tests keeps its id, signature and representative failure (ties: the smaller
+ * signature), so a table test's dominant failure keeps its fingerprint and the rows that failed
+ * another way join it. Links are transitive (union-find over the clusters).
+ */
+function joinSharedSites(
+  byId: Map<string, FailureCluster>,
+  sites: ReadonlyMap<string, readonly string[]>,
+  order: ReadonlyMap<FailureCluster['tests'][number], number>,
+): void {
+  const parent = new Map<string, string>();
+  const root = (id: string): string => {
+    let r = id;
+    while (parent.has(r)) r = parent.get(r)!;
+    for (let x = id; x !== r; ) {
+      const next = parent.get(x)!;
+      parent.set(x, r);
+      x = next;
+    }
+    return r;
+  };
+  for (const ids of sites.values())
+    for (const id of ids.slice(1)) {
+      const [a, b] = [root(ids[0]!), root(id)];
+      if (a !== b) parent.set(b, a);
+    }
+  if (parent.size === 0) return;
+  const groups = new Map<string, FailureCluster[]>();
+  for (const c of byId.values()) {
+    const r = root(c.id);
+    const members = groups.get(r);
+    if (members) members.push(c);
+    else groups.set(r, [c]);
+  }
+  for (const members of groups.values()) {
+    if (members.length < 2) continue;
+    members.sort(
+      (a, b) =>
+        b.tests.length - a.tests.length ||
+        (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0),
+    );
+    const [kept, ...joined] = members;
+    for (const c of joined) {
+      kept!.tests.push(...c.tests);
+      kept!.tier = Math.min(kept!.tier, c.tier);
+      byId.delete(c.id);
+    }
+    // The tests in the order the reports list them.
+    kept!.tests.sort((a, b) => order.get(a)! - order.get(b)!);
+  }
+}
+
+/**
+ * One cluster per distinct signature, largest first; ids are hashes of the signature. Failures
+ * asserted at one site of a test file (the rows of a table test) are one cluster.
+ */
 export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
   const byId = new Map<string, FailureCluster>();
+  const sites = new Map<string, string[]>();
+  const order = new Map<FailureCluster['tests'][number], number>();
   const fnAt = namedFrames(
     suites.flatMap((s) => s.cases.filter(isFailure)),
     repoDir,
@@ -83,8 +142,15 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
   for (const suite of suites) {
     for (const c of suite.cases.filter(isFailure)) {
       const head = messageHead(c.message, c.stack);
-      const sig = signatureOf(head || c.message, c.stack, repoDir, testScope(c.suite, c.name), fnAt);
+      const scope = testScope(c.suite, c.name);
+      const sig = signatureOf(head || c.message, c.stack, repoDir, scope, fnAt);
       const id = stableHash(['cluster', sig.text], 12);
+      const site = assertionSite(sig, scope);
+      if (site) {
+        const ids = sites.get(site);
+        if (!ids) sites.set(site, [id]);
+        else if (!ids.includes(id)) ids.push(id);
+      }
       let cluster = byId.get(id);
       if (!cluster) {
         // The type is shown once: not again at the start of the message.
@@ -103,9 +169,12 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
         byId.set(id, cluster);
       }
       cluster.tier = Math.min(cluster.tier, suite.tier);
-      cluster.tests.push({ suiteId: suite.id, group: c.suite, name: c.name, status: c.status });
+      const test = { suiteId: suite.id, group: c.suite, name: c.name, status: c.status };
+      order.set(test, order.size);
+      cluster.tests.push(test);
     }
   }
+  joinSharedSites(byId, sites, order);
   for (const suite of suites) {
     const cluster = couldNotRun(suite, repoDir);
     if (cluster && !byId.has(cluster.id)) byId.set(cluster.id, cluster);

@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
  * differently: records keep it, and publishing maps issues filed under an older version to the new
  * clusters through their test ids instead of filing them again. 1: up to tdl 0.1.0. 3: a wrong value
  * asserted in a test is keyed by how it is wrong (`wrongValue`), and jest's matcher-named test-file
- * frames (`at toBe (test/x.test.js:3:4)`) are anonymous like `Object.toBe`.
+ * frames (`at toBe (test/x.test.js:3:4)`) are anonymous like `Object.toBe`. 4: failures asserted at
+ * one line of a test file, in one scope, are one cluster (`assertionSite`).
  */
-export const SIGNATURE_VERSION = 3;
+export const SIGNATURE_VERSION = 4;
 
 /** A stack frame in the repository under test, path relative to the repository. */
 export interface ProjectFrame {
@@ -485,6 +486,22 @@ export function signatureOf(
     frame,
     text: [type ?? '<no type>', normalized, where].join(' | '),
   };
+}
+
+/**
+ * Where a test asserted, when that is all its stack says: the top project frame is an anonymous
+ * frame of a test file (no function of the code under test on the stack). Keyed by the exception
+ * type, `file:line` and the test's scope. The rows of one table-driven test (`test.each`, a
+ * `forEach` over cases, pytest's `parametrize`, a Go table test) fail at one assertion with different
+ * data, so their messages and wrong values differ (`received ''` for one row, `missing "/"` for
+ * another): failures that share a site are one cluster (see `clusterFailures`). Null for any other
+ * failure. A helper shared by the tests of several scopes asserts at one line for all of them: the
+ * scope keeps those apart.
+ */
+export function assertionSite(sig: FailureSignature, scope: string): string | null {
+  const f = sig.frame;
+  if (!f || f.fn || !isTestFile(f.file)) return null;
+  return [sig.type ?? '<no type>', `${f.file}:${f.line}`, scope].join(' | ');
 }
 
 /**
