@@ -4,7 +4,11 @@
  *   core, telemetry  ←  playbook  ←  adapters  ←  services  ←  phases  ←  pipeline  ←  cli, mcp
  *
  * and the libraries (results, audit, decision, worklog, history) that phases use and that never import
- * a phase, the pipeline or a front end. A folder may import its own layer and the layers to its left.
+ * a phase, the pipeline or a front end. `src/phase-data/` is what each phase leaves in the run record
+ * (its data types and their accessors): the phases that write it and the libraries and phases that
+ * read it import it, and it imports only what sits below it (the core, the playbook, the adapters'
+ * ports, and the results and audit libraries, which never read phase data). A folder may import its
+ * own layer and the layers to its left.
  * `src/sandbox/` (emulators, the demo) is outside the product: nothing else imports it. Checked in CI
  * (`npm run deps`, called by `.ci/run`); type-only imports count, since a type drags its module's
  * concepts along. See docs/architecture.md.
@@ -52,6 +56,19 @@ module.exports = {
       '^src/adapters/',
       '^src/',
       '^src/(core|telemetry|playbook|adapters)/',
+    ),
+    layer(
+      'phase-data-below-its-readers',
+      'Phase data is read by libraries and phases; it knows only the vocabularies it is made of.',
+      '^src/phase-data/',
+      '^src/',
+      '^src/(core|playbook|phase-data|results|audit)/|^src/adapters/[^/]+/port\\.ts$',
+    ),
+    layer(
+      'results-and-audit-below-phase-data',
+      'The test result model and the audit are what phase data is made of: they never read it.',
+      '^src/(results|audit)/',
+      '^src/phase-data/',
     ),
     layer(
       'services-below-phases',

@@ -8,7 +8,7 @@ import { percent } from '../core/format.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
-import type { DeployStatusData } from '../phases/0-deploy-status/types.js';
+import type { DeployStatusData } from '../phase-data/deploy-status.js';
 import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
 import { type Counts, countCases } from '../results/model.js';

@@ -6,9 +6,9 @@ import { adcSource } from '../../src/adapters/cloudrun/doctor.js';
 import { isTransient, mapCloudRunError } from '../../src/adapters/cloudrun/errors.js';
 import { normalizeService, timestampIso } from '../../src/adapters/cloudrun/normalize.js';
 import type { RevisionInfo, ServiceInfo } from '../../src/adapters/cloudrun/port.js';
+import { serviceEnv, serviceEnvPrefix } from '../../src/phase-data/deploy-status.js';
 import { ageText, assessService, targetFor } from '../../src/phases/0-deploy-status/assess.js';
 import { tagFor } from '../../src/phases/0-deploy-status/check.js';
-import { serviceEnv, serviceEnvPrefix } from '../../src/phases/0-deploy-status/types.js';
 import { serviceSchema } from '../../src/playbook/sections/cloudrun.js';
 
 const NOW = new Date('2026-01-10T12:00:00Z');

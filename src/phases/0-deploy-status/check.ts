@@ -8,12 +8,12 @@ import type { ProcessPort } from '../../adapters/process/port.js';
 import { errorMessage } from '../../core/errors.js';
 import type { Finding } from '../../core/record.js';
 import { worstVerdict } from '../../core/states.js';
+import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import type { Playbook } from '../../playbook/load.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import type { PhaseOutcome } from '../phase.js';
 import { assessService } from './assess.js';
 import { deployAndWait, plannedDeploy } from './deploy.js';
-import type { DeployStatusData, ServiceStatus } from './types.js';
 
 export interface PhaseLog {
   info(obj: object, msg: string): void;

@@ -9,10 +9,10 @@ import type { CloudRunPort, RevisionInfo, ServiceInfo } from '../../adapters/clo
 import type { ProcessPort } from '../../adapters/process/port.js';
 import { formatDuration } from '../../core/format.js';
 import { traceparentForRun } from '../../core/ids.js';
+import type { DeployRecord } from '../../phase-data/deploy-status.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { GcpConfig, ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import { cutText } from '../../telemetry/redact.js';
-import type { DeployRecord } from './types.js';
 
 export interface DeployInput {
   config: ServiceConfig & { deploy: NonNullable<ServiceConfig['deploy']> };

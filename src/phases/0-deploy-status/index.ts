@@ -3,9 +3,10 @@
  * revision's age, its Ready condition and the traffic split, read from Cloud Run. Stale services are
  * deployed (with --deploy or autoDeploy) and waited for; under --dry-run nothing is deployed.
  */
+
+import type { DeployStatusData } from '../../phase-data/deploy-status.js';
 import type { Phase } from '../phase.js';
 import { checkServices } from './check.js';
-import type { DeployStatusData } from './types.js';
 
 export const deployStatusPhase: Phase<DeployStatusData> = {
   id: 'deploy-status',

@@ -9,6 +9,7 @@ import { createPorts } from '../../adapters/index.js';
 import { EXIT, UsageError } from '../../core/errors.js';
 import { newRunId } from '../../core/ids.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
+import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import { Redactor } from '../../telemetry/redact.js';
 import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';
@@ -16,7 +17,6 @@ import { renderEvidenceText } from '../3-root-cause/deployment-text.js';
 import type { ServiceLogs, SloVerdict, TimeWindow } from '../3-root-cause/types.js';
 import { ageText, trafficText } from './assess.js';
 import { checkServices } from './check.js';
-import type { DeployStatusData, ServiceStatus } from './types.js';
 
 export interface StatusReport extends DeployStatusData {
   playbook: string;

@@ -4,8 +4,8 @@
  */
 import type { GhIssue } from '../../adapters/github/port.js';
 import { phaseResult } from '../../core/record.js';
+import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { ageText, trafficText } from '../0-deploy-status/assess.js';
-import type { DeployStatusData, ServiceStatus } from '../0-deploy-status/types.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';

@@ -1,6 +1,6 @@
 import { formatDuration } from '../../core/format.js';
+import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { ageText, trafficText } from '../../phases/0-deploy-status/assess.js';
-import type { DeployStatusData, ServiceStatus } from '../../phases/0-deploy-status/types.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

@@ -2,9 +2,9 @@
  * Contract of phase 0's data in the run record (read by phase 5's `deployment-healthy` and by the
  * worklog). The phase 0 work may add fields; it keeps these.
  */
-import type { CloudRunCondition, TrafficEntry } from '../../adapters/cloudrun/port.js';
-import type { PhaseResult, RunRecord } from '../../core/record.js';
-import type { Verdict } from '../../core/states.js';
+import type { CloudRunCondition, TrafficEntry } from '../adapters/cloudrun/port.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
+import type { Verdict } from '../core/states.js';
 
 /** What was found, in one word: the row's headline in the worklog and `tdl status`. */
 export type ServiceKind =
