@@ -3,7 +3,7 @@ import { relative } from 'node:path';
 import { formatDuration, percent } from '../core/format.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
-import type { SelectTestsData } from '../phases/1-select-tests/types.js';
+import type { SelectTestsData } from '../phase-data/select-tests.js';
 import type { PublishData } from '../phases/6-publish/types.js';
 import type { HistoryEntry } from '../phases/context.js';
 import { figures } from './figures.js';

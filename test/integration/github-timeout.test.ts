@@ -8,7 +8,7 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { phaseResult, type RunRecord } from '../../src/core/record.js';
-import type { SelectTestsData } from '../../src/phases/1-select-tests/types.js';
+import type { SelectTestsData } from '../../src/phase-data/select-tests.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tempProject } from './helpers.js';
 

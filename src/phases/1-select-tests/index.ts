@@ -4,12 +4,12 @@
  */
 
 import { type Finding, phaseResult } from '../../core/record.js';
+import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { previousFailingSuites, type RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase } from '../phase.js';
 import { readOpenIssues } from './issues.js';
 import { selectSuites } from './select.js';
-import type { SelectTestsData } from './types.js';
 
 export const selectTestsPhase: Phase<SelectTestsData> = {
   id: 'select-tests',

@@ -1,18 +1,7 @@
 /** Pure selection and ordering of suites for phase 1. */
 import { UsageError } from '../../core/errors.js';
+import type { Selection } from '../../phase-data/select-tests.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
-
-export interface SelectedSuite {
-  id: string;
-  tier: number;
-  reason: string;
-}
-
-export interface Selection {
-  focus: string;
-  selected: SelectedSuite[];
-  excluded: { id: string; reason: string }[];
-}
 
 /** Categories (and suite ids) a focus may name. */
 export function knownFocuses(suites: readonly SuiteConfig[]): string[] {

@@ -15,11 +15,11 @@ import {
   type QuarantineData,
   quarantineFindings,
 } from '../../history/quarantine.js';
+import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { wholeSuiteCommand } from '../../playbook/split.js';
 import { addCounts, type Counts, countCases, passRate } from '../../results/model.js';
-import type { SelectTestsData } from '../1-select-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { evaluateGate, withQuarantine } from './gates.js';

@@ -1,4 +1,4 @@
-import type { SelectTestsData } from '../../phases/1-select-tests/types.js';
+import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { escapeHtml, table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

@@ -1,5 +1,17 @@
 /** Data phase 1 (select-tests) leaves in the run record; read by phase 2 and the worklog. */
-import type { Selection } from './select.js';
+
+export interface SelectedSuite {
+  id: string;
+  tier: number;
+  reason: string;
+}
+
+/** The suites a focus picked, in run order (src/phases/1-select-tests/select.ts). */
+export interface Selection {
+  focus: string;
+  selected: SelectedSuite[];
+  excluded: { id: string; reason: string }[];
+}
 
 export interface SelectTestsData extends Selection {
   order: 'failing-first' | 'failing-last';
