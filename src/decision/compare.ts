@@ -1,7 +1,7 @@
 /** Test identities across runs, for regressions and improvement. Pure. */
 
 import type { RunRecord } from '../core/record.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import { testId } from '../results/identity.js';
 import type { TestStatus } from '../results/model.js';
 

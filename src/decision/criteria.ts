@@ -7,7 +7,7 @@ import type { DiffStat } from '../adapters/git/history.js';
 import { percent } from '../core/format.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
 import { compareVerdicts, type Verdict, worstVerdict } from '../core/states.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { DeploymentEvidence, FailureCluster, SloVerdict } from '../phases/3-root-cause/types.js';
 import type { CriterionResult } from '../phases/5-stability/types.js';
 import type { CriterionId, DecisionConfig } from '../playbook/sections/decision.js';

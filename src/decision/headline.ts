@@ -8,7 +8,7 @@
 import { percent } from '../core/format.js';
 import { phaseResult, type RunRecord } from '../core/record.js';
 import type { DeployStatusData, ServiceKind } from '../phase-data/deploy-status.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { CriterionResult, StabilityData } from '../phases/5-stability/types.js';
 import { blocks } from './policy.js';
 

@@ -12,6 +12,7 @@
  * another file of the same suite is a rename or a move, not a loss. Its assertions moved with it, so
  * the assertion count cannot hide a rename that dropped them.
  */
+import type { TestPolicy } from '../phase-data/run-tests.js';
 import type { Playbook } from '../playbook/load.js';
 import {
   assertionCount,
@@ -29,13 +30,6 @@ export interface ListedTest {
   group: string;
   name: string;
   status: 'passed' | 'failed' | 'errored' | 'skipped';
-}
-
-/** The parts of a playbook that decide how much the tests ask. */
-export interface TestPolicy {
-  suites: { id: string; command: string[]; timeoutMs: number; retries: number }[];
-  gates: { afterTier: number; minPassRate: number }[];
-  quarantine: string[];
 }
 
 /** The parts of a playbook that decide how much its tests ask (kept in phase 2's data). */

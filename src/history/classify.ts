@@ -11,6 +11,8 @@
  * Broken is decided first: a test that fails every time now is broken whatever it did before, and a
  * quarantine can never hide it.
  */
+import type { FlakyConfig, Health } from '../phase-data/test-health.js';
+
 /**
  * A test's outcome in one run: `p` passed (on the first attempt), `r` passed on a retry (flaky pass),
  * `f` failed on every attempt, `g` failed after passing in an earlier attempt, `e` errored, `s`
@@ -20,16 +22,7 @@ export type OutcomeCode = 'p' | 'r' | 'f' | 'g' | 'e' | 's' | '.';
 
 export const isFailure = (o: OutcomeCode) => o === 'f' || o === 'g' || o === 'e';
 
-export interface FlakyConfig {
-  window: number;
-  retryPasses: number;
-  flips: number;
-  broken: { after: number };
-}
-
 export const DEFAULT_FLAKY: FlakyConfig = { window: 20, retryPasses: 2, flips: 3, broken: { after: 3 } };
-
-export type Health = 'healthy' | 'flaky' | 'broken';
 
 export interface HealthVerdict {
   health: Health;
@@ -94,23 +87,4 @@ export function cleanStreak(codes: string): number {
     n++;
   }
   return n;
-}
-
-/** What phase 2 records of the tests' health (computed by ./health.ts). */
-export interface TestHealthEntry {
-  id: string;
-  label: string;
-  health: Health;
-  why: string;
-  /** Runs that prove it, newest first (this run is named by its id). */
-  runs: string[];
-}
-
-export interface HealthData {
-  /** Earlier runs looked at (from the history store). */
-  earlierRuns: number;
-  config: FlakyConfig;
-  /** Flaky and broken tests of this run; every other test that ran is healthy. */
-  tests: TestHealthEntry[];
-  healthy: number;
 }

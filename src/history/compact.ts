@@ -13,7 +13,7 @@ import {
   RUN_RECORD_SCHEMA_VERSION,
   type RunRecord,
 } from '../core/record.js';
-import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
+import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
 import type { TestCase } from '../results/model.js';
 
 /** One passing test: index into `groups`, name, duration (null: unknown), index into `files` (-1: the group; absent: none). */

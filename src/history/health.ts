@@ -3,14 +3,9 @@
  * the earlier runs of the store, classified (./classify.ts). Phase 2 records it; the worklog shows the
  * flaky and broken tests with the runs that prove it; phases 5 and 6 read it.
  */
-import type { SuiteResult } from '../phases/2-run-tests/types.js';
-import {
-  classify,
-  cleanStreak,
-  type FlakyConfig,
-  type HealthData,
-  type TestHealthEntry,
-} from './classify.js';
+import type { SuiteResult } from '../phase-data/run-tests.js';
+import type { FlakyConfig, HealthData, TestHealthEntry } from '../phase-data/test-health.js';
+import { classify, cleanStreak } from './classify.js';
 import { historyId, idLabel, outcomeCode, type TestHistory } from './model.js';
 
 /** Health of every test that ran in `suites`, given the earlier runs. */

@@ -7,7 +7,7 @@
 
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import { testIdsOf } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';

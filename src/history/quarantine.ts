@@ -10,47 +10,17 @@
  */
 
 import type { Finding } from '../core/record.js';
+import type { QuarantineData, QuarantinedFailure, QuarantineEntryState } from '../phase-data/quarantine.js';
+import type { Health } from '../phase-data/test-health.js';
 import type { QuarantineEntry } from '../playbook/sections/history.js';
 import { idLabel, testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
-import type { Health } from './classify.js';
 
 /** What quarantine reads of a suite's result (phase 2's SuiteResult has these). */
 export interface SuiteCases {
   id: string;
   state: string;
   cases: readonly TestCase[];
-}
-
-export interface QuarantineEntryState extends QuarantineEntry {
-  expired: boolean;
-  /** Tests of this run the entry matched. */
-  matched: number;
-  /** Set when every matched test passed on the first attempt in the last `cleanAfter` runs. */
-  passingAgain?: number;
-}
-
-export interface QuarantinedFailure {
-  id: string;
-  label: string;
-  suiteId: string;
-  status: 'failed' | 'errored';
-  /** The entry's `test` (id or glob) that matched. */
-  entry: string;
-  owner: string;
-  reason: string;
-  until: string;
-  /** False: not counted in gates or the decision. True: counted again, `why` says why. */
-  counted: boolean;
-  why?: string;
-}
-
-export interface QuarantineData {
-  entries: QuarantineEntryState[];
-  /** Every failing test an entry matched, counted or not. */
-  failures: QuarantinedFailure[];
-  /** Failures not counted in gates and the decision. */
-  notCounted: number;
 }
 
 /** What the history says of one test: its health now and its runs passed on the first attempt. */

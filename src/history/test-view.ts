@@ -4,8 +4,9 @@
  */
 import { UsageError } from '../core/errors.js';
 import { formatDuration } from '../core/format.js';
+import type { FlakyConfig } from '../phase-data/test-health.js';
 import { table } from '../worklog/markdown.js';
-import { classify, type FlakyConfig, type HealthVerdict } from './classify.js';
+import { classify, type HealthVerdict } from './classify.js';
 import { idLabel, OUTCOME_WORDS, type TestHistory, type TestRunOutcome, testOutcomes } from './model.js';
 
 export interface TestView {

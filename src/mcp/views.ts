@@ -5,7 +5,7 @@
 
 import { exitMeaning, UsageError } from '../core/errors.js';
 import { phaseResult, type RunRecord } from '../core/record.js';
-import type { RunTestsData, SuiteResult } from '../phases/2-run-tests/types.js';
+import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import { projectFrames } from '../phases/3-root-cause/signature.js';
 import type { FailureCluster } from '../phases/3-root-cause/types.js';

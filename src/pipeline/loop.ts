@@ -13,7 +13,7 @@ import {
   type RunRecord,
 } from '../core/record.js';
 import { comparableTests } from '../decision/compare.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase } from '../phases/phase.js';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../core/errors.js';
 import { expandSuite, type StoredSuite } from '../history/compact.js';
-import type { SuiteResult } from '../phases/2-run-tests/types.js';
+import type { SuiteResult } from '../phase-data/run-tests.js';
 import { parsePartial, type ReadPartial } from './document.js';
 
 export function readPartials(files: readonly string[], keepCases: boolean): ReadPartial[] {

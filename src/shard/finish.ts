@@ -12,8 +12,8 @@ import type { Finding, PhaseResult, RunOptions, RunRecord } from '../core/record
 import { policyOf } from '../decision/weakening.js';
 import { testHealth } from '../history/health.js';
 import { loadHistory } from '../history/step.js';
+import type { RunTestsData, ShardingData, SuiteResult, TierResult } from '../phase-data/run-tests.js';
 import { rollUp, skippedSuite } from '../phases/2-run-tests/index.js';
-import type { RunTestsData, ShardingData, SuiteResult, TierResult } from '../phases/2-run-tests/types.js';
 import { finishRun, type SessionOptions } from '../pipeline/session.js';
 import type { Playbook } from '../playbook/load.js';
 import { systemClock } from '../telemetry/clock.js';

@@ -9,8 +9,8 @@
 
 import type { Finding } from '../core/record.js';
 import { type ExecutionState, type Verdict, worstState, worstVerdict } from '../core/states.js';
+import type { ShardRow, SuiteResult, TierResult } from '../phase-data/run-tests.js';
 import { evaluateGate } from '../phases/2-run-tests/gates.js';
-import type { ShardRow, SuiteResult, TierResult } from '../phases/2-run-tests/types.js';
 import type { GateConfig } from '../playbook/sections/suites.js';
 import { addCounts, passRate } from '../results/model.js';
 import type { PartialRecord, ReadPartial } from './document.js';

@@ -9,7 +9,7 @@ import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
 import type { DeployStatusData } from '../phase-data/deploy-status.js';
-import type { RunTestsData, TierResult } from '../phases/2-run-tests/types.js';
+import type { RunTestsData, TierResult } from '../phase-data/run-tests.js';
 import type { ComplianceSummary } from '../phases/4-compliance/types.js';
 import { type Counts, countCases } from '../results/model.js';
 

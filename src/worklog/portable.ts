@@ -11,7 +11,7 @@
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RunRecord } from '../core/record.js';
-import type { RunTestsData } from '../phases/2-run-tests/types.js';
+import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { RootCauseData } from '../phases/3-root-cause/types.js';
 import { legacyGroup, relativizeText } from '../results/identity.js';
 

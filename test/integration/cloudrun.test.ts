@@ -7,8 +7,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../src/phase-data/deploy-status.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { StatusReport } from '../../src/phases/0-deploy-status/status.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 const SLEEP = (ms: number) => `[node, -e, "setTimeout(() => {}, ${ms})"]`;

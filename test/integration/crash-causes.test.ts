@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 // Each test starts tdl three times and the real runner (pytest, go, vitest) behind it: on a machine shared

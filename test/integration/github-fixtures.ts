@@ -2,7 +2,7 @@
 import { createGitHubPort } from '../../src/adapters/github/index.js';
 import type { GitHubPort } from '../../src/adapters/github/port.js';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import { buildDrafts, type Drafts, type GitFacts } from '../../src/phases/6-publish/drafts.js';
 import { githubSchema } from '../../src/playbook/sections/github.js';
 import { countCases, type TestCase } from '../../src/results/model.js';

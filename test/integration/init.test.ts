@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { findExecutable } from '../../src/pipeline/doctor.js';
 import { FAILING_TEST, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { alive, CLI, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Tier 2 sleeps while the file `slow` exists, so the test can kill tdl mid-run and then let a resume finish.

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { FAILING_TEST, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // A suite that records the environment tdl gives it, so the test can check correlation variables.

@@ -1,6 +1,6 @@
 /** What must be equal between a sharded and an unsharded run of the same tests (issue 20). */
 import { phaseResult, type RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { clustersFor } from '../../src/phases/3-root-cause/cluster.js';
 
 export function truth(record: RunRecord) {

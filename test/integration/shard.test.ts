@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { phaseResult, type RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { PlanDocument } from '../../src/shard/document.js';
 import type { TierSummary } from '../../src/shard/summary.js';
 import { CLI, type TempProject, tdl, tempProject } from './helpers.js';

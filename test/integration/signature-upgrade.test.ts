@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stableHash } from '../../src/core/ids.js';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import { headlineReasons } from '../../src/decision/headline.js';
 import type { DeployStatusData } from '../../src/phase-data/deploy-status.js';
-import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import type { CriterionResult, StabilityData } from '../../src/phases/5-stability/types.js';
 import { countCases } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';

@@ -14,7 +14,7 @@ import {
   storeDir,
   tailLines,
 } from '../../src/history/store.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 
 function record(k: number, cases: TestCase[], attempts = 1): RunRecord {

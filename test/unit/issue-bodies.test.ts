@@ -1,7 +1,7 @@
 /** Issue texts show their own failure, and titles are readable and unique (issue 13, point 4). */
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';

@@ -11,8 +11,8 @@ import {
   quarantineMatcher,
   type TestFacts,
 } from '../../src/history/quarantine.js';
+import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import { evaluateGate, withQuarantine } from '../../src/phases/2-run-tests/gates.js';
-import type { RunTestsData, SuiteResult } from '../../src/phases/2-run-tests/types.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { quarantineSchema } from '../../src/playbook/sections/history.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { percent } from '../../src/core/format.js';
+import type { SuiteResult } from '../../src/phase-data/run-tests.js';
 import { checkAuthenticity } from '../../src/phases/2-run-tests/authenticity.js';
 import { evaluateGate } from '../../src/phases/2-run-tests/gates.js';
 import { mergeAttempts, stripAnsi } from '../../src/phases/2-run-tests/suite.js';
-import type { SuiteResult } from '../../src/phases/2-run-tests/types.js';
 import { expandAll } from '../../src/playbook/placeholders.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 

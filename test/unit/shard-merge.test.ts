@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SuiteResult } from '../../src/phases/2-run-tests/types.js';
+import type { SuiteResult } from '../../src/phase-data/run-tests.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 import { PARTIAL_KIND, type PartialRecord, type ReadPartial } from '../../src/shard/document.js';
 import { mergeSuite, mergeTier } from '../../src/shard/merge.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stableHash } from '../../src/core/ids.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { testKey } from '../../src/decision/compare.js';
-import type { RunTestsData } from '../../src/phases/2-run-tests/types.js';
+import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.js';
 import {
   canonicalName,

@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findWeakenings, type SourceChange, type TestPolicy } from '../../src/decision/weakening.js';
+import { findWeakenings, type SourceChange } from '../../src/decision/weakening.js';
+import type { TestPolicy } from '../../src/phase-data/run-tests.js';
 
 const dir = join(import.meta.dirname, '../fixtures/weakening');
 const read = (f: string) => readFileSync(join(dir, f), 'utf8');

@@ -9,8 +9,8 @@ import {
   type RunTests,
   runWeakenings,
   sourceWeakenings,
-  type TestPolicy,
 } from '../../src/decision/weakening.js';
+import type { TestPolicy } from '../../src/phase-data/run-tests.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 
 const t = (

@@ -4,8 +4,8 @@
  */
 
 import { type Finding, phaseResult } from '../../core/record.js';
+import { previousFailingSuites, type RunTestsData } from '../../phase-data/run-tests.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
-import { previousFailingSuites, type RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase } from '../phase.js';
 import { readOpenIssues } from './issues.js';

@@ -1,9 +1,9 @@
 /** Pure roll-up of a tier and its gate. */
 
 import { percent } from '../../core/format.js';
+import type { GateResult, SuiteResult } from '../../phase-data/run-tests.js';
 import type { GateConfig } from '../../playbook/sections/suites.js';
 import { addCounts, type Counts, passRate } from '../../results/model.js';
-import type { GateResult, SuiteResult } from './types.js';
 
 /**
  * Applies a tier's gate. Unknown is never pass: with no executed test the gate is `inconclusive`;

@@ -9,12 +9,9 @@ import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
 import { cleanRuns, testHealth } from '../../history/health.js';
 import { outcomeCode } from '../../history/model.js';
-import {
-  applyQuarantine,
-  notCountedBySuite,
-  type QuarantineData,
-  quarantineFindings,
-} from '../../history/quarantine.js';
+import { applyQuarantine, notCountedBySuite, quarantineFindings } from '../../history/quarantine.js';
+import type { QuarantineData } from '../../phase-data/quarantine.js';
+import type { RunTestsData, SuiteResult, TierResult } from '../../phase-data/run-tests.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
@@ -24,7 +21,6 @@ import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { evaluateGate, withQuarantine } from './gates.js';
 import { runSuite } from './suite.js';
-import type { RunTestsData, SuiteResult, TierResult } from './types.js';
 
 /** A suite that did not run (NO-GO before its tier, interrupted): inconclusive, with the reason. */
 export function skippedSuite(

@@ -7,6 +7,7 @@ import { traceparentForRun } from '../../core/ids.js';
 import { attemptReportDir } from '../../core/paths.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import { serviceEnv, serviceTargets } from '../../phase-data/deploy-status.js';
+import type { AttemptResult, SuiteResult } from '../../phase-data/run-tests.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { wholeSuiteCommand } from '../../playbook/split.js';
@@ -17,7 +18,6 @@ import { lastOutputLine } from '../../results/text.js';
 import { CREDENTIAL_ENV } from '../../telemetry/redact.js';
 import type { RunContext } from '../context.js';
 import { type AuthenticityInput, checkAuthenticity } from './authenticity.js';
-import type { AttemptResult, SuiteResult } from './types.js';
 
 const OUTPUT_TAIL_CHARS = 4000;
 /** Reports written up to this long before the attempt started still count as fresh (clock skew, mtime granularity). */

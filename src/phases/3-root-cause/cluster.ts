@@ -5,10 +5,10 @@
 
 import { stableHash } from '../../core/ids.js';
 import { phaseResult, type RunRecord } from '../../core/record.js';
+import type { RunTestsData, SuiteResult } from '../../phase-data/run-tests.js';
 import { relativizeText } from '../../results/identity.js';
 import type { TestCase } from '../../results/model.js';
 import { lastOutputLine } from '../../results/text.js';
-import type { RunTestsData, SuiteResult } from '../2-run-tests/types.js';
 import {
   assertionSite,
   messageHead,

@@ -17,9 +17,9 @@ import { traceIdForRun } from '../../core/ids.js';
 import { phaseResult } from '../../core/record.js';
 import { errorRate, judge, type Measured, percentile } from '../../decision/slo.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import type { Band } from '../../playbook/sections/evidence.js';
-import type { RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 import {
   correlate,

@@ -6,8 +6,8 @@
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
 import { findTraceparent } from '../../core/ids.js';
+import type { SuiteResult } from '../../phase-data/run-tests.js';
 import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
-import type { SuiteResult } from '../2-run-tests/types.js';
 import { normalizeMessage } from './signature.js';
 import type {
   CorrelatedEntry,

@@ -5,8 +5,8 @@
 import { join } from 'node:path';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../core/record.js';
+import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
-import type { RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { clusterFailures } from './cluster.js';

@@ -8,7 +8,7 @@ import { worstVerdict } from '../../core/states.js';
 import { hasTestResults } from '../../decision/compare.js';
 import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
-import type { RunTestsData } from '../2-run-tests/types.js';
+import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { clustersFor } from '../3-root-cause/cluster.js';
 import type { RootCauseData } from '../3-root-cause/types.js';
 import type { RunContext } from '../context.js';

@@ -8,15 +8,9 @@ import { isAbsolute, join, relative } from 'node:path';
 import { phaseResult, type RunRecord } from '../../core/record.js';
 import { testKey } from '../../decision/compare.js';
 import { testFileLang } from '../../decision/test-source.js';
-import {
-  policyOf,
-  type RunTests,
-  type SourceChange,
-  type TestPolicy,
-  type WeakeningInput,
-} from '../../decision/weakening.js';
+import { policyOf, type RunTests, type SourceChange, type WeakeningInput } from '../../decision/weakening.js';
+import type { RunTestsData, TestPolicy } from '../../phase-data/run-tests.js';
 import { parsePlaybook } from '../../playbook/load.js';
-import type { RunTestsData } from '../2-run-tests/types.js';
 import type { RunContext } from '../context.js';
 
 /** A run's tests as the weakening checks read them; null when phase 2 did not complete. */

@@ -1,5 +1,5 @@
 /** The quarantine block of the test execution section: every quarantined failure, counted or not. */
-import type { QuarantineData } from '../../history/quarantine.js';
+import type { QuarantineData } from '../../phase-data/quarantine.js';
 import { inert, table } from '../markdown.js';
 
 export function quarantineBlock(q: QuarantineData | undefined): string {

@@ -1,5 +1,5 @@
 import { formatDuration, percent } from '../../core/format.js';
-import type { RunTestsData, ShardingData, SuiteResult } from '../../phases/2-run-tests/types.js';
+import type { RunTestsData, ShardingData, SuiteResult } from '../../phase-data/run-tests.js';
 import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';

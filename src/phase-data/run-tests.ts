@@ -1,11 +1,10 @@
 /** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
 
-import type { Finding, RunRecord } from '../../core/record.js';
-import type { ExecutionState, Verdict } from '../../core/states.js';
-import type { TestPolicy } from '../../decision/weakening.js';
-import type { HealthData } from '../../history/classify.js';
-import type { QuarantineData } from '../../history/quarantine.js';
-import type { Counts, TestCase } from '../../results/model.js';
+import type { Finding, RunRecord } from '../core/record.js';
+import type { ExecutionState, Verdict } from '../core/states.js';
+import type { Counts, TestCase } from '../results/model.js';
+import type { QuarantineData } from './quarantine.js';
+import type { HealthData } from './test-health.js';
 
 export interface AttemptResult {
   attempt: number;
@@ -106,6 +105,13 @@ export interface ShardingData {
     /** The plan's own balance (slowest planned shard against the ideal). */
     plannedRatio: number;
   }[];
+}
+
+/** The parts of a playbook that decide how much the tests ask. */
+export interface TestPolicy {
+  suites: { id: string; command: string[]; timeoutMs: number; retries: number }[];
+  gates: { afterTier: number; minPassRate: number }[];
+  quarantine: string[];
 }
 
 /** Suites whose verdict was not `pass` in a run record (for phase 1's ordering). */
