@@ -5,7 +5,7 @@
  * has no data is `inconclusive` too, with that reason.
  */
 import type { LatencyDistribution } from '../adapters/observability/port.js';
-import type { SloIndicator, SloVerdict, TimeWindow } from '../phases/3-root-cause/types.js';
+import type { SloIndicator, SloVerdict, TimeWindow } from '../phase-data/root-cause.js';
 import type { Band, Bound } from '../playbook/sections/evidence.js';
 
 /**

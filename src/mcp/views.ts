@@ -5,10 +5,10 @@
 
 import { exitMeaning, UsageError } from '../core/errors.js';
 import { phaseResult, type RunRecord } from '../core/record.js';
+import type { FailureCluster } from '../phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import { projectFrames } from '../phases/3-root-cause/signature.js';
-import type { FailureCluster } from '../phases/3-root-cause/types.js';
 import { testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { figures } from '../worklog/figures.js';

@@ -11,8 +11,8 @@
  */
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RunRecord } from '../core/record.js';
+import type { RootCauseData } from '../phase-data/root-cause.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import type { RootCauseData } from '../phases/3-root-cause/types.js';
 import { legacyGroup, relativizeText } from '../results/identity.js';
 
 function under(path: string, root: string): boolean {

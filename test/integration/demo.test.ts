@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
+import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const state = mkdtempSync(join(tmpdir(), 'tdl-demo-'));

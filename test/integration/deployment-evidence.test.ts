@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { DeploymentEvidence, RootCauseData } from '../../src/phases/3-root-cause/types.js';
+import type { DeploymentEvidence, RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { CriterionResult } from '../../src/phases/5-stability/types.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
+import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
+import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Three tests fail on the same missing field in the same checker (with different ids and times in

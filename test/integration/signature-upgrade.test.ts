@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stableHash } from '../../src/core/ids.js';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
-import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
 import { issueMarkers, legacyTestHashes, readMeta } from '../../src/phases/6-publish/markers.js';

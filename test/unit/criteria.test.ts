@@ -11,8 +11,8 @@ import {
   noRegressions,
   testsAuthentic,
 } from '../../src/decision/criteria.js';
+import type { FailureCluster } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
-import type { FailureCluster } from '../../src/phases/3-root-cause/types.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phases/3-root-cause/types.js';
+import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { StabilityData } from '../../src/phases/5-stability/types.js';
 import { renderRootCause } from '../../src/worklog/sections/root-cause.js';
 import { renderStability } from '../../src/worklog/sections/stability.js';

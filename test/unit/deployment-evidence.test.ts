@@ -4,6 +4,7 @@ import type { LogEntryInfo } from '../../src/adapters/observability/port.js';
 import type { PhaseResult } from '../../src/core/record.js';
 import { type DecisionInput, deploymentHealthy, noNewErrors } from '../../src/decision/criteria.js';
 import { errorRate, judge, type Measured, percentile } from '../../src/decision/slo.js';
+import type { DeploymentEvidence, FailureCluster, ServiceLogs } from '../../src/phase-data/root-cause.js';
 import {
   attemptOf,
   correlate,
@@ -15,7 +16,6 @@ import {
   type SuiteSpan,
   testSpans,
 } from '../../src/phases/3-root-cause/deployment.js';
-import type { DeploymentEvidence, FailureCluster, ServiceLogs } from '../../src/phases/3-root-cause/types.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';

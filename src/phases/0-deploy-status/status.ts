@@ -10,11 +10,11 @@ import { EXIT, UsageError } from '../../core/errors.js';
 import { newRunId } from '../../core/ids.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { ServiceLogs, SloVerdict, TimeWindow } from '../../phase-data/root-cause.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import { Redactor } from '../../telemetry/redact.js';
 import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';
 import { renderEvidenceText } from '../3-root-cause/deployment-text.js';
-import type { ServiceLogs, SloVerdict, TimeWindow } from '../3-root-cause/types.js';
 import { ageText, trafficText } from './assess.js';
 import { checkServices } from './check.js';
 

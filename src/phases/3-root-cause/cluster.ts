@@ -5,6 +5,7 @@
 
 import { stableHash } from '../../core/ids.js';
 import { phaseResult, type RunRecord } from '../../core/record.js';
+import type { FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../../phase-data/run-tests.js';
 import { relativizeText } from '../../results/identity.js';
 import type { TestCase } from '../../results/model.js';
@@ -19,7 +20,6 @@ import {
   stripTypePrefix,
   testScope,
 } from './signature.js';
-import type { FailureCluster, RootCauseData } from './types.js';
 
 /** The fields of a suite that clustering reads (how it ended, for a suite that could not run). */
 export type ClusterableSuite = Pick<SuiteResult, 'id' | 'tier' | 'cases'> &

@@ -17,6 +17,15 @@ import { traceIdForRun } from '../../core/ids.js';
 import { phaseResult } from '../../core/record.js';
 import { errorRate, judge, type Measured, percentile } from '../../decision/slo.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type {
+  DeploymentEvidence,
+  FailureCluster,
+  LogRead,
+  ServiceLogs,
+  SloIndicator,
+  SloVerdict,
+  TimeWindow,
+} from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import type { Band } from '../../playbook/sections/evidence.js';
@@ -30,15 +39,6 @@ import {
   suiteSpans,
   testSpans,
 } from './deployment.js';
-import type {
-  DeploymentEvidence,
-  FailureCluster,
-  LogRead,
-  ServiceLogs,
-  SloIndicator,
-  SloVerdict,
-  TimeWindow,
-} from './types.js';
 
 export interface EvidenceInput {
   ports: Pick<Ports, 'logs' | 'metrics' | 'cloudRun'>;

@@ -1,6 +1,6 @@
 /** The plain-text form of the tested revisions' log groups and metric bands (`tdl status --logs`). */
 import { formatValue } from '../../decision/slo.js';
-import type { LogRead, ServiceLogs, SloVerdict, TimeWindow } from './types.js';
+import type { LogRead, ServiceLogs, SloVerdict, TimeWindow } from '../../phase-data/root-cause.js';
 
 const MAX_GROUPS_SHOWN = 10;
 

@@ -6,9 +6,6 @@
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
 import { findTraceparent } from '../../core/ids.js';
-import type { SuiteResult } from '../../phase-data/run-tests.js';
-import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
-import { normalizeMessage } from './signature.js';
 import type {
   CorrelatedEntry,
   DeploymentEvidence,
@@ -16,7 +13,10 @@ import type {
   FailureCluster,
   LogGroup,
   TimeWindow,
-} from './types.js';
+} from '../../phase-data/root-cause.js';
+import type { SuiteResult } from '../../phase-data/run-tests.js';
+import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
+import { normalizeMessage } from './signature.js';
 
 const MAX_EXAMPLE_CHARS = 500;
 /** Cloud Logging's severity order, from the playbook's one list (unknown names rank lowest). */

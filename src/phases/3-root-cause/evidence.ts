@@ -5,13 +5,13 @@
 import type { GhIssue } from '../../adapters/github/port.js';
 import { phaseResult } from '../../core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { ageText, trafficText } from '../0-deploy-status/assess.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';
 import type { HistoryEntry, RunContext } from '../context.js';
 import { clustersFor } from './cluster.js';
-import type { EvidenceLink, FailureCluster } from './types.js';
 
 const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
   kind,

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../core/record.js';
+import type { ClusterAnalysis, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { RunContext } from '../context.js';
@@ -14,7 +15,6 @@ import { revisionLogLinks } from './deployment.js';
 import { deploymentEvidence } from './deployment-read.js';
 import { evidenceChain, issueLookup } from './evidence.js';
 import { SIGNATURE_VERSION } from './signature.js';
-import type { ClusterAnalysis, FailureCluster, RootCauseData } from './types.js';
 
 /** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
 const MAX_ANALYZED = 10;

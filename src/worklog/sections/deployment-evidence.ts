@@ -1,8 +1,8 @@
 /** Phase 3's deployment evidence in the worklog: log groups per tested revision, correlation, metric bands. */
 
 import { formatValue } from '../../decision/slo.js';
+import type { DeploymentEvidence, LogRead, ServiceLogs } from '../../phase-data/root-cause.js';
 import { correlationText } from '../../phases/3-root-cause/deployment.js';
-import type { DeploymentEvidence, LogRead, ServiceLogs } from '../../phases/3-root-cause/types.js';
 import { table } from '../markdown.js';
 
 const MAX_GROUPS_SHOWN = 10;

@@ -1,4 +1,4 @@
-import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phases/3-root-cause/types.js';
+import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import { cell, details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import { renderDeploymentEvidence } from './deployment-evidence.js';

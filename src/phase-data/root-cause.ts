@@ -1,11 +1,12 @@
 /**
  * Contract of phase 3's data: failure clusters. Phase 6 files one issue per cluster and reads them
- * through `clustersFor` (cluster.ts), which gives the same clusters whether or not phase 3 ran. The
- * deployment evidence (logs and SLOs of the tested revisions) is computed in deployment.ts.
+ * through `clustersFor` (src/phases/3-root-cause/cluster.ts), which gives the same clusters whether or
+ * not phase 3 ran. The deployment evidence (logs and SLOs of the tested revisions) is computed in
+ * src/phases/3-root-cause/deployment.ts.
  */
 
-import type { Verdict } from '../../core/states.js';
-import type { TestStatus } from '../../results/model.js';
+import type { Verdict } from '../core/states.js';
+import type { TestStatus } from '../results/model.js';
 
 export interface ClusterTest {
   suiteId: string;
@@ -47,7 +48,7 @@ export interface EvidenceLink {
     | 'first-failed'
     | 'deployed-revision'
     | 'github-issue'
-    // An entry of this run's trace logged by the tested revision (deployment.ts).
+    // An entry of this run's trace logged by the tested revision (src/phases/3-root-cause/deployment.ts).
     | 'revision-log';
   value: string | null;
   /** Where the value comes from (the report, git blame, the worklog history, phase 0, GitHub). */
@@ -76,7 +77,7 @@ export interface RootCauseData {
   clusters: FailureCluster[];
   /** Failing tests that were clustered. */
   failingTests?: number;
-  /** The tested revisions' own logs and metrics (deployment.ts); absent when no service was tested. */
+  /** The tested revisions' own logs and metrics (src/phases/3-root-cause/deployment.ts); absent when no service was tested. */
   deployment?: DeploymentEvidence;
 }
 
