@@ -8,9 +8,9 @@ import { percent } from '../core/format.js';
 import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
+import type { ComplianceSummary } from '../phase-data/compliance.js';
 import type { DeployStatusData } from '../phase-data/deploy-status.js';
 import type { RunTestsData, TierResult } from '../phase-data/run-tests.js';
-import type { ComplianceSummary } from '../phases/4-compliance/types.js';
 import { type Counts, countCases } from '../results/model.js';
 
 export interface Figures {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { ComplianceSummary } from '../../src/phases/4-compliance/types.js';
+import type { ComplianceSummary } from '../../src/phase-data/compliance.js';
 import { PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 const playbook = (base: string) => `name: audit-run

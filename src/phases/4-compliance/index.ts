@@ -1,8 +1,8 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
 import { type Finding, phaseResult } from '../../core/record.js';
+import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
-import type { ComplianceSummary } from './types.js';
 
 const TOP = 20;
 

@@ -1,4 +1,4 @@
-import type { ComplianceSummary } from '../../phases/4-compliance/types.js';
+import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import { table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import type { SectionRenderer } from './types.js';

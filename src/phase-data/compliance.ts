@@ -2,9 +2,9 @@
  * Contract of phase 4's data (read by phase 5's `no-new-violations`, the worklog figures and the
  * trend). The compliance work may add fields; it keeps these.
  */
-import type { ExternalRun } from '../../audit/external.js';
-import type { RuleSummary, ScopeScore } from '../../audit/score.js';
-import type { Violation } from '../../audit/types.js';
+import type { ExternalRun } from '../audit/external.js';
+import type { RuleSummary, ScopeScore } from '../audit/score.js';
+import type { Violation } from '../audit/types.js';
 
 export interface ComplianceSummary {
   totalViolations: number;
