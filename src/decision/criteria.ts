@@ -9,7 +9,7 @@ import type { PhaseResult, RunRecord } from '../core/record.js';
 import { compareVerdicts, type Verdict, worstVerdict } from '../core/states.js';
 import type { DeploymentEvidence, FailureCluster, SloVerdict } from '../phase-data/root-cause.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import type { CriterionResult } from '../phases/5-stability/types.js';
+import type { CriterionResult } from '../phase-data/stability.js';
 import type { CriterionId, DecisionConfig } from '../playbook/sections/decision.js';
 import { comparableTests, runLabel, testKey, testStatuses } from './compare.js';
 import { findWeakenings, type WeakeningInput } from './weakening.js';

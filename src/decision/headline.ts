@@ -9,7 +9,7 @@ import { percent } from '../core/format.js';
 import { phaseResult, type RunRecord } from '../core/record.js';
 import type { DeployStatusData, ServiceKind } from '../phase-data/deploy-status.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import type { CriterionResult, StabilityData } from '../phases/5-stability/types.js';
+import type { CriterionResult, StabilityData } from '../phase-data/stability.js';
 import { blocks } from './policy.js';
 
 const SERVICE_WORDS: Record<ServiceKind, string> = {

@@ -1,7 +1,7 @@
 /** The decision rule: `proceed` iff every required, applicable criterion passes. Pure. */
 
 import type { DecisionRecord } from '../core/record.js';
-import type { CriterionResult } from '../phases/5-stability/types.js';
+import type { CriterionResult } from '../phase-data/stability.js';
 import { CRITERIA, type CriterionId } from '../playbook/sections/decision.js';
 import { CRITERION_EVALUATORS, type DecisionInput, type Evaluated } from './criteria.js';
 

@@ -5,7 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { phaseResult, type RunRecord } from '../core/record.js';
-import type { StabilityData } from '../phases/5-stability/types.js';
+import type { StabilityData } from '../phase-data/stability.js';
 import { outbound } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { figures } from './figures.js';

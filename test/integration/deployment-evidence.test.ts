@@ -12,7 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { DeploymentEvidence, RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { CriterionResult } from '../../src/phases/5-stability/types.js';
+import type { CriterionResult } from '../../src/phase-data/stability.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';
 import { type MonitoringEmulator, startMonitoringEmulator } from '../../src/sandbox/monitoring/emulator.js';

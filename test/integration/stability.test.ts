@@ -5,7 +5,7 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { CriterionResult, StabilityData } from '../../src/phases/5-stability/types.js';
+import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 const GOOD = 'export const add = (a, b) => a + b;\nexport const mul = (a, b) => a * b;\n';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { StabilityData } from '../../src/phases/5-stability/types.js';
+import type { StabilityData } from '../../src/phase-data/stability.js';
 import { renderRootCause } from '../../src/worklog/sections/root-cause.js';
 import { renderStability } from '../../src/worklog/sections/stability.js';
 

@@ -3,7 +3,7 @@ import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import { headlineReasons } from '../../src/decision/headline.js';
 import type { DeployStatusData } from '../../src/phase-data/deploy-status.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
-import type { CriterionResult, StabilityData } from '../../src/phases/5-stability/types.js';
+import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
 import { countCases } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
 import { executiveSummary } from '../../src/worklog/render.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/decision/policy.js';
-import type { CriterionResult } from '../../src/phases/5-stability/types.js';
+import type { CriterionResult } from '../../src/phase-data/stability.js';
 
 const c = (
   id: CriterionResult['id'],

@@ -10,11 +10,11 @@ import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
 import type { RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
+import type { StabilityData } from '../../phase-data/stability.js';
 import { clustersFor } from '../3-root-cause/cluster.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { previousIterationRecord } from './iterations.js';
-import type { StabilityData } from './types.js';
 import { gatherWeakening } from './weakening-input.js';
 
 function violationsOf(record: RunRecord | null): number | null {

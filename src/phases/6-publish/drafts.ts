@@ -8,6 +8,7 @@ import type { RunRecord } from '../../core/record.js';
 import { phaseResult } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
+import type { StabilityData } from '../../phase-data/stability.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
 import type { TestCase } from '../../results/model.js';
 import type { Redactor } from '../../telemetry/redact.js';
@@ -17,7 +18,6 @@ import { executiveSummary } from '../../worklog/render.js';
 import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
 import { clustersFor } from '../3-root-cause/cluster.js';
 import { failureText, projectFrames, SIGNATURE_VERSION } from '../3-root-cause/signature.js';
-import type { StabilityData } from '../5-stability/types.js';
 import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 import {
   issueFingerprint,

@@ -1,4 +1,4 @@
-import type { StabilityData } from '../../phases/5-stability/types.js';
+import type { StabilityData } from '../../phase-data/stability.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

@@ -1,7 +1,7 @@
 /** Contract of phase 5's data: the criteria table behind the decision. */
 
-import type { Verdict } from '../../core/states.js';
-import type { CriterionId } from '../../playbook/sections/decision.js';
+import type { Verdict } from '../core/states.js';
+import type { CriterionId } from '../playbook/sections/decision.js';
 
 export interface CriterionResult {
   id: CriterionId;
