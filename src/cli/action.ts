@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { RunRecord } from '../core/record.js';
-import type { PublishData } from '../phases/6-publish/types.js';
+import type { PublishData } from '../phase-data/publish.js';
 
 const input = (name: string, fallback = ''): string =>
   (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? fallback).trim();

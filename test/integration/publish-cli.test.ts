@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { PublishData } from '../../src/phases/6-publish/types.js';
+import type { PublishData } from '../../src/phase-data/publish.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 

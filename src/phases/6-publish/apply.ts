@@ -8,6 +8,7 @@
 import type { GitBranchOps } from '../../adapters/git/branch.js';
 import { GitHubError, isAlreadyExists } from '../../adapters/github/errors.js';
 import type { GhIssue, GitHubPort } from '../../adapters/github/port.js';
+import type { ActionResult, PublishOutcome } from '../../phase-data/publish.js';
 import {
   duplicateComment,
   failingAgainComment,
@@ -23,7 +24,6 @@ import {
 import type { Drafts } from './drafts.js';
 import { commentMarker, issueMarkers, MASTER_REF, readMeta } from './markers.js';
 import { type Action, describeAction, indexIssues, planActions, type Snapshot } from './plan.js';
-import type { ActionResult, PublishOutcome } from './types.js';
 
 /** Tries of one creating call whose outcome was unknown (no answer, 5xx, rate limit). */
 const MAX_TRIES = 4;

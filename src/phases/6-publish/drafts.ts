@@ -7,6 +7,7 @@ import { relative } from 'node:path';
 import type { RunRecord } from '../../core/record.js';
 import { phaseResult } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
+import type { Route } from '../../phase-data/publish.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
@@ -28,7 +29,6 @@ import {
   prMarker,
   testHash,
 } from './markers.js';
-import type { Route } from './types.js';
 
 export const DRAFTS_SCHEMA_VERSION = 1;
 

@@ -8,6 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { phaseResult } from '../../core/record.js';
 import { cleanRuns } from '../../history/health.js';
 import { historyId } from '../../history/model.js';
+import type { PublishData, PublishTarget } from '../../phase-data/publish.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { TestCase } from '../../results/model.js';
 import type { RunContext } from '../context.js';
@@ -16,7 +17,6 @@ import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';
 import { githubTarget } from './target.js';
-import type { PublishData, PublishTarget } from './types.js';
 
 interface Prepared {
   drafts: Drafts;

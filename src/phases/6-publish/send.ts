@@ -6,12 +6,12 @@ import type { GitHubPort } from '../../adapters/github/port.js';
 import { findToken } from '../../adapters/github/token.js';
 import { UsageError } from '../../core/errors.js';
 import { isRunId } from '../../core/ids.js';
+import type { ActionResult, PublishOutcome } from '../../phase-data/publish.js';
 import { acquireRunLock } from '../../services/lock.js';
 import { Redactor } from '../../telemetry/redact.js';
 import { openRun } from '../../worklog/run-folder.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { readOutbox, writeSent } from './outbox.js';
-import type { ActionResult, PublishOutcome } from './types.js';
 
 export interface SendInput {
   runId: string;

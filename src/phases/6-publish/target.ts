@@ -4,8 +4,8 @@
  * when tdl talks to GitHub and the token is looked up by one rule.
  */
 import { type FoundToken, findToken } from '../../adapters/github/token.js';
+import type { PublishTarget } from '../../phase-data/publish.js';
 import type { RunContext } from '../context.js';
-import type { PublishTarget } from './types.js';
 
 export type GitHubTarget =
   | { target: PublishTarget; reason: string; found: FoundToken | null }

@@ -1,4 +1,4 @@
-import type { PublishData } from '../../phases/6-publish/types.js';
+import type { PublishData } from '../../phase-data/publish.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

@@ -1,5 +1,5 @@
 /** Data phase 6 (publish) leaves in the run record; read by the worklog and `tdl publish`. */
-import type { Decision } from '../../core/states.js';
+import type { Decision } from '../core/states.js';
 
 export type PublishTarget = 'github' | 'outbox';
 
