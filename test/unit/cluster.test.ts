@@ -148,3 +148,27 @@ describe('signature version 4: one assertion over a table of data is one cluster
     expect(clusters.map((c) => c.tests.length)).toEqual([3, 1]);
   });
 });
+
+describe('signature version 4: Go table tests', () => {
+  const go = (name: string, output: string): TestCase => ({
+    suite: 'github.com/gorilla/mux',
+    name,
+    status: 'failed',
+    durationMs: 1,
+    message: output,
+    stack: output,
+  });
+
+  it("joins the rows of one Go test that fail at one t.Errorf line, not another test's", () => {
+    const clusters = clustersOf([
+      go('TestHost/a', 'mux_test.go:1882: (a) Vars not equal: expected map[v1:bbb], got map[V1:bbb]'),
+      go('TestHost/b', 'mux_test.go:1882: (b) erred while creating url: missing route variable "v1"'),
+      // The same helper line in another Go test, failing another way: kept apart.
+      go('TestPath/c', 'mux_test.go:1882: (c) route did not match'),
+    ]);
+    expect(clusters.map((c) => c.tests.map((t) => t.name))).toEqual([
+      ['TestHost/a', 'TestHost/b'],
+      ['TestPath/c'],
+    ]);
+  });
+});
