@@ -149,6 +149,44 @@ describe('signature version 4: one assertion over a table of data is one cluster
   });
 });
 
+describe('signature version 4: pytest test functions', () => {
+  const py = (suite: string, name: string, message: string, line: number): TestCase => ({
+    suite,
+    name,
+    status: 'failed',
+    durationMs: 1,
+    message,
+    stack: `E       AssertionError: ${message}\n\ntests/test_serializer.py:${line}: AssertionError`,
+  });
+
+  it('joins a test function run by a class of another module (inherited) with its own class', () => {
+    const clusters = clustersOf([
+      py(
+        'tests.test_serializer.TestSerializer',
+        'test_loads_unsafe[a]',
+        'assert (False, None) == (True, 1)',
+        92,
+      ),
+      py(
+        'tests.test_serializer.TestSerializer',
+        'test_loads_unsafe[b]',
+        'assert (False, None) == (True, 2)',
+        92,
+      ),
+      py('tests.test_url_safe.TestURLSafeSerializer', 'test_loads_unsafe[c]', "assert None == b'x'", 92),
+    ]);
+    expect(clusters.map((c) => c.tests.length)).toEqual([3]);
+  });
+
+  it('keeps apart two test functions failing at one helper line', () => {
+    const clusters = clustersOf([
+      py('tests.test_serializer.TestSerializer', 'test_dumps', 'assert (False, None) == (True, 1)', 20),
+      py('tests.test_serializer.TestSerializer', 'test_loads', "assert None == b'x'", 20),
+    ]);
+    expect(clusters).toHaveLength(2);
+  });
+});
+
 describe('signature version 4: Go table tests', () => {
   const go = (name: string, output: string): TestCase => ({
     suite: 'github.com/gorilla/mux',

@@ -145,7 +145,7 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
       const scope = testScope(c.suite, c.name);
       const sig = signatureOf(head || c.message, c.stack, repoDir, scope, fnAt);
       const id = stableHash(['cluster', sig.text], 12);
-      const site = assertionSite(sig, scope);
+      const site = assertionSite(sig, scope, c.name);
       if (site) {
         const ids = sites.get(site);
         if (!ids) sites.set(site, [id]);

@@ -498,10 +498,13 @@ export function signatureOf(
  * failure. A helper shared by the tests of several scopes asserts at one line for all of them: the
  * scope keeps those apart.
  */
-export function assertionSite(sig: FailureSignature, scope: string): string | null {
+export function assertionSite(sig: FailureSignature, scope: string, name = ''): string | null {
   const f = sig.frame;
   if (!f || f.fn || !isTestFile(f.file)) return null;
-  return [sig.type ?? '<no type>', `${f.file}:${f.line}`, scope].join(' | ');
+  // pytest names the test function (`test_x[row]`): its scope is that function, wherever the class
+  // that runs it is (a test class inherited by another module asserts in its own file).
+  const py = f.file.endsWith('.py') ? /^(test\w*)(?:\[.*\])?$/.exec(name)?.[1] : undefined;
+  return [sig.type ?? '<no type>', `${f.file}:${f.line}`, py ?? scope].join(' | ');
 }
 
 /**
