@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
  * clusters through their test ids instead of filing them again. 1: up to tdl 0.1.0. 3: a wrong value
  * asserted in a test is keyed by how it is wrong (`wrongValue`), and jest's matcher-named test-file
  * frames (`at toBe (test/x.test.js:3:4)`) are anonymous like `Object.toBe`. 4: failures asserted at
- * one line of a test file, in one scope, are one cluster (`assertionSite`).
+ * one line of a test file, in one scope (for pytest, one test function), are one cluster
+ * (`assertionSite`).
  */
 export const SIGNATURE_VERSION = 4;
 
