@@ -1,7 +1,7 @@
 // The shipped command line as a bundle, written beside tsc's output after `tsc` ran.
 //
-// The command line (src/cli/cli.ts) is one CommonJS file, dist/cli/tdl.cjs, that dist/cli/main.js
-// (tsc's output of src/cli/main.ts) compiles through V8's code cache (see main.ts). One file because
+// The command line (src/cli/cli.ts) is one CommonJS file, dist/cli/tdl.cjs, that dist/cli/main.cjs
+// (tsc's output of src/cli/main.cts) compiles through V8's code cache (see main.ts). One file because
 // a V8 code cache is per script; CommonJS because Node 20 has no code cache for ES modules (only
 // Node 22's compile cache). Its lazily imported parts stay lazy (esbuild evaluates them on first
 // use); its dynamic imports of the external libraries (the Google and GitHub clients, ES modules)
@@ -28,7 +28,7 @@
 // handshake in about 2x the time of `tdl --version` instead of 3.5x (scripts/bench/mcp.mjs).
 //
 // Layout: tdl.cjs, the entries and chunks all sit in dist/cli/, so the `import.meta.url`-relative
-// paths in the sources resolve the same from the bundles as from tsc's output: `./main.js` (action.ts,
+// paths in the sources resolve the same from the bundles as from tsc's output: `./main.cjs` (action.ts,
 // shard/local.ts),
 // `./audit-reader.js` (audit/readers.ts) and `../../package.json` (core/version.ts; dist/cli/ and
 // dist/core/ are equally deep). Everything else in dist/ (the sandbox, the demo, the library
@@ -91,7 +91,7 @@ await build({
   external,
   sourcemap: true,
   logLevel: 'warning',
-  // `import.meta.url`-relative paths in the sources (./main.js, ./audit-reader.js,
+  // `import.meta.url`-relative paths in the sources (./main.cjs, ./audit-reader.js,
   // ../../package.json) resolve from dist/cli/ as they do from the ES module build.
   define: { 'import.meta.url': '__tdlImportMetaUrl' },
   banner: { js: "var __tdlImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -22,7 +22,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist/cli/main.js');
+const CLI = join(ROOT, 'dist/cli/main.cjs');
 const OUT = join(ROOT, 'test/fixtures/real');
 const WORK = process.env.TDL_REAL_DIR ?? '/tmp/tdl-real';
 const MIRROR = process.env.TDL_MIRROR ?? '/work/.mirror';

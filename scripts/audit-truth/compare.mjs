@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', '..', 'dist', 'cli', 'main.js');
+const cli = join(here, '..', '..', 'dist', 'cli', 'main.cjs');
 
 const globToRegex = (g) =>
   g

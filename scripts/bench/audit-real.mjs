@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { compare, filesOf } from '../audit-truth/compare.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const node = process.execPath;
 const RUNS = Number(process.env.BENCH_REAL_RUNS ?? 5);
 const CACHE = process.env.BENCH_CACHE ?? join(homedir(), '.cache', 'tdl-bench');

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const node = process.execPath;
 const FILES = Number(process.env.BENCH_AUDIT_FILES ?? 50_000);
 const RUNS = Number(process.env.BENCH_AUDIT_RUNS ?? 9);

@@ -11,7 +11,7 @@
 //  4. When NODE_EXTRA_CA_CERTS is set (this machine sets it), Node reads that file at every start,
 //     tdl's own and the suite's: item 1 again with it unset on both sides, for comparison.
 // `node scripts/bench/overhead.mjs [rounds] [baseline]` (default 15 rounds for 1, 7 for 2). With
-// `baseline`, the main.js of another build of tdl (say, main's, built in a copy), item 1 also runs
+// `baseline`, the main.cjs of another build of tdl (say, main's, built in a copy), item 1 also runs
 // that build in the same rounds, interleaved, so a change is measured before and after under the
 // same load.
 import { spawnSync } from 'node:child_process';
@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const node = process.execPath;
 const rounds = Number(process.argv[2]) || 15;
 const baseline = process.argv[3];
@@ -178,7 +178,7 @@ function bucketsOf(profile) {
       const f = byId.get(x).callFrame;
       // Resolving, compiling and evaluating modules (a module's top level is its line-0 function;
       // esbuild runs a bundled CommonJS library's top level in __require2 and a lazily evaluated
-      // module's in __init; Node compiles its own in compileForInternalLoader; main.js compiles the
+      // module's in __init; Node compiles its own in compileForInternalLoader; main.cjs compiles the
       // command line's bundle in runBundle).
       if (f.url.startsWith('node:internal/modules/')) return 'loading modules';
       if (['compileForInternalLoader', '__require2', '__init'].includes(f.functionName))

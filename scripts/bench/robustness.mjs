@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'cli', 'main.js');
+const cli = join(root, 'dist', 'cli', 'main.cjs');
 const { runSecretMatrix } = await import(join(root, 'dist', 'sandbox', 'matrix', 'secrets.js'));
 const { runKillMatrix } = await import(join(root, 'dist', 'sandbox', 'matrix', 'kills.js'));
 const { fuzzPlaybooks, fuzzReports } = await import(join(root, 'dist', 'sandbox', 'matrix', 'fuzz.js'));

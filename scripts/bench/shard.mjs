@@ -255,7 +255,7 @@ try {
 // side with `tdl --version` (node and tdl's start alone). docs/scale.md uses this figure.
 const proj = mkdtempSync(join(tmpdir(), 'tdl-bench-shard-proj-'));
 try {
-  const cli = join(root, 'dist', 'cli', 'main.js');
+  const cli = join(root, 'dist', 'cli', 'main.cjs');
   writeFileSync(
     join(proj, 'tdl.yaml'),
     'name: overhead\nsuites:\n  - id: one\n    command: [node, -e, "0"]\n',

@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     );
     return 2;
   }
-  const cli = fileURLToPath(new URL('./main.js', import.meta.url));
+  const cli = fileURLToPath(new URL('./main.cjs', import.meta.url));
   const child = await execa(process.execPath, [cli, ...actionArgs(mode)], {
     reject: false,
     stdin: 'ignore',

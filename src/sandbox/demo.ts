@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     // `--shards N` runs the suites on Cloud Run Jobs (the emulator's tasks are local tdl processes).
     const sharded = extra.includes('--shards') && !extra.includes('--executor');
     const args = [
-      'dist/cli/main.js',
+      'dist/cli/main.cjs',
       'run',
       '-p',
       'playbooks/demo.yaml',

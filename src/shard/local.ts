@@ -16,10 +16,10 @@ import { partialName } from './shard-run.js';
 
 /** The tdl command line to start shards with, from the bundle (dist/cli/) or tsc's output. */
 function cliMain(): string {
-  const beside = fileURLToPath(new URL('./main.js', import.meta.url));
+  const beside = fileURLToPath(new URL('./main.cjs', import.meta.url));
   return existsSync(beside) && beside.includes(`${'/cli/'}`)
     ? beside
-    : fileURLToPath(new URL('../cli/main.js', import.meta.url));
+    : fileURLToPath(new URL('../cli/main.cjs', import.meta.url));
 }
 
 export function runLocal(

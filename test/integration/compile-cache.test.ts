@@ -1,5 +1,5 @@
 /**
- * main.js's V8 code cache of the command line bundle (src/cli/main.ts): written once per command and
+ * main.cjs's V8 code cache of the command line bundle (src/cli/main.cts): written once per command and
  * build into the user's own folder under the OS temp folder, used as it is afterwards, never read
  * from a folder others can write to, the oldest of a command's caches evicted.
  */
@@ -39,7 +39,7 @@ it('writes the cache on the first run, private to the user, and uses it as it is
   expect(statSync(dir).mode & 0o777).toBe(0o700);
   const files = readdirSync(dir);
   expect(files).toHaveLength(1);
-  expect(files[0]).toMatch(/^_-[0-9a-f]{20}\.v8$/);
+  expect(files[0]).toMatch(/^_-[0-9a-f]{8}[0-9a-f]+-v\d+\.\d+\.\d+-\w+\.v8$/);
   const file = join(dir, files[0]!);
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(statSync(file).size).toBeGreaterThan(10_000);

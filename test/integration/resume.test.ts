@@ -134,7 +134,7 @@ describe('tdl --version', () => {
   it('prints the version without loading Google or GitHub client libraries', async () => {
     // Every module the CLI loads is logged: ES modules by a resolve hook (module.register, Node
     // 20.6+), CommonJS ones by a wrapper of Module._load. The command line is one CommonJS bundle,
-    // tdl.cjs (scripts/bundle.mjs), started by main.js: the libraries bundled in it (commander, zod,
+    // tdl.cjs (scripts/bundle.mjs), started by main.cjs: the libraries bundled in it (commander, zod,
     // yaml, execa, pino, ...) are evaluated only when a command uses them; the others load from
     // node_modules and would show here.
     const log = project.write('resolved.log', '');
@@ -156,13 +156,13 @@ describe('tdl --version', () => {
     expect(String(r.stdout).trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const loaded = readFileSync(log, 'utf8').trim().split('\n');
     // The hooks saw the CLI start (else this test proves nothing).
-    expect(loaded.some((u) => u.endsWith('/dist/cli/main.js'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/dist/cli/main.cjs'))).toBe(true);
     expect(
       loaded.filter((u) =>
         /google|grpc|octokit|pino|execa|zod|yaml|modelcontextprotocol|saxes|node_modules/.test(u),
       ),
     ).toEqual([]);
-    // Of tdl's own files, only the entry: the bundle is compiled from its text by main.js.
+    // Of tdl's own files, only the entry: the bundle is compiled from its text by main.cjs.
     expect(loaded.filter((u) => u.startsWith('file:') && u.includes('/dist/'))).toEqual([`file://${CLI}`]);
   });
 });

@@ -30,8 +30,11 @@ export interface LineOrigin {
 }
 
 export interface GitHistoryOps {
-  /** Diff stats of `base...HEAD`, or null when `base` does not resolve to a commit. */
-  diffStat(cwd: string, base: string): Promise<DiffStat | null>;
+  /**
+   * Diff stats of `base...HEAD`, from `mergeBase` (of `base` and HEAD: the caller asks `mergeBase`
+   * once for every use), or null when git cannot diff it.
+   */
+  diffStat(cwd: string, base: string, mergeBase: string): Promise<DiffStat | null>;
   /** The last commit that touched `file:line` (git blame), or null when git cannot say. */
   lineOrigin(cwd: string, file: string, line: number): Promise<LineOrigin | null>;
 }
@@ -79,12 +82,7 @@ export function parseBlamePorcelain(text: string): LineOrigin | null {
 
 export function createGitHistoryOps(git: GitRunner): GitHistoryOps {
   return {
-    async diffStat(cwd, base) {
-      // A ref starting with `-` would be read as an option.
-      if (base.startsWith('-')) return null;
-      const mergeBase = await git(cwd, ['merge-base', base, 'HEAD']);
-      if (!mergeBase.ok) return null;
-      const mb = mergeBase.stdout.trim();
+    async diffStat(cwd, base, mb) {
       const diff = await git(cwd, ['diff', '--numstat', '-z', '--no-renames', mb, 'HEAD', '--']);
       if (!diff.ok) return null;
       const files = parseNumstat(diff.stdout);

@@ -35,10 +35,14 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
   // Within an --until-green loop the previous comparable run is the previous iteration.
   const previous =
     previousIterationRecord(record) ?? ctx.history.map((h) => h.record).find(hasTestResults) ?? null;
-  // The diff against the base and the weakening evidence each ask git; they run side by side.
+  // One merge base for the diff and the weakening evidence (a ref starting with `-` would be read as
+  // an option: none); then the two ask git side by side.
+  const mergeBase = base.startsWith('-')
+    ? null
+    : await ctx.ports.git.mergeBase(playbook.repoDir, base, 'HEAD');
   const [stat, weakening] = await Promise.all([
-    ctx.ports.git.diffStat(playbook.repoDir, base),
-    gatherWeakening(ctx, previous, base),
+    mergeBase ? ctx.ports.git.diffStat(playbook.repoDir, base, mergeBase) : null,
+    gatherWeakening(ctx, previous, base, mergeBase),
   ]);
   const baseRun =
     ctx.history.map((h) => h.record).find((r) => r.repo.branch === base && hasTestResults(r)) ?? null;

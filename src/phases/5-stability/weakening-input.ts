@@ -34,10 +34,13 @@ export function runTestsOf(record: RunRecord): RunTests | null {
   return { runId: record.runId, tests, executed, policy: p.data.policy ?? null };
 }
 
-async function baseEvidence(ctx: RunContext, ref: string): Promise<NonNullable<WeakeningInput['base']>> {
+async function baseEvidence(
+  ctx: RunContext,
+  ref: string,
+  mergeBase: string | null,
+): Promise<NonNullable<WeakeningInput['base']>> {
   const { playbook, ports } = ctx;
   const repo = playbook.repoDir;
-  const mergeBase = await ports.git.mergeBase(repo, ref, 'HEAD');
   if (!mergeBase)
     return {
       ref,
@@ -99,17 +102,21 @@ async function baseEvidence(ctx: RunContext, ref: string): Promise<NonNullable<W
   };
 }
 
-/** Everything `tests-not-weakened` compares; null when phase 2 has no results. */
+/**
+ * Everything `tests-not-weakened` compares; null when phase 2 has no results. `mergeBase`: of `ref`
+ * and HEAD, null when there is none (phase 5 asks git once for it and the diff).
+ */
 export async function gatherWeakening(
   ctx: RunContext,
   previous: RunRecord | null,
   ref: string,
+  mergeBase: string | null,
 ): Promise<WeakeningInput | null> {
   const current = runTestsOf(ctx.record);
   if (!current) return null;
   return {
     current: { ...current, policy: current.policy ?? policyOf(ctx.playbook) },
     previous: previous ? runTestsOf(previous) : null,
-    base: await baseEvidence(ctx, ref),
+    base: await baseEvidence(ctx, ref, mergeBase),
   };
 }

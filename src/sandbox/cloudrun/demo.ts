@@ -33,7 +33,7 @@ export async function startDemoCloudRun(): Promise<DemoSandbox | null> {
   state.addService({ name: 'demo-frontend', revisions: [{ ageMs: 52 * HOUR }] });
   // `npm run demo -- --shards N`: a job whose container is tdl in this checkout (each task a process).
   emulator.jobs.addJob(DEMO_JOB, {
-    command: [process.execPath, fileURLToPath(new URL('../../cli/main.js', import.meta.url))],
+    command: [process.execPath, fileURLToPath(new URL('../../cli/main.cjs', import.meta.url))],
     cwd: fileURLToPath(new URL('../../../', import.meta.url)),
     env: { NO_COLOR: '1' },
     timeoutMs: 10 * 60_000,
