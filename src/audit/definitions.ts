@@ -191,32 +191,46 @@ export function indentBefore(code: string, at: number): number {
   return j < 0 || code.charCodeAt(j) === 10 ? at - 1 - j : -1;
 }
 
-/** Whether a line starting at an offset continues a string literal begun on an earlier line. */
-export type Continuation = (lineStart: number) => boolean;
+/**
+ * Whether a line starting at an offset continues a string literal begun on an earlier line: -1 when
+ * it does not, else where that literal ends (the rest of a line after it is code).
+ */
+export type Continuation = (lineStart: number) => number;
 
 /** A Continuation from a masked source's string literals ([start, end) pairs). */
 export function continuationOf(strings: readonly number[]): Continuation {
-  const multi: number[] = [];
-  for (let k = 0; k < strings.length; k += 2) multi.push(strings[k]!, strings[k + 1]!);
-  // Sorted by start (the masker records a literal when it ends, so nested ones come first).
-  const order = [...Array(multi.length / 2).keys()].sort((a, b) => multi[2 * a]! - multi[2 * b]!);
-  const starts = order.map((k) => multi[2 * k]!);
-  const ends = order.map((k) => multi[2 * k + 1]!);
+  const count = strings.length / 2;
+  const starts = new Float64Array(count);
+  const ends = new Float64Array(count);
+  // By start. The masker records a literal when it ends, so they are in order of start except where
+  // an f-string holds other literals (they come just before it): an insertion sort moves only those.
+  for (let k = 0; k < count; k++) {
+    const a = strings[2 * k]!;
+    const b = strings[2 * k + 1]!;
+    let j = k;
+    while (j > 0 && starts[j - 1]! > a) {
+      starts[j] = starts[j - 1]!;
+      ends[j] = ends[j - 1]!;
+      j--;
+    }
+    starts[j] = a;
+    ends[j] = b;
+  }
   // The greatest end among literals starting at or before each one (for containment of nested ones).
-  for (let k = 1; k < ends.length; k++) ends[k] = Math.max(ends[k]!, ends[k - 1]!);
+  for (let k = 1; k < count; k++) if (ends[k - 1]! > ends[k]!) ends[k] = ends[k - 1]!;
   return (p) => {
     let lo = 0;
-    let hi = starts.length;
+    let hi = count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (starts[mid]! < p) lo = mid + 1;
       else hi = mid;
     }
-    return lo > 0 && ends[lo - 1]! > p;
+    return lo > 0 && ends[lo - 1]! > p ? ends[lo - 1]! : -1;
   };
 }
 
-const NEVER_CONTINUES: Continuation = () => false;
+const NEVER_CONTINUES: Continuation = () => -1;
 
 /**
  * Python `class X(...)`, `type X = ...` and functional `X = Enum("X", ...)` definitions. A nested
@@ -235,7 +249,7 @@ export function pyDefinitions(
   for (let m = re.exec(code); m; m = re.exec(code)) {
     const indent = indentBefore(code, m.index);
     const lineStart = m.index - indent;
-    if (indent === -1 || continues(lineStart)) continue;
+    if (indent === -1 || continues(lineStart) !== -1) continue;
     let i = skipSpace(code, m.index + m[0].length);
     const name = indent ? `${pyOuterNames(code, lineStart, indent, continues).join('.')}.${m[2]!}` : m[2]!;
     if (m[1] === 'type') {
@@ -273,7 +287,7 @@ function pyOuterNames(code: string, at: number, indent: number, continues: Conti
     const start = code.lastIndexOf('\n', end - 1) + 1;
     const line = code.slice(start, end);
     end = start - 1;
-    if (line.trim() === '' || continues(start)) continue;
+    if (line.trim() === '' || continues(start) !== -1) continue;
     const ind = indentOf(line);
     // `):` closing a header written over several lines is not the header: the line that opens it is.
     if (ind >= want || /^[)\]}]/.test(line.trimStart())) continue;
@@ -352,7 +366,10 @@ let tables = {
   cont: new Uint8Array(1024),
   net: new Int32Array(1024),
   floor: new Int32Array(1024),
+  codeFrom: new Float64Array(1024),
 };
+/** Brackets, found by a regular expression (most characters are none). */
+const BRACKETS = /[()[\]{}]/g;
 
 function pyLines(code: string, continues: Continuation): PyLines {
   if (lastLines && lastLines.code === code && lastLines.continues === continues) return lastLines;
@@ -369,9 +386,10 @@ function pyLines(code: string, continues: Continuation): PyLines {
       cont: new Uint8Array(size),
       net: new Int32Array(size),
       floor: new Int32Array(size),
+      codeFrom: new Float64Array(size),
     };
   }
-  const { indent, cont, net, floor } = tables;
+  const { indent, cont, net, floor, codeFrom } = tables;
   for (let l = 0; l < count; l++) {
     const at = starts[l]!;
     const lineEnd = l + 1 < count ? starts[l + 1]! - 1 : n;
@@ -380,28 +398,34 @@ function pyLines(code: string, continues: Continuation): PyLines {
     while (k < lineEnd && (code.charCodeAt(k) === 32 || code.charCodeAt(k) === 9)) k++;
     let j = k;
     while (j < lineEnd && isSpace(code.charCodeAt(j))) j++;
+    net[l] = 0;
+    floor[l] = 0;
     if (j === lineEnd) {
       indent[l] = -1;
       cont[l] = 0;
-      net[l] = 0;
-      floor[l] = 0;
+      codeFrom[l] = lineEnd;
       continue;
     }
     indent[l] = k - at;
-    cont[l] = continues(at) ? 1 : 0;
-    let sum = 0;
-    let min = 0;
-    for (let i = j; i < lineEnd; i++) {
-      const c = code.charCodeAt(i);
-      if (c === 40 || c === 91 || c === 123) sum++;
-      else if (c === 41 || c === 93 || c === 125) {
-        sum--;
-        if (sum < min) min = sum;
-      }
-    }
-    net[l] = sum;
-    floor[l] = sum - min;
+    const literalEnd = continues(at);
+    cont[l] = literalEnd === -1 ? 0 : 1;
+    // Brackets are counted in code only: on a line that continues a string, after the string ends
+    // (`"""` then `)` closing a call opened on the string's first line).
+    codeFrom[l] = literalEnd === -1 ? j : literalEnd;
   }
+  // Each line's brackets: `net` their sum, `floor` first the lowest running sum, then the depth after
+  // the line when it started at 0 (closers never going below 0).
+  let l = 0;
+  BRACKETS.lastIndex = 0;
+  while (BRACKETS.test(code)) {
+    const o = BRACKETS.lastIndex - 1;
+    while (l + 1 < count && starts[l + 1]! <= o) l++;
+    if (o < codeFrom[l]!) continue;
+    const c = code.charCodeAt(o);
+    if (c === 40 || c === 91 || c === 123) net[l]!++;
+    else if (--net[l]! < floor[l]!) floor[l] = net[l]!;
+  }
+  for (let k = 0; k < count; k++) floor[k] = net[k]! - floor[k]!;
   lastLines = { code, continues, starts, indent, cont, net, floor };
   return lastLines;
 }
@@ -443,7 +467,8 @@ export function pyBlock(
       if (ind <= headerIndent) break;
       if (bodyIndent === -1) bodyIndent = ind;
     }
-    if (!blank) depth = Math.max(depth + t.net[l]!, t.floor[l]!);
+    // A line continuing a string has no indentation to read, but its code after the string counts.
+    if (ind !== -1) depth = Math.max(depth + t.net[l]!, t.floor[l]!);
     if (ind !== -1) end = lineEnd;
     if (withLines) {
       lines.push(code.slice(t.starts[l]!, lineEnd));

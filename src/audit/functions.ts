@@ -172,7 +172,7 @@ function pyFunctions(code: string, continues?: Continuation): FunctionSpan[] {
       if (indent === -1) continue;
     }
     const lineStart = at - indent;
-    if (continues?.(lineStart)) continue;
+    if (continues && continues(lineStart) !== -1) continue;
     const paramsEnd = matchBracket(code, m.index + m[0].length - 1);
     const colon = code.indexOf(':', paramsEnd);
     if (colon === -1) continue;

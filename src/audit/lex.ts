@@ -36,6 +36,8 @@ const JSX_NEXT = /[/'"`{}<]/g;
 /** In JSX children: what ends a run of text. */
 const JSX_TEXT_NEXT = /[{<]/g;
 const PY_NEXT = /[#'"{}]/g;
+// In a Python literal: what ends a scan step, for ' and " literals, without and with f-string fields.
+const PY_STRING_STOP = [/['\\\n]/g, /['\\\n{]/g, /["\\\n]/g, /["\\\n{]/g];
 
 const NL = 10;
 const CR = 13;
@@ -442,7 +444,17 @@ export function maskPy(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
     const qlen = triple ? 3 : 1;
     i += qlen;
     let segment = i;
+    // The next character that can matter in this kind of literal (its quote, a backslash, a newline,
+    // and `{` in an f-string), found by a regular expression rather than one character at a time:
+    // docstrings and long strings are most of a Python file's text.
+    const stop = PY_STRING_STOP[(q === 39 ? 0 : 2) + (fmt ? 1 : 0)]!;
     while (i < n) {
+      stop.lastIndex = i;
+      if (!stop.test(text)) {
+        i = n;
+        break;
+      }
+      i = stop.lastIndex - 1;
       const c = text.charCodeAt(i);
       if (c === BACKSLASH) i += 2;
       else if (c === q && (!triple || (text.charCodeAt(i + 1) === q && text.charCodeAt(i + 2) === q))) {
@@ -453,9 +465,9 @@ export function maskPy(text: string, limit = Number.POSITIVE_INFINITY, oneByte =
       else if (fmt && c === 123) {
         if (text.charCodeAt(i + 1) === 123) i += 2;
         else {
-          // The `{` is blanked with the text before it (one range) but is not content.
-          m.blank(segment, i + 1);
-          if (i > segment) m.contents.push(segment, i);
+          // The `{` stays code, as the `}` that ends the field does (and as `${` and `}` of a JS
+          // template): a line's brackets then balance, which function and class extents count on.
+          m.content(segment, i);
           i = code(i + 1, true);
           segment = i;
         }

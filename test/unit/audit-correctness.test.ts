@@ -106,6 +106,37 @@ describe('max-function-lines finds every function kind', () => {
     ]);
   });
 
+  it('python: a call closed after a multi-line f-string (`""")`) ends there; its fields keep brackets balanced', () => {
+    // spack-packages, raja/package.py (1e8cf059): a 22-line method read as 44 lines, then 76.
+    const py = [
+      'class P:',
+      '    def write(self, exe, source):',
+      '        text = dedent(f"""\\',
+      '        project(x)',
+      '          ${{RAJA_DIR}}/lib',
+      '        add_executable({exe} ../{source})',
+      '        """)',
+      '        with open(path) as f:',
+      '            f.write(text)',
+      '',
+      '    def other(self):',
+      '        a = 1',
+      '        b = 2',
+      '        c = 3',
+      '        return a + b + c',
+      '',
+    ].join('\n');
+    expect(scan(LONG(5), 'a.py', py).hits.map((h) => h.message)).toEqual([
+      'function write has 8 lines (at most 5)',
+    ]);
+  });
+
+  it('python: code in an f-string field is code (a forbidden pattern there is found), the text around it is not', () => {
+    const py = 'cmake_args = [f"-DCXX={os.environ[\'CXX\']}", "os.environ[x]"]\n';
+    const s = scan([{ id: 'e', kind: 'forbidden-pattern', pattern: 'os\\.environ\\[' }], 'a.py', py);
+    expect(s.hits.map((h) => h.line)).toEqual([1]);
+  });
+
   it('two long methods of one name in a file have two fingerprints', () => {
     const py = `class A:\n    def run(self):\n${lines(5).replace(/ {2}/g, '        ')}\nclass B:\n    def run(self):\n${lines(5).replace(/ {2}/g, '        ')}\n`;
     const keys = scan(LONG(3), 'a.py', py).hits.map((h) => h.key);
