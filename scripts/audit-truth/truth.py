@@ -109,11 +109,16 @@ def functions(tree, max_lines):
     return out
 
 
-def code_spans(text):
-    """(start, end) offsets of STRING and COMMENT tokens: what is not code."""
+def line_starts(text):
     starts = [0]
     for line in text.splitlines(keepends=True):
         starts.append(starts[-1] + len(line))
+    return starts
+
+
+def code_spans(text):
+    """(start, end) offsets of STRING and COMMENT tokens: what is not code."""
+    starts = line_starts(text)
     spans = []
     for tok in tokenize.generate_tokens(io.StringIO(text).readline):
         if tok.type in (tokenize.STRING, tokenize.COMMENT):
@@ -123,12 +128,33 @@ def code_spans(text):
     return spans
 
 
-def pattern_lines(text, pattern):
+def field_spans(text, tree):
+    """(start, end) offsets of the expressions in f-string replacement fields: code inside a STRING
+    token (Python < 3.12 tokenizes a whole f-string as one STRING; from 3.12 its fields are tokens)."""
+    starts = line_starts(text)
+    lines = text.splitlines(keepends=True)
+
+    def offset(lineno, col):
+        # ast columns count UTF-8 bytes.
+        line = lines[lineno - 1]
+        return starts[lineno - 1] + len(line.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+
+    spans = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FormattedValue) and getattr(node.value, "end_lineno", None):
+            v = node.value
+            spans.append((offset(v.lineno, v.col_offset), offset(v.end_lineno, v.end_col_offset)))
+    return spans
+
+
+def pattern_lines(text, pattern, tree):
     spans = code_spans(text)
+    fields = field_spans(text, tree)
     out = []
     for m in pattern.finditer(text):
         a, b = m.start(), m.end()
-        if any(s < b and a < e for s, e in spans):
+        in_field = any(s <= a and b <= e for s, e in fields)
+        if not in_field and any(s < b and a < e for s, e in spans):
             continue
         out.append(text.count("\n", 0, a) + 1)
     return out
@@ -163,7 +189,7 @@ def main():
             text = fh.read()
         try:
             tree = ast.parse(text)
-            res["pattern"] += [[f, ln] for ln in pattern_lines(text, pattern)]
+            res["pattern"] += [[f, ln] for ln in pattern_lines(text, pattern, tree)]
         except (SyntaxError, ValueError, tokenize.TokenError):
             res["unparsed"].append(f)
             continue

@@ -58,6 +58,44 @@ audit:
     },
   },
   {
+    // 9,032 Python files (the saleor tree above has 4,673 files in all): spack's package recipes,
+    // real Python classes and methods, one package per folder.
+    name: 'spack/spack-packages',
+    commit: '1e8cf059e35d55c4fe1142fed41785bedf6c7246',
+    lang: 'python',
+    truth: {
+      lang: 'py',
+      names: ['*Builder', '*Base', '*Error', '*Mixin'],
+      maxLines: 25,
+      pattern: 'os\\.environ\\[',
+      module: 'spack_repo.builtin.build_systems.makefile',
+    },
+    rg: ['-c', '--type', 'py', 'os\\.system\\('],
+    playbook: `name: bench-spack
+suites: [{ id: unit, command: [node, -e, "0"] }]
+audit:
+  rules:
+    - { id: one-builder, kind: duplicate-definition, names: ["*Builder", "*Base", "*Error"] }
+    - { id: no-os-system, kind: forbidden-pattern, pattern: "os\\\\.system\\\\(", fix: use which() or Executable }
+    - { id: env-write, kind: forbidden-pattern, pattern: "os\\\\.environ\\\\[", fix: set it in setup_build_environment }
+    - { id: makefile-import, kind: deprecated-import, module: spack_repo.builtin.build_systems.makefile, replacement: spack_repo.builtin.build_systems.generic }
+    - { id: long-functions, kind: max-function-lines, max: 80 }
+`,
+    astGrep: {
+      language: 'python',
+      rules: [
+        ['no-os-system', 'pattern: os.system($$$)'],
+        ['env-write', 'pattern: os.environ[$K]'],
+        [
+          'makefile-import',
+          "kind: import_from_statement\n  has: { field: module_name, regex: '^spack_repo\\.builtin\\.build_systems\\.makefile' }",
+        ],
+        ['one-builder', "kind: class_definition\n  has: { field: name, regex: '(Builder|Base|Error)$' }"],
+        ['long-functions', 'kind: function_definition'],
+      ],
+    },
+  },
+  {
     name: 'ant-design/ant-design',
     commit: '2b258157ff20fb8948780e414dc1d74246aede40',
     lang: 'typescript',

@@ -50,6 +50,17 @@ describe('tdl audit against the parsers, on a slice of the real corpus', () => {
       },
     ],
     [
+      'spack-packages (Python, f-strings)',
+      'spack',
+      {
+        lang: 'py',
+        names: ['*Builder', '*Base', '*Error', '*Mixin'],
+        maxLines: 25,
+        pattern: 'os\\.environ\\[',
+        module: 'spack_repo.builtin.build_systems.makefile',
+      },
+    ],
+    [
       'ant-design (TSX)',
       'ant-design',
       {
