@@ -46,18 +46,50 @@ function skipSpace(code: string, i: number): number {
 
 /** Index just after the bracket matching the one at `open` (same bracket kind, masked code). */
 export function matchBracket(code: string, open: number): number {
-  const o = code[open]!;
-  const c = o === '{' ? '}' : o === '(' ? ')' : o === '[' ? ']' : '>';
+  const o = code.charCodeAt(open);
+  if (o === 123 || o === 40 || o === 91) return bracketTable(code)[open]!;
+  // `<` (type parameters, asked for rarely) pairs with `>`: counted from here.
   let depth = 0;
   for (let i = open; i < code.length; i++) {
-    const ch = code[i];
+    const ch = code.charCodeAt(i);
     if (ch === o) depth++;
-    else if (ch === c) {
+    else if (ch === 62) {
       depth--;
       if (depth === 0) return i + 1;
     }
   }
   return code.length;
+}
+
+/** `{`, `(` and `[` of one code string, each paired with its own kind only (as counting from it would). */
+const OPEN_CLOSE = /[()[\]{}]/g;
+let brackets: { code: string; close: Int32Array } = { code: '', close: new Int32Array(0) };
+const stacks: [number[], number[], number[]] = [[], [], []];
+
+/**
+ * For each `{`, `(` and `[` of `code`, the offset just after the bracket that closes it (the length of
+ * the code when none does): built in one pass when a code string is first asked about (a file's
+ * functions and blocks ask many times; counting from each one was quadratic in nested code).
+ */
+function bracketTable(code: string): Int32Array {
+  if (brackets.code === code) return brackets.close;
+  const n = code.length;
+  const close =
+    brackets.close.length > n ? brackets.close : new Int32Array(Math.max(n + 1, brackets.close.length * 2));
+  for (const st of stacks) st.length = 0;
+  OPEN_CLOSE.lastIndex = 0;
+  while (OPEN_CLOSE.test(code)) {
+    const i = OPEN_CLOSE.lastIndex - 1;
+    const c = code.charCodeAt(i);
+    const kind = c === 123 || c === 125 ? 0 : c === 40 || c === 41 ? 1 : 2;
+    const st = stacks[kind];
+    if (c === 123 || c === 40 || c === 91) {
+      close[i] = n;
+      st.push(i);
+    } else if (st.length) close[st.pop()!] = i + 1;
+  }
+  brackets = { code, close };
+  return close;
 }
 
 interface Block {

@@ -122,6 +122,14 @@ function mayStartMethod(code: string, at: number): boolean {
   return next === 40 || next === 60;
 }
 
+// Built once (every use sets lastIndex first).
+const FUNCTION_KEYWORD = new RegExp(String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(`, 'g');
+const METHOD_START = new RegExp(
+  String.raw`[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)[ 	]+)*\*?[ 	]*([\w$]+(?![\w$])|\[[^\]
+]+\])\s*${GENERICS}\s*\(`,
+  'y',
+);
+
 function jsFunctions(code: string): FunctionSpan[] {
   const out: FunctionSpan[] = [];
   const add = (name: string, offset: number, open: number) => {
@@ -132,14 +140,11 @@ function jsFunctions(code: string): FunctionSpan[] {
     out.push({ name: name || '(anonymous)', offset, endOffset: matchBracket(code, brace) - 1 });
   };
   // `function` (a literal: found fast) anywhere.
-  const fn = new RegExp(String.raw`(?<![\w$.])function\s*\*?\s*([\w$]*)\s*${GENERICS}\s*\(`, 'g');
+  const fn = FUNCTION_KEYWORD;
+  fn.lastIndex = 0;
   for (let m = fn.exec(code); m; m = fn.exec(code)) add(m[1]!, m.index, m.index + m[0].length - 1);
   // Methods start their line: tried at each line start only (sticky), not at every character.
-  const method = new RegExp(
-    String.raw`[ 	]*(?:(?:public|private|protected|static|async|override|abstract|get|set)[ 	]+)*\*?[ 	]*([\w$]+(?![\w$])|\[[^\]
-]+\])\s*${GENERICS}\s*\(`,
-    'y',
-  );
+  const method = METHOD_START;
   for (let at = 0; at < code.length; ) {
     let m: RegExpExecArray | null = null;
     if (mayStartMethod(code, at)) {

@@ -17,6 +17,11 @@ export const WITHHELD = '[WITHHELD: still looked like a secret after redaction]'
 interface Shape {
   kind: string;
   pattern: RegExp;
+  /**
+   * Text every match contains (case-insensitive: a superset of what `pattern` matches): a text
+   * without it skips the pattern's regex.
+   */
+  hint: RegExp;
   /** Replacement keeping the non-secret parts (a key name, a scheme); default: REDACTED. */
   mask?: (match: string, ...groups: string[]) => string;
   /** The secret part of a match (for the scan, which must not count an already-masked value). */
@@ -38,40 +43,49 @@ const group =
  */
 const SHAPES: readonly Shape[] = [
   // GitHub: classic, OAuth, user-to-server, app installation, refresh, fine-grained.
-  { kind: 'GitHub token', pattern: /(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,255}/g },
-  { kind: 'GitHub fine-grained token', pattern: /github_pat_[A-Za-z0-9_]{22,255}/g },
-  { kind: 'Google OAuth token', pattern: /ya29\.[A-Za-z0-9_\-.]{10,}/g },
-  { kind: 'Google API key', pattern: /AIza[0-9A-Za-z_-]{35}/g },
+  { kind: 'GitHub token', hint: /gh[oprsu]_/i, pattern: /(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,255}/g },
+  { kind: 'GitHub fine-grained token', hint: /github_pat_/i, pattern: /github_pat_[A-Za-z0-9_]{22,255}/g },
+  { kind: 'Google OAuth token', hint: /ya29\./i, pattern: /ya29\.[A-Za-z0-9_\-.]{10,}/g },
+  { kind: 'Google API key', hint: /AIza/i, pattern: /AIza[0-9A-Za-z_-]{35}/g },
   // PEM private keys; a BEGIN without END masks to the end of this value only.
   {
     kind: 'private key',
+    hint: /-----BEGIN/i,
     pattern:
       /-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   },
   // A GCP service-account JSON's key id (the key itself is a PEM block).
   {
     kind: 'service-account key id',
+    hint: /private_key_id/i,
     pattern: /(private_key_id\\*["']?\s*[:=]\s*\\*["']?)([0-9a-f]{16,})/gi,
     mask: keep(1),
     secret: group(2),
   },
-  { kind: 'JWT', pattern: /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
+  { kind: 'JWT', hint: /eyJ/i, pattern: /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
   {
     kind: 'AWS access key id',
+    hint: /A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)/i,
     pattern: /(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}(?![A-Z0-9])/g,
   },
   {
     kind: 'AWS secret access key',
+    hint: /secret/i,
     pattern:
       /((?:aws)?[_-]?secret[_-]?(?:access)?[_-]?key(?:[_-]?id)?\\*["']?\s*[:=]\s*\\*["']?)([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+])/gi,
     mask: keep(1),
     secret: group(2),
   },
-  { kind: 'Slack token', pattern: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
-  { kind: 'Slack webhook', pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g },
-  { kind: 'npm token', pattern: /npm_[A-Za-z0-9]{36}/g },
+  { kind: 'Slack token', hint: /xox[abposre]-/i, pattern: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
+  {
+    kind: 'Slack webhook',
+    hint: /hooks\.slack\.com/i,
+    pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g,
+  },
+  { kind: 'npm token', hint: /npm_/i, pattern: /npm_[A-Za-z0-9]{36}/g },
   {
     kind: 'npm auth token',
+    hint: /_auth/i,
     pattern: /(_auth(?:Token)?\s*=\s*)([^\s"'[]\S*)/g,
     mask: keep(1),
     secret: group(2),
@@ -79,6 +93,7 @@ const SHAPES: readonly Shape[] = [
   // scheme://user:password@host
   {
     kind: 'password in a URL',
+    hint: /:\/\//i,
     pattern: /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@"'<>`]{1,200}:)([^\s/@"'<>`[]{1,200})(@)/g,
     mask: (_m, a, _p, c) => `${a}${REDACTED}${c}`,
     secret: group(2),
@@ -86,6 +101,7 @@ const SHAPES: readonly Shape[] = [
   // `Authorization: Bearer x`, `authorization=token x`, as header lines or JSON-ish pairs.
   {
     kind: 'Authorization header',
+    hint: /authorization/i,
     pattern:
       /(\bauthorization\\*["']?\s*[:=]\s*\\*["']?)(?:(bearer|token|basic)\s+|(?!(?:bearer|token|basic)\s))([^\s"'\\,;[][^\s"'\\,;]*)/gi,
     mask: (_m, prefix: string, scheme: string | undefined) =>
@@ -95,6 +111,7 @@ const SHAPES: readonly Shape[] = [
   // A bearer token anywhere (`curl -H "…Bearer x"`, `Bearer x` in a log line).
   {
     kind: 'bearer token',
+    hint: /bearer/i,
     pattern: /(\bbearer\s+)([A-Za-z0-9\-._~+/]{8,}=*)/gi,
     mask: keep(1),
     secret: group(2),
@@ -102,13 +119,13 @@ const SHAPES: readonly Shape[] = [
 ];
 
 /**
- * Text every match of some shape contains (case-insensitively: a superset of what the shapes match).
- * A text without any skips the shapes' regexes: on a big audit report (thousands of short strings:
- * paths, messages, fingerprints) running every shape on every string was a fifth of the audit's time.
- * A new shape adds its literal here (the per-shape samples of test/unit/redact-shapes.test.ts pass through it).
+ * Text every match of some shape contains (its `hint`s, case-insensitively: a superset of what the
+ * shapes match). A text without any skips the shapes' regexes: on a big audit report (thousands of
+ * short strings: paths, messages, fingerprints) running every shape on every string was a fifth of
+ * the audit's time; a text with one runs only the shapes whose hint it holds (a URL, common in code
+ * and reports, ran all sixteen). The per-shape samples of test/unit/redact-shapes.test.ts check it.
  */
-const MAYBE_SHAPE =
-  /gh[oprsu]_|github_pat_|ya29\.|AIza|-----BEGIN|private_key_id|eyJ|A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)|secret|xox[abposre]-|hooks\.slack\.com|npm_|_auth|:\/\/|authorization|bearer/i;
+const MAYBE_SHAPE = new RegExp(SHAPES.map((s) => s.hint.source).join('|'), 'i');
 
 /**
  * tdl's own credentials: hidden from every output, and not passed to suites unless a suite's `env`
@@ -247,6 +264,7 @@ export class Redactor {
     for (const value of this.forms) if (out.includes(value)) out = out.split(value).join(REDACTED);
     if (!MAYBE_SHAPE.test(out)) return out;
     for (const s of SHAPES) {
+      if (!s.hint.test(out)) continue;
       s.pattern.lastIndex = 0;
       out = s.mask
         ? out.replace(s.pattern, s.mask as (m: string, ...g: string[]) => string)
@@ -265,6 +283,7 @@ export class Redactor {
         if (t.includes(value)) return { kind: 'redact.env value or token in use' };
       if (!MAYBE_SHAPE.test(t)) continue;
       for (const s of SHAPES) {
+        if (!s.hint.test(t)) continue;
         for (const m of t.matchAll(new RegExp(s.pattern.source, s.pattern.flags))) {
           const secret = s.secret ? s.secret(m[0], ...(m.slice(1) as string[])) : m[0];
           if (secret && !secret.startsWith(REDACTED) && !secret.startsWith('[WITHHELD'))
