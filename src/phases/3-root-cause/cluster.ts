@@ -82,7 +82,7 @@ function namedFrames(cases: readonly TestCase[], repoDir: string): Map<string, s
  */
 function joinSharedSites(
   byId: Map<string, FailureCluster>,
-  sites: ReadonlyMap<string, readonly string[]>,
+  sites: ReadonlyMap<string, ReadonlySet<string>>,
   order: ReadonlyMap<FailureCluster['tests'][number], number>,
 ): void {
   const parent = new Map<string, string>();
@@ -96,11 +96,13 @@ function joinSharedSites(
     }
     return r;
   };
-  for (const ids of sites.values())
-    for (const id of ids.slice(1)) {
-      const [a, b] = [root(ids[0]!), root(id)];
+  for (const ids of sites.values()) {
+    const [first, ...rest] = ids;
+    for (const id of rest) {
+      const [a, b] = [root(first!), root(id)];
       if (a !== b) parent.set(b, a);
     }
+  }
   if (parent.size === 0) return;
   const groups = new Map<string, FailureCluster[]>();
   for (const c of byId.values()) {
@@ -133,7 +135,7 @@ function joinSharedSites(
  */
 export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
   const byId = new Map<string, FailureCluster>();
-  const sites = new Map<string, string[]>();
+  const sites = new Map<string, Set<string>>();
   const order = new Map<FailureCluster['tests'][number], number>();
   const fnAt = namedFrames(
     suites.flatMap((s) => s.cases.filter(isFailure)),
@@ -148,8 +150,8 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
       const site = assertionSite(sig, scope, c.name);
       if (site) {
         const ids = sites.get(site);
-        if (!ids) sites.set(site, [id]);
-        else if (!ids.includes(id)) ids.push(id);
+        if (ids) ids.add(id);
+        else sites.set(site, new Set([id]));
       }
       let cluster = byId.get(id);
       if (!cluster) {
