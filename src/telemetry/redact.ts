@@ -18,8 +18,8 @@ interface Shape {
   kind: string;
   pattern: RegExp;
   /**
-   * Text every match contains (case-insensitive: a superset of what `pattern` matches): a text
-   * without it skips the pattern's regex.
+   * Text every match contains (case-insensitive when `pattern` is): a text without it skips the
+   * pattern's regex.
    */
   hint: RegExp;
   /** Replacement keeping the non-secret parts (a key name, a scheme); default: REDACTED. */
@@ -43,14 +43,14 @@ const group =
  */
 const SHAPES: readonly Shape[] = [
   // GitHub: classic, OAuth, user-to-server, app installation, refresh, fine-grained.
-  { kind: 'GitHub token', hint: /gh[oprsu]_/i, pattern: /(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,255}/g },
-  { kind: 'GitHub fine-grained token', hint: /github_pat_/i, pattern: /github_pat_[A-Za-z0-9_]{22,255}/g },
-  { kind: 'Google OAuth token', hint: /ya29\./i, pattern: /ya29\.[A-Za-z0-9_\-.]{10,}/g },
-  { kind: 'Google API key', hint: /AIza/i, pattern: /AIza[0-9A-Za-z_-]{35}/g },
+  { kind: 'GitHub token', hint: /gh[oprsu]_/, pattern: /(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,255}/g },
+  { kind: 'GitHub fine-grained token', hint: /github_pat_/, pattern: /github_pat_[A-Za-z0-9_]{22,255}/g },
+  { kind: 'Google OAuth token', hint: /ya29\./, pattern: /ya29\.[A-Za-z0-9_\-.]{10,}/g },
+  { kind: 'Google API key', hint: /AIza/, pattern: /AIza[0-9A-Za-z_-]{35}/g },
   // PEM private keys; a BEGIN without END masks to the end of this value only.
   {
     kind: 'private key',
-    hint: /-----BEGIN/i,
+    hint: /-----BEGIN/,
     pattern:
       /-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?(?:-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$)/g,
   },
@@ -62,10 +62,10 @@ const SHAPES: readonly Shape[] = [
     mask: keep(1),
     secret: group(2),
   },
-  { kind: 'JWT', hint: /eyJ/i, pattern: /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
+  { kind: 'JWT', hint: /eyJ/, pattern: /eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g },
   {
     kind: 'AWS access key id',
-    hint: /A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)/i,
+    hint: /A(?:KIA|SIA|BIA|CCA|GPA|IDA|IPA|NPA|NVA|ROA|PKA|SCA)/,
     pattern: /(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA|ASCA)[A-Z0-9]{16}(?![A-Z0-9])/g,
   },
   {
@@ -76,16 +76,16 @@ const SHAPES: readonly Shape[] = [
     mask: keep(1),
     secret: group(2),
   },
-  { kind: 'Slack token', hint: /xox[abposre]-/i, pattern: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
+  { kind: 'Slack token', hint: /xox[abposre]-/, pattern: /xox[abposre]-[A-Za-z0-9-]{10,}/g },
   {
     kind: 'Slack webhook',
-    hint: /hooks\.slack\.com/i,
+    hint: /hooks\.slack\.com/,
     pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/_-]{20,}/g,
   },
-  { kind: 'npm token', hint: /npm_/i, pattern: /npm_[A-Za-z0-9]{36}/g },
+  { kind: 'npm token', hint: /npm_/, pattern: /npm_[A-Za-z0-9]{36}/g },
   {
     kind: 'npm auth token',
-    hint: /_auth/i,
+    hint: /_auth/,
     pattern: /(_auth(?:Token)?\s*=\s*)([^\s"'[]\S*)/g,
     mask: keep(1),
     secret: group(2),
@@ -93,7 +93,7 @@ const SHAPES: readonly Shape[] = [
   // scheme://user:password@host
   {
     kind: 'password in a URL',
-    hint: /:\/\//i,
+    hint: /:\/\//,
     pattern: /([A-Za-z][A-Za-z0-9+.-]{1,20}:\/\/[^\s/:@"'<>`]{1,200}:)([^\s/@"'<>`[]{1,200})(@)/g,
     mask: (_m, a, _p, c) => `${a}${REDACTED}${c}`,
     secret: group(2),
