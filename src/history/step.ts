@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import type { RunRecord } from '../core/record.js';
 import type { HistoryEntry } from '../phases/context.js';
+import { baseBranch } from '../playbook/base.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { byNewest, readHistory, readHistoryFile } from '../worklog/history.js';
@@ -30,7 +31,7 @@ type HistoryPlaybook = Pick<Playbook, 'worklogDir' | 'name' | 'decision' | 'gith
  * among the newest records read: found in the store's entries, then its twin alone is read.
  */
 function addBaseRun(history: HistoryEntry[], earlier: readonly RunEntry[], playbook: HistoryPlaybook): void {
-  const base = playbook.decision.base ?? playbook.github?.baseBranch ?? 'main';
+  const base = baseBranch(playbook);
   const entry = earlier.find((e) => e.tests && !e.dryRun && e.branch === base);
   if (!entry?.row.worklog || history.some((h) => h.record.runId === entry.run)) return;
   const found = readHistoryFile(join(playbook.worklogDir, entry.row.worklog.replace(/\.md$/, '.json')));

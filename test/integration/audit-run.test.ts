@@ -47,7 +47,10 @@ describe('phase 4 in tdl run', () => {
     // 4 files; one-state: 2 warnings → 100 × 4 / (4 + 5) = 44.4; redis: 1 error → 28.6; mean 36.5.
     expect(d.scores).toEqual({ production: 36.5 });
     expect(d.introducedCount).toBeNull();
-    expect(d.baseNote).toBe('no audit.base and no github.baseBranch in the playbook');
+    // No github section: the base branch is main (playbook/base.ts), and HEAD is its tip.
+    expect(d.baseNote).toBe(
+      'HEAD is the tip of main: no change to compare with, violations are judged against the baseline',
+    );
     expect(d.newSinceBaselineCount).toBeNull();
     expect(d.failingCount).toBe(1);
     expect(p.findings).toEqual([
@@ -84,5 +87,32 @@ describe('phase 4 in tdl run', () => {
     expect(md).toMatch(
       /Introduced since the base \(audit\.base: first, `[0-9a-f]{12}`\): 1 in 1 changed file\(s\)/,
     );
+  }, 60_000);
+
+  it('phases 4 and 5 compare with the same base: main without a github section, else origin/main', async () => {
+    const git = (...args: string[]) =>
+      execa('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project.dir });
+    await git('checkout', '-q', '-b', 'feature');
+    project.write('src/e.py', 'import redis\ne = redis.Redis()\n');
+    await git('add', '-A');
+    await git('commit', '-qm', 'e');
+    const stability = (r: RunRecord) =>
+      r.phases.find((p) => p.id === 'stability')!.data as {
+        decision: { criteria: { id: string; evidence?: string }[] };
+      };
+    let record = await run([]);
+    let d = compliance(record).data as ComplianceSummary;
+    expect(d.baseNote).toBe('merge-base of HEAD and main');
+    expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/e.py:2']);
+    expect(JSON.stringify(stability(record))).toContain('1 file');
+    // Only origin/main (a CI checkout): both find it there.
+    const { stdout: mainSha } = await git('rev-parse', 'main');
+    await git('update-ref', 'refs/remotes/origin/main', mainSha.trim());
+    await git('branch', '-q', '-D', 'main');
+    record = await run([]);
+    d = compliance(record).data as ComplianceSummary;
+    expect(d.baseNote).toBe('merge-base of HEAD and origin/main');
+    expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/e.py:2']);
+    expect(JSON.stringify(stability(record))).not.toContain('does not resolve');
   }, 60_000);
 });

@@ -1,27 +1,29 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
 import { type Finding, phaseResult } from '../../core/record.js';
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
+import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 
 const TOP = 20;
 
 /**
- * The base ref: `audit.base` if set; else the merge-base of HEAD with `github.baseBranch` (local
- * branch, then `origin/`); else none, and introduced violations are not computed.
+ * The ref the audit compares with: `audit.base` if set; else the merge base of HEAD with the base
+ * branch (phases/base.ts, the same one phase 5 uses) unless HEAD is that branch's tip; else none,
+ * and introduced violations are not computed.
  */
-async function baseRef(ctx: RunContext): Promise<{ ref: string | null; note: string }> {
-  const { audit, github, repoDir } = ctx.playbook;
+async function auditBase(ctx: RunContext): Promise<{ ref: string | null; note: string }> {
+  const { audit } = ctx.playbook;
   if (audit?.base) return { ref: audit.base, note: `audit.base: ${audit.base}` };
-  if (!github) return { ref: null, note: 'no audit.base and no github.baseBranch in the playbook' };
-  for (const branch of [github.baseBranch, `origin/${github.baseBranch}`]) {
-    const mb = await ctx.ports.git.mergeBase(repoDir, 'HEAD', branch);
-    if (mb) return { ref: mb, note: `merge-base of HEAD and ${branch}` };
-  }
-  return {
-    ref: null,
-    note: `no merge-base of HEAD and ${github.baseBranch} (or origin/${github.baseBranch})`,
-  };
+  const base = await baseCommit(ctx);
+  // On the base branch's tip there is no change to compare: violations are judged against the
+  // baseline, as without a base (comparing HEAD with itself would call none introduced).
+  if (base.mergeBase && base.mergeBase === ctx.record.repo.commit)
+    return {
+      ref: null,
+      note: `HEAD is the tip of ${base.ref}: no change to compare with, violations are judged against the baseline`,
+    };
+  return { ref: base.mergeBase, note: base.note };
 }
 
 function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
@@ -54,7 +56,7 @@ export const compliancePhase: Phase<ComplianceSummary> = {
       import('../../audit/engine.js'),
       import('../../audit/outcome.js'),
     ]);
-    const base = await baseRef(ctx);
+    const base = await auditBase(ctx);
     const report = await runAudit({
       root: ctx.playbook.repoDir,
       // Under --dry-run external auditors (outside commands) are not started.

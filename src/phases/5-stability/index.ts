@@ -12,6 +12,7 @@ import type { RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
 import { clustersFor } from '../3-root-cause/cluster.js';
+import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { previousIterationRecord } from './iterations.js';
@@ -24,25 +25,18 @@ function violationsOf(record: RunRecord | null): number | null {
   return typeof data?.totalViolations === 'number' ? data.totalViolations : null;
 }
 
-/** The base ref: `decision.base`, else `github.baseBranch`, else `main`. */
-export function baseRef(ctx: Pick<RunContext, 'playbook'>): string {
-  return ctx.playbook.decision.base ?? ctx.playbook.github?.baseBranch ?? 'main';
-}
-
 async function gather(ctx: RunContext): Promise<DecisionInput> {
   const { record, playbook } = ctx;
-  const base = baseRef(ctx);
+  // The base branch and where HEAD left it (phases/base.ts, as phase 4 finds it); then the diff and
+  // the weakening evidence ask git side by side.
+  const found = await baseCommit(ctx);
+  const base = found.branch;
   // Within an --until-green loop the previous comparable run is the previous iteration.
   const previous =
     previousIterationRecord(record) ?? ctx.history.map((h) => h.record).find(hasTestResults) ?? null;
-  // One merge base for the diff and the weakening evidence (a ref starting with `-` would be read as
-  // an option: none); then the two ask git side by side.
-  const mergeBase = base.startsWith('-')
-    ? null
-    : await ctx.ports.git.mergeBase(playbook.repoDir, base, 'HEAD');
   const [stat, weakening] = await Promise.all([
-    mergeBase ? ctx.ports.git.diffStat(playbook.repoDir, base, mergeBase) : null,
-    gatherWeakening(ctx, previous, base, mergeBase),
+    found.mergeBase ? ctx.ports.git.diffStat(playbook.repoDir, base, found.mergeBase) : null,
+    gatherWeakening(ctx, previous, base, found.mergeBase),
   ]);
   const baseRun =
     ctx.history.map((h) => h.record).find((r) => r.repo.branch === base && hasTestResults(r)) ?? null;

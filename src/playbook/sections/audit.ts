@@ -165,7 +165,8 @@ export const auditSchema = z
       description: 'Baseline file, relative to the audited folder.',
     }),
     base: z.string().optional().meta({
-      description: 'Git ref that phase 4 compares against. Default: merge-base with github.baseBranch.',
+      description:
+        'Git ref that phase 4 compares against. Default: the merge base of HEAD with the base branch (decision.base, else github.baseBranch, else main; the local branch, else origin/).',
     }),
     limits: auditLimitsSchema.prefault({}),
     sourceRoots: z.array(z.string().min(1)).default([]).meta({

@@ -22,7 +22,7 @@ export const decisionSchema = z.strictObject({
     .meta({ description: 'Criteria that must pass for `proceed`; the others are evaluated and shown.' }),
   base: z.string().min(1).optional().meta({
     description:
-      'Base ref for atomic-change (diff base...HEAD) and no-regressions (runs on this branch). Default: github.baseBranch, else main.',
+      'The base branch: atomic-change diffs base...HEAD, no-regressions compares with runs on it, phase 4 audits against it (unless audit.base). Default: github.baseBranch, else main; found locally, else as origin/<base>.',
   }),
   atomicChange: z
     .strictObject({
