@@ -148,3 +148,56 @@ describe('an upgrade of the signature version re-files nothing', () => {
     expect(children().filter((c) => c.state === 'open')).toHaveLength(2);
   });
 });
+
+describe('within one signature version, a cluster named after another of its parts', () => {
+  /** The drafts of a run that named the first cluster differently (its largest part was another). */
+  function renamed(drafts: Drafts): Drafts {
+    const [first, ...rest] = drafts.children;
+    const fingerprint = stableHash(['renamed', first!.fingerprint], 16);
+    return { ...drafts, children: [{ ...first!, fingerprint }, ...rest] };
+  }
+
+  it('takes the open issue over instead of filing a second one', async () => {
+    const gh = await portFor(emu);
+    await applyDrafts(renamed(draftsFor(recordWith('tdl-20260101-000000-aaaaaa', FAILING), emu)), {
+      gh,
+      git: null,
+    });
+    const before = children().map((c) => c.number);
+    expect(before).toHaveLength(2);
+    const current = draftsFor(recordWith('tdl-20260102-000000-bbbbbb', FAILING), emu);
+    const out = await applyDrafts(current, { gh, git: null });
+    expect(out.actions.some((a) => a.action.startsWith('create issue'))).toBe(false);
+    expect(children().map((c) => c.number)).toEqual(before);
+    expect(
+      children()
+        .filter((c) => c.state === 'open')
+        .map((c) => readMeta(c.body)!.fingerprint)
+        .sort(),
+    ).toEqual(current.children.map((c) => c.fingerprint).sort());
+  });
+
+  it('never closes an issue of this version as merged when the cluster has its own issue', async () => {
+    const gh = await portFor(emu);
+    const current = draftsFor(recordWith('tdl-20260102-000000-bbbbbb', FAILING), emu);
+    await applyDrafts(current, { gh, git: null });
+    // Another open issue of this version for tests that now fail in the first cluster (as a run of
+    // another grouping would have filed it), while the cluster has its own issue.
+    const first = current.children[0]!;
+    await gh.createIssue({
+      title: 'E2E-DEPLOY-Other',
+      body: `${issueMarkers({
+        fingerprint: stableHash(['other', first.fingerprint], 16),
+        playbook: current.playbook.hash,
+        kind: 'child',
+        tests: first.tests,
+        run: 'tdl-20260102-000000-dddddd',
+        sig: SIGNATURE_VERSION,
+      })}\nanother body`,
+      labels: [],
+    });
+    expect(children()).toHaveLength(3);
+    await applyDrafts(draftsFor(recordWith('tdl-20260103-000000-cccccc', FAILING), emu), { gh, git: null });
+    expect(children().filter((c) => c.state === 'open')).toHaveLength(3);
+  });
+});

@@ -72,10 +72,15 @@ export function resolvedIssues(drafts: Drafts, index: Map<string, Indexed[]>): I
 }
 
 /**
- * Open issues filed under an older signature version, mapped to this run's clusters through the test
- * ids they carry: each goes to the cluster sharing most of its tests. The oldest issue per cluster is
- * adopted (its fingerprint moves to the new one), later ones were split by the old rule and are
- * closed as merged into it. So an upgrade that regroups failures files nothing again.
+ * Open issues whose fingerprint is not among this run's clusters, mapped to them through the test ids
+ * they carry: each goes to the cluster sharing most of its tests.
+ * - Filed under an older signature version: the oldest issue per cluster is adopted (its fingerprint
+ *   moves to the new one), later ones were split by the old rule and are closed as merged into it. So
+ *   an upgrade that regroups failures files nothing again.
+ * - Filed under this version: the same failures grouped under another id (a joined cluster is named
+ *   after its largest part, which may change from run to run). Adopted when the cluster has no issue
+ *   of its own and holds at least half of the issue's tests; never closed as merged (its tests may
+ *   fail for another cause now: it closes when they pass).
  */
 export function mapOlderIssues(
   drafts: Drafts,
@@ -92,7 +97,7 @@ export function mapOlderIssues(
         x.issue.state === 'open' &&
         x.meta.kind === 'child' &&
         x.meta.playbook === drafts.playbook.hash &&
-        x.meta.sig < version &&
+        x.meta.sig <= version &&
         !current.has(x.meta.fingerprint) &&
         x.meta.tests.length > 0,
     )
@@ -105,8 +110,11 @@ export function mapOlderIssues(
       if (shared > 0 && (!best || shared > best.shared)) best = { fp: child.fingerprint, shared };
     }
     if (!best) continue;
-    if (index.has(best.fp) || adopt.has(best.fp)) merged.push({ issue: x, into: best.fp });
-    else adopt.set(best.fp, x);
+    const taken = index.has(best.fp) || adopt.has(best.fp);
+    if (x.meta.sig < version) {
+      if (taken) merged.push({ issue: x, into: best.fp });
+      else adopt.set(best.fp, x);
+    } else if (!taken && best.shared * 2 >= tests.size) adopt.set(best.fp, x);
   }
   return { adopt, merged };
 }
