@@ -4,7 +4,15 @@
  * under GitHub's limit by trimming the output excerpt, never the links.
  */
 import { excerpt, fence, inert } from '../../worklog/markdown.js';
-import { MASTER_REF } from './markers.js';
+import {
+  MASTER_REF,
+  MASTER_STATE_OVERHEAD,
+  type MasterItem,
+  masterEntry,
+  masterStateMarker,
+} from './markers.js';
+
+export type { MasterItem } from './markers.js';
 
 /** GitHub's limit on an issue, comment or PR body. */
 export const GITHUB_BODY_LIMIT = 65_536;
@@ -189,14 +197,6 @@ export function childBody(input: ChildBodyInput): string {
   return body;
 }
 
-export interface MasterItem {
-  number: number;
-  title: string;
-  tier: number;
-  tests: number;
-  closed: boolean;
-}
-
 /** Closed tasks kept as ticked lines (the most recent); older closed ones are folded into a count. */
 export const MASTER_CLOSED_SHOWN = 20;
 /** Open issues named per tier in the dependency chain; the rest of a tier is a count. */
@@ -205,7 +205,10 @@ const CHAIN_PER_TIER = 30;
 const taskLine = (i: MasterItem) =>
   `- [${i.closed ? 'x' : ' '}] #${i.number} ${code(i.title)} — tier ${i.tier}, ${i.tests} test(s)`;
 
-/** The task lines of a master body as tdl wrote them (the next run starts from them). */
+/**
+ * The task lines of a master body as tdl wrote them: how the item state is read back from a body
+ * written before the state marker (`readMasterState`), or whose marker is cut or corrupted.
+ */
 export function masterTasks(body: string): MasterItem[] {
   return [...body.matchAll(/^- \[([ x])\] #(\d+) (.*) — tier (\d+), (\d+) test\(s\)$/gm)].map((m) => ({
     number: Number(m[2]),
@@ -221,7 +224,9 @@ export function masterTasks(body: string): MasterItem[] {
  * most recently closed ones ticked, and every older closed one folded into a count and a link. It
  * stays under GitHub's body limit whatever the number of issues tracked: tasks are whole lines, and
  * open ones that do not fit are counted and linked too ("never a checkbox cut in half").
- * `closedTotal`: closed issues tracked in all (at least the closed items given).
+ * `closedTotal`: closed issues tracked in all (at least the closed items given). The body ends with
+ * the hidden state marker (`masterStateMarker`) listing the same tasks, which the next run reads; each
+ * task's room in the budget counts its marker entry too.
  */
 export function masterBody(input: {
   markers: string;
@@ -266,19 +271,21 @@ export function masterBody(input: {
   const tail = ['', '**Dependency chain**', '', chain.length ? chain.join(' → ') : 'nothing left open.'].join(
     '\n',
   );
-  // Room for the task lines: the budget less the head, the tail and the two summary lines.
+  // Room for the task lines: the budget less the head, the tail, the two summary lines and the
+  // state marker's fixed part; a task takes its line and its marker entry.
   const summaryRoom = 400;
-  let room = BODY_BUDGET - head.length - tail.length - summaryRoom;
+  let room = BODY_BUDGET - head.length - tail.length - summaryRoom - MASTER_STATE_OVERHEAD - 1;
+  const cost = (i: MasterItem) => taskLine(i).length + 1 + masterEntry(i).length + 1;
   const listedOpen: MasterItem[] = [];
   for (const i of open) {
-    const n = taskLine(i).length + 1;
+    const n = cost(i);
     if (n > room) break;
     listedOpen.push(i);
     room -= n;
   }
   const listedClosed: MasterItem[] = [];
   for (const i of closed.slice(0, MASTER_CLOSED_SHOWN)) {
-    const n = taskLine(i).length + 1;
+    const n = cost(i);
     if (n > room) break;
     listedClosed.push(i);
     room -= n;
@@ -294,7 +301,8 @@ export function masterBody(input: {
       : []),
     ...(folded ? [`- **Closed earlier:** ${folded} issue(s)${search('closed')}`] : []),
   ];
-  return `${[head, ...shown.map(taskLine), ...summaries].join('\n')}\n${tail}`;
+  const rest = `${[head, ...shown.map(taskLine), ...summaries].join('\n')}\n${tail}\n`;
+  return `${rest}${masterStateMarker({ items: shown, closedTotal, moreOpen }, rest)}`;
 }
 
 export function stillFailingComment(marker: string, runId: string, tests: number, worklog: string): string {

@@ -3,6 +3,7 @@
  * search API. A fingerprint is `stableHash` of the playbook name and the failure's signature.
  */
 import { isAbsolute, join } from 'node:path';
+import * as z from 'zod';
 import { stableHash } from '../../core/ids.js';
 import { canonicalGroup, canonicalName } from '../../results/identity.js';
 
@@ -94,3 +95,123 @@ export function prMarker(playbook: string): string {
 
 /** Where a child body names its master issue; replaced by `#N` when the master's number is known. */
 export const MASTER_REF = '{{tdl:master}}';
+
+/** One task of the master issue: a child issue it tracks. */
+export interface MasterItem {
+  number: number;
+  title: string;
+  tier: number;
+  tests: number;
+  closed: boolean;
+}
+
+/**
+ * The master issue's item state, as the body shows it: the tasks it lists (in the body's order),
+ * the closed issues it counts in all (listed or folded) and the open ones it could not list.
+ */
+export interface MasterState<Item = MasterItem> {
+  items: Item[];
+  closedTotal: number;
+  moreOpen: number;
+}
+
+/**
+ * A task as the marker keeps it. The title of an open task is left out (the issue listing gives
+ * it, and 400 open tasks with titles twice would not fit); a closed task keeps it (at most
+ * `MASTER_CLOSED_SHOWN` are listed), since a closed issue may no longer carry the label.
+ */
+export type MasterStateItem = Omit<MasterItem, 'title'> & { title: string | null };
+
+/** Version of the master state marker's JSON; a reader ignores a marker of another version. */
+const MASTER_STATE_VERSION = 1;
+const MASTER_STATE_PREFIX = '<!-- tdl:master-state ';
+
+/** One task as written in the marker: `[number, tier, tests, 0]` open, `[number, tier, tests, 1, title]` closed. */
+type Entry = [number, number, number, 0] | [number, number, number, 1, string];
+
+const count = z.number().int().nonnegative();
+const masterStateJson = z.object({
+  v: z.literal(MASTER_STATE_VERSION),
+  closedTotal: count,
+  moreOpen: count,
+  items: z.array(
+    z.union([
+      z.tuple([count, count, count, z.literal(0)]),
+      z.tuple([count, count, count, z.literal(1), z.string()]),
+    ]),
+  ),
+});
+
+/** JSON that cannot end an HTML comment early: `<` and `>` are written as `\u003c` / `\u003e`. */
+const inertJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/>/g, '\\u003e');
+
+/** The marker text of one task (its share of the marker's size, for the body's budget). */
+export function masterEntry(item: MasterItem): string {
+  const entry: Entry = item.closed
+    ? [item.number, item.tier, item.tests, 1, item.title]
+    : [item.number, item.tier, item.tests, 0];
+  return inertJson(entry);
+}
+
+/** The hash of a master body without its state marker, and of the marker's JSON. */
+const stateHash = (rest: string, json: string) => stableHash(['tdl-master-state', rest, json], 12);
+
+/**
+ * The hidden marker holding the master issue's item state, `<!-- tdl:master-state <hash> <json> -->`
+ * on one line, for the body `rest` it ends (the body without the marker). Its size grows with the
+ * tasks listed (`masterBody` budgets for it), so the body stays under GitHub's limit. The hash covers
+ * `rest` and the JSON: a marker cut or corrupted, or a body edited since tdl wrote it (by a person,
+ * another tool), is not trusted, and the task lines are read as before.
+ */
+export function masterStateMarker(state: MasterState, rest: string): string {
+  const head = inertJson({
+    v: MASTER_STATE_VERSION,
+    closedTotal: state.closedTotal,
+    moreOpen: state.moreOpen,
+  });
+  const json = `${head.slice(0, -1)},"items":[${state.items.map(masterEntry).join(',')}]}`;
+  return `${MASTER_STATE_PREFIX}${stateHash(rest, json)} ${json} -->`;
+}
+
+/** Characters of the state marker besides its entries (and the commas between them). */
+export const MASTER_STATE_OVERHEAD = masterStateMarker(
+  { items: [], closedTotal: Number.MAX_SAFE_INTEGER, moreOpen: Number.MAX_SAFE_INTEGER },
+  '',
+).length;
+
+/**
+ * The item state from a master body's marker; null when the body has none (written by a version
+ * before the marker), one cut short, corrupted or of another version, or when the body was edited
+ * after tdl wrote it: the caller then reads the task lines (`masterTasks`), as earlier versions did.
+ * Never throws.
+ */
+export function readMasterState(body: string): MasterState<MasterStateItem> | null {
+  const start = body.lastIndexOf(MASTER_STATE_PREFIX);
+  if (start < 0) return null;
+  const end = body.indexOf(' -->', start);
+  if (end < 0) return null;
+  const inner = body.slice(start + MASTER_STATE_PREFIX.length, end);
+  const space = inner.indexOf(' ');
+  const json = inner.slice(space + 1);
+  const rest = body.slice(0, start) + body.slice(end + ' -->'.length);
+  if (space < 0 || inner.slice(0, space) !== stateHash(rest, json)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = masterStateJson.safeParse(value);
+  if (!parsed.success) return null;
+  return {
+    closedTotal: parsed.data.closedTotal,
+    moreOpen: parsed.data.moreOpen,
+    items: parsed.data.items.map((e) => ({
+      number: e[0],
+      title: e[3] === 1 ? e[4] : null,
+      tier: e[1],
+      tests: e[2],
+      closed: e[3] === 1,
+    })),
+  };
+}
