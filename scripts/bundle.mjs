@@ -62,6 +62,7 @@ await build({
   entryPoints: {
     action: 'src/cli/action.ts',
     'audit-reader': 'src/audit/audit-reader.ts',
+    'audit-scanner': 'src/audit/audit-scanner.ts',
   },
   outdir: 'dist/cli',
   chunkNames: 'chunk-[hash]',

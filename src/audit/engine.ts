@@ -13,8 +13,9 @@ import { type BaselineComparison, compareWithBaseline, readBaseline, writeBaseli
 import { type ExternalRun, runExternal } from './external.js';
 import { langOf } from './lex.js';
 import { auditCandidates, type Listing, startListing } from './listing.js';
-import { readAhead } from './readers.js';
+import { readAhead, scannerCount } from './readers.js';
 import { type CompiledAudit, compileAudit, ruleApplies, scopesOf } from './rules.js';
+import { scanSplit } from './scan-split.js';
 import { type RuleSummary, type ScopeScore, scoreScopes, scoringRule, summarizeRules } from './score.js';
 import { SkipList, type SkippedFiles } from './skip.js';
 import { scanBuffers, scanTree } from './tree-scan.js';
@@ -183,7 +184,12 @@ export async function runAudit(input: AuditInput): Promise<AuditReport> {
   const walk = tracked ? null : walkFiles(root);
   const candidates = ahead?.candidates ?? auditCandidates(tracked ?? walk!.files);
   const job = ahead ? ahead.job : readAhead(root, candidates, env);
-  const scans = scanTree(c, root, candidates, select(candidates), job, skipped);
+  // Scanner threads (scan-split.ts) when the tree is big and there is more than one core; else this
+  // thread scans, what reader threads read (readers.ts) or what it reads itself.
+  const scanners = job ? 0 : scannerCount(candidates.length, env);
+  const scans = scanners
+    ? await scanSplit(c, config, root, candidates, select(candidates), scanners + 1, skipped)
+    : scanTree(c, root, candidates, select(candidates), job, skipped);
   if (tracked) {
     const untracked = auditCandidates((await untrackedP) ?? []);
     scans.push(...scanTree(c, root, untracked, select(untracked), null, skipped));

@@ -12,21 +12,38 @@ import { newReadJob, type ReadJob } from './read-pipe.js';
 const READER_THRESHOLD = 3000;
 
 const readerFile = fileURLToPath(new URL('./audit-reader.js', import.meta.url));
+const scannerFile = fileURLToPath(new URL('./audit-scanner.js', import.meta.url));
 
 /**
- * Reader threads besides this one: `TDL_AUDIT_WORKERS` when set (0: this thread reads), else one per
- * further core, at most two. Reading is system calls; the scanning stays in this thread.
+ * Scanner threads besides this one (scan-split.ts: each reads and scans a part of the files):
+ * `TDL_AUDIT_SCANNERS` when set (0: none); else none when `TDL_AUDIT_WORKERS` asks for reader
+ * threads; else one per further core, at most three, on a tree of READER_THRESHOLD files or more.
+ */
+export function scannerCount(files: number, env: NodeJS.ProcessEnv): number {
+  const forced = env.TDL_AUDIT_SCANNERS;
+  if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
+  if (env.TDL_AUDIT_WORKERS !== undefined || !existsSync(scannerFile)) return 0;
+  if (files < READER_THRESHOLD) return 0;
+  return Math.max(0, Math.min(4, availableParallelism()) - 1);
+}
+
+/**
+ * Reader threads besides this one: `TDL_AUDIT_WORKERS` when set (0: this thread reads), else none
+ * when scanner threads scan (they read their own files), else one per further core, at most two.
+ * Reading is system calls; the scanning stays in this thread.
  */
 function readerCount(files: number, env: NodeJS.ProcessEnv): number {
   const forced = env.TDL_AUDIT_WORKERS;
   if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
-  if (files < READER_THRESHOLD) return 0;
+  if (files < READER_THRESHOLD || scannerCount(files, env) > 0) return 0;
   return Math.max(0, Math.min(3, availableParallelism()) - 1);
 }
 
-/** Readers started ahead of need, idle until they get a job. */
+/** Readers and scanners started ahead of need, idle until they get a job. */
 const idle: Worker[] = [];
-// A reader that fails is noticed by the pipe (it stops making progress), not by an event.
+const idleScanners: Worker[] = [];
+// A reader that fails is noticed by the pipe (it stops making progress), not by an event; a scanner
+// that fails is noticed by scan-split.ts (its own listeners).
 const ignore = () => {};
 
 function newReader(): Worker {
@@ -36,14 +53,31 @@ function newReader(): Worker {
   return w;
 }
 
+function newScanner(): Worker {
+  const w = new Worker(scannerFile);
+  w.unref();
+  return w;
+}
+
 /**
- * Starts the readers now, so that their start-up (a V8 isolate and one small module) overlaps what
- * the caller does before reading: loading the playbook, listing the files. A reader that is not
- * needed after all (a small tree) is stopped by claimReaders; none keeps the process alive.
+ * Starts the readers (or the scanners) now, so that their start-up (a V8 isolate and their modules)
+ * overlaps what the caller does before reading: loading the playbook, listing the files. One that is
+ * not needed after all (a small tree) is stopped when the others are claimed; none keeps the process
+ * alive.
  */
 export function prestartReaders(env: NodeJS.ProcessEnv = process.env): void {
-  if (idle.length || !existsSync(readerFile)) return;
-  for (let k = readerCount(Number.POSITIVE_INFINITY, env); k > 0; k--) idle.push(newReader());
+  if (idle.length || idleScanners.length) return;
+  if (existsSync(readerFile))
+    for (let k = readerCount(Number.POSITIVE_INFINITY, env); k > 0; k--) idle.push(newReader());
+  for (let k = scannerCount(Number.POSITIVE_INFINITY, env); k > 0; k--) idleScanners.push(newScanner());
+}
+
+/** `n` scanner threads (started ones first); the other started ones are stopped. */
+export function claimScanners(n: number): Worker[] {
+  const out = idleScanners.splice(0, n);
+  for (const w of idleScanners.splice(0)) void w.terminate();
+  while (out.length < n) out.push(newScanner());
+  return out;
 }
 
 /**
@@ -53,6 +87,7 @@ export function prestartReaders(env: NodeJS.ProcessEnv = process.env): void {
  */
 function claimReaders(files: number, env: NodeJS.ProcessEnv): Worker[] {
   const n = existsSync(readerFile) ? readerCount(files, env) : 0;
+  if (scannerCount(files, env) === 0) for (const w of idleScanners.splice(0)) void w.terminate();
   const out = idle.splice(0, n);
   for (const w of idle.splice(0)) void w.terminate();
   while (out.length < n) out.push(newReader());

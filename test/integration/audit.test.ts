@@ -372,7 +372,7 @@ audit:
 });
 
 describe('tdl audit on a tree bigger than the read pipe holds at once', () => {
-  it('gives the same audit read by reader threads, by this thread, and by default', async () => {
+  it('gives the same audit read by reader threads, scanned by scanner threads, by this thread alone, and by default', async () => {
     // More files than the pipe's slots hold (so slots are reused), one file larger than a slot (the
     // main thread reads it), files of no audited language, and an untracked file.
     const files: Record<string, string> = {
@@ -399,12 +399,8 @@ audit:
     const repo = await tempProject(files);
     try {
       repo.write('src/untracked.py', 'c = redis.Redis()\n');
-      const run = async (workers?: string) => {
-        const r = await tdl(
-          repo.dir,
-          ['audit', '--json'],
-          workers === undefined ? {} : { TDL_AUDIT_WORKERS: workers },
-        );
+      const run = async (env: Record<string, string>) => {
+        const r = await tdl(repo.dir, ['audit', '--json'], env);
         expect(r.exitCode).toBe(1);
         const json = JSON.parse(String(r.stdout)) as AuditJson & {
           durationMs?: number;
@@ -413,12 +409,20 @@ audit:
         delete json.durationMs;
         return json;
       };
-      const here = await run('0');
+      const here = await run({ TDL_AUDIT_WORKERS: '0', TDL_AUDIT_SCANNERS: '0' });
       expect(here.filesAudited).toBe(count + 2);
       expect(at(here.violations, 'no-redis')).toContain('src/untracked.py:1');
       expect(at(here.violations, 'no-redis').length).toBe(Math.ceil((count - 1) / 1000) + 1);
       expect(at(here.violations, 'one-state')).toContain('src/big/huge.ts:40001');
-      for (const workers of ['1', '2', undefined]) expect(await run(workers)).toEqual(here);
+      const variants: Record<string, string>[] = [
+        { TDL_AUDIT_WORKERS: '1' },
+        { TDL_AUDIT_WORKERS: '2' },
+        // Two and three parts (the untracked file is scanned by this thread after them).
+        { TDL_AUDIT_SCANNERS: '1' },
+        { TDL_AUDIT_SCANNERS: '2' },
+        {},
+      ];
+      for (const env of variants) expect(await run(env)).toEqual(here);
     } finally {
       repo.cleanup();
     }
