@@ -157,7 +157,7 @@ export function toStep(action: Action, drafts: Drafts, snapshot: Snapshot): Step
 /** The state before the first action: the issues listed, the canonical issue of each fingerprint. */
 export function initialState(snapshot: Snapshot): ApplyState {
   const numbers = new Map<string, number>();
-  for (const [fp, [first]] of indexIssues(snapshot.issues)) if (first) numbers.set(fp, first.issue.number);
+  for (const [fp, [first]] of indexIssues(snapshot.issues)) numbers.set(fp, first.issue.number);
   return {
     known: new Map(snapshot.issues.map((i) => [i.number, i])),
     numbers,

@@ -34,15 +34,18 @@ export interface Indexed {
   meta: IssueMeta;
 }
 
+/** The issues of one fingerprint: never empty, so its canonical one (`[0]`) is there by type. */
+export type IssueList = [Indexed, ...Indexed[]];
+
 /** Issues carrying tdl's markers, by fingerprint, the canonical one (open first, then oldest) first. */
-export function indexIssues(issues: readonly GhIssue[]): Map<string, Indexed[]> {
-  const byFp = new Map<string, Indexed[]>();
+export function indexIssues(issues: readonly GhIssue[]): Map<string, IssueList> {
+  const byFp = new Map<string, IssueList>();
   for (const issue of issues) {
     const meta = readMeta(issue.body);
     if (!meta) continue;
-    const list = byFp.get(meta.fingerprint) ?? [];
-    list.push({ issue, meta });
-    byFp.set(meta.fingerprint, list);
+    const list = byFp.get(meta.fingerprint);
+    if (list) list.push({ issue, meta });
+    else byFp.set(meta.fingerprint, [{ issue, meta }]);
   }
   for (const list of byFp.values())
     list.sort(
@@ -54,11 +57,11 @@ export function indexIssues(issues: readonly GhIssue[]): Map<string, Indexed[]> 
 }
 
 /** Open issues of this playbook whose tests all passed in this run and that no failure of this run keeps. */
-export function resolvedIssues(drafts: Drafts, index: Map<string, Indexed[]>): Indexed[] {
+export function resolvedIssues(drafts: Drafts, index: Map<string, IssueList>): Indexed[] {
   const passed = new Set(drafts.passed);
   const current = new Set(drafts.children.map((c) => c.fingerprint));
   return [...index.values()]
-    .map((list) => list[0]!)
+    .map((list) => list[0])
     .filter(
       (x) =>
         x.issue.state === 'open' &&
@@ -84,14 +87,14 @@ export function resolvedIssues(drafts: Drafts, index: Map<string, Indexed[]>): I
  */
 export function mapOlderIssues(
   drafts: Drafts,
-  index: Map<string, Indexed[]>,
+  index: Map<string, IssueList>,
 ): { adopt: Map<string, Indexed>; merged: { issue: Indexed; into: string }[] } {
   const version = drafts.signatureVersion ?? 1;
   const current = new Set(drafts.children.map((c) => c.fingerprint));
   const adopt = new Map<string, Indexed>();
   const merged: { issue: Indexed; into: string }[] = [];
   const older = [...index.values()]
-    .map((list) => list[0]!)
+    .map((list) => list[0])
     .filter(
       (x) =>
         x.issue.state === 'open' &&
