@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import type { RunRecord } from '../core/record.js';
+import { phaseData } from '../phase-data/index.js';
 import type { PublishData } from '../phase-data/publish.js';
 
 const input = (name: string, fallback = ''): string =>
@@ -17,7 +18,8 @@ const input = (name: string, fallback = ''): string =>
 
 /** Links the publish phase produced: the PR and the issues (empty when it did not publish). */
 export function publishLinks(record: RunRecord): { pr: string | null; issues: string[] } {
-  const data = record.phases.find((p) => p.id === 'publish')?.data as Partial<PublishData> | undefined;
+  // A stored record of an earlier version may lack fields added since: read as partial.
+  const data: Partial<PublishData> | undefined = phaseData(record, 'publish');
   return { pr: data?.pull?.url ?? null, issues: (data?.issues ?? []).map((i) => i.url) };
 }
 

@@ -73,7 +73,11 @@ export const phaseResultSchema = z.object({
   findings: z.array(findingSchema),
   error: phaseErrorSchema.optional(),
 });
-/** A phase's entry in the record; `T` types its `data`, which the schema leaves open. */
+/**
+ * A phase's entry in the record; `T` types its `data`, which the schema leaves open (the core does not
+ * know the phases' data). Read an entry with its data typed by the phase's id: `phaseResult`,
+ * `phaseData` (src/phase-data/index.ts).
+ */
 export type PhaseResult<T = unknown> = Omit<z.output<typeof phaseResultSchema>, 'data'> & { data?: T };
 
 export const runOptionsSchema = z.object({
@@ -203,8 +207,4 @@ export function parseRunRecord(
   if (parsed.success) return { ok: true, record: value as RunRecord };
   const issue = parsed.error.issues[0];
   return { ok: false, problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
-}
-
-export function phaseResult<T>(record: RunRecord, id: PhaseId): PhaseResult<T> | undefined {
-  return record.phases.find((p) => p.id === id) as PhaseResult<T> | undefined;
 }

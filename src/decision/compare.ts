@@ -1,6 +1,7 @@
 /** Test identities across runs, for regressions and improvement. Pure. */
 
 import type { RunRecord } from '../core/record.js';
+import { phaseData } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import { testId } from '../results/identity.js';
 import type { TestStatus } from '../results/model.js';
@@ -32,7 +33,7 @@ export function comparableTests(data: RunTestsData | undefined): Map<string, Tes
 }
 
 export function testStatuses(record: RunRecord): Map<string, TestOutcome> {
-  return comparableTests(record.phases.find((p) => p.id === 'run-tests')?.data as RunTestsData | undefined);
+  return comparableTests(phaseData(record, 'run-tests'));
 }
 
 /** True when a run executed tests (a comparable run for regressions and improvement). */

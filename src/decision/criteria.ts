@@ -3,10 +3,13 @@
  * pass: a part that is configured but could not be measured is `inconclusive`. A part the playbook
  * does not configure at all (no services, no audit section) is "not applicable" and does not block.
  */
+
 import type { DiffStat } from '../adapters/git/history.js';
 import { percent } from '../core/format.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
 import { compareVerdicts, type Verdict, worstVerdict } from '../core/states.js';
+import type { ComplianceSummary } from '../phase-data/compliance.js';
+import { dataOf, phaseData } from '../phase-data/index.js';
 import type { DeploymentEvidence, FailureCluster, SloVerdict } from '../phase-data/root-cause.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { CriterionResult } from '../phase-data/stability.js';
@@ -179,7 +182,8 @@ export function noNewViolations(input: DecisionInput): Evaluated {
   const { configured, result: p } = input.compliance;
   if (!configured)
     return result('no-new-violations', 'inconclusive', ['no `audit` section in the playbook'], false);
-  const data = p?.state === 'completed' ? (p.data as Record<string, unknown> | undefined) : undefined;
+  const data: Partial<ComplianceSummary> | undefined =
+    p?.state === 'completed' ? dataOf(p, 'compliance') : undefined;
   if (!data) return notMeasured('no-new-violations', 'phase 4: compliance', p);
   const introduced = typeof data.introducedCount === 'number' ? data.introducedCount : null;
   const sinceBaseline = typeof data.newSinceBaselineCount === 'number' ? data.newSinceBaselineCount : null;
@@ -250,9 +254,8 @@ export function deploymentHealthy(input: DecisionInput): Evaluated {
   const { configured, result: p } = input.deploy;
   if (!configured)
     return result('deployment-healthy', 'inconclusive', ['no `services` in the playbook'], false);
-  const services = (
-    p?.state === 'completed' ? (p.data as { services?: ServiceLike[] } | undefined) : undefined
-  )?.services;
+  const services: ServiceLike[] | undefined =
+    p?.state === 'completed' ? dataOf(p, 'deploy-status')?.services : undefined;
   if (!services?.length) return notMeasured('deployment-healthy', 'phase 0: deployment status', p);
   const rank = (v: Verdict | 'warning') => ({ fail: 0, inconclusive: 1, warning: 2, pass: 3 })[v] ?? 1;
   const lines = [
@@ -335,8 +338,7 @@ export function demonstrableImprovement(input: DecisionInput): Evaluated {
     return result('demonstrable-improvement', 'inconclusive', [
       'no earlier run of this playbook with test results to compare with',
     ]);
-  const before =
-    (prev.phases.find((p) => p.id === 'run-tests')?.data as RunTestsData | undefined)?.passRate ?? null;
+  const before = phaseData(prev, 'run-tests')?.passRate ?? null;
   const now = t.data.passRate;
   const evidence: string[] = [];
   let improved = false;

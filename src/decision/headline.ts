@@ -6,8 +6,9 @@
  */
 
 import { percent } from '../core/format.js';
-import { phaseResult, type RunRecord } from '../core/record.js';
+import type { RunRecord } from '../core/record.js';
 import type { DeployStatusData, ServiceKind } from '../phase-data/deploy-status.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { CriterionResult, StabilityData } from '../phase-data/stability.js';
 import { blocks } from './policy.js';
@@ -77,7 +78,7 @@ function deploymentWords(c: CriterionResult, data: DeployStatusData | undefined)
 
 /** Plain words for one criterion that did not pass. */
 export function criterionWords(c: CriterionResult, record: RunRecord): string[] {
-  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
+  const tests = phaseResult(record, 'run-tests')?.data;
   const inconclusive = c.verdict !== 'fail';
   switch (c.id) {
     case 'tests-authentic': {
@@ -114,7 +115,7 @@ export function criterionWords(c: CriterionResult, record: RunRecord): string[] 
             `change too large (${c.evidence.filter((e) => e.endsWith('over the limit')).length} limit(s) over)`,
           ];
     case 'deployment-healthy':
-      return deploymentWords(c, phaseResult<DeployStatusData>(record, 'deploy-status')?.data);
+      return deploymentWords(c, phaseResult(record, 'deploy-status')?.data);
     case 'tests-not-weakened': {
       if (inconclusive) return ['test weakening not measured'];
       const n = leadingCount(c.evidence[0]);
@@ -134,7 +135,7 @@ export function criterionWords(c: CriterionResult, record: RunRecord): string[] 
  * did not run or everything required passed.
  */
 export function headlineReasons(record: RunRecord): string[] {
-  const criteria = phaseResult<StabilityData>(record, 'stability')?.data?.criteria ?? [];
+  const criteria = phaseResult(record, 'stability')?.data?.criteria ?? [];
   const notPassing = criteria.filter((c) => blocks(c) && c.verdict !== 'pass');
   const ordered = [
     ...notPassing.filter((c) => c.verdict === 'fail'),

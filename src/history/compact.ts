@@ -13,6 +13,7 @@ import {
   RUN_RECORD_SCHEMA_VERSION,
   type RunRecord,
 } from '../core/record.js';
+import { dataOf } from '../phase-data/index.js';
 import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
 import type { TestCase } from '../results/model.js';
 
@@ -76,8 +77,8 @@ export function expandSuite(suite: StoredSuite): SuiteResult {
 
 function mapRunTests(phases: PhaseResult[], fn: (s: SuiteResult) => SuiteResult): PhaseResult[] {
   return phases.map((p) => {
-    const data = p.data as RunTestsData | undefined;
-    if (p.id !== 'run-tests' || !data?.suites) return p;
+    const data = dataOf(p, 'run-tests');
+    if (!data?.suites) return p;
     return { ...p, data: { ...data, suites: data.suites.map(fn) } };
   });
 }

@@ -5,8 +5,9 @@
  * tests is one line of about 10 KB whatever the history's length.
  */
 
-import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import { testIdsOf } from '../results/identity.js';
@@ -111,13 +112,10 @@ export interface TestFacts {
 
 /** What a finished run adds to the history (the outcome line is aligned to the dictionary by the store). */
 export function encodeRun(record: RunRecord, row: IndexRow): EncodedRun {
-  const deploy = phaseResult<{ services?: { name: string; target?: { revision: string | null } | null }[] }>(
-    record,
-    'deploy-status',
-  );
+  const deploy = phaseResult(record, 'deploy-status');
   const revisions: Record<string, string> = {};
   for (const s of deploy?.data?.services ?? []) if (s.target?.revision) revisions[s.name] = s.target.revision;
-  const tests = phaseResult<RunTestsData>(record, 'run-tests') as PhaseResult<RunTestsData> | undefined;
+  const tests = phaseResult(record, 'run-tests');
   const ran = !record.options.dryRun && tests?.state === 'completed' && Boolean(tests.data);
   const entry: RunEntry = {
     v: HISTORY_VERSION,

@@ -4,7 +4,8 @@
  */
 
 import { exitMeaning, UsageError } from '../core/errors.js';
-import { phaseResult, type RunRecord } from '../core/record.js';
+import type { RunRecord } from '../core/record.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { FailureCluster } from '../phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
@@ -75,7 +76,7 @@ interface Located {
   testCase: TestCase;
 }
 
-const suitesOf = (record: RunRecord) => phaseResult<RunTestsData>(record, 'run-tests')?.data?.suites ?? [];
+const suitesOf = (record: RunRecord) => phaseResult(record, 'run-tests')?.data?.suites ?? [];
 const label = (suiteId: string, group: string, name: string) =>
   `${suiteId} › ${group ? `${group} › ` : ''}${name}`;
 

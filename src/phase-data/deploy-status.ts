@@ -86,12 +86,11 @@ export function serviceEnvPrefix(name: string): string {
   return `TDL_SERVICE_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_`;
 }
 
-/** The per-service targets recorded by phase 0 in a run record (empty when phase 0 has none). */
-export function serviceTargets(record: RunRecord): { name: string; target: ServiceTarget }[] {
-  const phase = record.phases.find((p) => p.id === 'deploy-status') as
-    | PhaseResult<DeployStatusData>
-    | undefined;
-  return (phase?.data?.services ?? []).flatMap((s) => (s.target ? [{ name: s.name, target: s.target }] : []));
+/** The per-service targets phase 0 recorded (empty when phase 0 has none): give it phase 0's data. */
+export function serviceTargets(
+  data: DeployStatusData | undefined,
+): { name: string; target: ServiceTarget }[] {
+  return (data?.services ?? []).flatMap((s) => (s.target ? [{ name: s.name, target: s.target }] : []));
 }
 
 /** Environment for test suites: `TDL_SERVICE_<NAME>_URL` and `TDL_SERVICE_<NAME>_REVISION` per service. */

@@ -114,9 +114,7 @@ export interface TestPolicy {
   quarantine: string[];
 }
 
-/** Suites whose verdict was not `pass` in a run record (for phase 1's ordering). */
-export function previousFailingSuites(record: RunRecord): Set<string> {
-  const phase = record.phases.find((p) => p.id === 'run-tests');
-  const data = phase?.data as RunTestsData | undefined;
+/** Suites whose verdict was `fail`, given a run's phase 2 data (for phase 1's ordering). */
+export function previousFailingSuites(data: RunTestsData | undefined): Set<string> {
   return new Set((data?.suites ?? []).filter((s) => s.verdict === 'fail').map((s) => s.id));
 }

@@ -5,14 +5,9 @@
  */
 import { join } from 'node:path';
 import { traceparentForRun } from '../core/ids.js';
-import {
-  type IterationRecord,
-  type LoopStop,
-  phaseResult,
-  type RemediationRecord,
-  type RunRecord,
-} from '../core/record.js';
+import type { IterationRecord, LoopStop, RemediationRecord, RunRecord } from '../core/record.js';
 import { comparableTests } from '../decision/compare.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import type { RunContext } from '../phases/context.js';
@@ -23,7 +18,7 @@ import { type Journal, preparePhases, runPhases } from './runner.js';
 
 /** Failing and erroring tests of the record's current phases, sorted. */
 export function failingTests(record: RunRecord): string[] {
-  const tests = comparableTests(phaseResult<RunTestsData>(record, 'run-tests')?.data);
+  const tests = comparableTests(phaseResult(record, 'run-tests')?.data);
   return [...tests.values()]
     .filter((t) => t.status === 'failed' || t.status === 'errored')
     .map((t) => t.label)

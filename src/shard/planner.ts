@@ -9,7 +9,8 @@ import { UsageError } from '../core/errors.js';
 import { findGitRoot } from '../core/git-root.js';
 import { newRunId, stableHash } from '../core/ids.js';
 import { pathsFor, stateDirFor } from '../core/paths.js';
-import { phaseResult, type RunOptions } from '../core/record.js';
+import type { RunOptions } from '../core/record.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { SelectTestsData } from '../phase-data/select-tests.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
 import { PHASES } from '../phases/index.js';
@@ -110,7 +111,7 @@ export async function makePlan(
     const first = PHASES.slice(0, 2);
     preparePhases(ctx.record, first);
     await runPhases(ctx, first, 0, { save() {} });
-    const selection = phaseResult<SelectTestsData>(ctx.record, 'select-tests')?.data;
+    const selection = phaseResult(ctx.record, 'select-tests')?.data;
     if (!selection)
       throw new UsageError(
         'EPLAN',

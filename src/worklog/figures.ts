@@ -5,11 +5,12 @@
  */
 
 import { percent } from '../core/format.js';
-import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
 import type { ComplianceSummary } from '../phase-data/compliance.js';
 import type { DeployStatusData } from '../phase-data/deploy-status.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData, TierResult } from '../phase-data/run-tests.js';
 import { type Counts, countCases } from '../results/model.js';
 
@@ -74,7 +75,7 @@ export function signed(n: number): string {
 }
 
 export function figures(record: RunRecord): Figures {
-  const tests = phaseResult<RunTestsData>(record, 'run-tests');
+  const tests = phaseResult(record, 'run-tests');
   const data = tests?.data;
   const counts = data?.counts ?? countCases([]);
   const tiers = data?.tiers ?? [];
@@ -94,14 +95,15 @@ export function figures(record: RunRecord): Figures {
         : `tests not run (${skippedWhy(tests)})`;
   const gateMark = data?.noGo ? 'NO-GO' : gates.length ? 'pass' : '–';
   const stability = phaseResult(record, 'stability');
-  const compliance = phaseResult<Partial<ComplianceSummary>>(record, 'compliance');
+  // The record may be an earlier version's, lacking fields added since: read as partial.
+  const compliance: PhaseResult<Partial<ComplianceSummary>> | undefined = phaseResult(record, 'compliance');
   const violations =
     typeof compliance?.data?.totalViolations === 'number' ? compliance.data.totalViolations : null;
   const prev = violations === null ? null : (compliance?.data?.previous ?? null);
   const violationsChange = prev
     ? { previous: prev.totalViolations, delta: violations! - prev.totalViolations, runId: prev.runId }
     : null;
-  const deploy = phaseResult<Partial<DeployStatusData>>(record, 'deploy-status');
+  const deploy: PhaseResult<Partial<DeployStatusData>> | undefined = phaseResult(record, 'deploy-status');
   const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
   const plain = record.decision?.decision === 'defer' ? headlineReasons(record) : [];
   const quarantine = quarantineNote(data);

@@ -9,8 +9,10 @@
  * written by earlier versions as absolute paths are made repository-relative (see
  * `src/results/identity.ts`), so history from any folder or version compares.
  */
+
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RunRecord } from '../core/record.js';
+import { dataOf } from '../phase-data/index.js';
 import type { RootCauseData } from '../phase-data/root-cause.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
 import { legacyGroup, relativizeText } from '../results/identity.js';
@@ -111,7 +113,7 @@ export function normalizeReadRecord(record: RunRecord, file: string): RunRecord 
   if (!repoDir || !isAbsolute(repoDir)) return record;
   for (const phase of [...record.phases, ...(record.iterations ?? []).flatMap((i) => i.phases)]) {
     if (phase.id === 'run-tests') {
-      for (const suite of (phase.data as RunTestsData | undefined)?.suites ?? []) {
+      for (const suite of dataOf(phase, 'run-tests')?.suites ?? []) {
         for (const c of suite.cases ?? []) {
           c.suite = legacyGroup(c.suite, repoDir);
           if (c.file) c.file = legacyGroup(c.file, repoDir);
@@ -119,7 +121,7 @@ export function normalizeReadRecord(record: RunRecord, file: string): RunRecord 
         }
       }
     } else if (phase.id === 'root-cause') {
-      for (const cluster of (phase.data as RootCauseData | undefined)?.clusters ?? [])
+      for (const cluster of dataOf(phase, 'root-cause')?.clusters ?? [])
         for (const t of cluster.tests ?? []) {
           t.group = legacyGroup(t.group, repoDir);
           if (isAbsolute(t.name)) t.name = legacyGroup(t.name, repoDir);

@@ -1,8 +1,9 @@
 /** The worklog markdown, rendered from the run record (and earlier records for the trend). */
 import { relative } from 'node:path';
 import { formatDuration, percent } from '../core/format.js';
-import { type PhaseResult, phaseResult, type RunRecord } from '../core/record.js';
+import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { PublishData } from '../phase-data/publish.js';
 import type { SelectTestsData } from '../phase-data/select-tests.js';
 import type { HistoryEntry } from '../phases/context.js';
@@ -36,7 +37,7 @@ function stateLine(p: PhaseResult): string {
  * finished (a pull request body is drafted during phase 6 itself).
  */
 function publishedLine(record: RunRecord, view: RenderView): string | null {
-  const p = phaseResult<PublishData>(record, 'publish');
+  const p = phaseResult(record, 'publish');
   if (p?.state === 'pending' || p?.state === 'running') return null;
   const d = p?.data;
   if (p?.state !== 'completed' || !d)
@@ -86,7 +87,7 @@ export function executiveSummary(record: RunRecord, view: RenderView): string {
   const links = [`run folder \`${view.rel(record.runDir)}\``];
   if (record.worklog)
     links.unshift(`record [${view.rel(record.worklog.json)}](${view.rel(record.worklog.json)})`);
-  const previous = phaseResult<SelectTestsData>(record, 'select-tests')?.data?.previous;
+  const previous = phaseResult(record, 'select-tests')?.data?.previous;
   if (previous?.worklog) links.push(`previous run [${previous.runId}](${view.rel(previous.worklog)})`);
   lines.push(`- **Links:** ${links.join(', ')}`);
   const tiers = f.tiers.length

@@ -4,7 +4,8 @@
  */
 import { appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
-import { phaseResult, type RunRecord } from '../core/record.js';
+import type { RunRecord } from '../core/record.js';
+import { phaseResult } from '../phase-data/index.js';
 import type { StabilityData } from '../phase-data/stability.js';
 import { outbound } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
@@ -23,7 +24,7 @@ export function renderStepSummary(record: RunRecord): string {
     '',
     executiveSummary(record, view),
   ];
-  const stability = phaseResult<StabilityData>(record, 'stability')?.data;
+  const stability = phaseResult(record, 'stability')?.data;
   if (stability?.criteria.length) {
     parts.push(
       '',

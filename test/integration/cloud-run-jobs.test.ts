@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phaseResult, type RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type StorageEmulator, startStorageEmulator } from '../../src/sandbox/storage/emulator.js';
@@ -140,7 +141,7 @@ describe('tdl run --executor cloud-run-jobs', () => {
       'none',
     ]);
     const record = JSON.parse(r.stdout) as RunRecord;
-    const phase = phaseResult<RunTestsData>(record, 'run-tests')!;
+    const phase = phaseResult(record, 'run-tests')!;
     expect(phase.verdict).toBe('inconclusive');
     // The tier that lost a task's partial is incomplete (errored); the next one is not run.
     expect(phase.data!.tiers.map((t) => t.state)).toEqual(['errored', 'skipped']);

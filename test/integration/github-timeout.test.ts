@@ -7,7 +7,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { phaseResult, type RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import type { SelectTestsData } from '../../src/phase-data/select-tests.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tempProject } from './helpers.js';
@@ -80,7 +81,7 @@ it('a never-answering GitHub makes the reads a note and the publish errored, wit
   const elapsed = Date.now() - started;
   // The requests reached this server: the client took its address from the run's env.
   expect(requests).toBeGreaterThanOrEqual(2);
-  const select = phaseResult<SelectTestsData>(record, 'select-tests')!;
+  const select = phaseResult(record, 'select-tests')!;
   expect(JSON.stringify(select.data)).toContain('no answer within 1 s (2 attempts)');
   const publish = phaseResult(record, 'publish')!;
   expect(publish.state).toBe('errored');

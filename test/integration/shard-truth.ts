@@ -1,10 +1,11 @@
 /** What must be equal between a sharded and an unsharded run of the same tests (issue 20). */
-import { phaseResult, type RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { clustersFor } from '../../src/phases/3-root-cause/cluster.js';
 
 export function truth(record: RunRecord) {
-  const data = phaseResult<RunTestsData>(record, 'run-tests')!.data!;
+  const data = phaseResult(record, 'run-tests')!.data!;
   return {
     counts: { ...data.counts, durationMs: null },
     tiers: data.tiers.map((t) => ({

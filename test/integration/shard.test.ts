@@ -8,7 +8,8 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { phaseResult, type RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { PlanDocument } from '../../src/shard/document.js';
 import type { TierSummary } from '../../src/shard/summary.js';
@@ -127,7 +128,7 @@ describe('a sharded run equals the unsharded run of the same tests', () => {
       .trim()
       .split('\n');
     expect(runs.filter((l) => l.includes(local.runId))).toHaveLength(1);
-    const data = phaseResult<RunTestsData>(local, 'run-tests')!.data!;
+    const data = phaseResult(local, 'run-tests')!.data!;
     expect(data.sharding?.tiers.map((t) => t.rows.length)).toEqual([3, 3]);
     expect(data.sharding?.tiers[0]?.balance?.ratio).toBeGreaterThanOrEqual(1);
   });
@@ -316,7 +317,7 @@ describe('plan, shards and merge as separate steps', () => {
       out(1),
     ]);
     const record = json<RunRecord>(f.stdout);
-    const phase = phaseResult<RunTestsData>(record, 'run-tests')!;
+    const phase = phaseResult(record, 'run-tests')!;
     expect(phase.verdict).toBe('inconclusive');
     expect(phase.data!.tiers[0]).toMatchObject({ state: 'errored', gate: { verdict: 'inconclusive' } });
     expect(phase.findings.map((x) => x.kind)).toContain('missing-chunk');

@@ -3,7 +3,8 @@
  * context of the previous run of this playbook.
  */
 
-import { type Finding, phaseResult } from '../../core/record.js';
+import type { Finding } from '../../core/record.js';
+import { phaseData, phaseResult } from '../../phase-data/index.js';
 import { previousFailingSuites, type RunTestsData } from '../../phase-data/run-tests.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import type { RunContext } from '../context.js';
@@ -19,13 +20,13 @@ export const selectTestsPhase: Phase<SelectTestsData> = {
   async run(ctx: RunContext) {
     const { playbook, options, history } = ctx;
     const previous = history[0]?.record ?? null;
-    const failing = previous ? previousFailingSuites(previous) : new Set<string>();
+    const failing = previous ? previousFailingSuites(phaseData(previous, 'run-tests')) : new Set<string>();
     const selection = selectSuites(playbook.suites, options.focus, failing, playbook.order);
     const findings: Finding[] = [];
     const issues = await readOpenIssues(ctx);
     // A failed read is a note in the section and the log, never a failed phase.
     if (issues.issues === null && issues.why.startsWith('reading GitHub')) ctx.logger.warn(issues.why);
-    const prevCounts = previous ? phaseResult<RunTestsData>(previous, 'run-tests')?.data?.counts : undefined;
+    const prevCounts = previous ? phaseResult(previous, 'run-tests')?.data?.counts : undefined;
     ctx.logger.info(
       { selected: selection.selected.length, excluded: selection.excluded.length },
       `selected ${selection.selected.length} suite(s) for focus ${options.focus}`,

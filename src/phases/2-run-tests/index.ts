@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import { attemptReportDir } from '../../core/paths.js';
-import { phaseResult } from '../../core/record.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
 import { cleanRuns, testHealth } from '../../history/health.js';
 import { outcomeCode } from '../../history/model.js';
 import { applyQuarantine, notCountedBySuite, quarantineFindings } from '../../history/quarantine.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { QuarantineData } from '../../phase-data/quarantine.js';
 import type { RunTestsData, SuiteResult, TierResult } from '../../phase-data/run-tests.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
@@ -61,7 +61,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 }
 
 function selectedSuites(ctx: RunContext): SuiteConfig[] {
-  const selection = phaseResult<SelectTestsData>(ctx.record, 'select-tests')?.data;
+  const selection = phaseResult(ctx.record, 'select-tests')?.data;
   const byId = new Map(ctx.playbook.suites.map((s) => [s.id, s]));
   // Without phase 1 (e.g. --only run-tests), every suite runs in playbook tier order.
   const ids = selection

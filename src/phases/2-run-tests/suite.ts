@@ -7,6 +7,7 @@ import { traceparentForRun } from '../../core/ids.js';
 import { attemptReportDir } from '../../core/paths.js';
 import type { ExecutionState, Verdict } from '../../core/states.js';
 import { serviceEnv, serviceTargets } from '../../phase-data/deploy-status.js';
+import { phaseData } from '../../phase-data/index.js';
 import type { AttemptResult, SuiteResult } from '../../phase-data/run-tests.js';
 import { expand, expandAll, type Placeholders } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
@@ -129,7 +130,7 @@ export async function runSuite(ctx: RunContext, suite: SuiteConfig): Promise<Sui
   const started = Date.now();
   const logger = ctx.logger.child({ suite: suite.id });
   // Bound to the revisions phase 0 found (or deployed and tagged): TDL_SERVICE_<NAME>_URL / _REVISION.
-  const targets = serviceTargets(ctx.record);
+  const targets = serviceTargets(phaseData(ctx.record, 'deploy-status'));
 
   for (let n = 1; n <= suite.retries + 1; n++) {
     if (ctx.signal.aborted) break;

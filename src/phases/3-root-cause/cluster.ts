@@ -4,7 +4,8 @@
  */
 
 import { stableHash } from '../../core/ids.js';
-import { phaseResult, type RunRecord } from '../../core/record.js';
+import type { RunRecord } from '../../core/record.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../../phase-data/run-tests.js';
 import { relativizeText } from '../../results/identity.js';
@@ -190,9 +191,9 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
  * an older version), so the fingerprints are the same either way.
  */
 export function clustersFor(record: RunRecord): FailureCluster[] {
-  const rc = phaseResult<RootCauseData>(record, 'root-cause');
+  const rc = phaseResult(record, 'root-cause');
   if (rc?.state === 'completed' && rc.data && rc.data.signatureVersion === SIGNATURE_VERSION)
     return rc.data.clusters;
-  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
+  const tests = phaseResult(record, 'run-tests')?.data;
   return clusterFailures(tests?.suites ?? [], record.repo.dir);
 }

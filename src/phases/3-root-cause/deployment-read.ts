@@ -14,9 +14,9 @@ import type {
   RevisionWindow,
 } from '../../adapters/observability/port.js';
 import { traceIdForRun } from '../../core/ids.js';
-import { phaseResult } from '../../core/record.js';
 import { errorRate, judge, type Measured, percentile } from '../../decision/slo.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type {
   DeploymentEvidence,
   FailureCluster,
@@ -353,7 +353,7 @@ export async function deploymentEvidence(
   ctx: RunContext,
   clusters: readonly FailureCluster[],
 ): Promise<DeploymentEvidence | undefined> {
-  const deploy = phaseResult<DeployStatusData>(ctx.record, 'deploy-status');
+  const deploy = phaseResult(ctx.record, 'deploy-status');
   const services = deploy?.data?.services ?? [];
   if (ctx.playbook.services.length === 0 || services.length === 0) return undefined;
   const window: TimeWindow = { start: ctx.record.startedAt, end: ctx.clock.now().toISOString() };
@@ -369,7 +369,7 @@ export async function deploymentEvidence(
     signal: ctx.signal,
   };
   const [logs, slo] = await Promise.all([readServiceLogs(input), measureSlos(input)]);
-  const suites = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data?.suites ?? [];
+  const suites = phaseResult(ctx.record, 'run-tests')?.data?.suites ?? [];
   const c = correlate(
     logs.raw,
     traceId,

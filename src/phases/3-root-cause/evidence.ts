@@ -2,9 +2,11 @@
  * The evidence chain of a cluster: each link says where it comes from; a link that cannot be
  * established is shown as unknown with the reason, never guessed.
  */
+
 import type { GhIssue } from '../../adapters/github/port.js';
-import { phaseResult } from '../../core/record.js';
+import type { PhaseResult } from '../../core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { ageText, trafficText } from '../0-deploy-status/assess.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
@@ -64,7 +66,11 @@ function deployedRevision(ctx: RunContext, first: HistoryEntry | null): Evidence
   const source = `phase 0 of ${first ? `run ${first.record.runId}` : 'this run'}`;
   if (ctx.playbook.services.length === 0)
     return unknown('deployed-revision', 'phase 0', 'no services in the playbook');
-  const p = phaseResult<Partial<DeployStatusData>>(first?.record ?? ctx.record, 'deploy-status');
+  // An earlier run's record may lack fields added since: read as partial.
+  const p: PhaseResult<Partial<DeployStatusData>> | undefined = phaseResult(
+    first?.record ?? ctx.record,
+    'deploy-status',
+  );
   const services = p?.data?.services;
   if (p?.state !== 'completed' || !services?.length)
     return unknown(

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { traceparentForRun } from '../../core/ids.js';
-import { phaseResult } from '../../core/record.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
@@ -59,7 +59,7 @@ export const rootCausePhase: Phase<RootCauseData> = {
   safeInDryRun: true,
   needs: ['run-tests'],
   async run(ctx): Promise<PhaseOutcome<RootCauseData>> {
-    const tests = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
+    const tests = phaseResult(ctx.record, 'run-tests')?.data;
     const clusters = clusterFailures(tests?.suites ?? [], ctx.playbook.repoDir);
     const failingTests = clusters.reduce((n, c) => n + c.tests.length, 0);
     // One listing of GitHub issues for all clusters (none when nothing failed), while the tested

@@ -1,6 +1,7 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
-import { type Finding, phaseResult } from '../../core/record.js';
+import type { Finding, PhaseResult } from '../../core/record.js';
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
+import { phaseResult } from '../../phase-data/index.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
@@ -28,7 +29,8 @@ async function auditBase(ctx: RunContext): Promise<{ ref: string | null; note: s
 
 function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
   for (const h of ctx.history) {
-    const p = phaseResult<Partial<ComplianceSummary>>(h.record, 'compliance');
+    // An earlier run's record may lack fields added since: read as partial.
+    const p: PhaseResult<Partial<ComplianceSummary>> | undefined = phaseResult(h.record, 'compliance');
     if (typeof p?.data?.totalViolations === 'number')
       return {
         runId: h.record.runId,

@@ -3,11 +3,13 @@
  * evaluate every criterion, and decide `proceed` or `defer` with reasons.
  */
 
-import { phaseResult, type RunRecord } from '../../core/record.js';
+import type { RunRecord } from '../../core/record.js';
 import { worstVerdict } from '../../core/states.js';
 import { hasTestResults } from '../../decision/compare.js';
 import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
+import type { ComplianceSummary } from '../../phase-data/compliance.js';
+import { phaseData, phaseResult } from '../../phase-data/index.js';
 import type { RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
@@ -19,9 +21,8 @@ import { previousIterationRecord } from './iterations.js';
 import { gatherWeakening } from './weakening-input.js';
 
 function violationsOf(record: RunRecord | null): number | null {
-  const data = record
-    ? (phaseResult(record, 'compliance')?.data as { totalViolations?: unknown } | undefined)
-    : undefined;
+  // An earlier run's record may lack fields added since: read as partial.
+  const data: Partial<ComplianceSummary> | undefined = record ? phaseData(record, 'compliance') : undefined;
   return typeof data?.totalViolations === 'number' ? data.totalViolations : null;
 }
 
@@ -49,7 +50,7 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
     weakening,
     weakeningRequired,
     config: playbook.decision,
-    tests: phaseResult<RunTestsData>(record, 'run-tests'),
+    tests: phaseResult(record, 'run-tests'),
     clusters: clustersFor(record),
     compliance: { configured: Boolean(playbook.audit), result: phaseResult(record, 'compliance') },
     deploy: { configured: playbook.services.length > 0, result: phaseResult(record, 'deploy-status') },
@@ -63,7 +64,7 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
     currentViolations: violationsOf(record),
     evidence: {
       result: phaseResult(record, 'root-cause'),
-      data: phaseResult<RootCauseData>(record, 'root-cause')?.data?.deployment ?? null,
+      data: phaseResult(record, 'root-cause')?.data?.deployment ?? null,
     },
     sloServices: playbook.services.filter((s) => s.slo).map((s) => s.name),
   };

@@ -5,17 +5,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
-import { phaseResult, type RunRecord } from '../../core/record.js';
+import type { RunRecord } from '../../core/record.js';
 import { testKey } from '../../decision/compare.js';
 import { testFileLang } from '../../decision/test-source.js';
 import { policyOf, type RunTests, type SourceChange, type WeakeningInput } from '../../decision/weakening.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { RunTestsData, TestPolicy } from '../../phase-data/run-tests.js';
 import { parsePlaybook } from '../../playbook/load.js';
 import type { RunContext } from '../context.js';
 
 /** A run's tests as the weakening checks read them; null when phase 2 did not complete. */
 export function runTestsOf(record: RunRecord): RunTests | null {
-  const p = phaseResult<RunTestsData>(record, 'run-tests');
+  const p = phaseResult(record, 'run-tests');
   if (p?.state !== 'completed' || !p.data) return null;
   const executed: Record<string, number> = {};
   const tests: RunTests['tests'] = [];

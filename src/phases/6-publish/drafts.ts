@@ -5,8 +5,8 @@
  */
 import { relative } from 'node:path';
 import type { RunRecord } from '../../core/record.js';
-import { phaseResult } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { Route } from '../../phase-data/publish.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
@@ -137,7 +137,7 @@ export function htmlBaseFor(apiUrl: string): string {
 }
 
 function decisionTable(record: RunRecord): string {
-  const stability = phaseResult<StabilityData>(record, 'stability');
+  const stability = phaseResult(record, 'stability');
   if (stability?.data?.criteria?.length)
     return table(
       ['Criterion', 'Required', 'Verdict', 'Evidence'],
@@ -171,7 +171,7 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
   const pbHash = playbookHash(name);
   const f = figures(record);
   const worklog = worklogLink(record, github, htmlBaseFor(apiUrl));
-  const tests = phaseResult<RunTestsData>(record, 'run-tests')?.data;
+  const tests = phaseResult(record, 'run-tests')?.data;
   const passed = (tests?.suites ?? []).flatMap((s) =>
     s.cases
       .filter((c) => c.status === 'passed' && (resolves ? resolves(s.id, c) : true))

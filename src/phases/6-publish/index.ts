@@ -5,9 +5,9 @@
  */
 import { apiUrlFor } from '../../adapters/github/token.js';
 import { UsageError } from '../../core/errors.js';
-import { phaseResult } from '../../core/record.js';
 import { cleanRuns } from '../../history/health.js';
 import { historyId } from '../../history/model.js';
+import { phaseResult } from '../../phase-data/index.js';
 import type { PublishData, PublishTarget } from '../../phase-data/publish.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { TestCase } from '../../results/model.js';
@@ -72,7 +72,7 @@ async function prepare(ctx: RunContext): Promise<Prepared | PhaseOutcome<Publish
  * broken. A flaky pass never counts as a fix.
  */
 function resolvesIssue(ctx: RunContext, closeAfter: number): (suiteId: string, c: TestCase) => boolean {
-  const data = phaseResult<RunTestsData>(ctx.record, 'run-tests')?.data;
+  const data = phaseResult(ctx.record, 'run-tests')?.data;
   const unhealthy = new Set((data?.health?.tests ?? []).map((t) => t.id));
   return (suiteId, c) => {
     if (c.status !== 'passed' || c.flaky) return false;

@@ -1,4 +1,5 @@
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
+import { dataOf } from '../../phase-data/index.js';
 import { table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import type { SectionRenderer } from './types.js';
@@ -8,7 +9,7 @@ function signed(n: number): string {
 }
 
 export const renderCompliance: SectionRenderer = (result) => {
-  const d = result.data as ComplianceSummary | undefined;
+  const d = dataOf(result, 'compliance');
   if (!d) return findingsTable(result.findings);
   const parts: string[] = [];
   parts.push(

@@ -1,5 +1,6 @@
 import { formatDuration } from '../../core/format.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import { dataOf } from '../../phase-data/index.js';
 import { ageText, trafficText } from '../../phases/0-deploy-status/assess.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
@@ -11,7 +12,7 @@ function condition(s: ServiceStatus): string {
 }
 
 export const renderDeployStatus: SectionRenderer = (result) => {
-  const data = result.data as DeployStatusData | undefined;
+  const data = dataOf(result, 'deploy-status');
   if (!data) return '';
   const parts: string[] = [];
   if (data.project)

@@ -1,9 +1,10 @@
+import { dataOf } from '../../phase-data/index.js';
 import type { PublishData } from '../../phase-data/publish.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 
 export const renderPublish: SectionRenderer = (result, _record, view) => {
-  const data = result.data as PublishData | undefined;
+  const data = dataOf(result, 'publish');
   if (!data) return '';
   const parts = [
     `- **Target:** ${data.target} (${data.targetReason})`,

@@ -1,3 +1,4 @@
+import { dataOf } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
 import { cell, details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
@@ -67,7 +68,7 @@ function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
 }
 
 export const renderRootCause: SectionRenderer = (result, _record, view) => {
-  const data = result.data as RootCauseData | undefined;
+  const data = dataOf(result, 'root-cause');
   if (!data) return findingsTable(result.findings);
   const deployment = data.deployment ? `\n\n${renderDeploymentEvidence(data.deployment)}` : '';
   if (data.clusters.length === 0) return `No failing or erroring test: nothing to cluster.${deployment}`;

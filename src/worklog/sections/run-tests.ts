@@ -1,4 +1,5 @@
 import { formatDuration, percent } from '../../core/format.js';
+import { dataOf } from '../../phase-data/index.js';
 import type { RunTestsData, ShardingData, SuiteResult } from '../../phase-data/run-tests.js';
 import { messageHead } from '../../phases/3-root-cause/signature.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
@@ -49,7 +50,7 @@ function shardsTable(sharding: ShardingData): string {
 }
 
 export const renderRunTests: SectionRenderer = (result, _record, view) => {
-  const data = result.data as RunTestsData | undefined;
+  const data = dataOf(result, 'run-tests');
   if (!data) return '';
   const parts: string[] = [];
   if (data.planned) {

@@ -1,3 +1,4 @@
+import { dataOf } from '../../phase-data/index.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { escapeHtml, table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
@@ -5,7 +6,7 @@ import type { SectionRenderer } from './types.js';
 const MAX_ISSUES_SHOWN = 20;
 
 export const renderSelectTests: SectionRenderer = (result, _record, view) => {
-  const data = result.data as SelectTestsData | undefined;
+  const data = dataOf(result, 'select-tests');
   if (!data) return '';
   const parts = [
     `Focus: \`${data.focus}\`; order within a tier: ${data.order}.`,

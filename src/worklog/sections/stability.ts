@@ -1,3 +1,4 @@
+import { dataOf } from '../../phase-data/index.js';
 import type { StabilityData } from '../../phase-data/stability.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
@@ -11,7 +12,7 @@ export function verdictCell(c: StabilityData['criteria'][number]): string {
 }
 
 export const renderStability: SectionRenderer = (result, record) => {
-  const data = result.data as StabilityData | undefined;
+  const data = dataOf(result, 'stability');
   if (!data) return '';
   const rows = data.criteria.map((c) => {
     const shown = c.evidence.slice(0, MAX_EVIDENCE_LINES);
