@@ -6,10 +6,10 @@
  */
 import { join } from 'node:path';
 import type { RunRecord } from '../core/record.js';
-import type { HistoryEntry } from '../phases/context.js';
 import { baseBranch } from '../playbook/base.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Redactor } from '../telemetry/redact.js';
+import type { HistoryEntry } from '../worklog/history.js';
 import { byNewest, readHistory, readHistoryFile } from '../worklog/history.js';
 import { writeIndex } from '../worklog/write.js';
 import type { RunEntry, TestHistory } from './model.js';

@@ -7,6 +7,7 @@ import type { Playbook } from '../playbook/load.js';
 import type { Clock } from '../telemetry/clock.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Redactor } from '../telemetry/redact.js';
+import type { HistoryEntry } from '../worklog/history.js';
 
 /** Live progress for the terminal; the record and the log are the lasting account. */
 export interface ProgressReporter {
@@ -26,13 +27,6 @@ export const silentReporter: ProgressReporter = {
   suiteEnded() {},
   close() {},
 };
-
-/** A previous run of the same playbook, read from the worklog folder's JSON twins. */
-export interface HistoryEntry {
-  record: RunRecord;
-  /** Path of the JSON twin it was read from. */
-  file: string;
-}
 
 export interface RunContext {
   runId: string;

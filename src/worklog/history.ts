@@ -1,12 +1,19 @@
 /** Earlier runs, read from the worklog folder's JSON twins (the committed history of a playbook). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunRecord } from '../core/record.js';
 import { parseStoredRecord } from '../history/compact.js';
-import type { HistoryEntry } from '../phases/context.js';
 import { normalizeReadRecord } from './portable.js';
 
 export const WORKLOG_PREFIX = 'E2E-DEPLOY-REMEDIATE-WORKLOG-';
 const MAX_HISTORY = 50;
+
+/** A previous run of the same playbook, read from the worklog folder's JSON twins. */
+export interface HistoryEntry {
+  record: RunRecord;
+  /** Path of the JSON twin it was read from. */
+  file: string;
+}
 
 /**
  * Runs of `playbookName` (null: every playbook) in `dir`, newest first, at most `max`, excluding

@@ -8,11 +8,12 @@ import type { PhaseResult } from '../../core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
+import type { HistoryEntry } from '../../worklog/history.js';
 import { ageText, trafficText } from '../0-deploy-status/assess.js';
 import { readOpenIssues } from '../1-select-tests/issues.js';
 import { issueFingerprint } from '../6-publish/markers.js';
 import { indexIssues } from '../6-publish/plan.js';
-import type { HistoryEntry, RunContext } from '../context.js';
+import type { RunContext } from '../context.js';
 import { clustersFor } from './cluster.js';
 
 const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
