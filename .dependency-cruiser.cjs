@@ -1,19 +1,20 @@
 /**
  * The layers of tdl's source, one way only (issue #19):
  *
- *   core, telemetry  ←  playbook  ←  adapters  ←  services  ←  phases  ←  pipeline  ←  cli, mcp
+ *   core, telemetry  ←  playbook  ←  adapters  ←  results, audit  ←  phase-data  ←  services
+ *     ←  decision, worklog, history  ←  phases  ←  pipeline  ←  cli, mcp
  *
- * and the libraries (results, audit, decision, worklog, history) that phases use and that never import
- * a phase, the pipeline or a front end. `src/phase-data/` is what each phase leaves in the run record
- * (its data types and their accessors): the phases that write it and the libraries and phases that
- * read it import it, and it imports only what sits below it (the core, the playbook, the adapters'
- * ports, and the results and audit libraries, which never read phase data). A folder may import its
- * own layer and the layers to its left.
- * `src/sandbox/` (emulators, the demo) is outside the product: nothing else imports it. Checked in CI
- * (`npm run deps`, called by `.ci/run`); type-only imports count, since a type drags its module's
- * concepts along. See docs/architecture.md.
+ * A folder may import its own layer and the layers to its left. results, audit, decision, worklog and
+ * history are libraries that phases use and that never import a phase, the pipeline or a front end;
+ * results and audit never read phase data (it is made of their types). `src/phase-data/` is what each
+ * phase leaves in the run record (its data types and their accessors). `src/services/` is what phases
+ * share instead of importing each other. `src/sandbox/` (emulators, the demo) is outside the product:
+ * nothing else imports it. Checked in CI (`npm run deps`, called by `.ci/run`); type-only imports
+ * count, since a type drags its module's concepts along. See docs/architecture.md.
  */
 const LIBRARIES = '^src/(results|audit|decision|worklog|history)/';
+/** The libraries above the services (results and audit sit below phase data). */
+const UPPER_LIBRARIES = '^src/(decision|worklog|history)/';
 const ABOVE_PHASES = '^src/(pipeline|cli|mcp)/';
 
 /** A rule: files matching `from` must not import files matching `to`. */
@@ -66,15 +67,16 @@ module.exports = {
     ),
     layer(
       'results-and-audit-below-phase-data',
-      'The test result model and the audit are what phase data is made of: they never read it.',
+      'The test result model and the audit are what phase data is made of: they know only the layers below.',
       '^src/(results|audit)/',
-      '^src/phase-data/',
+      '^src/',
+      '^src/(core|telemetry|playbook|adapters|results|audit)/',
     ),
     layer(
       'services-below-phases',
       'Shared services are what phases use instead of each other: they never import a phase.',
       '^src/services/',
-      `^src/phases/|${LIBRARIES}|${ABOVE_PHASES}|^src/sandbox/`,
+      `^src/phases/|${UPPER_LIBRARIES}|${ABOVE_PHASES}|^src/sandbox/`,
     ),
     layer(
       'libraries-never-import-phases',

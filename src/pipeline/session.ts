@@ -206,7 +206,7 @@ async function execute(
 async function checkUsage(playbook: Playbook, options: RunOptions, env: NodeJS.ProcessEnv): Promise<void> {
   selectSuites(playbook.suites, options.focus, new Set(), playbook.order);
   if (options.publish === 'github' && !options.dryRun) {
-    const { githubTarget } = await import('../phases/6-publish/target.js');
+    const { githubTarget } = await import('../services/github-target.js');
     const t = await githubTarget({ options, playbook, env });
     if (t.target === null && t.missingToken)
       throw new UsageError(

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { SelectTestsData } from '../../src/phase-data/select-tests.js';
-import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta } from '../../src/services/issue-markers.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 const TOKEN = `ghp_${'C'.repeat(36)}`;

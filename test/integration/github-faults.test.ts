@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GitHubPort } from '../../src/adapters/github/port.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
-import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { type Fault, type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta } from '../../src/services/issue-markers.js';
 import { draftsFor, type FakeTest, portFor, REPO, recordWith } from './github-fixtures.js';
 
 const RUNS = 200;

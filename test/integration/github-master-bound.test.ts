@@ -9,8 +9,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GitHubPort } from '../../src/adapters/github/port.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import { GITHUB_BODY_LIMIT, MASTER_CLOSED_SHOWN, masterTasks } from '../../src/phases/6-publish/bodies.js';
-import { issueMarkers, playbookHash, readMeta } from '../../src/phases/6-publish/markers.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { issueMarkers, playbookHash, readMeta } from '../../src/services/issue-markers.js';
 import { draftsFor, portFor, REPO, recordWith } from './github-fixtures.js';
 
 const LIFETIME = 5000;

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import { GITHUB_BODY_LIMIT } from '../../src/phases/6-publish/bodies.js';
-import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { writeOutbox } from '../../src/phases/6-publish/outbox.js';
 import { sendOutbox } from '../../src/phases/6-publish/send.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta } from '../../src/services/issue-markers.js';
 import { Redactor } from '../../src/telemetry/redact.js';
 import { draftsFor, type FakeTest, outsideCode, portFor, REPO, recordWith } from './github-fixtures.js';
 

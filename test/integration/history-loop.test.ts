@@ -20,9 +20,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
-import { readMeta, testHash } from '../../src/phases/6-publish/markers.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta, testHash } from '../../src/services/issue-markers.js';
 import { type TempProject, tempProject } from './helpers.js';
 
 const RUNS = Number(process.env.TDL_MEMORY_RUNS ?? 52);

@@ -16,8 +16,8 @@ import {
 } from '../../src/phases/6-publish/apply.js';
 import { type MasterItem, masterBody, masterTasks } from '../../src/phases/6-publish/bodies.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
-import { issueMarkers, readMasterState } from '../../src/phases/6-publish/markers.js';
 import { type EmuIssue, type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { issueMarkers, readMasterState } from '../../src/services/issue-markers.js';
 import { draftsFor, portFor, REPO, recordWith } from './github-fixtures.js';
 
 const RUN = 'tdl-20260201-000000-bbbbbb';

@@ -12,8 +12,8 @@ import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
-import { issueMarkers, legacyTestHashes, readMeta } from '../../src/phases/6-publish/markers.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { issueMarkers, legacyTestHashes, readMeta } from '../../src/services/issue-markers.js';
 import { draftsFor, type FakeTest, portFor, REPO, recordWith } from './github-fixtures.js';
 
 let emu: GitHubEmulator;

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
-import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta } from '../../src/services/issue-markers.js';
 import { nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 const TOKEN = 'ghp_couldnotrun000000000000000000000000000';

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import { comparableTests } from '../../src/decision/compare.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { readMeta } from '../../src/phases/6-publish/markers.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
+import { readMeta } from '../../src/services/issue-markers.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 const VITEST = resolve(import.meta.dirname, '../../node_modules/vitest/vitest.mjs');

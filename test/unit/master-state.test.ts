@@ -13,7 +13,7 @@ import {
   masterBody,
   masterTasks,
 } from '../../src/phases/6-publish/bodies.js';
-import { readMasterState } from '../../src/phases/6-publish/markers.js';
+import { readMasterState } from '../../src/services/issue-markers.js';
 
 const render = (items: MasterItem[], closedTotal = 0) =>
   masterBody({

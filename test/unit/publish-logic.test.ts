@@ -10,9 +10,9 @@ import {
   masterBody,
 } from '../../src/phases/6-publish/bodies.js';
 import { buildDrafts, decide, htmlBaseFor, routeFor } from '../../src/phases/6-publish/drafts.js';
-import { issueFingerprint, issueMarkers, readMeta } from '../../src/phases/6-publish/markers.js';
 import { planActions } from '../../src/phases/6-publish/plan.js';
 import { githubSchema } from '../../src/playbook/sections/github.js';
+import { issueFingerprint, issueMarkers, readMeta } from '../../src/services/issue-markers.js';
 import { Redactor } from '../../src/telemetry/redact.js';
 import { recordWith } from '../integration/github-fixtures.js';
 

@@ -7,7 +7,6 @@ import { stableHash } from '../../src/core/ids.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { testKey } from '../../src/decision/compare.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { legacyTestHashes, testHash } from '../../src/phases/6-publish/markers.js';
 import {
   canonicalName,
   relativizeCases,
@@ -16,6 +15,7 @@ import {
   testIdsOf,
 } from '../../src/results/identity.js';
 import { parseReportFile } from '../../src/results/index.js';
+import { legacyTestHashes, testHash } from '../../src/services/issue-markers.js';
 import { readHistory } from '../../src/worklog/history.js';
 import { localRecord, portableRecord, stateRootOf } from '../../src/worklog/portable.js';
 

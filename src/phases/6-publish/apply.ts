@@ -13,6 +13,13 @@ import { GitHubError, isAlreadyExists } from '../../adapters/github/errors.js';
 import type { GhIssue, GhPull, GitHubPort } from '../../adapters/github/port.js';
 import type { ActionResult, PublishOutcome } from '../../phase-data/publish.js';
 import {
+  commentMarker,
+  issueMarkers,
+  MASTER_REF,
+  readMasterState,
+  readMeta,
+} from '../../services/issue-markers.js';
+import {
   duplicateComment,
   failingAgainComment,
   type MasterItem,
@@ -25,7 +32,6 @@ import {
   withFingerprint,
 } from './bodies.js';
 import type { ChildDraft, Drafts, PullDraft } from './drafts.js';
-import { commentMarker, issueMarkers, MASTER_REF, readMasterState, readMeta } from './markers.js';
 import { type Action, describeAction, indexIssues, planActions, type Snapshot } from './plan.js';
 
 /** Tries of one creating call whose outcome was unknown (no answer, 5xx, rate limit). */

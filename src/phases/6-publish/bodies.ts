@@ -3,16 +3,17 @@
  * output) is put in code spans or fences, so `@name` and `#123` in it never ping or link. Bodies stay
  * under GitHub's limit by trimming the output excerpt, never the links.
  */
-import { excerpt, fence, inert } from '../../worklog/markdown.js';
+
 import {
   MASTER_REF,
   MASTER_STATE_OVERHEAD,
   type MasterItem,
   masterEntry,
   masterStateMarker,
-} from './markers.js';
+} from '../../services/issue-markers.js';
+import { excerpt, fence, inert } from '../../worklog/markdown.js';
 
-export type { MasterItem } from './markers.js';
+export type { MasterItem } from '../../services/issue-markers.js';
 
 /** GitHub's limit on an issue, comment or PR body. */
 export const GITHUB_BODY_LIMIT = 65_536;

@@ -12,14 +12,6 @@ import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
 import type { TestCase } from '../../results/model.js';
-import type { Redactor } from '../../telemetry/redact.js';
-import { figures } from '../../worklog/figures.js';
-import { table } from '../../worklog/markdown.js';
-import { executiveSummary } from '../../worklog/render.js';
-import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
-import { clustersFor } from '../3-root-cause/cluster.js';
-import { failureText, projectFrames, SIGNATURE_VERSION } from '../3-root-cause/signature.js';
-import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 import {
   issueFingerprint,
   issueMarkers,
@@ -28,7 +20,15 @@ import {
   playbookHash,
   prMarker,
   testHash,
-} from './markers.js';
+} from '../../services/issue-markers.js';
+import type { Redactor } from '../../telemetry/redact.js';
+import { figures } from '../../worklog/figures.js';
+import { table } from '../../worklog/markdown.js';
+import { executiveSummary } from '../../worklog/render.js';
+import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
+import { clustersFor } from '../3-root-cause/cluster.js';
+import { failureText, projectFrames, SIGNATURE_VERSION } from '../3-root-cause/signature.js';
+import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 
 export const DRAFTS_SCHEMA_VERSION = 1;
 

@@ -11,12 +11,12 @@ import { phaseResult } from '../../phase-data/index.js';
 import type { PublishData, PublishTarget } from '../../phase-data/publish.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { TestCase } from '../../results/model.js';
+import { githubTarget } from '../../services/github-target.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';
-import { githubTarget } from './target.js';
 
 interface Prepared {
   drafts: Drafts;

@@ -6,12 +6,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { ActionResult, PublishOutcome } from '../../phase-data/publish.js';
+import { MASTER_REF } from '../../services/issue-markers.js';
 import { writeFileAtomic, writeJsonAtomic } from '../../telemetry/outlet.js';
 import type { Redactor } from '../../telemetry/redact.js';
 import { fence } from '../../worklog/markdown.js';
 import { pullBody } from './bodies.js';
 import { DRAFTS_SCHEMA_VERSION, type Drafts } from './drafts.js';
-import { MASTER_REF } from './markers.js';
 
 export function outboxDir(runDir: string): string {
   return join(runDir, 'outbox');

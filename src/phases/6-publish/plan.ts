@@ -3,8 +3,8 @@
  * walks the same list; `--dry-run` prints it.
  */
 import type { GhIssue, GhPull } from '../../adapters/github/port.js';
+import { type IssueMeta, readMeta } from '../../services/issue-markers.js';
 import type { Drafts } from './drafts.js';
-import { type IssueMeta, readMeta } from './markers.js';
 
 export interface Snapshot {
   issues: GhIssue[];

@@ -3,9 +3,9 @@
  * 3 read them for context; they read only when phase 6 would publish to GitHub (same target rule,
  * same token lookup), and a failed read is a note, never a failed phase.
  */
-import type { GhIssue } from '../../adapters/github/port.js';
-import { githubTarget } from '../6-publish/target.js';
-import type { RunContext } from '../context.js';
+import type { GhIssue } from '../adapters/github/port.js';
+import type { Ports } from '../adapters/index.js';
+import { githubTarget, type TargetInput } from './github-target.js';
 
 export type OpenIssuesRead =
   | { issues: GhIssue[]; repo: string; label: string; source: string }
@@ -13,7 +13,7 @@ export type OpenIssuesRead =
   | { issues: null; why: string };
 
 export async function readOpenIssues(
-  ctx: Pick<RunContext, 'options' | 'playbook' | 'env' | 'ports'>,
+  ctx: TargetInput & { ports: Pick<Ports, 'github'> },
 ): Promise<OpenIssuesRead> {
   const github = ctx.playbook.github;
   if (!github) return { issues: null, why: 'no github section in the playbook' };

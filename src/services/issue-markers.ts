@@ -1,11 +1,12 @@
 /**
  * Hidden markers in issue, comment and PR bodies: how tdl finds its own work again without the
- * search API. A fingerprint is `stableHash` of the playbook name and the failure's signature.
+ * search API. A fingerprint is `stableHash` of the playbook name and the failure's signature. Phase 6
+ * writes them; phase 3 reads them back to link a cluster to its issue.
  */
 import { isAbsolute, join } from 'node:path';
 import * as z from 'zod';
-import { stableHash } from '../../core/ids.js';
-import { canonicalGroup, canonicalName } from '../../results/identity.js';
+import { stableHash } from '../core/ids.js';
+import { canonicalGroup, canonicalName } from '../results/identity.js';
 
 export type IssueKind = 'child' | 'master';
 

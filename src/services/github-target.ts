@@ -3,18 +3,24 @@
  * publishes by it; phases 1 and 3 read GitHub only when it says `github`, so every phase agrees on
  * when tdl talks to GitHub and the token is looked up by one rule.
  */
-import { type FoundToken, findToken } from '../../adapters/github/token.js';
-import type { PublishTarget } from '../../phase-data/publish.js';
-import type { RunContext } from '../context.js';
+import { type FoundToken, findToken } from '../adapters/github/token.js';
+import type { RunOptions } from '../core/record.js';
+import type { PublishTarget } from '../phase-data/publish.js';
+import type { Playbook } from '../playbook/load.js';
 
 export type GitHubTarget =
   | { target: PublishTarget; reason: string; found: FoundToken | null }
   /** No GitHub work this run: publishing disabled, no `github` section, or a token required and missing. */
   | { target: null; reason: string; found: null; missingToken?: true };
 
-export async function githubTarget(
-  ctx: Pick<RunContext, 'options' | 'playbook' | 'env'>,
-): Promise<GitHubTarget> {
+/** What the target is decided from: the run's options, the playbook and the environment. */
+export interface TargetInput {
+  options: RunOptions;
+  playbook: Playbook;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function githubTarget(ctx: TargetInput): Promise<GitHubTarget> {
   const { options, playbook } = ctx;
   if (options.publish === 'none')
     return { target: null, reason: 'publishing disabled (--publish none)', found: null };
