@@ -7,9 +7,10 @@ import { isTransient, mapCloudRunError } from '../../src/adapters/cloudrun/error
 import { normalizeService, timestampIso } from '../../src/adapters/cloudrun/normalize.js';
 import type { RevisionInfo, ServiceInfo } from '../../src/adapters/cloudrun/port.js';
 import { serviceEnv, serviceEnvPrefix } from '../../src/phase-data/deploy-status.js';
-import { ageText, assessService, targetFor } from '../../src/phases/0-deploy-status/assess.js';
+import { assessService, targetFor } from '../../src/phases/0-deploy-status/assess.js';
 import { tagFor } from '../../src/phases/0-deploy-status/check.js';
 import { serviceSchema } from '../../src/playbook/sections/cloudrun.js';
+import { ageText } from '../../src/services/cloud-run-text.js';
 
 const NOW = new Date('2026-01-10T12:00:00Z');
 const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();

@@ -3,6 +3,7 @@ import type { RevisionInfo, ServiceInfo, TrafficEntry } from '../../adapters/clo
 import { formatDuration } from '../../core/format.js';
 import type { ServiceStatus, ServiceTarget } from '../../phase-data/deploy-status.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
+import { ageText } from '../../services/cloud-run-text.js';
 
 export interface AssessInput {
   config: ServiceConfig;
@@ -22,31 +23,10 @@ export function shortDuration(ms: number): string {
   return `${ms}ms`;
 }
 
-/** An age as people say it: `45 s`, `12 min`, `3 h 05 min`, `2 d 4 h`. */
-export function ageText(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return formatDuration(ms);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
-}
-
 /** Percent of traffic a revision receives. */
 export function trafficTo(service: ServiceInfo, revision: string | null): number {
   if (!revision) return 0;
   return service.traffic.filter((t) => t.revision === revision).reduce((sum, t) => sum + t.percent, 0);
-}
-
-/** Traffic split as one line: `svc-00002-abc 100% (latest)`, `svc-00003-def 0% tag tdl-1a2b3c`. */
-export function trafficText(traffic: readonly TrafficEntry[]): string {
-  if (traffic.length === 0) return 'none';
-  return traffic
-    .map(
-      (t) =>
-        `${t.revision ?? '(no ready revision)'} ${t.percent}%${t.latest ? ' (latest)' : ''}${t.tag ? ` tag ${t.tag}` : ''}`,
-    )
-    .join(', ');
 }
 
 /** The URL and revision suites should test: a tagged revision's own URL, else the service URL and the revision serving most. */

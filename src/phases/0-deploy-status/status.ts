@@ -12,10 +12,10 @@ import { type Verdict, worstVerdict } from '../../core/states.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import type { ServiceLogs, SloVerdict, TimeWindow } from '../../phase-data/root-cause.js';
 import { loadPlaybook } from '../../playbook/load.js';
+import { ageText, trafficText } from '../../services/cloud-run-text.js';
 import { Redactor } from '../../telemetry/redact.js';
 import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';
 import { renderEvidenceText } from '../3-root-cause/deployment-text.js';
-import { ageText, trafficText } from './assess.js';
 import { checkServices } from './check.js';
 
 export interface StatusReport extends DeployStatusData {

@@ -1,7 +1,7 @@
 import { formatDuration } from '../../core/format.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { dataOf } from '../../phase-data/index.js';
-import { ageText, trafficText } from '../../phases/0-deploy-status/assess.js';
+import { ageText, trafficText } from '../../services/cloud-run-text.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 
