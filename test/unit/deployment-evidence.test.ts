@@ -8,7 +8,6 @@ import type { DeploymentEvidence, FailureCluster, ServiceLogs } from '../../src/
 import {
   attemptOf,
   correlate,
-  correlationText,
   groupEntries,
   isRunTrace,
   revisionLogFilter,
@@ -19,6 +18,7 @@ import {
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';
+import { correlationText } from '../../src/worklog/sections/deployment-evidence.js';
 
 const RUN = 'a'.repeat(32);
 const OTHER = 'b'.repeat(32);

@@ -326,17 +326,3 @@ export function revisionLogLinks(
     links[links.length - 1]!.value += ` (+${more} more entr${more === 1 ? 'y' : 'ies'} of this run's trace)`;
   return links;
 }
-
-/** The correlation figure in words (worklog, summary): one function so that they cannot disagree. */
-export function correlationText(e: DeploymentEvidence): string {
-  const c = e.correlation;
-  const read = e.logs.filter((l) => l.state === 'read').length;
-  if (read === 0) return "correlation not measured: no tested revision's logs could be read";
-  if (c.failingTests === 0)
-    return `no failing test to correlate; ${e.correlated.length} entr${e.correlated.length === 1 ? 'y' : 'ies'} of this run's trace read`;
-  const pct = `${(Math.round((c.rate ?? 0) * 1000) / 10).toFixed(1)}%`;
-  const own = c.ownSpanTests
-    ? ` (${c.ownSpanTests === c.correlatedTests ? 'all' : c.ownSpanTests} by the test's own span)`
-    : '';
-  return `${c.correlatedTests} of ${c.failingTests} failing test(s) (${pct}) have an error entry of this run's trace from their own test or suite${own}; ${c.otherEntries} entr${c.otherEntries === 1 ? 'y' : 'ies'} of other traces (or none) read and not attached`;
-}
