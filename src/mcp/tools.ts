@@ -143,7 +143,7 @@ export const TOOLS: readonly Tool[] = [
     readOnly: true,
     async call(a, ctx) {
       const [{ runStatus }, { loadPlaybook }] = await Promise.all([
-        import('../phases/0-deploy-status/status.js'),
+        import('../pipeline/status.js'),
         import('../playbook/load.js'),
       ]);
       const file = await playbookFile(ctx);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../src/phase-data/deploy-status.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import type { StatusReport } from '../../src/phases/0-deploy-status/status.js';
+import type { StatusReport } from '../../src/pipeline/status.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 

@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .option('--since <duration>', 'with --logs: how far back to read, e.g. 15m, 1h (default 1h)', '1h')
     .action(async (flags: { playbook?: string; json?: boolean; logs?: boolean; since: string }) => {
       const { locatePlaybook, loadPlaybook } = await import('../../playbook/load.js');
-      const { runStatus, renderStatusText } = await import('../../phases/0-deploy-status/status.js');
+      const { runStatus, renderStatusText } = await import('../../pipeline/status.js');
       const { Redactor } = await import('../../telemetry/redact.js');
       const { printHuman, printJson } = await import('../../telemetry/outlet.js');
       const { parseDuration } = await import('../../playbook/sections/common.js');

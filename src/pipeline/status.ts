@@ -1,22 +1,24 @@
 /**
  * `tdl status`: phase 0 alone, read-only (it never deploys or tags; a deploy it would run is shown as
  * planned). Exit 0 when every service is healthy and fresh, 1 when one is stale, not ready or missing,
- * 3 when Cloud Run could not be read (unreachable, permission denied).
+ * 3 when Cloud Run could not be read (unreachable, permission denied). With `--logs`, it also reads
+ * the revisions' logs and metric bands over `--since` as phase 3 does. A command over two phases, so it
+ * lives with the pipeline rather than in either phase.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPorts } from '../../adapters/index.js';
-import { EXIT, UsageError } from '../../core/errors.js';
-import { newRunId } from '../../core/ids.js';
-import { type Verdict, worstVerdict } from '../../core/states.js';
-import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
-import type { ServiceLogs, SloVerdict, TimeWindow } from '../../phase-data/root-cause.js';
-import { loadPlaybook } from '../../playbook/load.js';
-import { ageText, trafficText } from '../../services/cloud-run-text.js';
-import { Redactor } from '../../telemetry/redact.js';
-import { measureSlos, readServiceLogs } from '../3-root-cause/deployment-read.js';
-import { renderEvidenceText } from '../3-root-cause/deployment-text.js';
-import { checkServices } from './check.js';
+import { createPorts } from '../adapters/index.js';
+import { EXIT, UsageError } from '../core/errors.js';
+import { newRunId } from '../core/ids.js';
+import { type Verdict, worstVerdict } from '../core/states.js';
+import type { DeployStatusData, ServiceStatus } from '../phase-data/deploy-status.js';
+import type { ServiceLogs, SloVerdict, TimeWindow } from '../phase-data/root-cause.js';
+import { checkServices } from '../phases/0-deploy-status/check.js';
+import { measureSlos, readServiceLogs } from '../phases/3-root-cause/deployment-read.js';
+import { renderEvidenceText } from '../phases/3-root-cause/deployment-text.js';
+import { loadPlaybook } from '../playbook/load.js';
+import { ageText, trafficText } from '../services/cloud-run-text.js';
+import { Redactor } from '../telemetry/redact.js';
 
 export interface StatusReport extends DeployStatusData {
   playbook: string;
