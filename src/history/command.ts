@@ -7,12 +7,12 @@ import { findTest, renderTestView, testView } from './test-view.js';
 
 export async function showTestHistory(flags: {
   playbook?: string;
-  limit: string;
+  /** `--limit`, parsed by the command line. */
+  limit: number;
   json?: boolean;
   test?: string;
 }): Promise<void> {
-  const { parsePositiveInt } = await import('../cli/options.js');
-  const limit = parsePositiveInt('--limit', flags.limit, 20);
+  const limit = flags.limit;
   const playbook = loadPlaybook(locatePlaybook(flags.playbook));
   const history = readTestHistory(playbook.worklogDir, playbook.name, limit);
   const id = findTest(history, flags.test ?? '');

@@ -20,11 +20,11 @@ export function register(program: Command): void {
     .option('--json', 'print the runs as one JSON document')
     .option('--test <id>', "one test's history (suite › group › name, or a unique part of it)")
     .action(async (flags: WorklogsFlags) => {
+      const { parsePositiveInt } = await import('../options.js');
       if (flags.test !== undefined) {
         const { showTestHistory } = await import('../../history/command.js');
-        return showTestHistory(flags);
+        return showTestHistory({ ...flags, limit: parsePositiveInt('--limit', flags.limit, 20) });
       }
-      const { parsePositiveInt } = await import('../options.js');
       const { listRuns, renderRunList } = await import('../../worklog/trend.js');
       const { printHuman, printJson } = await import('../../telemetry/outlet.js');
       const { Redactor } = await import('../../telemetry/redact.js');
