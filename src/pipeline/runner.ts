@@ -130,11 +130,16 @@ export async function runPhases(
     // still resumes from its first phase that is not done, and its worklog says where it stopped),
     // at half the writes (each save rewrites record.json, the worklog and its JSON twin).
     const next = record.phases[i + 1];
-    if (next && i + 1 < phases.length && !rethrow && !baseCtx.signal.aborted) {
+    const goesOn = next !== undefined && i + 1 < phases.length && !rethrow && !baseCtx.signal.aborted;
+    if (goesOn) {
       markRunning(next);
       savedAhead = i + 1;
     }
-    journal.save(record);
+    // A skipped phase did nothing (no side effect, no data): its end is saved with the next phase's,
+    // and a run killed meanwhile resumes from it (skipping it again costs nothing). A run whose
+    // phases are mostly skipped saves less often: each save rewrites the record, the worklog and its
+    // JSON twin, a few milliseconds of every run's fixed cost (issue 16).
+    if (!(goesOn && outcome.state === 'skipped')) journal.save(record);
     if (rethrow) throw rethrow;
   }
 }
