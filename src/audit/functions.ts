@@ -46,6 +46,17 @@ function returnTypeParen(code: string, j: number): number {
   return -1;
 }
 
+/**
+ * The name an arrow is assigned to, at the end of the text before its parameters: `const X = `,
+ * `const X: FC<P> & { a: T; } = `, `X = async <T,>`, `X = <T extends { a: U },>`, `x: ` (a property).
+ * A name right after `(` or `,` is a parameter of something earlier (`f(child: T): R { ... }` then
+ * `const X: T = `), never the arrow's.
+ */
+const TYPE_PARAMS = String.raw`(?:<(?:[^;{}]|\{[^{}]*\})*>\s*)?`;
+const NAMED_ARROW = new RegExp(
+  String.raw`(?<![\w$])(?<![(,]\s*)([\w$]+)\s*(?::\s*[^=;{}]*(?:\{[^{}]*\}[^=;{}]*)*)?=\s*(?:async\s*)?${TYPE_PARAMS}$|([\w$]+)\s*:\s*(?:async\s*)?${TYPE_PARAMS}$`,
+);
+
 /** Arrow functions with a block body, named after what they are assigned to (else `(arrow)`). */
 function jsArrows(code: string, out: FunctionSpan[]): void {
   const re = /=>\s*\{/g;
@@ -72,10 +83,7 @@ function jsArrows(code: string, out: FunctionSpan[]): void {
     }
     const before = code.slice(Math.max(0, start - 200), start);
     // `const X = `, `const X: FC<P> & { a: T; } = `, `X = async <T,>`, `x: ` (a property).
-    const named =
-      /([\w$]+)\s*(?::\s*[^=;{}]*(?:\{[^{}]*\}[^=;{}]*)*)?=\s*(?:async\s*)?(?:<[^;{}]*>\s*)?$|([\w$]+)\s*:\s*(?:async\s*)?(?:<[^;{}]*>\s*)?$/.exec(
-        before,
-      );
+    const named = NAMED_ARROW.exec(before);
     // A named arrow starts where its declaration does (`const X: FC<P> = (...) => {`), which may be
     // lines before its parameters (a type or type parameters written over several lines).
     const declStart = named ? start - (before.length - named.index) : start;

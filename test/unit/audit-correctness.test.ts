@@ -137,6 +137,42 @@ describe('max-function-lines finds every function kind', () => {
     expect(s.hits.map((h) => h.line)).toEqual([1]);
   });
 
+  it('an arrow assigned after a function is named and started at its own declaration (ant-design AutoComplete.tsx)', () => {
+    const ts = [
+      'function isOption(child: any): boolean {',
+      '  return child?.type && (child.type.a || child.type.b);',
+      '}',
+      '',
+      'const AutoComplete: React.ForwardRefRenderFunction<RefSelectProps, Props> = (',
+      '  props,',
+      '  ref,',
+      ') => {',
+      lines(3),
+      '};',
+      '',
+    ].join('\n');
+    expect(scan(LONG(5), 'a.tsx', ts).hits.map((h) => [h.line, h.message])).toEqual([
+      [5, 'function AutoComplete has 8 lines (at most 5)'],
+    ]);
+  });
+
+  it('an arrow whose type parameters hold an object type (ant-design useProxyImperativeHandle.ts)', () => {
+    const ts = [
+      'export const useProxy = <',
+      '  N extends HTMLElement,',
+      '  R extends { nativeElement: N },',
+      '>(',
+      '  ref: Ref<R>,',
+      ') => {',
+      lines(3),
+      '};',
+      '',
+    ].join('\n');
+    expect(scan(LONG(5), 'a.ts', ts).hits.map((h) => [h.line, h.message])).toEqual([
+      [1, 'function useProxy has 10 lines (at most 5)'],
+    ]);
+  });
+
   it('two long methods of one name in a file have two fingerprints', () => {
     const py = `class A:\n    def run(self):\n${lines(5).replace(/ {2}/g, '        ')}\nclass B:\n    def run(self):\n${lines(5).replace(/ {2}/g, '        ')}\n`;
     const keys = scan(LONG(3), 'a.py', py).hits.map((h) => h.key);
