@@ -8,6 +8,7 @@ import * as gax from 'google-gax';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogsPort, createMetricsPort, ENTRY_FIELDS } from '../../src/adapters/observability/index.js';
 import type { LogEntryInfo, LogsPort, MetricsPort } from '../../src/adapters/observability/port.js';
+import { logSignature } from '../../src/phases/3-root-cause/deployment.js';
 import type { GcpConfig } from '../../src/playbook/sections/cloudrun.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';
 import { type MonitoringEmulator, startMonitoringEmulator } from '../../src/sandbox/monitoring/emulator.js';
@@ -155,6 +156,32 @@ describe('Cloud Logging emulator', () => {
     } finally {
       await service.close();
     }
+  });
+
+  it('reads a request log entry (no payload) as its request line, without the query string', async () => {
+    emulator.state.add([
+      {
+        service: 'req',
+        revision: 'req-00001-aaa',
+        at: T0 + 5,
+        httpRequest: {
+          status: 503,
+          requestMethod: 'POST',
+          requestUrl: 'https://req-abc-uc.a.run.app/api/events/4711?access_token=tdl-secret-1234#x',
+        },
+      },
+      { service: 'req', revision: 'req-00001-aaa', at: T0 + 6, message: 'boom' },
+    ]);
+    const all = await listAll(port, {
+      filter: revisionFilter('req-00001-aaa'),
+      pageSize: 10,
+      maxPages: 10,
+      maxEntries: 100,
+      callTimeoutMs: 3000,
+    });
+    expect(all.entries.map((e) => e.message)).toEqual(['HTTP 503 POST /api/events/4711', 'boom']);
+    // Grouped with the other requests of its route, not under "(empty message)".
+    expect(logSignature(all.entries[0]!.message)).toBe(logSignature('HTTP 503 POST /api/events/815'));
   });
 
   it('pages, and stops at the page bound saying so', async () => {

@@ -184,11 +184,12 @@ const FLOW_CONTROL_WINDOW = 16 * 1024 * 1024;
 /**
  * The response fields a read asks for (Google's `X-Goog-FieldMask` system parameter, which every
  * Cloud API honours over gRPC): the LogEntry fields `entryInfo` reads, and the page token. Without
- * it, each entry would also carry its logName, MonitoredResource, labels, receiveTimestamp, httpRequest
- * and operation: bytes to transfer and objects to decode that tdl drops. Keep in step with `ApiEntry`.
+ * it, each entry would also carry its logName, MonitoredResource, labels, receiveTimestamp and
+ * operation: bytes to transfer and objects to decode that tdl drops. `httpRequest` is kept: a request
+ * log entry (a 5xx answered by the revision) has nothing else to say. Keep in step with `ApiEntry`.
  */
 export const ENTRY_FIELDS =
-  'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,insertId,sourceLocation)';
+  'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,insertId,sourceLocation,httpRequest)';
 
 /** A LogEntry message as the client decodes it (enums as names, int64 as strings or Longs). */
 interface ApiEntry {
@@ -196,6 +197,7 @@ interface ApiEntry {
   severity?: string | number | null;
   textPayload?: string | null;
   jsonPayload?: { fields?: Record<string, { stringValue?: string | null; kind?: string }> } | null;
+  httpRequest?: { status?: number | null; requestMethod?: string | null; requestUrl?: string | null } | null;
   protoPayload?: unknown;
   trace?: string | null;
   spanId?: string | null;
@@ -215,7 +217,10 @@ function entryInfo(e: ApiEntry): LogEntryInfo {
   };
 }
 
-/** textPayload; or jsonPayload's `message` (`msg`, `error`); else the JSON payload, compact. */
+/**
+ * textPayload; or jsonPayload's `message` (`msg`, `error`); else the JSON payload, compact; else, for
+ * a request log entry, its request line (requestLine).
+ */
 function payloadMessage(e: ApiEntry): string {
   if (typeof e.textPayload === 'string' && e.textPayload) return e.textPayload;
   const fields = e.jsonPayload?.fields;
@@ -226,7 +231,20 @@ function payloadMessage(e: ApiEntry): string {
     }
     return JSON.stringify(structToPlain(e.jsonPayload));
   }
+  if (e.httpRequest) return requestLine(e.httpRequest);
   return e.textPayload ?? '';
+}
+
+/**
+ * `HTTP 503 GET /api/events`: a request log entry's status, method and path. The query string and
+ * the host are left out (a query may hold a token; the host is the service's own); the path's ids and
+ * numbers are masked by the signature like any message's.
+ */
+function requestLine(r: NonNullable<ApiEntry['httpRequest']>): string {
+  const url = r.requestUrl ?? '';
+  let path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
+  if (!path.startsWith('/')) path = `/${path}`;
+  return `HTTP ${r.status ?? '?'} ${r.requestMethod || '?'} ${path}`;
 }
 
 type StructLike = { fields?: Record<string, ValueLike> } | null | undefined;

@@ -60,6 +60,8 @@ export interface RevisionEntry {
   trace?: string;
   spanId?: string;
   sourceLocation?: { file: string; line: number; function?: string };
+  /** A request log entry (Cloud Run's `run.googleapis.com/requests` log): no payload of its own. */
+  httpRequest?: { status: number; requestMethod: string; requestUrl: string };
   region?: string;
 }
 
@@ -164,7 +166,7 @@ export class LoggingState {
       entries.map((e) => {
         const at = typeof e.at === 'number' ? e.at : e.at.getTime();
         return {
-          logName: `projects/${this.project}/logs/run.googleapis.com%2Fstderr`,
+          logName: `projects/${this.project}/logs/run.googleapis.com%2F${e.httpRequest ? 'requests' : 'stderr'}`,
           resource: {
             type: 'cloud_run_revision',
             labels: {
@@ -177,7 +179,12 @@ export class LoggingState {
           },
           timestamp: timestampOf(at),
           severity: e.severity ?? 'ERROR',
-          ...(e.json ? { jsonPayload: toStruct(e.json) } : { textPayload: e.message ?? '' }),
+          ...(e.json
+            ? { jsonPayload: toStruct(e.json) }
+            : e.httpRequest && e.message === undefined
+              ? {}
+              : { textPayload: e.message ?? '' }),
+          ...(e.httpRequest ? { httpRequest: e.httpRequest } : {}),
           ...(e.trace ? { trace: e.trace } : {}),
           ...(e.spanId ? { spanId: e.spanId } : {}),
           ...(e.sourceLocation
