@@ -69,7 +69,7 @@ function executionFindings(tier: number, e: ExecutionState | null, execution: st
     out.push({
       kind: 'job-tasks-failed',
       severity: 'warning',
-      message: `tier ${tier}: execution ${short}: ${e.failed} of ${e.taskCount} task(s) failed, ${e.cancelled} cancelled, ${e.retried} retried`,
+      message: `tier ${tier}: execution ${short}: ${e.failed} of ${e.taskCount} task(s) failed, ${e.cancelled} cancelled, ${e.retried} retried${e.logUri ? `; logs: ${e.logUri}` : ''}`,
     });
   return out;
 }

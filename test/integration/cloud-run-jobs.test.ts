@@ -148,7 +148,7 @@ describe('tdl run --executor cloud-run-jobs', () => {
     const kinds = phase.findings.map((f) => f.kind);
     expect(kinds).toContain('job-tasks-failed');
     expect(phase.findings.find((f) => f.kind === 'job-tasks-failed')!.message).toMatch(
-      /1 of 2 task\(s\) failed/,
+      /1 of 2 task\(s\) failed, 0 cancelled, 0 retried; logs: https:\/\/console\.cloud\.google\.com\/logs\/viewer\?project=/,
     );
     expect(record.decision?.decision).not.toBe('proceed');
     expect(r.exitCode).not.toBe(0);

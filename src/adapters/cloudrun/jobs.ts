@@ -15,6 +15,8 @@ export interface ExecutionState {
   retried: number;
   running: number;
   done: boolean;
+  /** Where the execution's logs are (the Cloud console's Logs Explorer, as the API gives it); null: not said. */
+  logUri: string | null;
 }
 
 export interface JobsPort {
@@ -68,6 +70,7 @@ export async function createJobsPort(gcp: GcpConfig, endpoint?: string): Promise
         retried: Number(e.retriedCount ?? 0),
         running: Number(e.runningCount ?? 0),
         done: Boolean(e.completionTime),
+        logUri: e.logUri || null,
       };
     },
     async close() {

@@ -129,6 +129,8 @@ export class JobsState {
       failedCount: exec.failed,
       cancelledCount: 0,
       retriedCount: 0,
+      // As the API gives it: the Logs Explorer, filtered to this execution.
+      logUri: `https://console.cloud.google.com/logs/viewer?project=${exec.name.split('/')[1]}&advancedFilter=${encodeURIComponent(`resource.type="cloud_run_job" labels."run.googleapis.com/execution_name"="${exec.name.split('/').pop()}"`)}`,
     };
   }
 
