@@ -31,7 +31,6 @@ const entry = (over: Partial<LogEntryInfo>): LogEntryInfo => ({
   trace: null,
   spanId: null,
   sourceLocation: null,
-  insertId: null,
   ...over,
 });
 

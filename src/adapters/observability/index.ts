@@ -189,7 +189,7 @@ const FLOW_CONTROL_WINDOW = 16 * 1024 * 1024;
  * log entry (a 5xx answered by the revision) has nothing else to say. Keep in step with `ApiEntry`.
  */
 export const ENTRY_FIELDS =
-  'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,insertId,sourceLocation,httpRequest)';
+  'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,sourceLocation,httpRequest)';
 
 /** A LogEntry message as the client decodes it (enums as names, int64 as strings or Longs). */
 interface ApiEntry {
@@ -201,7 +201,6 @@ interface ApiEntry {
   protoPayload?: unknown;
   trace?: string | null;
   spanId?: string | null;
-  insertId?: string | null;
   sourceLocation?: { file?: string | null; line?: unknown; function?: string | null } | null;
 }
 
@@ -213,7 +212,6 @@ function entryInfo(e: ApiEntry): LogEntryInfo {
     trace: e.trace || null,
     spanId: e.spanId || null,
     sourceLocation: sourceOf(e.sourceLocation),
-    insertId: e.insertId || null,
   };
 }
 

@@ -12,7 +12,6 @@ export interface LogEntryInfo {
   spanId: string | null;
   /** `file:line` (and ` in fn`), when the entry carries a sourceLocation. */
   sourceLocation: string | null;
-  insertId: string | null;
 }
 
 export interface LogQuery {
