@@ -1,12 +1,12 @@
 // The shipped command line as a bundle, written beside tsc's output after `tsc` ran.
 //
 // The command line (src/cli/cli.ts) is one CommonJS file, dist/cli/tdl.cjs, that dist/cli/main.cjs
-// (tsc's output of src/cli/main.cts) compiles through V8's code cache (see main.ts). One file because
+// (tsc's output of src/cli/main.cts) compiles through V8's code cache (see main.cts). One file because
 // a V8 code cache is per script; CommonJS because Node 20 has no code cache for ES modules (only
 // Node 22's compile cache). Its lazily imported parts stay lazy (esbuild evaluates them on first
 // use); its dynamic imports of the external libraries (the Google and GitHub clients, ES modules)
-// are rewritten to `__tdlImport(...)`, main.ts's import(), as a script compiled by `vm` has none.
-// The GitHub Action's entry (action.js) and the audit's worker (audit-reader.js) stay ES modules,
+// are rewritten to `__tdlImport(...)`, main.cts's import(), as a script compiled by `vm` has none.
+// The GitHub Action's entry (action.js) and the audit's threads (audit-reader.js, audit-scanner.js) stay ES modules,
 // split into chunks as below.
 //
 // Why: on Node 20 every ES module costs a resolve, a file read and a compile; `tdl audit` loaded
@@ -106,5 +106,5 @@ cjs = cjs.replace(/\bimport\((["'])([^"']+)\1\)/g, (_whole, _q, spec) => {
   return `__tdlImport(${JSON.stringify(spec)})`;
 });
 if (/\bimport\(/.test(cjs))
-  throw new Error('tdl.cjs: a dynamic import() is left (main.ts runs it with vm: none works)');
+  throw new Error('tdl.cjs: a dynamic import() is left (main.cts runs it with vm: none works)');
 writeFileSync(cjsFile, cjs);

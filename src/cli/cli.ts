@@ -1,5 +1,5 @@
 /**
- * The tdl command line (main.ts loads it once Node's compile cache is on). Command files register
+ * The tdl command line (main.cts loads it once Node's compile cache is on). Command files register
  * their options and load their implementation lazily, so `tdl --version` loads neither Google nor
  * GitHub libraries.
  */

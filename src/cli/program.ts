@@ -1,4 +1,4 @@
-/** The command tree of `tdl`: every command registers its options (main.ts runs it, docs/cli.md shows it). */
+/** The command tree of `tdl`: every command registers its options (main.cts runs it, docs/cli.md shows it). */
 import { Command } from 'commander';
 import { TOOL_VERSION } from '../core/version.js';
 import * as audit from './commands/audit.js';
