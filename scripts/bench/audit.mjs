@@ -121,19 +121,26 @@ try {
   );
 
   const env = { ...process.env, CI: 'true', TDL_STATE_DIR: join(dir, '.tdl') };
-  const audit = (extra = []) => wall(node, [cli, 'audit', '--json', ...extra], { cwd: dir, env });
+  const audit = (extra = [], more = {}) =>
+    wall(node, [cli, 'audit', '--json', ...extra], { cwd: dir, env: { ...env, ...more } });
   const rgOk = spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
   // Warm the page cache and git's index once before measuring.
   audit();
   if (rgOk) wall('rg', ['-c', 'redis\\.Redis\\(', '.'], { cwd: dir });
 
-  // 1. audit vs rg, side by side
+  // 1. audit vs rg, side by side; and the audit with reader threads instead of scanner threads (the
+  // default before scanning in parallel: TDL_AUDIT_SCANNERS=0)
   const as = [];
   const rs = [];
+  const single = [];
   for (let k = 0; k < RUNS; k++) {
     as.push(audit());
     if (rgOk) rs.push(wall('rg', ['-c', 'redis\\.Redis\\(', '.'], { cwd: dir }));
+    single.push(audit([], { TDL_AUDIT_SCANNERS: '0' }));
   }
+  console.log(
+    `tdl audit: scanner threads (default) median ${fmt(median(as))} ${range(as)}; one scanning thread with a reader thread (TDL_AUDIT_SCANNERS=0) median ${fmt(median(single))} ${range(single)}: ${(median(as) / median(single)).toFixed(2)}x`,
+  );
   if (rgOk) {
     const a = median(as);
     const r = median(rs);
