@@ -210,7 +210,7 @@ export function scanFile(
     if (d.rule.bindings)
       found.push(
         ...(lang === 'py'
-          ? pyBindings(src.code, text, d.namePattern, d.needles && d.needles.map((k) => needles[k]!))
+          ? pyBindings(src.code, text, d.namePattern, d.needles?.map((k) => needles[k]!) ?? null)
           : jsBindings(src.code, d.namePattern)),
       );
     for (const f of found) {
