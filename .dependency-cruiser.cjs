@@ -2,19 +2,19 @@
  * The layers of tdl's source, one way only (issue #19):
  *
  *   core, telemetry  ←  playbook  ←  adapters  ←  results, audit  ←  phase-data  ←  services
- *     ←  decision, worklog, history  ←  phases  ←  pipeline  ←  cli, mcp
+ *     ←  clustering, decision, worklog, history  ←  phases  ←  pipeline  ←  cli, mcp
  *
- * A folder may import its own layer and the layers to its left. results, audit, decision, worklog and
- * history are libraries that phases use and that never import a phase, the pipeline or a front end;
- * results and audit never read phase data (it is made of their types). `src/phase-data/` is what each
+ * A folder may import its own layer and the layers to its left. results, audit, clustering, decision,
+ * worklog and history are libraries that phases use and that never import a phase, the pipeline or a
+ * front end; results and audit never read phase data (it is made of their types). `src/phase-data/` is what each
  * phase leaves in the run record (its data types and their accessors). `src/services/` is what phases
  * share instead of importing each other. `src/sandbox/` (emulators, the demo) is outside the product:
  * nothing else imports it. Checked in CI (`npm run deps`, called by `.ci/run`); type-only imports
  * count, since a type drags its module's concepts along. See docs/architecture.md.
  */
-const LIBRARIES = '^src/(results|audit|decision|worklog|history)/';
+const LIBRARIES = '^src/(results|audit|clustering|decision|worklog|history)/';
 /** The libraries above the services (results and audit sit below phase data). */
-const UPPER_LIBRARIES = '^src/(decision|worklog|history)/';
+const UPPER_LIBRARIES = '^src/(clustering|decision|worklog|history)/';
 const ABOVE_PHASES = '^src/(pipeline|cli|mcp)/';
 
 /** A rule: files matching `from` must not import files matching `to`. */
@@ -80,7 +80,7 @@ module.exports = {
     ),
     layer(
       'libraries-never-import-phases',
-      'results, audit, decision, worklog and history are libraries the phases use, never the other way.',
+      'results, audit, clustering, decision, worklog and history are libraries the phases use, never the other way.',
       LIBRARIES,
       `^src/phases/|${ABOVE_PHASES}|^src/sandbox/`,
     ),

@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const load = (p) => import(pathToFileURL(join(root, 'dist', p)).href);
-const { clusterFailures } = await load('phases/3-root-cause/cluster.js');
+const { clusterFailures } = await load('clustering/cluster.js');
 const { evaluateCriteria, decide } = await load('decision/policy.js');
 const { decisionSchema } = await load('playbook/sections/decision.js');
 const { countCases, passRate } = await load('results/model.js');

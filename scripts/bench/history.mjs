@@ -136,8 +136,8 @@ async function child(mode, dir) {
   current.schemaVersion = 2;
   // As in a real run, the record reaching the history step carries phase 3's clusters (computed by the
   // run before this step, not by it): the store keys each failing test's cluster from them.
-  const { clusterFailures } = await load('phases/3-root-cause/cluster.js');
-  const { SIGNATURE_VERSION } = await load('phases/3-root-cause/signature.js');
+  const { clusterFailures } = await load('clustering/cluster.js');
+  const { SIGNATURE_VERSION } = await load('clustering/signature.js');
   const suites = current.phases[0].data.suites;
   current.phases.push({
     id: 'root-cause',

@@ -5,11 +5,11 @@
  * tests is one line of about 10 KB whatever the history's length.
  */
 
+import { clustersFor } from '../clustering/cluster.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import { testIdsOf } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import type { OutcomeCode } from './classify.js';

@@ -302,7 +302,7 @@ export const TOOLS: readonly Tool[] = [
     output: s.failuresOutput,
     readOnly: true,
     async call(a, ctx) {
-      const { clustersFor } = await import('../phases/3-root-cause/cluster.js');
+      const { clustersFor } = await import('../clustering/cluster.js');
       const record = await storedRecord(ctx, a.runId);
       const clusters = clustersFor(record);
       const tests = clusters.reduce((n, c) => n + c.tests.length, 0);

@@ -3,13 +3,13 @@
  * one failure explained with its history. Pure: records in, plain objects out (bounded by the caller).
  */
 
+import { clustersFor } from '../clustering/cluster.js';
+import { projectFrames } from '../clustering/signature.js';
 import { exitMeaning, UsageError } from '../core/errors.js';
 import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { FailureCluster } from '../phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
-import { clustersFor } from '../phases/3-root-cause/cluster.js';
-import { projectFrames } from '../phases/3-root-cause/signature.js';
 import { testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { figures } from '../worklog/figures.js';

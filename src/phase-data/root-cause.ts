@@ -1,6 +1,6 @@
 /**
  * Contract of phase 3's data: failure clusters. Phase 6 files one issue per cluster and reads them
- * through `clustersFor` (src/phases/3-root-cause/cluster.ts), which gives the same clusters whether or
+ * through `clustersFor` (src/clustering/cluster.ts), which gives the same clusters whether or
  * not phase 3 ran. The deployment evidence (logs and SLOs of the tested revisions) is computed in
  * src/phases/3-root-cause/deployment.ts.
  */

@@ -4,12 +4,12 @@
  * `--max-iterations`, when an iteration changed nothing (same commit, same failures), or on Ctrl-C.
  */
 import { join } from 'node:path';
+import { clustersFor } from '../clustering/cluster.js';
 import { traceparentForRun } from '../core/ids.js';
 import type { IterationRecord, LoopStop, RemediationRecord, RunRecord } from '../core/record.js';
 import { comparableTests } from '../decision/compare.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import { clustersFor } from '../phases/3-root-cause/cluster.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase } from '../phases/phase.js';
 import { expandAll } from '../playbook/placeholders.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
-import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
+import { clusterFailures } from '../../src/clustering/cluster.js';
 import { relativizeCases } from '../../src/results/identity.js';
 import { parseReportFile } from '../../src/results/index.js';
 

@@ -1,8 +1,9 @@
 /** What must be equal between a sharded and an unsharded run of the same tests (issue 20). */
+
+import { clustersFor } from '../../src/clustering/cluster.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { phaseResult } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { clustersFor } from '../../src/phases/3-root-cause/cluster.js';
 
 export function truth(record: RunRecord) {
   const data = phaseResult(record, 'run-tests')!.data!;

@@ -4,12 +4,12 @@
  * clusters through the test ids they carry).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { clusterFailures } from '../../src/clustering/cluster.js';
+import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import { stableHash } from '../../src/core/ids.js';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
-import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
+import { clusterFailures } from '../../src/clustering/cluster.js';
 import type { TestCase } from '../../src/results/model.js';
 
 const REPO = '/repo';

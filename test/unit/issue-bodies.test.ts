@@ -1,10 +1,10 @@
 /** Issue texts show their own failure, and titles are readable and unique (issue 13, point 4). */
 import { describe, expect, it } from 'vitest';
+import { clusterFailures } from '../../src/clustering/cluster.js';
+import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { clusterFailures } from '../../src/phases/3-root-cause/cluster.js';
-import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 import { GITHUB_BODY_LIMIT, issueTitle, withFingerprint } from '../../src/phases/6-publish/bodies.js';
 import { draftsFor, recordWith } from '../integration/github-fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { explain, locateTest, runSummary } from '../../src/mcp/views.js';
-import { SIGNATURE_VERSION } from '../../src/phases/3-root-cause/signature.js';
 
 const REPO = '/repo';
 const STACK = `AssertionError: boom

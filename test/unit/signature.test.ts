@@ -12,7 +12,7 @@ import {
   testScope,
   topProjectFrame,
   wrongValue,
-} from '../../src/phases/3-root-cause/signature.js';
+} from '../../src/clustering/signature.js';
 
 const REPO = '/home/dev/service';
 

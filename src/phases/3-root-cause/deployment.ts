@@ -5,6 +5,7 @@
  * clusters. The reads are in deployment-read.ts.
  */
 import type { LogEntryInfo } from '../../adapters/observability/port.js';
+import { normalizeMessage } from '../../clustering/signature.js';
 import { findTraceparent } from '../../core/ids.js';
 import type {
   CorrelatedEntry,
@@ -16,7 +17,6 @@ import type {
 } from '../../phase-data/root-cause.js';
 import type { SuiteResult } from '../../phase-data/run-tests.js';
 import { SEVERITIES, type ServiceLogsConfig } from '../../playbook/sections/evidence.js';
-import { normalizeMessage } from './signature.js';
 
 const MAX_EXAMPLE_CHARS = 500;
 /** Cloud Logging's severity order, from the playbook's one list (unknown names rank lowest). */

@@ -4,6 +4,7 @@
  */
 
 import type { GhIssue } from '../../adapters/github/port.js';
+import { clustersFor } from '../../clustering/cluster.js';
 import type { PhaseResult } from '../../core/record.js';
 import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
 import { phaseResult } from '../../phase-data/index.js';
@@ -14,7 +15,6 @@ import { readOpenIssues } from '../../services/open-issues.js';
 import type { HistoryEntry } from '../../worklog/history.js';
 import { indexIssues } from '../6-publish/plan.js';
 import type { RunContext } from '../context.js';
-import { clustersFor } from './cluster.js';
 
 const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
   kind,

@@ -3,6 +3,8 @@
  * and, when `analyzer.command` is set, hand each cluster to it and keep its markdown.
  */
 import { join } from 'node:path';
+import { clusterFailures } from '../../clustering/cluster.js';
+import { SIGNATURE_VERSION } from '../../clustering/signature.js';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
@@ -10,11 +12,9 @@ import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
-import { clusterFailures } from './cluster.js';
 import { revisionLogLinks } from './deployment.js';
 import { deploymentEvidence } from './deployment-read.js';
 import { evidenceChain, issueLookup } from './evidence.js';
-import { SIGNATURE_VERSION } from './signature.js';
 
 /** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
 const MAX_ANALYZED = 10;

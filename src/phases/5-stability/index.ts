@@ -3,6 +3,7 @@
  * evaluate every criterion, and decide `proceed` or `defer` with reasons.
  */
 
+import { clustersFor } from '../../clustering/cluster.js';
 import type { RunRecord } from '../../core/record.js';
 import { worstVerdict } from '../../core/states.js';
 import { hasTestResults } from '../../decision/compare.js';
@@ -13,7 +14,6 @@ import { phaseData, phaseResult } from '../../phase-data/index.js';
 import type { RootCauseData } from '../../phase-data/root-cause.js';
 import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
-import { clustersFor } from '../3-root-cause/cluster.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';

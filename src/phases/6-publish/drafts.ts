@@ -4,6 +4,8 @@
  * and what `tdl publish` sends later.
  */
 import { relative } from 'node:path';
+import { clustersFor } from '../../clustering/cluster.js';
+import { failureText, projectFrames, SIGNATURE_VERSION } from '../../clustering/signature.js';
 import type { RunRecord } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
 import { phaseResult } from '../../phase-data/index.js';
@@ -26,8 +28,6 @@ import { figures } from '../../worklog/figures.js';
 import { table } from '../../worklog/markdown.js';
 import { executiveSummary } from '../../worklog/render.js';
 import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
-import { clustersFor } from '../3-root-cause/cluster.js';
-import { failureText, projectFrames, SIGNATURE_VERSION } from '../3-root-cause/signature.js';
 import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 
 export const DRAFTS_SCHEMA_VERSION = 1;

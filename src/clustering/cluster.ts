@@ -3,14 +3,14 @@
  * phase 5, phase 6, the outbox and `tdl publish` all get their clusters from here. Pure.
  */
 
-import { stableHash } from '../../core/ids.js';
-import type { RunRecord } from '../../core/record.js';
-import { phaseResult } from '../../phase-data/index.js';
-import type { FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
-import type { RunTestsData, SuiteResult } from '../../phase-data/run-tests.js';
-import { relativizeText } from '../../results/identity.js';
-import type { TestCase } from '../../results/model.js';
-import { lastOutputLine } from '../../results/text.js';
+import { stableHash } from '../core/ids.js';
+import type { RunRecord } from '../core/record.js';
+import { phaseResult } from '../phase-data/index.js';
+import type { FailureCluster, RootCauseData } from '../phase-data/root-cause.js';
+import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
+import { relativizeText } from '../results/identity.js';
+import type { TestCase } from '../results/model.js';
+import { lastOutputLine } from '../results/text.js';
 import {
   assertionSite,
   messageHead,
