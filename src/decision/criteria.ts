@@ -191,7 +191,7 @@ export function noNewViolations(input: DecisionInput): Evaluated {
   const what = introduced !== null ? 'introduced since the base' : 'new since the baseline';
   if (count === null)
     return result('no-new-violations', 'inconclusive', [
-      'phase 4: neither a base nor a baseline was compared, so new violations are unknown',
+      `phase 4: neither a base nor a baseline was compared${data.baseNote ? ` (${data.baseNote})` : ''}, so new violations are unknown; \`tdl audit --update-baseline\` writes a baseline`,
     ]);
   return result('no-new-violations', count === 0 ? 'pass' : 'fail', [
     `phase 4: ${count} violation(s) ${what}`,

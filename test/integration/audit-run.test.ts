@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { ComplianceSummary } from '../../src/phase-data/compliance.js';
+import type { StabilityData } from '../../src/phase-data/stability.js';
 import { PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 const playbook = (base: string) => `name: audit-run
@@ -51,6 +52,12 @@ describe('phase 4 in tdl run', () => {
     expect(d.baseNote).toBe(
       'HEAD is the tip of main: no change to compare with, violations are judged against the baseline',
     );
+    // No baseline either: new violations are unknown (never a pass), and the decision says how to fix it.
+    const stabilityData = record.phases.find((p) => p.id === 'stability')!.data as StabilityData;
+    const nnv = stabilityData.criteria.find((c) => c.id === 'no-new-violations')!;
+    expect(nnv.verdict).toBe('inconclusive');
+    expect(nnv.evidence.join(' ')).toContain('HEAD is the tip of main');
+    expect(nnv.evidence.join(' ')).toContain('tdl audit --update-baseline');
     expect(d.newSinceBaselineCount).toBeNull();
     expect(d.failingCount).toBe(1);
     expect(p.findings).toEqual([
