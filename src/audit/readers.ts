@@ -16,15 +16,15 @@ const scannerFile = fileURLToPath(new URL('./audit-scanner.js', import.meta.url)
 
 /**
  * Scanner threads besides this one (scan-split.ts: each reads and scans a part of the files):
- * `TDL_AUDIT_SCANNERS` when set (0: none); else none when `TDL_AUDIT_WORKERS` asks for reader
- * threads; else one per further core, at most three, on a tree of READER_THRESHOLD files or more.
+ * `TDL_AUDIT_SCANNERS` when set (0: none), else none. Not the default: on the 2-vCPU machine the
+ * benches run on, parallel scanning was slower on two of four trees (a generated 50,000-file tree
+ * 1.22x, ant-design 1.12x) and faster on two (spack 0.95x, saleor 0.88x): its two vCPUs slow each
+ * other down (docs/phases/4-compliance.md). Where cores are real, `TDL_AUDIT_SCANNERS=3` is worth a try.
  */
-export function scannerCount(files: number, env: NodeJS.ProcessEnv): number {
+export function scannerCount(_files: number, env: NodeJS.ProcessEnv): number {
   const forced = env.TDL_AUDIT_SCANNERS;
-  if (forced !== undefined && /^\d+$/.test(forced)) return Number(forced);
-  if (env.TDL_AUDIT_WORKERS !== undefined || !existsSync(scannerFile)) return 0;
-  if (files < READER_THRESHOLD) return 0;
-  return Math.max(0, Math.min(4, availableParallelism()) - 1);
+  if (forced !== undefined && /^\d+$/.test(forced) && existsSync(scannerFile)) return Number(forced);
+  return 0;
 }
 
 /**
