@@ -6,8 +6,8 @@
 import { stableHash } from '../core/ids.js';
 import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { FailureCluster, RootCauseData } from '../phase-data/root-cause.js';
-import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
+import type { FailureCluster } from '../phase-data/root-cause.js';
+import type { SuiteResult } from '../phase-data/run-tests.js';
 import { relativizeText } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { lastOutputLine } from '../results/text.js';

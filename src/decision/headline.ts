@@ -10,7 +10,7 @@ import type { RunRecord } from '../core/record.js';
 import type { DeployStatusData, ServiceKind } from '../phase-data/deploy-status.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData } from '../phase-data/run-tests.js';
-import type { CriterionResult, StabilityData } from '../phase-data/stability.js';
+import type { CriterionResult } from '../phase-data/stability.js';
 import { blocks } from './policy.js';
 
 const SERVICE_WORDS: Record<ServiceKind, string> = {

@@ -14,7 +14,7 @@ import {
   type RunRecord,
 } from '../core/record.js';
 import { dataOf } from '../phase-data/index.js';
-import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
+import type { SuiteResult } from '../phase-data/run-tests.js';
 import type { TestCase } from '../results/model.js';
 
 /** One passing test: index into `groups`, name, duration (null: unknown), index into `files` (-1: the group; absent: none). */

@@ -6,10 +6,9 @@
  */
 
 import { clustersFor } from '../clustering/cluster.js';
-import type { PhaseResult, RunRecord } from '../core/record.js';
+import type { RunRecord } from '../core/record.js';
 import { testKey } from '../decision/compare.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { RunTestsData } from '../phase-data/run-tests.js';
 import { testIdsOf } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import type { OutcomeCode } from './classify.js';

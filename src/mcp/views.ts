@@ -9,7 +9,7 @@ import { exitMeaning, UsageError } from '../core/errors.js';
 import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { FailureCluster } from '../phase-data/root-cause.js';
-import type { RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
+import type { SuiteResult } from '../phase-data/run-tests.js';
 import { testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { figures } from '../worklog/figures.js';

@@ -3,7 +3,6 @@
  * worklog). The phase 0 work may add fields; it keeps these.
  */
 import type { CloudRunCondition, TrafficEntry } from '../adapters/cloudrun/port.js';
-import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 
 /** What was found, in one word: the row's headline in the worklog and `tdl status`. */

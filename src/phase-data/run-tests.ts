@@ -1,6 +1,6 @@
 /** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
 
-import type { Finding, RunRecord } from '../core/record.js';
+import type { Finding } from '../core/record.js';
 import type { ExecutionState, Verdict } from '../core/states.js';
 import type { Counts, TestCase } from '../results/model.js';
 import type { QuarantineData } from './quarantine.js';

@@ -9,7 +9,6 @@ import { traceparentForRun } from '../core/ids.js';
 import type { IterationRecord, LoopStop, RemediationRecord, RunRecord } from '../core/record.js';
 import { comparableTests } from '../decision/compare.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase } from '../phases/phase.js';
 import { expandAll } from '../playbook/placeholders.js';

@@ -11,7 +11,6 @@ import { newRunId, stableHash } from '../core/ids.js';
 import { pathsFor, stateDirFor } from '../core/paths.js';
 import type { RunOptions } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { SelectTestsData } from '../phase-data/select-tests.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
 import { PHASES } from '../phases/index.js';
 import { preparePhases, runPhases } from '../pipeline/runner.js';

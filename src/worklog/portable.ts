@@ -13,8 +13,6 @@
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import type { RunRecord } from '../core/record.js';
 import { dataOf } from '../phase-data/index.js';
-import type { RootCauseData } from '../phase-data/root-cause.js';
-import type { RunTestsData } from '../phase-data/run-tests.js';
 import { legacyGroup, relativizeText } from '../results/identity.js';
 
 function under(path: string, root: string): boolean {

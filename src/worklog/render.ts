@@ -4,8 +4,6 @@ import { formatDuration, percent } from '../core/format.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { RunEntry } from '../history/model.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { PublishData } from '../phase-data/publish.js';
-import type { SelectTestsData } from '../phase-data/select-tests.js';
 import { figures } from './figures.js';
 import type { HistoryEntry } from './history.js';
 import { renderIterations } from './iterations.js';

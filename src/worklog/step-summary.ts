@@ -6,7 +6,6 @@ import { appendFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
-import type { StabilityData } from '../phase-data/stability.js';
 import { outbound } from '../telemetry/outlet.js';
 import type { Redactor } from '../telemetry/redact.js';
 import { figures } from './figures.js';

@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import { phaseResult } from '../../src/phase-data/index.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type StorageEmulator, startStorageEmulator } from '../../src/sandbox/storage/emulator.js';
 import { CLI, type TempProject, tdl, tempProject } from './helpers.js';

@@ -9,7 +9,6 @@ import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import { phaseResult } from '../../src/phase-data/index.js';
-import type { SelectTestsData } from '../../src/phase-data/select-tests.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tempProject } from './helpers.js';
 

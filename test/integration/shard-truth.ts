@@ -3,7 +3,6 @@
 import { clustersFor } from '../../src/clustering/cluster.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { phaseResult } from '../../src/phase-data/index.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 
 export function truth(record: RunRecord) {
   const data = phaseResult(record, 'run-tests')!.data!;

@@ -10,7 +10,6 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import { phaseResult } from '../../src/phase-data/index.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { PlanDocument } from '../../src/shard/document.js';
 import type { TierSummary } from '../../src/shard/summary.js';
 import { CLI, type TempProject, tdl, tempProject } from './helpers.js';

@@ -1,6 +1,5 @@
 /** Pure judgement of one Cloud Run service: what was read in, a verdict, a reason and what to do out. */
-import type { RevisionInfo, ServiceInfo, TrafficEntry } from '../../adapters/cloudrun/port.js';
-import { formatDuration } from '../../core/format.js';
+import type { RevisionInfo, ServiceInfo } from '../../adapters/cloudrun/port.js';
 import type { ServiceStatus, ServiceTarget } from '../../phase-data/deploy-status.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import { ageText } from '../../services/cloud-run-text.js';

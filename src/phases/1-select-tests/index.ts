@@ -5,7 +5,7 @@
 
 import type { Finding } from '../../core/record.js';
 import { phaseData, phaseResult } from '../../phase-data/index.js';
-import { previousFailingSuites, type RunTestsData } from '../../phase-data/run-tests.js';
+import { previousFailingSuites } from '../../phase-data/run-tests.js';
 import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { readOpenIssues } from '../../services/open-issues.js';
 import type { RunContext } from '../context.js';

@@ -12,7 +12,6 @@ import { applyQuarantine, notCountedBySuite, quarantineFindings } from '../../hi
 import { phaseResult } from '../../phase-data/index.js';
 import type { QuarantineData } from '../../phase-data/quarantine.js';
 import type { RunTestsData, SuiteResult, TierResult } from '../../phase-data/run-tests.js';
-import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { wholeSuiteCommand } from '../../playbook/split.js';

@@ -15,7 +15,7 @@ import type {
 } from '../../adapters/observability/port.js';
 import { traceIdForRun } from '../../core/ids.js';
 import { errorRate, judge, type Measured, percentile } from '../../decision/slo.js';
-import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { ServiceStatus } from '../../phase-data/deploy-status.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type {
   DeploymentEvidence,
@@ -26,7 +26,6 @@ import type {
   SloVerdict,
   TimeWindow,
 } from '../../phase-data/root-cause.js';
-import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { ServiceConfig } from '../../playbook/sections/cloudrun.js';
 import type { Band } from '../../playbook/sections/evidence.js';
 import type { RunContext } from '../context.js';

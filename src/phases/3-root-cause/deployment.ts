@@ -9,7 +9,6 @@ import { normalizeMessage } from '../../clustering/signature.js';
 import { findTraceparent } from '../../core/ids.js';
 import type {
   CorrelatedEntry,
-  DeploymentEvidence,
   EvidenceLink,
   FailureCluster,
   LogGroup,

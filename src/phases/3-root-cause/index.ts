@@ -8,7 +8,6 @@ import { SIGNATURE_VERSION } from '../../clustering/signature.js';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { ClusterAnalysis, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
-import type { RunTestsData } from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';

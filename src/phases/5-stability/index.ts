@@ -11,8 +11,6 @@ import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import { phaseData, phaseResult } from '../../phase-data/index.js';
-import type { RootCauseData } from '../../phase-data/root-cause.js';
-import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { StabilityData } from '../../phase-data/stability.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';

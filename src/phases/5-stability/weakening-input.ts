@@ -10,7 +10,7 @@ import { testKey } from '../../decision/compare.js';
 import { testFileLang } from '../../decision/test-source.js';
 import { policyOf, type RunTests, type SourceChange, type WeakeningInput } from '../../decision/weakening.js';
 import { phaseResult } from '../../phase-data/index.js';
-import type { RunTestsData, TestPolicy } from '../../phase-data/run-tests.js';
+import type { TestPolicy } from '../../phase-data/run-tests.js';
 import { parsePlaybook } from '../../playbook/load.js';
 import type { RunContext } from '../context.js';
 

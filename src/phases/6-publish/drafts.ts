@@ -10,8 +10,6 @@ import type { RunRecord } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { Route } from '../../phase-data/publish.js';
-import type { RunTestsData } from '../../phase-data/run-tests.js';
-import type { StabilityData } from '../../phase-data/stability.js';
 import type { GitHubConfig } from '../../playbook/sections/github.js';
 import type { TestCase } from '../../results/model.js';
 import {

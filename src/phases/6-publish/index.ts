@@ -9,7 +9,6 @@ import { cleanRuns } from '../../history/health.js';
 import { historyId } from '../../history/model.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { PublishData, PublishTarget } from '../../phase-data/publish.js';
-import type { RunTestsData } from '../../phase-data/run-tests.js';
 import type { TestCase } from '../../results/model.js';
 import { githubTarget } from '../../services/github-target.js';
 import type { RunContext } from '../context.js';

@@ -1,4 +1,3 @@
-import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import { dataOf } from '../../phase-data/index.js';
 import { table } from '../markdown.js';
 import { findingsTable } from './common.js';

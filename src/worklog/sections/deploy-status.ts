@@ -1,5 +1,5 @@
 import { formatDuration } from '../../core/format.js';
-import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { ServiceStatus } from '../../phase-data/deploy-status.js';
 import { dataOf } from '../../phase-data/index.js';
 import { ageText, trafficText } from '../../services/cloud-run-text.js';
 import { table } from '../markdown.js';

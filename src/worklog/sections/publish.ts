@@ -1,5 +1,4 @@
 import { dataOf } from '../../phase-data/index.js';
-import type { PublishData } from '../../phase-data/publish.js';
 import { table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 

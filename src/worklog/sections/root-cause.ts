@@ -1,5 +1,5 @@
 import { dataOf } from '../../phase-data/index.js';
-import type { EvidenceLink, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
+import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { cell, details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import { renderDeploymentEvidence } from './deployment-evidence.js';

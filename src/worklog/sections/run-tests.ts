@@ -1,7 +1,7 @@
 import { messageHead } from '../../clustering/signature.js';
 import { formatDuration, percent } from '../../core/format.js';
 import { dataOf } from '../../phase-data/index.js';
-import type { RunTestsData, ShardingData, SuiteResult } from '../../phase-data/run-tests.js';
+import type { ShardingData, SuiteResult } from '../../phase-data/run-tests.js';
 import { details, excerpt, fence, inert, table } from '../markdown.js';
 import { findingsTable } from './common.js';
 import { quarantineBlock } from './quarantine.js';

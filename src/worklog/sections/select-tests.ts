@@ -1,5 +1,4 @@
 import { dataOf } from '../../phase-data/index.js';
-import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { escapeHtml, table } from '../markdown.js';
 import type { SectionRenderer } from './types.js';
 
