@@ -5,6 +5,7 @@
  */
 import { isAbsolute, join } from 'node:path';
 import * as z from 'zod';
+import type { GhIssue } from '../adapters/github/port.js';
 import { stableHash } from '../core/ids.js';
 import { canonicalGroup, canonicalName } from '../results/identity.js';
 
@@ -215,4 +216,31 @@ export function readMasterState(body: string): MasterState<MasterStateItem> | nu
       closed: e[3] === 1,
     })),
   };
+}
+
+export interface Indexed {
+  issue: GhIssue;
+  meta: IssueMeta;
+}
+
+/** The issues of one fingerprint: never empty, so its canonical one (`[0]`) is there by type. */
+export type IssueList = [Indexed, ...Indexed[]];
+
+/** Issues carrying tdl's markers, by fingerprint, the canonical one (open first, then oldest) first. */
+export function indexIssues(issues: readonly GhIssue[]): Map<string, IssueList> {
+  const byFp = new Map<string, IssueList>();
+  for (const issue of issues) {
+    const meta = readMeta(issue.body);
+    if (!meta) continue;
+    const list = byFp.get(meta.fingerprint);
+    if (list) list.push({ issue, meta });
+    else byFp.set(meta.fingerprint, [{ issue, meta }]);
+  }
+  for (const list of byFp.values())
+    list.sort(
+      (a, b) =>
+        Number(a.issue.state === 'closed') - Number(b.issue.state === 'closed') ||
+        a.issue.number - b.issue.number,
+    );
+  return byFp;
 }

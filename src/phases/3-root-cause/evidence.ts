@@ -10,10 +10,9 @@ import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-st
 import { phaseResult } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { ageText, trafficText } from '../../services/cloud-run-text.js';
-import { issueFingerprint } from '../../services/issue-markers.js';
+import { indexIssues, issueFingerprint } from '../../services/issue-markers.js';
 import { readOpenIssues } from '../../services/open-issues.js';
 import type { HistoryEntry } from '../../worklog/history.js';
-import { indexIssues } from '../6-publish/plan.js';
 import type { RunContext } from '../context.js';
 
 const unknown = (kind: EvidenceLink['kind'], source: string, because: string): EvidenceLink => ({
@@ -99,7 +98,7 @@ export async function issueLookup(ctx: RunContext): Promise<IssueLookup> {
   const read = await readOpenIssues(ctx);
   if (read.issues === null) return { why: read.why };
   const byFingerprint = new Map<string, GhIssue>();
-  for (const [fp, list] of indexIssues(read.issues)) byFingerprint.set(fp, list[0]!.issue);
+  for (const [fp, [first]] of indexIssues(read.issues)) byFingerprint.set(fp, first.issue);
   return { byFingerprint, source: read.source };
 }
 

@@ -14,6 +14,7 @@ import type { GhIssue, GhPull, GitHubPort } from '../../adapters/github/port.js'
 import type { ActionResult, PublishOutcome } from '../../phase-data/publish.js';
 import {
   commentMarker,
+  indexIssues,
   issueMarkers,
   MASTER_REF,
   readMasterState,
@@ -32,7 +33,7 @@ import {
   withFingerprint,
 } from './bodies.js';
 import type { ChildDraft, Drafts, PullDraft } from './drafts.js';
-import { type Action, describeAction, indexIssues, planActions, type Snapshot } from './plan.js';
+import { type Action, describeAction, planActions, type Snapshot } from './plan.js';
 
 /** Tries of one creating call whose outcome was unknown (no answer, 5xx, rate limit). */
 const MAX_TRIES = 4;

@@ -3,7 +3,7 @@
  * walks the same list; `--dry-run` prints it.
  */
 import type { GhIssue, GhPull } from '../../adapters/github/port.js';
-import { type IssueMeta, readMeta } from '../../services/issue-markers.js';
+import { type Indexed, type IssueList, indexIssues } from '../../services/issue-markers.js';
 import type { Drafts } from './drafts.js';
 
 export interface Snapshot {
@@ -28,33 +28,6 @@ export type Action =
   | { kind: 'push'; branch: string; remote: string }
   | { kind: 'open-pr'; branch: string }
   | { kind: 'update-pr'; number: number };
-
-export interface Indexed {
-  issue: GhIssue;
-  meta: IssueMeta;
-}
-
-/** The issues of one fingerprint: never empty, so its canonical one (`[0]`) is there by type. */
-export type IssueList = [Indexed, ...Indexed[]];
-
-/** Issues carrying tdl's markers, by fingerprint, the canonical one (open first, then oldest) first. */
-export function indexIssues(issues: readonly GhIssue[]): Map<string, IssueList> {
-  const byFp = new Map<string, IssueList>();
-  for (const issue of issues) {
-    const meta = readMeta(issue.body);
-    if (!meta) continue;
-    const list = byFp.get(meta.fingerprint);
-    if (list) list.push({ issue, meta });
-    else byFp.set(meta.fingerprint, [{ issue, meta }]);
-  }
-  for (const list of byFp.values())
-    list.sort(
-      (a, b) =>
-        Number(a.issue.state === 'closed') - Number(b.issue.state === 'closed') ||
-        a.issue.number - b.issue.number,
-    );
-  return byFp;
-}
 
 /** Open issues of this playbook whose tests all passed in this run and that no failure of this run keeps. */
 export function resolvedIssues(drafts: Drafts, index: Map<string, IssueList>): Indexed[] {
