@@ -3,7 +3,11 @@
 //  1. the slowest single service's query chain alone (its 5 pages of 1,000, one after the other),
 //  2. phase 3's log step for all 10 services (readServiceLogs: every service in parallel, each with
 //     its no-new-errors baseline read alongside) — target: at most 1.5x the slowest single chain,
-//  3. the peak RSS of the process doing 2 (target: at most 150 MB).
+//  3. the peak RSS of a process doing 2 once, as a run does (target: at most 150 MB): its own process,
+//     which loads tdl and the client, reads one service (the client's first call loads its protos and
+//     opens the channel, as the first service of a run does), then runs the step for all services.
+//     The timing process's own peak after its repeated steps is printed beside it: it is higher,
+//     because V8 grows its heap over repeated reads of 50,000 entries before it collects.
 // The emulator runs in its own process, so that neither its 50,000 stored entries (in 3) nor its work
 // of answering (in 1 and 2) are counted as tdl's: 1 and 2 are measured the same way, side by side in
 // the one client process, through the real @google-cloud/logging client over loopback. The log
@@ -64,7 +68,7 @@ async function emulatorProcess() {
   });
 }
 
-async function stepProcess(endpoint) {
+async function stepProcess(endpoint, rssOnly) {
   const [{ createLogsPort }, { readServiceLogs }, { Redactor }] = await Promise.all([
     import(dist('adapters/observability/index.js')),
     import(dist('phases/3-root-cause/deployment-read.js')),
@@ -115,6 +119,14 @@ async function stepProcess(endpoint) {
   await readServiceLogs(input(names[0]), false);
   const warmRssMb = process.memoryUsage().rss / 1048576;
   const onePeakMb = process.resourceUsage().maxRSS / 1024;
+  if (rssOnly) {
+    const out = await readServiceLogs(input(), true);
+    const read = out.logs.reduce((n, l) => n + l.entries, 0);
+    if (read !== ENTRIES * SERVICES) throw new Error(`the step read ${read} entries`);
+    await port.close();
+    process.send({ warmRssMb, onePeakMb, maxRssMb: process.resourceUsage().maxRSS / 1024 });
+    process.exit(0);
+  }
   // And one whole step, so the emulator has matched every filter (tested and baseline revisions) and
   // encoded every page once: its filter evaluation over 50,000 entries is the emulator's CPU, not a
   // cost of Cloud Logging's answer (that is the 100 ms), and would otherwise delay the first run.
@@ -158,13 +170,17 @@ function child(role, arg) {
 }
 
 if (process.argv[2] === 'emulator') await emulatorProcess();
-else if (process.argv[2] === 'step') await stepProcess(process.argv[3]);
+else if (process.argv[2] === 'step') await stepProcess(process.argv[3], false);
+else if (process.argv[2] === 'rss') await stepProcess(process.argv[3], true);
 else {
   const emu = child('emulator');
   const { endpoint } = await emu.message;
   try {
     const step = child('step', endpoint);
-    const { single, all, cpu, warmRssMb, onePeakMb, maxRssMb } = await step.message;
+    const { single, all, cpu, maxRssMb: repeatedRssMb } = await step.message;
+    // After the timing runs, so the emulator is warm (its filters matched, its pages encoded once).
+    const once = child('rss', endpoint);
+    const { warmRssMb, onePeakMb, maxRssMb } = await once.message;
     const ratio = median(all) / median(single);
     console.log(
       `${SERVICES} services x ${ENTRIES} entries, ${LATENCY} ms per call, pages of 1000, medians of ${RUNS}:`,
@@ -172,10 +188,10 @@ else {
     console.log(`  slowest single service's chain alone: ${fmt(median(single))} ${range(single)}`);
     console.log(`  phase 3 log step, all services + baselines: ${fmt(median(all))} ${range(all)}`);
     console.log(
-      `  ratio: ${ratio.toFixed(2)}x (target <= 1.5x)   peak RSS of the step's process: ${maxRssMb.toFixed(0)} MB (target <= 150 MB)`,
+      `  ratio: ${ratio.toFixed(2)}x (target <= 1.5x)   peak RSS of a process running the step once: ${maxRssMb.toFixed(0)} MB (target <= 150 MB)`,
     );
     console.log(
-      `  CPU time of the step's process in the step: ${fmt(median(cpu))} ${range(cpu)}; its RSS before the step (node, modules, client loaded and warm): ${warmRssMb.toFixed(0)} MB`,
+      `  CPU time of the step's process in the step: ${fmt(median(cpu))} ${range(cpu)}; RSS before the step (node, modules, client loaded and warm): ${warmRssMb.toFixed(0)} MB; peak RSS of the timing process after ${RUNS + 1} steps: ${repeatedRssMb.toFixed(0)} MB`,
     );
     console.log(
       `  peak RSS of the same process having read one service alone (5 pages, one at a time): ${onePeakMb.toFixed(0)} MB`,

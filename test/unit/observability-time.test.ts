@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoOf } from '../../src/adapters/observability/index.js';
+import { isoOf } from '../../src/adapters/observability/log-page.js';
 
 describe('isoOf (a log entry timestamp as RFC 3339)', () => {
   it('is toISOString to the millisecond, each second formatted once, nanos truncated', () => {

@@ -44,47 +44,11 @@ async function clientOptions(api: ObservabilityApi, gcp: GcpConfig, endpoint: st
   return { projectId: gcp.project, auth };
 }
 
-function rfc3339(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (value && typeof value === 'object' && 'seconds' in value) {
-    const t = value as { seconds: unknown; nanos?: unknown };
-    return isoOf(Number(String(t.seconds)), Number(t.nanos ?? 0));
-  }
-  return typeof value === 'string' ? value : '';
-}
-
-/** The last second formatted: entries come oldest first, many in the same second. */
-let lastSecond = Number.NaN;
-let lastPrefix = '';
-
-/** RFC 3339 to the millisecond (nanos truncated, as toISOString does), formatting each second once. */
-export function isoOf(seconds: number, nanos: number): string {
-  const ms = Math.floor(nanos / 1e6);
-  if (!Number.isInteger(seconds) || seconds < 0 || ms < 0 || ms > 999)
-    return new Date(seconds * 1000 + nanos / 1e6).toISOString();
-  if (seconds !== lastSecond) {
-    const iso = new Date(seconds * 1000).toISOString();
-    // `YYYY-MM-DDTHH:MM:SS.000Z`; years outside 0-9999 have another shape and are formatted whole.
-    if (iso.length !== 24) return new Date(seconds * 1000 + ms).toISOString();
-    lastSecond = seconds;
-    lastPrefix = iso.slice(0, 20);
-  }
-  return lastPrefix + MILLIS[ms]!;
-}
-
-/** `000Z` to `999Z`: the end of a timestamp, made once. */
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => `${String(ms).padStart(3, '0')}Z`);
-
-function sourceOf(loc: unknown): string | null {
-  const l = loc as { file?: string; line?: unknown; function?: string } | null | undefined;
-  if (!l?.file) return null;
-  return `${l.file}${l.line ? `:${String(l.line)}` : ''}${l.function ? ` in ${l.function}` : ''}`;
-}
-
 export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise<LogsPort> {
   const target = endpoint || gcp.loggingEndpoint;
-  const [{ LoggingServiceV2Client }, options] = await Promise.all([
+  const [{ LoggingServiceV2Client }, { decodeLogPage }, options] = await Promise.all([
     import('@google-cloud/logging-api'),
+    import('./log-page.js'),
     clientOptions('logging', gcp, target),
   ]);
   // The LoggingServiceV2 client that @google-cloud/logging exports as `v2` (Google's generated client,
@@ -102,6 +66,7 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
     // while the previous ones are grouped.
     'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW,
   } as unknown as ConstructorParameters<typeof LoggingServiceV2Client>[0]) as unknown as LoggingService;
+  await installPageDecoder(service, decodeLogPage);
   return {
     target: target ?? 'logging.googleapis.com',
     project: gcp.project,
@@ -129,18 +94,18 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
       // runs once in between, because Node sends HTTP/2 frames in the loop's check phase: a request
       // made while this thread visits the pages that arrived together (the parallel reads of other
       // services) would leave only once all of them are visited, so every round of pages waited for
-      // the call latency plus all the grouping. Before that wait the page is reduced to what tdl keeps
-      // of an entry, so the pages waiting their turn hold a third of the memory of decoded entries.
+      // the call latency plus all the grouping. A page arrives already reduced to what tdl keeps of an
+      // entry (decodeLogPage), so the pages waiting their turn are small.
       const reading = {
         ahead: query.signal?.aborted ? null : (request(undefined) as Promise<ListResponse> | null),
       };
       const turn = async () => {
         const pending = reading.ahead!;
         reading.ahead = null;
-        const kept = await keptOf(pending);
+        const [kept, next] = await pending;
         pages += 1;
-        entries += kept.entries.length;
-        pageToken = kept.next;
+        entries += kept.length;
+        pageToken = next?.pageToken || undefined;
         if (pageToken && pages < query.maxPages && entries < query.maxEntries && !query.signal?.aborted) {
           const ahead = request(pageToken);
           // Awaited by the next turn; a read stopped before that (an error below) must not leave it unhandled.
@@ -148,7 +113,7 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
           reading.ahead = ahead;
           await new Promise<void>((resolve) => setImmediate(resolve));
         }
-        for (const e of kept.entries) visit(e);
+        for (const e of kept) visit(e);
       };
       try {
         while (reading.ahead) await turn();
@@ -163,19 +128,48 @@ export async function createLogsPort(gcp: GcpConfig, endpoint?: string): Promise
   };
 }
 
-/** A page's entries as tdl keeps them, and the next page's token (the decoded page is dropped here). */
-async function keptOf(pending: Promise<ListResponse>): Promise<{ entries: LogEntryInfo[]; next?: string }> {
-  const [list, next] = await pending;
-  return { entries: list.map(entryInfo), next: next?.pageToken || undefined };
-}
-
-/** A page as the library's LoggingServiceV2Client answers it: entries, the next request, the raw response. */
-type ListResponse = [ApiEntry[], { pageToken?: string } | null, unknown];
+/** A page as the client answers it with `decodeLogPage` installed: entries, the next request, the raw response. */
+type ListResponse = [LogEntryInfo[], { pageToken?: string } | null, unknown];
 
 /** The part of the library's LoggingServiceV2Client this port calls. */
 interface LoggingService {
+  initialize(): Promise<unknown>;
+  loggingServiceV2Stub?: Promise<LoggingStub>;
   listLogEntries(request: Record<string, unknown>, options: Record<string, unknown>): Promise<ListResponse>;
   close(): Promise<void>;
+}
+
+/** The gRPC stub the client calls (a @grpc/grpc-js Client made from the service definition). */
+interface LoggingStub {
+  constructor: {
+    service?: Record<string, { path: string; requestSerialize: (v: unknown) => Buffer } | undefined>;
+  };
+  listLogEntries: (...args: unknown[]) => unknown;
+  makeUnaryRequest: (
+    path: string,
+    serialize: (v: unknown) => Buffer,
+    deserialize: (b: Buffer) => unknown,
+    ...rest: unknown[]
+  ) => unknown;
+}
+
+/**
+ * The client's ListLogEntries, with the response read by `decodeLogPage` instead of the generated
+ * decoder (why: log-page.ts). The stub's own method is replaced on this client's stub only, through
+ * grpc-js's public `makeUnaryRequest` with the method's own path and request serializer: the client
+ * still builds the request, the headers, the deadline and the paging, and maps the errors.
+ */
+async function installPageDecoder(
+  service: LoggingService,
+  decodeLogPage: (bytes: Buffer) => unknown,
+): Promise<void> {
+  await service.initialize();
+  const stub = await service.loggingServiceV2Stub;
+  const method = stub?.constructor.service?.ListLogEntries;
+  if (!stub || !method)
+    throw new Error('the Cloud Logging client has no ListLogEntries method to read pages with');
+  stub.listLogEntries = (...args: unknown[]) =>
+    stub.makeUnaryRequest(method.path, method.requestSerialize, decodeLogPage, ...args);
 }
 
 /** Bytes the server may send ahead of this process reading them, per connection and per call. */
@@ -183,92 +177,13 @@ const FLOW_CONTROL_WINDOW = 16 * 1024 * 1024;
 
 /**
  * The response fields a read asks for (Google's `X-Goog-FieldMask` system parameter, which every
- * Cloud API honours over gRPC): the LogEntry fields `entryInfo` reads, and the page token. Without
- * it, each entry would also carry its logName, MonitoredResource, labels, receiveTimestamp and
- * operation: bytes to transfer and objects to decode that tdl drops. `httpRequest` is kept: a request
- * log entry (a 5xx answered by the revision) has nothing else to say. Keep in step with `ApiEntry`.
+ * Cloud API honours over gRPC): the LogEntry fields `decodeLogPage` reads, and the page token.
+ * Without it, each entry would also carry its logName, MonitoredResource, labels, receiveTimestamp
+ * and operation: bytes to transfer and to skip. `httpRequest` is kept: a request log entry (a 5xx
+ * answered by the revision) has nothing else to say. Keep in step with log-page.ts.
  */
 export const ENTRY_FIELDS =
   'nextPageToken,entries(timestamp,severity,textPayload,jsonPayload,trace,spanId,sourceLocation,httpRequest)';
-
-/** A LogEntry message as the client decodes it (enums as names, int64 as strings or Longs). */
-interface ApiEntry {
-  timestamp?: { seconds?: unknown; nanos?: unknown } | null;
-  severity?: string | number | null;
-  textPayload?: string | null;
-  jsonPayload?: { fields?: Record<string, { stringValue?: string | null; kind?: string }> } | null;
-  httpRequest?: { status?: number | null; requestMethod?: string | null; requestUrl?: string | null } | null;
-  protoPayload?: unknown;
-  trace?: string | null;
-  spanId?: string | null;
-  sourceLocation?: { file?: string | null; line?: unknown; function?: string | null } | null;
-}
-
-function entryInfo(e: ApiEntry): LogEntryInfo {
-  return {
-    timestamp: rfc3339(e.timestamp),
-    severity: typeof e.severity === 'string' ? e.severity : String(e.severity ?? 'DEFAULT'),
-    message: payloadMessage(e),
-    trace: e.trace || null,
-    spanId: e.spanId || null,
-    sourceLocation: sourceOf(e.sourceLocation),
-  };
-}
-
-/**
- * textPayload; or jsonPayload's `message` (`msg`, `error`); else the JSON payload, compact; else, for
- * a request log entry, its request line (requestLine).
- */
-function payloadMessage(e: ApiEntry): string {
-  if (typeof e.textPayload === 'string' && e.textPayload) return e.textPayload;
-  const fields = e.jsonPayload?.fields;
-  if (fields) {
-    for (const key of ['message', 'msg', 'error']) {
-      const v = fields[key]?.stringValue;
-      if (typeof v === 'string') return v;
-    }
-    return JSON.stringify(structToPlain(e.jsonPayload));
-  }
-  if (e.httpRequest) return requestLine(e.httpRequest);
-  return e.textPayload ?? '';
-}
-
-/**
- * `HTTP 503 GET /api/events`: a request log entry's status, method and path. The query string and
- * the host are left out (a query may hold a token; the host is the service's own); the path's ids and
- * numbers are masked by the signature like any message's.
- */
-function requestLine(r: NonNullable<ApiEntry['httpRequest']>): string {
-  const url = r.requestUrl ?? '';
-  let path = url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '').replace(/[?#].*$/s, '');
-  if (!path.startsWith('/')) path = `/${path}`;
-  return `HTTP ${r.status ?? '?'} ${r.requestMethod || '?'} ${path}`;
-}
-
-type StructLike = { fields?: Record<string, ValueLike> } | null | undefined;
-type ValueLike = {
-  stringValue?: string | null;
-  numberValue?: number | null;
-  boolValue?: boolean | null;
-  structValue?: StructLike;
-  listValue?: { values?: ValueLike[] } | null;
-};
-
-function structToPlain(s: StructLike): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(s?.fields ?? {})) out[k] = valueToPlain(v);
-  return out;
-}
-
-function valueToPlain(v: ValueLike | undefined): unknown {
-  if (!v) return null;
-  if (v.stringValue !== undefined && v.stringValue !== null) return v.stringValue;
-  if (v.numberValue !== undefined && v.numberValue !== null) return v.numberValue;
-  if (v.boolValue !== undefined && v.boolValue !== null) return v.boolValue;
-  if (v.structValue) return structToPlain(v.structValue);
-  if (v.listValue) return (v.listValue.values ?? []).map(valueToPlain);
-  return null;
-}
 
 const REQUEST_COUNT = 'run.googleapis.com/request_count';
 const REQUEST_LATENCIES = 'run.googleapis.com/request_latencies';

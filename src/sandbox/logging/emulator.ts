@@ -30,7 +30,8 @@ const DEFAULT_PAGE_SIZE = 50;
 
 let cached: PackageDefinition | undefined;
 
-function loggingProtos(): PackageDefinition {
+/** The LoggingServiceV2 definition from the client's own protos (also how tests encode a page as Cloud Logging would). */
+export function loggingProtos(): PackageDefinition {
   cached ??= loadSync(['google/logging/v2/logging.proto'], {
     includeDirs: [protosOf('@google-cloud/logging-api', '@google-cloud/logging'), protosOf('google-gax')],
     longs: String,
