@@ -36,7 +36,13 @@ import { runUntilGreen } from './loop.js';
 import { type Journal, preparePhases, runPhases } from './runner.js';
 import { journaledProcesses, killSurvivors } from './survivors.js';
 
+/**
+ * How a session is run. `cwd`, `clock`, `env`, `phases` and `ports` default to this process's and the
+ * real ones; test/integration/session.test.ts passes fakes for each (fake phases and ports, a
+ * stepping clock) to test the session in process.
+ */
 export interface SessionOptions {
+  /** Where the state folder is looked for (default: process.cwd()). */
   cwd?: string;
   clock?: Clock;
   progress?: ProgressReporter;
@@ -45,9 +51,11 @@ export interface SessionOptions {
   /** Least level of human log lines (default info; the live display uses warn). */
   humanLevel?: 'info' | 'warn';
   signal?: AbortSignal;
+  /** The phase table (default PHASES). */
   phases?: readonly Phase[];
-  /** Ports to use instead of the real adapters (tests pass fakes that implement the ports). */
+  /** Ports to use instead of the real adapters. */
   ports?: Ports;
+  /** The run's environment: tokens, endpoints, TDL_STATE_DIR, what commands inherit (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Wait for another run holding the state folder's lock instead of failing fast. */
   wait?: boolean;
@@ -117,6 +125,8 @@ async function execute(
   delete record.endedAt;
   delete record.durationMs;
   delete record.exitCode;
+  // A resumed run is no longer the interrupted one: the signal belongs with the exit code it gave.
+  delete record.interruptedBy;
   let usageError = false;
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;

@@ -6,6 +6,7 @@
 import pino from 'pino';
 import { createPorts } from '../../src/adapters/index.js';
 import {
+  PHASE_IDS,
   type PhaseId,
   type PhaseResult,
   RUN_RECORD_SCHEMA_VERSION,
@@ -51,9 +52,41 @@ export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
-/** A phase's entry in the record; completed and passing unless told otherwise. */
+/** The titles the phases carry (test data: a title change in src/phases/ need not change fixtures). */
+export const PHASE_TITLES: Record<PhaseId, string> = {
+  'deploy-status': 'Deployment status',
+  'select-tests': 'Test selection',
+  'run-tests': 'Test execution',
+  'root-cause': 'Root cause analysis',
+  compliance: 'Compliance audit',
+  stability: 'Stability decision',
+  publish: 'Publish',
+};
+
+/** A phase's entry in the record, at its place in the table; completed and passing unless told otherwise. */
 export function phaseEntry(id: PhaseId, overrides: Partial<PhaseResult> = {}): PhaseResult {
-  return { id, index: 0, title: id, state: 'completed', verdict: 'pass', findings: [], ...overrides };
+  return {
+    id,
+    index: PHASE_IDS.indexOf(id),
+    title: PHASE_TITLES[id],
+    state: 'completed',
+    verdict: 'pass',
+    findings: [],
+    ...overrides,
+  };
+}
+
+/** A phase's entry for a phase that was skipped (no verdict, no data). */
+export function skippedPhase(id: PhaseId, reason: string, overrides: Partial<PhaseResult> = {}): PhaseResult {
+  return {
+    id,
+    index: PHASE_IDS.indexOf(id),
+    title: PHASE_TITLES[id],
+    state: 'skipped',
+    reason,
+    findings: [],
+    ...overrides,
+  };
 }
 
 /** A clock that starts at `start` and moves `stepMs` forward on every reading. */

@@ -2,12 +2,13 @@
 import { createGitHubPort } from '../../src/adapters/github/index.js';
 import type { GitHubPort } from '../../src/adapters/github/port.js';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import { buildDrafts, type Drafts, type GitFacts } from '../../src/phases/6-publish/drafts.js';
 import { githubSchema } from '../../src/playbook/sections/github.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
 import type { GitHubEmulator } from '../../src/sandbox/github/server.js';
 import { Redactor } from '../../src/telemetry/redact.js';
+import { runTestsData, suiteResult, tierResult } from '../builders/results.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 export const REPO = 'acme/shop';
 
@@ -37,76 +38,33 @@ export function recordWith(
     });
     bySuite.set(id, cases);
   }
-  const suites = [...bySuite].map(
-    ([id, cases], i) =>
-      ({
-        id,
-        tier: i + 1,
-        categories: [id],
-        command: ['node', '--test'],
-        state: 'completed',
-        verdict: cases.some((c) => c.status === 'failed') ? 'fail' : 'pass',
-        attempts: [],
-        durationMs: 10,
-        counts: countCases(cases),
-        cases,
-        report: null,
-        logFile: null,
-        outputTail,
-        outputBytes: outputTail.length,
-        findings: [],
-      }) as SuiteResult,
+  const suites = [...bySuite].map(([id, cases], i) =>
+    suiteResult(id, cases, {
+      tier: i + 1,
+      categories: [id],
+      command: ['node', '--test'],
+      durationMs: 10,
+      outputTail,
+      outputBytes: outputTail.length,
+    }),
   );
-  const all = suites.flatMap((s) => s.cases);
-  const counts = countCases(all);
-  const failing = all.some((c) => c.status === 'failed');
-  const data: RunTestsData = {
-    tiers: suites.map((s) => ({
-      tier: s.tier,
-      state: 'completed',
-      suites: [s.id],
-      counts: s.counts,
-      passRate: null,
-      gate: null,
-    })),
-    suites,
-    counts,
+  const counts = countCases(suites.flatMap((s) => s.cases));
+  const data = runTestsData(suites, {
+    tiers: suites.map((s) => tierResult(s.tier, [s], { passRate: null })),
     passRate: counts.total ? counts.passed / counts.total : null,
-    noGo: null,
-  };
-  return {
+  });
+  return runRecord({
     schemaVersion: 1,
     runId,
     tool: { name: 'tdl', version: '0.0.0' },
     playbook: { name: 'shop-staging', file: '/tmp/tdl.yaml' },
     repo: { dir: '/tmp/shop', commit: 'abc123', branch: 'main', dirty: false },
-    options: {
-      focus: 'all',
-      deploy: false,
-      dryRun: false,
-      publish: 'github',
-      only: null,
-      untilGreen: false,
-      maxIterations: 3,
-    },
+    options: { ...runRecord().options, publish: 'github', maxIterations: 3 },
     runDir: `/tmp/.tdl/runs/${runId}`,
-    redactEnv: [],
-    state: 'running',
     startedAt: '2026-01-01T00:00:00.000Z',
-    phases: [
-      {
-        id: 'run-tests',
-        index: 2,
-        title: 'Tests',
-        state: 'completed',
-        verdict: failing ? 'fail' : 'pass',
-        data,
-        findings: [],
-      },
-    ],
-    decision: null,
+    phases: [phaseEntry('run-tests', { title: 'Tests', verdict: counts.failed ? 'fail' : 'pass', data })],
     ...extra,
-  };
+  });
 }
 
 export const github = (over: Record<string, unknown> = {}) =>

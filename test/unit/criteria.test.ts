@@ -15,6 +15,7 @@ import type { FailureCluster } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
+import { suiteResult } from '../builders/results.js';
 
 const t = (name: string, status: TestCase['status'], flaky = false): TestCase => ({
   suite: 'g',
@@ -25,23 +26,7 @@ const t = (name: string, status: TestCase['status'], flaky = false): TestCase =>
 });
 
 function suite(cases: TestCase[], verdict: SuiteResult['verdict'] = 'pass'): SuiteResult {
-  return {
-    id: 's',
-    tier: 1,
-    categories: [],
-    command: ['x'],
-    state: 'completed',
-    verdict,
-    attempts: [],
-    durationMs: 1,
-    counts: countCases(cases),
-    cases,
-    report: null,
-    logFile: null,
-    outputTail: '',
-    outputBytes: 0,
-    findings: [],
-  };
+  return suiteResult('s', cases, { verdict });
 }
 
 function testsPhase(

@@ -7,6 +7,7 @@ import type { CriterionResult, StabilityData } from '../../src/phase-data/stabil
 import { countCases } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
 import { executiveSummary } from '../../src/worklog/render.js';
+import { suiteResult } from '../builders/results.js';
 
 const view = { rel: (p: string) => p };
 
@@ -16,23 +17,7 @@ function suite(
   verdict: SuiteResult['verdict'],
   state: SuiteResult['state'] = 'completed',
 ): SuiteResult {
-  return {
-    id,
-    tier,
-    categories: [id],
-    command: ['x'],
-    state,
-    verdict,
-    attempts: [],
-    durationMs: 1,
-    counts: countCases([]),
-    cases: [],
-    report: null,
-    logFile: null,
-    outputTail: '',
-    outputBytes: 0,
-    findings: [],
-  };
+  return suiteResult(id, [], { tier, categories: [id], state, verdict });
 }
 
 function build(opts: {

@@ -15,66 +15,31 @@ import {
   tailLines,
 } from '../../src/history/store.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { countCases, type TestCase } from '../../src/results/model.js';
+import type { TestCase } from '../../src/results/model.js';
+import { attempt, runTestsData, suiteResult } from '../builders/results.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 function record(k: number, cases: TestCase[], attempts = 1): RunRecord {
-  const counts = countCases(cases);
   const startedAt = new Date(Date.UTC(2026, 10, 1) + k * 60_000).toISOString();
-  const data: RunTestsData = {
-    tiers: [],
-    suites: [
-      {
-        id: 'unit',
-        tier: 1,
-        categories: ['unit'],
-        command: ['node', '--test'],
-        state: 'completed',
-        verdict: counts.failed ? 'fail' : 'pass',
-        attempts: Array.from({ length: attempts }, (_, i) => ({
-          attempt: i + 1,
-          startedAt,
-          durationMs: 1,
-          exitCode: 0,
-          signal: null,
-          timedOut: false,
-          counts: null,
-        })),
-        durationMs: 1,
-        counts,
-        cases,
-        report: null,
-        logFile: null,
-        outputTail: '',
-        outputBytes: 0,
-        findings: [],
-      },
-    ],
-    counts,
-    passRate: null,
-    noGo: null,
-  };
-  return {
+  const suite = suiteResult('unit', cases, {
+    categories: ['unit'],
+    command: ['node', '--test'],
+    attempts: Array.from({ length: attempts }, (_, i) => attempt(i + 1, { startedAt })),
+  });
+  return runRecord({
     schemaVersion: 1,
     runId: `tdl-20261101-${String(k).padStart(6, '0')}-abcdef`,
     tool: { name: 'tdl', version: '0.1.0' },
     playbook: { name: 'shop', file: '/r/tdl.yaml' },
     repo: { dir: '/r', commit: `c${k}`, branch: 'main', dirty: false },
-    options: {
-      focus: 'all',
-      deploy: false,
-      dryRun: false,
-      publish: 'none',
-      only: null,
-      untilGreen: false,
-      maxIterations: 3,
-    },
+    options: { ...runRecord().options, maxIterations: 3 },
     runDir: '/r/.tdl/runs/x',
-    redactEnv: [],
     state: 'completed',
     startedAt,
-    phases: [{ id: 'run-tests', index: 2, title: 'Test execution', state: 'completed', findings: [], data }],
-    decision: null,
-  } as RunRecord;
+    phases: [
+      phaseEntry('run-tests', { verdict: undefined, data: runTestsData([suite], { passRate: null }) }),
+    ],
+  });
 }
 
 const pass = (name: string, extra: Partial<TestCase> = {}): TestCase => ({

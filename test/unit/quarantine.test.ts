@@ -16,6 +16,7 @@ import { evaluateGate, withQuarantine } from '../../src/phases/2-run-tests/gates
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { quarantineSchema } from '../../src/playbook/sections/history.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
+import { suiteResult } from '../builders/results.js';
 
 const tc = (name: string, status: TestCase['status']): TestCase => ({
   suite: 'test/cart.test.js',
@@ -26,24 +27,9 @@ const tc = (name: string, status: TestCase['status']): TestCase => ({
 
 function suite(id: string, cases: TestCase[]): SuiteResult {
   const counts = countCases(cases);
-  return {
-    id,
-    tier: 1,
-    categories: [],
-    command: ['x'],
-    state: 'completed',
-    verdict: counts.failed + counts.errored ? 'fail' : 'pass',
+  return suiteResult(id, cases, {
     reason: `${counts.failed} failed, ${counts.errored} errored of ${counts.total}`,
-    attempts: [],
-    durationMs: 1,
-    counts,
-    cases,
-    report: null,
-    logFile: null,
-    outputTail: '',
-    outputBytes: 0,
-    findings: [],
-  };
+  });
 }
 
 const NOW = new Date('2026-06-10T12:00:00Z');

@@ -6,29 +6,14 @@ import { evaluateGate } from '../../src/phases/2-run-tests/gates.js';
 import { mergeAttempts, stripAnsi } from '../../src/phases/2-run-tests/suite.js';
 import { expandAll } from '../../src/playbook/placeholders.js';
 import { countCases, type TestCase } from '../../src/results/model.js';
+import { suiteResult as aSuiteResult } from '../builders/results.js';
 
 function tc(name: string, status: TestCase['status'], durationMs: number | null = 5): TestCase {
   return { suite: 's', name, status, durationMs };
 }
 
 function suiteResult(cases: TestCase[], state: SuiteResult['state'] = 'completed'): SuiteResult {
-  return {
-    id: `s${cases.length}`,
-    tier: 1,
-    categories: [],
-    command: [],
-    state,
-    verdict: 'pass',
-    attempts: [],
-    durationMs: 1,
-    counts: countCases(cases),
-    cases,
-    report: null,
-    logFile: null,
-    outputTail: '',
-    outputBytes: 0,
-    findings: [],
-  };
+  return aSuiteResult(`s${cases.length}`, cases, { command: [], state, verdict: 'pass' });
 }
 
 const gate = { afterTier: 1, minPassRate: 0.8 };

@@ -1,32 +1,13 @@
-/** The runner and the exit code, in process, with fake phases (objects implementing Phase). */
+/** The runner and the exit codes (of a record, of an error), in process, with fake phases (objects implementing Phase). */
 import { describe, expect, it } from 'vitest';
-import { InfraError, UsageError } from '../../src/core/errors.js';
+import { reportError } from '../../src/cli/errors.js';
+import { InfraError, TdlError, UsageError } from '../../src/core/errors.js';
 import type { PhaseId, RunRecord } from '../../src/core/record.js';
-import type { Phase, PhaseOutcome } from '../../src/phases/phase.js';
 import { exitCodeFor } from '../../src/pipeline/exit.js';
 import { type Journal, preparePhases, runPhases } from '../../src/pipeline/runner.js';
+import { fakePhase, ok } from '../builders/phases.js';
+import { textSink } from '../builders/ports.js';
 import { phaseEntry, runContext, runRecord } from '../builders/run.js';
-
-/** A phase that returns `outcome` (or throws it when it is an Error) and notes that it ran. */
-function fakePhase(
-  id: PhaseId,
-  outcome: PhaseOutcome | Error,
-  ran: PhaseId[],
-  extra: Partial<Phase> = {},
-): Phase {
-  return {
-    id,
-    title: `the ${id} phase`,
-    safeInDryRun: true,
-    needs: [],
-    async run() {
-      ran.push(id);
-      if (outcome instanceof Error) throw outcome;
-      return outcome;
-    },
-    ...extra,
-  };
-}
 
 /** A journal that keeps the phase states each save held. */
 function journal(): Journal & { saves: number; states: string[][] } {
@@ -39,8 +20,6 @@ function journal(): Journal & { saves: number; states: string[][] } {
     },
   };
 }
-
-const ok: PhaseOutcome = { state: 'completed', verdict: 'pass', reason: 'fine' };
 
 describe('runPhases', () => {
   it('runs the phases in order and records state, verdict, timing and findings of each', async () => {
@@ -251,5 +230,35 @@ describe('exitCodeFor', () => {
   ];
   it.each(cases)('%s', (_name, overrides, code) => {
     expect(exitCodeFor(runRecord(overrides))).toBe(code);
+  });
+});
+
+describe("reportError (the CLI's one mapping from an error to a message and an exit code)", () => {
+  const report = (error: unknown) => {
+    const sink = textSink();
+    const code = reportError(error, sink.stream);
+    return { code, text: sink.text() };
+  };
+
+  it('our errors: one line and the hint, no stack, their own exit code', () => {
+    expect(
+      report(new UsageError('EFOCUS', '--focus x matches no suite', 'list the suites with tdl doctor')),
+    ).toEqual({
+      code: 2,
+      text: 'tdl: --focus x matches no suite\nhint: list the suites with tdl doctor\n',
+    });
+    expect(report(new InfraError('ECLOUDRUN_UNAVAILABLE', 'Cloud Run unreachable'))).toEqual({
+      code: 3,
+      text: 'tdl: Cloud Run unreachable\n',
+    });
+    expect(report(new TdlError('ELOCKED', 'another run holds the lock', { exitCode: 2 })).code).toBe(2);
+  });
+
+  it('anything else is a bug in tdl: exit 3, the stack, and "please report it"', () => {
+    const { code, text } = report(new TypeError('x is undefined'));
+    expect(code).toBe(3);
+    expect(text).toMatch(/^tdl: internal error: x is undefined\nTypeError: x is undefined\n {4}at /);
+    expect(text).toContain('This is a bug in tdl; please report it with the stack above.');
+    expect(report('a thrown string').text).toContain('tdl: internal error: a thrown string');
   });
 });

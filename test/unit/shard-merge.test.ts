@@ -4,6 +4,7 @@ import { countCases, type TestCase } from '../../src/results/model.js';
 import { PARTIAL_KIND, type PartialRecord, type ReadPartial } from '../../src/shard/document.js';
 import { mergeSuite, mergeTier } from '../../src/shard/merge.js';
 import { planTier } from '../../src/shard/plan.js';
+import { suiteResult } from '../builders/results.js';
 
 const PLAN = { runId: 'tdl-20260101-000000-abcdef', digest: 'd1', shards: 2 };
 const FILES = ['a.js', 'b.js', 'c.js', 'd.js'];
@@ -42,25 +43,8 @@ function cases(prefix: string, pass: number, fail = 0): TestCase[] {
 }
 
 function suite(id: string, cs: TestCase[], state: SuiteResult['state'] = 'completed'): SuiteResult {
-  const counts = countCases(cs);
-  return {
-    id,
-    tier: 1,
-    categories: [],
-    command: ['x'],
-    state,
-    verdict: state !== 'completed' ? 'inconclusive' : counts.failed ? 'fail' : 'pass',
-    reason: 'r',
-    attempts: [],
-    durationMs: 5,
-    counts,
-    cases: cs,
-    report: null,
-    logFile: null,
-    outputTail: '',
-    outputBytes: 0,
-    findings: [],
-  };
+  const verdict = state !== 'completed' ? 'inconclusive' : countCases(cs).failed ? 'fail' : 'pass';
+  return suiteResult(id, cs, { state, verdict, reason: 'r', durationMs: 5 });
 }
 
 /** The partial of shard `index` with the chunks the plan gave it (each chunk: 3 passing tests, `fail` failing). */

@@ -18,6 +18,7 @@ import { parseReportFile } from '../../src/results/index.js';
 import { legacyTestHashes, testHash } from '../../src/services/issue-markers.js';
 import { readHistory } from '../../src/worklog/history.js';
 import { localRecord, portableRecord, stateRootOf } from '../../src/worklog/portable.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 const REPORTS = resolve(import.meta.dirname, '../fixtures/reports');
 // The fixtures were generated in /tmp/tdl-fixture-gen/<runner> (see generate.sh).
@@ -104,32 +105,19 @@ describe('test ids', () => {
 
 describe('records across folders', () => {
   const record = (repoDir: string): RunRecord =>
-    ({
+    runRecord({
       schemaVersion: 1,
       runId: 'tdl-20260101-000000-aaaaaa',
       tool: { name: 'tdl', version: '0.1.0' },
       playbook: { name: 'p', file: `${repoDir}/tdl.yaml` },
       repo: { dir: repoDir, commit: null, branch: null, dirty: null },
-      options: {
-        focus: 'all',
-        deploy: false,
-        dryRun: false,
-        publish: 'none',
-        only: null,
-        untilGreen: false,
-        maxIterations: 1,
-      },
       runDir: `${repoDir}/.tdl/runs/tdl-20260101-000000-aaaaaa`,
-      redactEnv: [],
       state: 'completed',
       startedAt: '2026-01-01T00:00:00.000Z',
       phases: [
-        {
-          id: 'run-tests',
-          index: 2,
-          title: 'Test execution',
-          state: 'completed',
-          findings: [],
+        phaseEntry('run-tests', {
+          verdict: undefined,
+          // As an earlier version wrote it: absolute paths, and only the keys read here.
           data: {
             suites: [
               {
@@ -148,11 +136,10 @@ describe('records across folders', () => {
               },
             ],
           } as unknown as RunTestsData,
-        },
+        }),
       ],
-      decision: null,
       worklog: { markdown: `${repoDir}/worklogs/W.md`, json: `${repoDir}/worklogs/W.json` },
-    }) as RunRecord;
+    });
 
   it('a record written by an earlier version (absolute ids) is normalized when read from another folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tdl-ids-'));

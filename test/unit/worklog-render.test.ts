@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import { countCases, type TestCase } from '../../src/results/model.js';
+import type { TestCase } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
 import { executiveSummary, renderWorklog } from '../../src/worklog/render.js';
+import { attempt, runTestsData, suiteResult, tierResult } from '../builders/results.js';
+import { phaseEntry, runRecord, skippedPhase } from '../builders/run.js';
 
 const cases: TestCase[] = [
   { suite: 'websocket agent events', name: 'agent_started has its fields', status: 'passed', durationMs: 3 },
@@ -26,94 +28,41 @@ const cases: TestCase[] = [
 ];
 
 function record(runId: string, startedAt: string): RunRecord {
-  const data: RunTestsData = {
+  const gateReason = 'pass rate 66.7% (2/3) is below 80.0%';
+  const skippedReason = 'NO-GO: the gate after tier 1 did not pass';
+  const missionCritical = suiteResult('mission-critical', cases, {
+    categories: ['websocket'],
+    command: ['node', '--test'],
+    reason: '1 failed, 0 errored of 3',
+    attempts: [
+      attempt(1, { startedAt, durationMs: 500, exitCode: 1 }),
+      attempt(2, { startedAt, durationMs: 150, exitCode: 1 }),
+    ],
+    durationMs: 650,
+    report: { path: '/repo/.tdl/runs/x/reports/mc.xml', format: 'junit' },
+    logFile: '/repo/.tdl/runs/x/mission-critical.log',
+    outputTail: 'not ok 2 - tool_executing carries tool_name\nAuthorization: Bearer abcdef123456',
+    outputBytes: 2048,
+  });
+  const api = suiteResult('api', [], {
+    tier: 2,
+    categories: ['api'],
+    command: ['node', '--test'],
+    state: 'skipped',
+    verdict: 'inconclusive',
+    reason: skippedReason,
+    durationMs: 0,
+  });
+  const data = runTestsData([missionCritical, api], {
     tiers: [
-      {
-        tier: 1,
-        state: 'completed',
-        suites: ['mission-critical'],
-        counts: countCases(cases),
-        passRate: 2 / 3,
-        gate: {
-          afterTier: 1,
-          minPassRate: 0.8,
-          passRate: 2 / 3,
-          verdict: 'fail',
-          reason: 'pass rate 66.7% (2/3) is below 80.0%',
-        },
-      },
-      {
-        tier: 2,
-        state: 'skipped',
-        reason: 'NO-GO: the gate after tier 1 did not pass',
-        suites: ['api'],
-        counts: countCases([]),
-        passRate: null,
-        gate: null,
-      },
+      tierResult(1, [missionCritical], {
+        gate: { afterTier: 1, minPassRate: 0.8, passRate: 2 / 3, verdict: 'fail', reason: gateReason },
+      }),
+      tierResult(2, [api], { state: 'skipped', reason: skippedReason }),
     ],
-    suites: [
-      {
-        id: 'mission-critical',
-        tier: 1,
-        categories: ['websocket'],
-        command: ['node', '--test'],
-        state: 'completed',
-        verdict: 'fail',
-        reason: '1 failed, 0 errored of 3',
-        attempts: [
-          {
-            attempt: 1,
-            startedAt: startedAt,
-            durationMs: 500,
-            exitCode: 1,
-            signal: null,
-            timedOut: false,
-            counts: null,
-          },
-          {
-            attempt: 2,
-            startedAt: startedAt,
-            durationMs: 150,
-            exitCode: 1,
-            signal: null,
-            timedOut: false,
-            counts: null,
-          },
-        ],
-        durationMs: 650,
-        counts: countCases(cases),
-        cases,
-        report: { path: '/repo/.tdl/runs/x/reports/mc.xml', format: 'junit' },
-        logFile: '/repo/.tdl/runs/x/mission-critical.log',
-        outputTail: 'not ok 2 - tool_executing carries tool_name\nAuthorization: Bearer abcdef123456',
-        outputBytes: 2048,
-        findings: [],
-      },
-      {
-        id: 'api',
-        tier: 2,
-        categories: ['api'],
-        command: ['node', '--test'],
-        state: 'skipped',
-        verdict: 'inconclusive',
-        reason: 'NO-GO: the gate after tier 1 did not pass',
-        attempts: [],
-        durationMs: 0,
-        counts: countCases([]),
-        cases: [],
-        report: null,
-        logFile: null,
-        outputTail: '',
-        outputBytes: 0,
-        findings: [],
-      },
-    ],
-    counts: countCases(cases),
-    passRate: 2 / 3,
-    noGo: { afterTier: 1, reason: 'pass rate 66.7% (2/3) is below 80.0%' },
-  };
-  return {
+    noGo: { afterTier: 1, reason: gateReason },
+  });
+  return runRecord({
     schemaVersion: 1,
     runId,
     tool: { name: 'tdl', version: '0.1.0' },
@@ -124,41 +73,19 @@ function record(runId: string, startedAt: string): RunRecord {
       branch: 'main',
       dirty: false,
     },
-    options: {
-      focus: 'all',
-      deploy: false,
-      dryRun: false,
-      publish: 'auto',
-      only: null,
-      untilGreen: false,
-      maxIterations: 3,
-    },
+    options: { ...runRecord().options, publish: 'auto', maxIterations: 3 },
     runDir: `/repo/.tdl/runs/${runId}`,
-    redactEnv: [],
     state: 'completed',
     startedAt,
     endedAt: startedAt,
     durationMs: 1234,
-    decision: null,
     exitCode: 1,
     worklog: { markdown: `/repo/worklogs/W-${runId}.md`, json: `/repo/worklogs/W-${runId}.json` },
     phases: [
-      {
-        id: 'deploy-status',
-        index: 0,
-        title: 'Deployment status',
-        state: 'skipped',
-        reason: 'no Cloud Run services configured',
-        durationMs: 0,
-        findings: [],
-      },
-      {
-        id: 'select-tests',
-        index: 1,
-        title: 'Test selection',
-        state: 'completed',
+      skippedPhase('deploy-status', 'no Cloud Run services configured', { durationMs: 0 }),
+      phaseEntry('select-tests', {
+        verdict: undefined,
         durationMs: 2,
-        findings: [],
         data: {
           focus: 'all',
           order: 'failing-first',
@@ -171,51 +98,19 @@ function record(runId: string, startedAt: string): RunRecord {
           openIssues: null,
           openIssuesNote: 'open issues not read: no github section in the playbook',
         },
-      },
-      {
-        id: 'run-tests',
-        index: 2,
-        title: 'Test execution',
-        state: 'completed',
+      }),
+      phaseEntry('run-tests', {
         verdict: 'fail',
         durationMs: 700,
         findings: [{ kind: 'zero-durations', severity: 'error', message: 'example finding', subject: 'api' }],
         data,
-      },
-      {
-        id: 'root-cause',
-        index: 3,
-        title: 'Root cause analysis',
-        state: 'skipped',
-        reason: 'not available in this version',
-        findings: [],
-      },
-      {
-        id: 'compliance',
-        index: 4,
-        title: 'Compliance audit',
-        state: 'skipped',
-        reason: 'no audit section in the playbook',
-        findings: [],
-      },
-      {
-        id: 'stability',
-        index: 5,
-        title: 'Stability decision',
-        state: 'skipped',
-        reason: 'not available in this version',
-        findings: [],
-      },
-      {
-        id: 'publish',
-        index: 6,
-        title: 'Publish',
-        state: 'skipped',
-        reason: 'not available in this version',
-        findings: [],
-      },
+      }),
+      skippedPhase('root-cause', 'not available in this version'),
+      skippedPhase('compliance', 'no audit section in the playbook'),
+      skippedPhase('stability', 'not available in this version'),
+      skippedPhase('publish', 'not available in this version'),
     ],
-  };
+  });
 }
 
 describe('worklog rendering', () => {
