@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { explain, locateTest, runSummary } from '../../src/mcp/views.js';
+import { runTestsData, suiteResult } from '../builders/results.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 const REPO = '/repo';
 const STACK = `AssertionError: boom
@@ -19,29 +21,20 @@ function run(runId: string, startedAt: string, statuses: Record<string, 'passed'
     ...(status === 'failed' ? { message: 'boom', stack: STACK } : {}),
   }));
   const failing = cases.filter((c) => c.status === 'failed');
-  return {
+  return runRecord({
     runId,
     startedAt,
     state: 'completed',
     exitCode: failing.length ? 1 : 0,
     repo: { dir: REPO, commit: null, branch: null, dirty: null },
     playbook: { name: 'p', file: '/repo/tdl.yaml' },
-    decision: null,
     phases: [
-      {
-        id: 'run-tests',
-        index: 2,
-        title: 'Test execution',
-        state: 'completed',
-        findings: [],
-        data: { suites: [{ id: 'api', tier: 1, cases }] },
-      },
-      {
-        id: 'root-cause',
-        index: 3,
-        title: 'Root cause analysis',
-        state: 'completed',
-        findings: [],
+      phaseEntry('run-tests', {
+        verdict: undefined,
+        data: runTestsData([suiteResult('api', cases)]),
+      }),
+      phaseEntry('root-cause', {
+        verdict: undefined,
         data: {
           // Phase 3 of this version: its clusters are read as they are (see clustersFor).
           signatureVersion: SIGNATURE_VERSION,
@@ -70,9 +63,9 @@ function run(runId: string, startedAt: string, statuses: Record<string, 'passed'
               ]
             : [],
         },
-      },
+      }),
     ],
-  } as unknown as RunRecord;
+  });
 }
 
 const older = run('tdl-20260101-000000-000001', '2026-01-01T00:00:00Z', { a: 'failed', b: 'passed' });
