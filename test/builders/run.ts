@@ -64,7 +64,10 @@ export const PHASE_TITLES: Record<PhaseId, string> = {
 };
 
 /** A phase's entry in the record, at its place in the table; completed and passing unless told otherwise. */
-export function phaseEntry(id: PhaseId, overrides: Partial<PhaseResult> = {}): PhaseResult {
+export function phaseEntry<T = unknown>(
+  id: PhaseId,
+  overrides: Partial<PhaseResult<T>> = {},
+): PhaseResult<T> {
   return {
     id,
     index: PHASE_IDS.indexOf(id),

@@ -15,7 +15,8 @@ import type { FailureCluster } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
-import { suiteResult } from '../builders/results.js';
+import { runTestsData, suiteResult, tierResult } from '../builders/results.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 const t = (name: string, status: TestCase['status'], flaky = false): TestCase => ({
   suite: 'g',
@@ -35,25 +36,20 @@ function testsPhase(
 ): PhaseResult<RunTestsData> {
   const counts = countCases(cases);
   const rate = passRate(counts);
-  const verdict = counts.failed ? 'fail' : 'pass';
   const gate =
     opts.gate && opts.gate !== 'none'
       ? { afterTier: 1, minPassRate: 0.8, passRate: rate, verdict: opts.gate, reason: `gate ${opts.gate}` }
       : null;
-  return {
-    id: 'run-tests',
-    index: 2,
+  const only = suite(cases, counts.failed ? 'fail' : 'pass');
+  return phaseEntry('run-tests', {
     title: 'Tests',
-    state: 'completed',
+    verdict: undefined,
     findings: opts.findings ?? [],
-    data: {
-      tiers: [{ tier: 1, state: 'completed', suites: ['s'], counts, passRate: rate, gate }],
-      suites: [suite(cases, verdict)],
-      counts,
-      passRate: rate,
+    data: runTestsData([only], {
+      tiers: [tierResult(1, [only], { gate })],
       noGo: gate?.verdict === 'fail' ? { afterTier: 1, reason: 'gate fail' } : null,
-    },
-  };
+    }),
+  });
 }
 
 function run(
@@ -62,25 +58,16 @@ function run(
   branch = 'feature',
   clusters: FailureCluster[] = [],
 ): RunRecord {
-  return {
+  return runRecord({
     runId,
     repo: { dir: '/r', commit: 'abc', branch, dirty: false },
     phases: [
       testsPhase(cases),
       ...(clusters.length
-        ? [
-            {
-              id: 'root-cause',
-              index: 3,
-              title: 'rc',
-              state: 'completed',
-              findings: [],
-              data: { clusters },
-            } as PhaseResult,
-          ]
+        ? [phaseEntry('root-cause', { title: 'rc', verdict: undefined, data: { clusters } })]
         : []),
     ],
-  } as unknown as RunRecord;
+  });
 }
 
 const STAT: DiffStat = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { PhaseId, PhaseResult, RunRecord } from '../../src/core/record.js';
 import { headlineReasons } from '../../src/decision/headline.js';
 import type { DeployStatusData } from '../../src/phase-data/deploy-status.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
@@ -7,7 +7,8 @@ import type { CriterionResult, StabilityData } from '../../src/phase-data/stabil
 import { countCases } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
 import { executiveSummary } from '../../src/worklog/render.js';
-import { suiteResult } from '../builders/results.js';
+import { runTestsData, suiteResult, tierResult } from '../builders/results.js';
+import { phaseEntry, runRecord } from '../builders/run.js';
 
 const view = { rel: (p: string) => p };
 
@@ -27,42 +28,30 @@ function build(opts: {
   services?: DeployStatusData['services'];
 }): RunRecord {
   const gateRate = opts.gate === 'fail' ? 0.625 : 0.9;
-  const tests: RunTestsData = {
-    tiers: [
+  const gateReason =
+    opts.gate === 'fail' ? 'pass rate 62.5% (5/8) is below 80.0%' : 'pass rate 90.0% (9/10) meets 80.0%';
+  const tiers = [
+    tierResult(
+      1,
+      opts.suites.filter((s) => s.tier === 1),
       {
-        tier: 1,
-        state: 'completed',
-        suites: opts.suites.filter((s) => s.tier === 1).map((s) => s.id),
-        counts: countCases([]),
         passRate: gateRate,
-        gate: {
-          afterTier: 1,
-          minPassRate: 0.8,
-          passRate: gateRate,
-          verdict: opts.gate,
-          reason:
-            opts.gate === 'fail'
-              ? 'pass rate 62.5% (5/8) is below 80.0%'
-              : 'pass rate 90.0% (9/10) meets 80.0%',
-        },
+        gate: { afterTier: 1, minPassRate: 0.8, passRate: gateRate, verdict: opts.gate, reason: gateReason },
       },
-    ],
-    suites: opts.suites,
-    counts: countCases([]),
+    ),
+  ];
+  const tests = runTestsData(opts.suites, {
+    tiers,
     passRate: gateRate,
-    noGo: opts.gate === 'fail' ? { afterTier: 1, reason: 'pass rate 62.5% (5/8) is below 80.0%' } : null,
-  };
-  const phase = (
-    id: PhaseResult['id'],
-    data: unknown,
-    state: PhaseResult['state'] = 'completed',
-  ): PhaseResult => ({ id, index: 0, title: id, state, findings: [], data }) as PhaseResult;
+    noGo: opts.gate === 'fail' ? { afterTier: 1, reason: gateReason } : null,
+  });
+  const phase = (id: PhaseId, data: unknown, state: PhaseResult['state'] = 'completed'): PhaseResult =>
+    phaseEntry(id, { state, verdict: undefined, data });
   const stability: StabilityData = { criteria: opts.criteria };
   const failing = opts.criteria.filter((c) => c.required && c.verdict !== 'pass');
-  return {
+  return runRecord({
     runId: 'tdl-20261201-000000-aaaaaa',
     runDir: '/r',
-    options: { dryRun: false },
     repo: { dir: '/r', commit: null, branch: null, dirty: null },
     decision: failing.length
       ? { decision: 'defer', reasons: failing.map((c) => `${c.id} ${c.verdict}: ${c.evidence[0]}`) }
@@ -72,7 +61,7 @@ function build(opts: {
       phase('run-tests', tests),
       phase('stability', stability),
     ],
-  } as unknown as RunRecord;
+  });
 }
 
 const c = (
