@@ -2,6 +2,7 @@
 
 import type { Finding, PhaseError, PhaseId } from '../core/record.js';
 import type { ExecutionState, Verdict } from '../core/states.js';
+import type { SectionRenderer } from '../worklog/section.js';
 import type { RunContext } from './context.js';
 
 export interface PhaseOutcome<T = unknown> {
@@ -17,6 +18,8 @@ export interface PhaseOutcome<T = unknown> {
 export interface Phase<T = unknown> {
   id: PhaseId;
   title: string;
+  /** The body of the phase's section in the worklog (section.ts beside the phase). */
+  render: SectionRenderer;
   /** Safe to run as-is under `--dry-run` (reads only). Otherwise `plan` runs, or the phase is skipped. */
   safeInDryRun: boolean;
   /** Earlier phases whose results this one reads. */

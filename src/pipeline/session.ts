@@ -19,7 +19,7 @@ import { compactRecord, parseStoredRecord } from '../history/compact.js';
 import { loadHistory, recordRun } from '../history/step.js';
 import { selectSuites } from '../phases/1-select-tests/select.js';
 import { type ProgressReporter, type RunContext, silentReporter } from '../phases/context.js';
-import { PHASES } from '../phases/index.js';
+import { PHASES, sectionRenderers } from '../phases/index.js';
 import type { Phase } from '../phases/phase.js';
 import { loadPlaybook, type Playbook } from '../playbook/load.js';
 import { acquireRunLock } from '../services/lock.js';
@@ -109,6 +109,8 @@ async function execute(
   // The history step: the newest full records (previous run, base-branch run, trend) and the last
   // runs' per-test outcomes from the store; neither grows with the number of earlier runs.
   const { history, earlier, testHistory } = loadHistory(playbook, record.runId);
+  const phases = opts.phases ?? PHASES;
+  const sections = sectionRenderers(phases);
 
   const journal: Journal = {
     save(r) {
@@ -116,10 +118,9 @@ async function execute(
       // at any point continues the same worklog instead of starting a second one.
       r.worklog ??= worklogPaths(playbook.worklogDir, r);
       writeJsonAtomic(paths.recordFile, storedForm(r, playbook.worklogDir), redactor);
-      writeWorklog(playbook.worklogDir, r, history, redactor, earlier);
+      writeWorklog(playbook.worklogDir, r, history, redactor, sections, earlier);
     },
   };
-  const phases = opts.phases ?? PHASES;
   const start = preparePhases(record, phases, opts.givenPhases ?? 0);
   record.state = 'running';
   delete record.endedAt;
@@ -258,7 +259,7 @@ function settleAbandoned(stateDir: string, runId: string, redactor: Redactor, be
   writeJsonAtomic(file, storedForm(r), redactor);
   if (r.worklog) {
     const dir = dirname(r.worklog.markdown);
-    writeWorklog(dir, r, readHistory(dir, r.playbook.name, r.runId), redactor);
+    writeWorklog(dir, r, readHistory(dir, r.playbook.name, r.runId), redactor, sectionRenderers());
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The run's headline figures, computed here from the run record, once: the executive summary, the
  * INDEX row, the trend, the CLI and step summaries, the MCP views and the issue bodies read them. The
- * phase sections of the worklog render their own phase's data (worklog/sections/).
+ * phase sections of the worklog render their own phase's data (`section.ts` beside each phase).
  */
 
 import { percent } from '../core/format.js';

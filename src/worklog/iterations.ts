@@ -3,7 +3,7 @@
 import { formatDuration } from '../core/format.js';
 import type { RunRecord } from '../core/record.js';
 import { table } from './markdown.js';
-import type { RenderView } from './sections/types.js';
+import type { RenderView } from './section.js';
 
 const MAX_FAILING_SHOWN = 10;
 

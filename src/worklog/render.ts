@@ -8,8 +8,7 @@ import { figures } from './figures.js';
 import type { HistoryEntry } from './history.js';
 import { renderIterations } from './iterations.js';
 import { inert, table } from './markdown.js';
-import { SECTION_RENDERERS } from './sections/index.js';
-import type { RenderView } from './sections/types.js';
+import type { RenderView, SectionRenderers } from './section.js';
 import { trendRow, trendRowOf, trendTable } from './trend.js';
 
 export interface RenderInput {
@@ -19,6 +18,8 @@ export interface RenderInput {
   earlier?: readonly RunEntry[];
   /** The folder the worklog is written to; paths are shown relative to it. */
   worklogDir: string;
+  /** Each phase's section renderer (the phases declare them: `SECTION_RENDERERS`, src/phases/index.ts). */
+  sections: SectionRenderers;
 }
 
 function stateLine(p: PhaseResult): string {
@@ -124,7 +125,13 @@ function trend(record: RunRecord, history: HistoryEntry[], earlier?: readonly Ru
   return trendTable(rows);
 }
 
-export function renderWorklog({ record, history, worklogDir, earlier }: RenderInput): string {
+export function renderWorklog({
+  record,
+  history,
+  worklogDir,
+  earlier,
+  sections: renderers,
+}: RenderInput): string {
   const view: RenderView = {
     rel: (p) => {
       const r = relative(worklogDir, p);
@@ -160,7 +167,7 @@ export function renderWorklog({ record, history, worklogDir, earlier }: RenderIn
   const iterations = renderIterations(record, view);
   if (iterations) head.push('', '## Iterations', '', iterations);
   const sections = record.phases.map((p) => {
-    const body = SECTION_RENDERERS[p.id](p, record, view);
+    const body = renderers[p.id](p, record, view);
     return [`## Phase ${p.index} — ${p.title} (\`${p.id}\`)`, '', stateLine(p), body ? `\n${body}` : ''].join(
       '\n',
     );

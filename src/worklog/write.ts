@@ -11,6 +11,7 @@ import { WORKLOG_PREFIX } from './history.js';
 import { table } from './markdown.js';
 import { portableRecord } from './portable.js';
 import { renderWorklog } from './render.js';
+import type { SectionRenderers } from './section.js';
 import { trendCharts, trendRowOf, trendTable } from './trend.js';
 
 function stamp(iso: string): string {
@@ -35,6 +36,7 @@ export function writeWorklog(
   record: RunRecord,
   history: HistoryEntry[],
   redactor: Redactor,
+  sections: SectionRenderers,
   earlier?: readonly RunEntry[],
 ): void {
   record.worklog ??= worklogPaths(dir, record);
@@ -44,7 +46,7 @@ export function writeWorklog(
   writeJsonAtomic(record.worklog.json, compactRecord(portableRecord(safe, [dir])), redactor);
   writeFileAtomic(
     record.worklog.markdown,
-    renderWorklog({ record: safe, history, worklogDir: dir, ...(earlier ? { earlier } : {}) }),
+    renderWorklog({ record: safe, history, worklogDir: dir, sections, ...(earlier ? { earlier } : {}) }),
     redactor,
   );
 }

@@ -5,6 +5,7 @@
 import type { PhaseId } from '../../src/core/record.js';
 import type { RunContext } from '../../src/phases/context.js';
 import type { Phase, PhaseOutcome } from '../../src/phases/phase.js';
+import { findingsTable } from '../../src/worklog/section.js';
 
 export type FakeBehaviour = PhaseOutcome | Error | ((ctx: RunContext) => Promise<PhaseOutcome>);
 
@@ -29,5 +30,7 @@ export function fakePhase(
       return outcome;
     },
     ...extra,
+    // A fake phase's worklog section is its findings table.
+    render: extra.render ?? ((result) => findingsTable(result.findings)),
   };
 }

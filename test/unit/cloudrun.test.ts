@@ -248,7 +248,7 @@ describe('adcSource', () => {
 
 describe('worklog section', () => {
   it('renders the services table, reasons, deploys and what the suites test', async () => {
-    const { renderDeployStatus } = await import('../../src/worklog/sections/deploy-status.js');
+    const { renderDeployStatus } = await import('../../src/phases/0-deploy-status/section.js');
     const fresh = assessService({ config, service: service(), revisions: revisions(10 * MIN), now: NOW });
     const stale = assessService({
       config: serviceSchema.parse({

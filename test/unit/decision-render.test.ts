@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { StabilityData } from '../../src/phase-data/stability.js';
-import { renderRootCause } from '../../src/worklog/sections/root-cause.js';
-import { renderStability } from '../../src/worklog/sections/stability.js';
+import { renderRootCause } from '../../src/phases/3-root-cause/section.js';
+import { renderStability } from '../../src/phases/5-stability/section.js';
 
 const view = { rel: (p: string) => p.replace('/repo/worklogs/', '') };
 const record = { decision: { decision: 'defer', reasons: ['gates-passed fail: NO-GO'] } } as RunRecord;

@@ -15,10 +15,10 @@ import {
   type SuiteSpan,
   testSpans,
 } from '../../src/phases/3-root-cause/deployment.js';
+import { correlationText } from '../../src/phases/3-root-cause/section-deployment.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';
-import { correlationText } from '../../src/worklog/sections/deployment-evidence.js';
 
 const RUN = 'a'.repeat(32);
 const OTHER = 'b'.repeat(32);

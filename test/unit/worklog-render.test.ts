@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { sectionRenderers } from '../../src/phases/index.js';
 import type { TestCase } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
 import { executiveSummary, renderWorklog } from '../../src/worklog/render.js';
@@ -120,6 +121,7 @@ describe('worklog rendering', () => {
     record: current,
     history: [{ record: earlier, file: '/repo/worklogs/x.json' }],
     worklogDir: '/repo/worklogs',
+    sections: sectionRenderers(),
   });
 
   it('matches the snapshot (ids and times are fixed in the fixture)', async () => {
@@ -196,7 +198,12 @@ describe('executive summary for a reader who never ran tdl', () => {
     const tc = (r.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!.cases[1]!;
     tc.message = "missing field duration+ actual - expected+ 'undefined'";
     tc.stack = "[Error [ERR_TEST_FAILURE]: missing field duration\n+ actual - expected\n\n+ 'undefined'] {";
-    const md = renderWorklog({ record: r, history: [], worklogDir: '/repo/worklogs' });
+    const md = renderWorklog({
+      record: r,
+      history: [],
+      worklogDir: '/repo/worklogs',
+      sections: sectionRenderers(),
+    });
     expect(md).toContain('carries tool_name — failed: missing field duration</summary>');
   });
 

@@ -7,10 +7,12 @@
 import type { DeployStatusData } from '../../phase-data/deploy-status.js';
 import type { Phase } from '../phase.js';
 import { checkServices } from './check.js';
+import { renderDeployStatus } from './section.js';
 
 export const deployStatusPhase: Phase<DeployStatusData> = {
   id: 'deploy-status',
   title: 'Deployment status',
+  render: renderDeployStatus,
   // Reads only under --dry-run: the deploys it would run are planned, not run.
   safeInDryRun: true,
   needs: [],

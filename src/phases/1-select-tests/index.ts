@@ -10,11 +10,13 @@ import type { SelectTestsData } from '../../phase-data/select-tests.js';
 import { readOpenIssues } from '../../services/open-issues.js';
 import type { RunContext } from '../context.js';
 import type { Phase } from '../phase.js';
+import { renderSelectTests } from './section.js';
 import { selectSuites } from './select.js';
 
 export const selectTestsPhase: Phase<SelectTestsData> = {
   id: 'select-tests',
   title: 'Test selection',
+  render: renderSelectTests,
   safeInDryRun: true,
   needs: [],
   async run(ctx: RunContext) {

@@ -19,6 +19,7 @@ import { addCounts, type Counts, countCases, passRate } from '../../results/mode
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { evaluateGate, withQuarantine } from './gates.js';
+import { renderRunTests } from './section.js';
 import { runSuite } from './suite.js';
 
 /** A suite that did not run (NO-GO before its tier, interrupted): inconclusive, with the reason. */
@@ -111,6 +112,7 @@ function quarantineOf(ctx: RunContext, suites: readonly SuiteResult[]): Quaranti
 export const runTestsPhase: Phase<RunTestsData> = {
   id: 'run-tests',
   title: 'Test execution',
+  render: renderRunTests,
   safeInDryRun: false,
   needs: ['select-tests'],
   async plan(ctx) {

@@ -14,6 +14,7 @@ import type { Phase, PhaseOutcome } from '../phase.js';
 import { revisionLogLinks } from './deployment.js';
 import { deploymentEvidence } from './deployment-read.js';
 import { evidenceChain, issueLookup } from './evidence.js';
+import { renderRootCause } from './section.js';
 
 /** Clusters handed to the analyzer in one run at most (it may be a slow agent). */
 const MAX_ANALYZED = 10;
@@ -55,6 +56,7 @@ async function analyze(ctx: RunContext, cluster: FailureCluster): Promise<Cluste
 export const rootCausePhase: Phase<RootCauseData> = {
   id: 'root-cause',
   title: 'Root cause analysis',
+  render: renderRootCause,
   safeInDryRun: true,
   needs: ['run-tests'],
   async run(ctx): Promise<PhaseOutcome<RootCauseData>> {

@@ -5,6 +5,7 @@ import { phaseResult } from '../../phase-data/index.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
+import { renderCompliance } from './section.js';
 
 const TOP = 20;
 
@@ -47,6 +48,7 @@ function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
 export const compliancePhase: Phase<ComplianceSummary> = {
   id: 'compliance',
   title: 'Compliance audit',
+  render: renderCompliance,
   safeInDryRun: true,
   needs: [],
   async run(ctx): Promise<PhaseOutcome<ComplianceSummary>> {

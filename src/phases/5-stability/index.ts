@@ -16,6 +16,7 @@ import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
 import { previousIterationRecord } from './iterations.js';
+import { renderStability } from './section.js';
 import { gatherWeakening } from './weakening-input.js';
 
 function violationsOf(record: RunRecord | null): number | null {
@@ -71,6 +72,7 @@ async function gather(ctx: RunContext): Promise<DecisionInput> {
 export const stabilityPhase: Phase<StabilityData> = {
   id: 'stability',
   title: 'Stability decision',
+  render: renderStability,
   // A dry run measures nothing, so there is nothing to decide on: no decision, and no exit 1 for it.
   safeInDryRun: false,
   needs: [],

@@ -22,10 +22,10 @@ import {
   testHash,
 } from '../../services/issue-markers.js';
 import type { Redactor } from '../../telemetry/redact.js';
+import { LINK_TITLES } from '../../worklog/evidence-links.js';
 import { figures } from '../../worklog/figures.js';
 import { table } from '../../worklog/markdown.js';
 import { executiveSummary } from '../../worklog/render.js';
-import { LINK_TITLES } from '../../worklog/sections/root-cause.js';
 import { childBody, code, issueTitle, withFingerprint } from './bodies.js';
 
 export const DRAFTS_SCHEMA_VERSION = 1;

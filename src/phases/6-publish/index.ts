@@ -16,6 +16,7 @@ import type { Phase, PhaseOutcome } from '../phase.js';
 import { applyDrafts, dryRun } from './apply.js';
 import { buildDrafts, type Drafts } from './drafts.js';
 import { writeOutbox } from './outbox.js';
+import { renderPublish } from './section.js';
 
 interface Prepared {
   drafts: Drafts;
@@ -108,6 +109,7 @@ function counted(actions: { status: string }[]): string {
 export const publishPhase: Phase<PublishData> = {
   id: 'publish',
   title: 'Publish',
+  render: renderPublish,
   safeInDryRun: false,
   needs: [],
   async run(ctx) {

@@ -1,7 +1,7 @@
 import { dataOf } from '../../phase-data/index.js';
 import type { StabilityData } from '../../phase-data/stability.js';
-import { table } from '../markdown.js';
-import type { SectionRenderer } from './types.js';
+import { table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
 
 const MAX_EVIDENCE_LINES = 8;
 

@@ -2,7 +2,7 @@
 
 import { formatValue } from '../../decision/slo.js';
 import type { DeploymentEvidence, LogRead, ServiceLogs } from '../../phase-data/root-cause.js';
-import { table } from '../markdown.js';
+import { table } from '../../worklog/markdown.js';
 
 const MAX_GROUPS_SHOWN = 10;
 

@@ -1,6 +1,6 @@
 import { dataOf } from '../../phase-data/index.js';
-import { escapeHtml, table } from '../markdown.js';
-import type { SectionRenderer } from './types.js';
+import { escapeHtml, table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
 
 const MAX_ISSUES_SHOWN = 20;
 

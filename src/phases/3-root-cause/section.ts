@@ -1,22 +1,12 @@
 import { dataOf } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
-import { cell, details, excerpt, fence, inert, table } from '../markdown.js';
-import { findingsTable } from './common.js';
-import { renderDeploymentEvidence } from './deployment-evidence.js';
-import type { RenderView, SectionRenderer } from './types.js';
+import { LINK_TITLES } from '../../worklog/evidence-links.js';
+import { cell, details, excerpt, fence, inert, table } from '../../worklog/markdown.js';
+import type { RenderView, SectionRenderer } from '../../worklog/section.js';
+import { findingsTable } from '../../worklog/section.js';
+import { renderDeploymentEvidence } from './section-deployment.js';
 
 const MAX_TESTS_SHOWN = 20;
-
-/** The name of each evidence link, in the worklog and in issues. */
-export const LINK_TITLES: Record<EvidenceLink['kind'], string> = {
-  assertion: 'Assertion / error',
-  frame: 'Top project frame',
-  'last-change': 'Last commit touching it',
-  'first-failed': 'First run it failed in',
-  'deployed-revision': 'Deployed revision then',
-  'github-issue': 'Open GitHub issue',
-  'revision-log': "Error logged by the tested revision (this run's trace)",
-};
 
 function linkValue(link: EvidenceLink, view: RenderView): string {
   if (link.value === null) return `unknown — ${link.unknownBecause ?? 'not established'}`;

@@ -2,10 +2,10 @@ import { messageHead } from '../../clustering/signature.js';
 import { formatDuration, percent } from '../../core/format.js';
 import { dataOf } from '../../phase-data/index.js';
 import type { ShardingData, SuiteResult } from '../../phase-data/run-tests.js';
-import { details, excerpt, fence, inert, table } from '../markdown.js';
-import { findingsTable } from './common.js';
-import { quarantineBlock } from './quarantine.js';
-import type { SectionRenderer } from './types.js';
+import { details, excerpt, fence, inert, table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
+import { findingsTable } from '../../worklog/section.js';
+import { quarantineBlock } from './section-quarantine.js';
 
 const MAX_FAILURES_SHOWN = 50;
 

@@ -1,6 +1,6 @@
 /** The quarantine block of the test execution section: every quarantined failure, counted or not. */
 import type { QuarantineData } from '../../phase-data/quarantine.js';
-import { inert, table } from '../markdown.js';
+import { inert, table } from '../../worklog/markdown.js';
 
 export function quarantineBlock(q: QuarantineData | undefined): string {
   if (!q || q.entries.length === 0) return '';

@@ -1,7 +1,7 @@
 import { dataOf } from '../../phase-data/index.js';
-import { table } from '../markdown.js';
-import { findingsTable } from './common.js';
-import type { SectionRenderer } from './types.js';
+import { table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
+import { findingsTable } from '../../worklog/section.js';
 
 function signed(n: number): string {
   return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '±0';

@@ -2,8 +2,8 @@ import { formatDuration } from '../../core/format.js';
 import type { ServiceStatus } from '../../phase-data/deploy-status.js';
 import { dataOf } from '../../phase-data/index.js';
 import { ageText, trafficText } from '../../services/cloud-run-text.js';
-import { table } from '../markdown.js';
-import type { SectionRenderer } from './types.js';
+import { table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
 
 function condition(s: ServiceStatus): string {
   const c = s.createdCondition ?? s.condition;

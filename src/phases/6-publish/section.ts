@@ -1,6 +1,6 @@
 import { dataOf } from '../../phase-data/index.js';
-import { table } from '../markdown.js';
-import type { SectionRenderer } from './types.js';
+import { table } from '../../worklog/markdown.js';
+import type { SectionRenderer } from '../../worklog/section.js';
 
 export const renderPublish: SectionRenderer = (result, _record, view) => {
   const data = dataOf(result, 'publish');
