@@ -191,6 +191,17 @@ describe('startRun', () => {
     ['decision proceed', () => [deciding(['proceed'], [])], 0],
     ['decision defer', () => [deciding(['defer'], [])], 1],
     [
+      'NO-GO (a gate failed in phase 2), no decision',
+      () => [
+        fakePhase(
+          'run-tests',
+          { state: 'completed', verdict: 'fail', reason: 'NO-GO: the gate after tier 1 did not pass' },
+          [],
+        ),
+      ],
+      1,
+    ],
+    [
       'no decision, a verdict inconclusive (unknown is never pass)',
       () => [fakePhase('run-tests', { state: 'completed', verdict: 'inconclusive' }, [])],
       1,
