@@ -15,6 +15,7 @@
  * NODE_DISABLE_COMPILE_CACHE=1 (Node's own switch) turns it off.
  * Without the bundle (a plain `tsc` build), cli.ts is imported as an ES module.
  */
+import buffer = require('node:buffer');
 import fs = require('node:fs');
 import nodeModule = require('node:module');
 import os = require('node:os');
@@ -46,13 +47,17 @@ function ownFolder(dir: string): boolean {
 
 /** Runs the CommonJS bundle as Node would run it, its compiled code taken from and kept in the cache. */
 function runBundle(file: string): void {
-  const source = readFileSync(file, 'utf8');
+  const bytes = readFileSync(file);
+  // The bundle is ASCII (scripts/bundle.mjs escapes the rest): read as Latin-1, a copy of the bytes,
+  // instead of decoding UTF-8; any other file is decoded as UTF-8.
+  const source = buffer.isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const useCache = !process.env.NODE_DISABLE_COMPILE_CACHE;
   const command = /^[a-z][a-z-]*$/.test(process.argv[2] ?? '') ? process.argv[2] : '_';
   const dir = join(os.tmpdir(), `tdl-compile-cache-${process.getuid?.() ?? 'user'}`);
-  // CRC-32 of the source (as Node's own compile cache keys its entries), with the Node version and
-  // architecture: a few times faster than a cryptographic hash of ~2 MB, and V8 checks the length.
-  const hash = `${zlib.crc32(source).toString(16).padStart(8, '0')}${source.length.toString(16)}-${process.version}-${process.arch}`;
+  // CRC-32 of the source's bytes (as Node's own compile cache keys its entries), with the Node version
+  // and architecture: a few times faster than a cryptographic hash of ~2 MB (and, of the bytes, than
+  // of the string, which zlib would encode to UTF-8 first); V8 checks the length.
+  const hash = `${zlib.crc32(bytes).toString(16).padStart(8, '0')}${source.length.toString(16)}-${process.version}-${process.arch}`;
   const name = `${command}-${hash}.v8`;
   const cacheFile = join(dir, name);
   let cachedData: Buffer | undefined;

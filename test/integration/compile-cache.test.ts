@@ -8,13 +8,14 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, expect, it } from 'vitest';
 import { CLI } from './helpers.js';
@@ -88,4 +89,15 @@ it("keeps a command's newest caches and evicts the oldest", async () => {
   expect(left).not.toContain(`_-${'0'.repeat(20)}.v8`);
   expect(left).toContain(`_-${'9'.padStart(20, '0')}.v8`);
   expect(left).toContain('run-00000000000000000000.v8');
+});
+
+it('ships the bundle as ASCII, so that it is read as Latin-1, and keeps the text of its strings', async () => {
+  const bundle = readFileSync(join(dirname(CLI), 'tdl.cjs'));
+  const at = bundle.findIndex((b) => b > 0x7f);
+  expect(at, `a non-ASCII byte at ${at} of tdl.cjs`).toBe(-1);
+  // A non-ASCII character of a string is escaped in the bundle and printed as itself.
+  const r = await execa(process.execPath, [CLI, 'worklogs', '--help'], { reject: false });
+  expect(r.exitCode).toBe(0);
+  expect(String(r.stdout)).toContain('suite › group › name');
+  expect(bundle.includes('\\u203a')).toBe(true);
 });
