@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { decodeLogPage } from '../../src/adapters/observability/log-page.js';
+import { SEVERITIES } from '../../src/playbook/sections/evidence.js';
 import { loggingProtos } from '../../src/sandbox/logging/emulator.js';
 
 // Pages are encoded with the serializer of the client's own protos (what Cloud Logging sends), then
@@ -119,17 +120,7 @@ describe('decodeLogPage (a ListLogEntries page read from its bytes)', () => {
   });
 
   it('names every severity, and keeps an unknown one as its number', () => {
-    const names = [
-      'DEFAULT',
-      'DEBUG',
-      'INFO',
-      'NOTICE',
-      'WARNING',
-      'ERROR',
-      'CRITICAL',
-      'ALERT',
-      'EMERGENCY',
-    ];
+    const names = [...SEVERITIES];
     const page = decodeLogPage(
       encode({ entries: [...names.map((severity) => ({ severity })), { severity: 550 }] }),
     );

@@ -16,6 +16,7 @@
  * which the call reports as an error of the read.
  */
 import protobuf from 'protobufjs/minimal.js';
+import { SEVERITIES } from '../../playbook/sections/evidence.js';
 import type { LogEntryInfo } from './port.js';
 
 const { Reader } = protobuf;
@@ -27,18 +28,8 @@ export interface LogPage {
   nextPageToken: string;
 }
 
-/** google.logging.type.LogSeverity, by number. */
-const SEVERITY: Readonly<Record<number, string>> = {
-  0: 'DEFAULT',
-  100: 'DEBUG',
-  200: 'INFO',
-  300: 'NOTICE',
-  400: 'WARNING',
-  500: 'ERROR',
-  600: 'CRITICAL',
-  700: 'ALERT',
-  800: 'EMERGENCY',
-};
+/** google.logging.type.LogSeverity's name of a number: the playbook's list is in its order, 100 apart. */
+const severityName = (n: number): string => (n % 100 === 0 && SEVERITIES[n / 100]) || String(n);
 
 /** The JSON payload keys read as the message, in this order (else the payload itself, compact). */
 const MESSAGE_KEYS = ['message', 'msg', 'error'] as const;
@@ -106,7 +97,7 @@ function logEntry(r: Reader, length: number): LogEntryInfo {
   }
   return {
     timestamp: hasTime ? isoOf(seconds, nanos) : '',
-    severity: SEVERITY[severity] ?? String(severity),
+    severity: severityName(severity),
     message: messageOf(text, json, http),
     trace: trace || null,
     spanId: spanId || null,
