@@ -2,9 +2,11 @@
  * The run record: what a run did, phase by phase. It is persisted after every phase, printed by
  * `--json`, and is the only source of every number in the worklog.
  *
- * The record is defined once, as a zod schema: the TypeScript types below are derived from it, and so
- * is the JSON Schema that `tdl schema --run-record` prints for agents that read `--json`. Objects are
- * open (additional properties allowed): adding a field is compatible, so it does not bump schemaVersion.
+ * The record is defined once, as a zod schema: the TypeScript types below are derived from it. Objects
+ * are open (additional properties allowed): adding a field is compatible, so it does not bump
+ * schemaVersion. A phase's `data` is open here (the core does not know the phases): the record with
+ * each phase's data schema, which stored records are checked against and which `tdl schema
+ * --run-record` prints, is in src/phase-data/record.ts.
  */
 import * as z from 'zod';
 import { DECISIONS, EXECUTION_STATES, VERDICTS } from './states.js';
@@ -69,16 +71,34 @@ export const phaseResultSchema = z.object({
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
   durationMs: z.number().optional(),
-  data: z.unknown().optional().meta({ description: "The phase's own data (see the README, per phase)." }),
+  data: z
+    .unknown()
+    .optional()
+    .meta({ description: "The phase's own data: its schema by phase id is in src/phase-data/." }),
   findings: z.array(findingSchema),
   error: phaseErrorSchema.optional(),
 });
 /**
- * A phase's entry in the record; `T` types its `data`, which the schema leaves open (the core does not
- * know the phases' data). Read an entry with its data typed by the phase's id: `phaseResult`,
- * `phaseData` (src/phase-data/index.ts).
+ * Each phase's data type, by phase id. Empty here: the core sits below the phases and does not know
+ * their data. src/phase-data/index.ts fills it in by declaration merging (`declare module`), with the
+ * types derived from the phases' data schemas; so the core never imports the phases, and yet a
+ * `PhaseResult` is a union discriminated by `id` whose `data` is typed. Phase data read from disk is
+ * validated against those schemas when the record is loaded (`parseRecordPhases`, src/phase-data/).
  */
-export type PhaseResult<T = unknown> = Omit<z.output<typeof phaseResultSchema>, 'data'> & { data?: T };
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by src/phase-data/index.ts (declaration merging).
+export interface PhaseDataRegistry {}
+
+type PhaseBase = Omit<z.output<typeof phaseResultSchema>, 'id' | 'data'>;
+/** Phase `I`'s entry in the record, its data typed. */
+export type PhaseEntry<I extends PhaseId> = PhaseBase & {
+  id: I;
+  data?: (PhaseDataRegistry & Record<PhaseId, unknown>)[I];
+};
+/**
+ * A phase's entry in the record: a union discriminated by `id` (checking `p.id` types `p.data`). Read
+ * a phase by id with `phaseResult`, `phaseData` or `dataOf` (src/phase-data/index.ts).
+ */
+export type PhaseResult = { [I in PhaseId]: PhaseEntry<I> }[PhaseId];
 
 export const runOptionsSchema = z.object({
   focus: z.string(),
@@ -184,27 +204,3 @@ export type RunRecord = Omit<z.output<typeof runRecordSchema>, 'phases' | 'itera
   phases: PhaseResult[];
   iterations?: IterationRecord[];
 };
-
-/** JSON Schema of the run record that `--json` prints (`tdl schema --run-record`). */
-export function runRecordJsonSchema(): Record<string, unknown> {
-  return {
-    // The input side leaves objects open (no `additionalProperties: false`): readers must accept fields
-    // added later. Nothing in the record is transformed, so input and output are the same shape.
-    ...z.toJSONSchema(runRecordSchema, { io: 'input', unrepresentable: 'any' }),
-    title: 'tdl run record',
-  } as Record<string, unknown>;
-}
-
-/**
- * Checks a stored record against the schema; the problem names the first key that is wrong. The
- * record is returned as stored (compact): `parseStoredRecord` (src/history/compact.ts) also migrates it.
- */
-export function parseRunRecord(
-  value: unknown,
-): { ok: true; record: RunRecord } | { ok: false; problem: string } {
-  const parsed = runRecordSchema.safeParse(value);
-  // The value itself, not parsed.data: parsing strips fields this version does not know.
-  if (parsed.success) return { ok: true, record: value as RunRecord };
-  const issue = parsed.error.issues[0];
-  return { ok: false, problem: `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}` };
-}

@@ -6,12 +6,11 @@
 
 import type { DiffStat } from '../adapters/git/history.js';
 import { percent } from '../core/format.js';
-import type { PhaseResult, RunRecord } from '../core/record.js';
+import type { PhaseEntry, PhaseResult, RunRecord } from '../core/record.js';
 import { compareVerdicts, type Verdict, worstVerdict } from '../core/states.js';
 import type { ComplianceSummary } from '../phase-data/compliance.js';
 import { dataOf, phaseData } from '../phase-data/index.js';
 import type { DeploymentEvidence, FailureCluster, SloVerdict } from '../phase-data/root-cause.js';
-import type { RunTestsData } from '../phase-data/run-tests.js';
 import type { CriterionResult } from '../phase-data/stability.js';
 import type { CriterionId, DecisionConfig } from '../playbook/sections/decision.js';
 import { comparableTests, runLabel, testKey, testStatuses } from './compare.js';
@@ -20,7 +19,7 @@ import { findWeakenings, type WeakeningInput } from './weakening.js';
 /** Phase results as the criteria read them (loosely typed: phases 0 and 4 may be absent or partial). */
 export interface DecisionInput {
   config: DecisionConfig;
-  tests: PhaseResult<RunTestsData> | undefined;
+  tests: PhaseEntry<'run-tests'> | undefined;
   clusters: FailureCluster[];
   compliance: { configured: boolean; result: PhaseResult | undefined };
   deploy: { configured: boolean; result: PhaseResult | undefined };

@@ -7,34 +7,20 @@
  * which never had `passed`.
  */
 
-import {
-  type PhaseResult,
-  parseRunRecord,
-  RUN_RECORD_SCHEMA_VERSION,
-  type RunRecord,
-} from '../core/record.js';
-import { dataOf } from '../phase-data/index.js';
-import type { SuiteResult } from '../phase-data/run-tests.js';
+import { type PhaseResult, RUN_RECORD_SCHEMA_VERSION, type RunRecord } from '../core/record.js';
+import { isPhase } from '../phase-data/index.js';
+import { checkStoredRecord } from '../phase-data/record.js';
+import type { PassedRow, StoredSuite, SuiteResult } from '../phase-data/run-tests.js';
 import type { TestCase } from '../results/model.js';
-
-/** One passing test: index into `groups`, name, duration (null: unknown), index into `files` (-1: the group; absent: none). */
-export type PassedRow = [number, string, number | null, number] | [number, string, number | null];
-
-export interface CompactPassed {
-  groups: string[];
-  files: string[];
-  tests: PassedRow[];
-}
-
-export type StoredSuite = SuiteResult & { passed?: CompactPassed };
 
 /** A case that carries nothing but its identity, status and duration. */
 function isPlainPass(c: TestCase): boolean {
   return c.status === 'passed' && !c.flaky && c.message === undefined && c.stack === undefined;
 }
 
-export function compactSuite(suite: SuiteResult): StoredSuite {
-  if ((suite as StoredSuite).passed || !suite.cases.some(isPlainPass)) return suite;
+/** A suite as stored: its plain passing tests as rows (a suite already compact is returned as it is). */
+export function compactSuite(suite: StoredSuite): StoredSuite {
+  if (suite.passed || !suite.cases.some(isPlainPass)) return suite;
   const groups = new Map<string, number>();
   const files = new Map<string, number>();
   const at = <K>(map: Map<K, number>, key: K) => {
@@ -77,9 +63,8 @@ export function expandSuite(suite: StoredSuite): SuiteResult {
 
 function mapRunTests(phases: PhaseResult[], fn: (s: SuiteResult) => SuiteResult): PhaseResult[] {
   return phases.map((p) => {
-    const data = dataOf(p, 'run-tests');
-    if (!data?.suites) return p;
-    return { ...p, data: { ...data, suites: data.suites.map(fn) } };
+    if (!isPhase(p, 'run-tests') || !p.data?.suites) return p;
+    return { ...p, data: { ...p.data, suites: p.data.suites.map(fn) } };
   });
 }
 
@@ -100,11 +85,13 @@ export function compactRecord(record: RunRecord): RunRecord {
 }
 
 /**
- * Checks a stored record (resume, history) and migrates it to this version (compact passing tests
- * expanded, schema 1 taken as it is); the problem names the first key that is wrong.
+ * Checks a stored record (resume, publish, MCP, history) and migrates it to this version (compact
+ * passing tests expanded, schema 1 taken as it is). The check (checkStoredRecord,
+ * src/phase-data/record.ts) covers each phase's data too, so a stored record is never used unchecked;
+ * the problem names the first key that is wrong (`phases.2.data.counts.flaky: …`).
  */
-export function parseStoredRecord(value: unknown): ReturnType<typeof parseRunRecord> {
-  const parsed = parseRunRecord(value);
+export function parseStoredRecord(value: unknown): ReturnType<typeof checkStoredRecord> {
+  const parsed = checkStoredRecord(value);
   if (!parsed.ok) return parsed;
   const record = expandRecord(parsed.record);
   record.schemaVersion = RUN_RECORD_SCHEMA_VERSION;

@@ -10,7 +10,13 @@ import { baseBranch } from '../playbook/base.js';
 import type { Playbook } from '../playbook/load.js';
 import type { Redactor } from '../telemetry/redact.js';
 import type { HistoryEntry } from '../worklog/history.js';
-import { byNewest, readHistory, readHistoryFile } from '../worklog/history.js';
+import {
+  byNewest,
+  readHistory,
+  readHistoryFile,
+  type SkippedRecord,
+  warnSkipped,
+} from '../worklog/history.js';
 import { writeIndex } from '../worklog/write.js';
 import type { RunEntry, TestHistory } from './model.js';
 import { appendRun, readRunEntries, readTestHistory } from './store.js';
@@ -30,11 +36,19 @@ type HistoryPlaybook = Pick<Playbook, 'worklogDir' | 'name' | 'decision' | 'gith
  * The newest earlier run on the base branch that ran tests (phase 5 compares with it), when it is not
  * among the newest records read: found in the store's entries, then its twin alone is read.
  */
-function addBaseRun(history: HistoryEntry[], earlier: readonly RunEntry[], playbook: HistoryPlaybook): void {
+function addBaseRun(
+  history: HistoryEntry[],
+  earlier: readonly RunEntry[],
+  playbook: HistoryPlaybook,
+  onSkip: SkippedRecord,
+): void {
   const base = baseBranch(playbook);
   const entry = earlier.find((e) => e.tests && !e.dryRun && e.branch === base);
   if (!entry?.row.worklog || history.some((h) => h.record.runId === entry.run)) return;
-  const found = readHistoryFile(join(playbook.worklogDir, entry.row.worklog.replace(/\.md$/, '.json')));
+  const found = readHistoryFile(
+    join(playbook.worklogDir, entry.row.worklog.replace(/\.md$/, '.json')),
+    onSkip,
+  );
   if (found) {
     history.push(found);
     history.sort((a, b) => byNewest(a.record.startedAt, b.record.startedAt));
@@ -50,12 +64,19 @@ export interface LoadedHistory {
   testHistory: TestHistory;
 }
 
-/** What a run reads of the earlier runs of its playbook when it starts. */
-export function loadHistory(playbook: HistoryPlaybook, runId: string): LoadedHistory {
+/**
+ * What a run reads of the earlier runs of its playbook when it starts. An earlier record that is not
+ * valid is left out and `onSkip` is told (see readHistory).
+ */
+export function loadHistory(
+  playbook: HistoryPlaybook,
+  runId: string,
+  onSkip: SkippedRecord = warnSkipped,
+): LoadedHistory {
   const dir = playbook.worklogDir;
-  const history = readHistory(dir, playbook.name, runId, HISTORY_RECORDS);
+  const history = readHistory(dir, playbook.name, runId, HISTORY_RECORDS, false, onSkip);
   const earlier = readRunEntries(dir, EARLIER_ENTRIES, playbook.name).filter((e) => e.run !== runId);
-  addBaseRun(history, earlier, playbook);
+  addBaseRun(history, earlier, playbook, onSkip);
   const window = Math.max(
     HISTORY_WINDOW,
     playbook.flaky.window,

@@ -2,47 +2,56 @@
  * Contract of phase 4's data (read by phase 5's `no-new-violations`, the worklog figures and the
  * trend). The compliance work may add fields; it keeps these.
  */
-import type { ExternalRun } from '../audit/external.js';
-import type { RuleSummary, ScopeScore } from '../audit/score.js';
-import type { Violation } from '../audit/types.js';
+import * as z from 'zod';
+import { externalRunSchema, ruleSummarySchema, scopeScoreSchema, violationSchema } from './shared.js';
 
-export interface ComplianceSummary {
-  totalViolations: number;
+const numbers = z.record(z.string(), z.number());
+
+/** Phase 4's data. */
+export const complianceSummarySchema = z.object({
+  totalViolations: z.number(),
   /** Score 0-100 per scope: the mean of its rules' severity-weighted scores (README, "Scores"). */
-  scores: Record<string, number>;
+  scores: numbers,
   /** Violations introduced since `--base`; null when no base was compared. */
-  introducedCount: number | null;
+  introducedCount: z.number().nullable(),
   /** Violations not in the baseline; null when there is no baseline. */
-  newSinceBaselineCount: number | null;
+  newSinceBaselineCount: z.number().nullable(),
   // ---- added by the compliance phase
-  filesAudited: number;
+  filesAudited: z.number(),
   /** Files in scope that were not read (symlinks, too large, binary, minified), counted by reason. */
-  skipped?: { count: number; byReason: Record<string, number> };
+  skipped: z.object({ count: z.number(), byReason: numbers }).optional(),
   /** Per scope: files, files with violations, score, counts by rule and severity. */
-  scopes: Record<string, ScopeScore>;
-  byRule: Record<string, number>;
+  scopes: z.record(z.string(), scopeScoreSchema),
+  byRule: numbers,
   /** Per rule: count, new, fixed, files, score (and score at the base). */
-  rules?: Record<string, RuleSummary & { scoreAtBase: number | null }>;
+  rules: z.record(z.string(), ruleSummarySchema.extend({ scoreAtBase: z.number().nullable() })).optional(),
   /** Playbook problems the audit revealed (a scope, rule or allowIn matching no file). */
-  warnings?: string[];
-  bySeverity: Record<string, number>;
+  warnings: z.array(z.string()).optional(),
+  bySeverity: numbers,
   /** Violations that fail the audit (error severity, new, and introduced when a base was compared). */
-  failingCount: number;
+  failingCount: z.number(),
   /** The first 20 violations (errors first), with file:line. */
-  top: Violation[];
+  top: z.array(violationSchema),
   /** Introduced violations (at most 50); empty when no base was compared. */
-  introduced: Violation[];
+  introduced: z.array(violationSchema),
   /** The base compared, or null with `baseNote` saying why none was. */
-  base: { ref: string; commit: string; changedFiles: number; fixedCount: number } | null;
-  baseNote: string;
-  baseline: { file: string; entries: number; knownCount: number; fixedCount: number } | null;
+  base: z
+    .object({ ref: z.string(), commit: z.string(), changedFiles: z.number(), fixedCount: z.number() })
+    .nullable(),
+  baseNote: z.string(),
+  baseline: z
+    .object({ file: z.string(), entries: z.number(), knownCount: z.number(), fixedCount: z.number() })
+    .nullable(),
   /** The latest earlier run of this playbook that measured violations. */
-  previous: {
-    runId: string;
-    startedAt: string;
-    totalViolations: number;
-    /** That run's rule scores (absent from runs before scores per rule existed). */
-    ruleScores?: Record<string, number>;
-  } | null;
-  external: ExternalRun[];
-}
+  previous: z
+    .object({
+      runId: z.string(),
+      startedAt: z.string(),
+      totalViolations: z.number(),
+      /** That run's rule scores (absent from runs before scores per rule existed). */
+      ruleScores: numbers.optional(),
+    })
+    .nullable(),
+  external: z.array(externalRunSchema),
+});
+export type ComplianceSummary = z.output<typeof complianceSummarySchema>;

@@ -5,194 +5,209 @@
  * src/phases/3-root-cause/deployment.ts.
  */
 
-import type { Verdict } from '../core/states.js';
-import type { TestStatus } from '../results/model.js';
+import * as z from 'zod';
+import { testStatusSchema, verdictSchema } from './shared.js';
 
-export interface ClusterTest {
-  suiteId: string;
+export const clusterTestSchema = z.object({
+  suiteId: z.string(),
   /** The report's grouping (TestCase.suite). */
-  group: string;
-  name: string;
-  status: TestStatus;
-}
-
-export interface FailureCluster {
-  /** Stable across runs for the same failure: a hash of the normalized signature. */
-  id: string;
-  /** The normalized signature text the id was made from. */
-  signature: string;
-  /** A short human title, e.g. the first line of the error message. */
-  title: string;
-  /** First line of one representative error message (not normalized). */
-  message: string;
-  tier: number;
-  tests: ClusterTest[];
-  /** Top project stack frame, `file:line`, when known. */
-  location: string | null;
-  /** Exception type named by the stack or message (phase 3 only). */
-  exceptionType?: string | null;
-  /** Stack of the representative failure (phase 3 only). */
-  stack?: string | null;
-  /** The evidence chain, link by link (phase 3 only). */
-  evidence?: EvidenceLink[];
-  /** Output of `analyzer.command` for this cluster, when one is configured (phase 3 only). */
-  analysis?: ClusterAnalysis;
-}
+  group: z.string(),
+  name: z.string(),
+  status: testStatusSchema,
+});
+export type ClusterTest = z.output<typeof clusterTestSchema>;
 
 /** One link of a cluster's evidence chain. `value` null means it could not be established. */
-export interface EvidenceLink {
-  kind:
-    | 'assertion'
-    | 'frame'
-    | 'last-change'
-    | 'first-failed'
-    | 'deployed-revision'
-    | 'github-issue'
+export const evidenceLinkSchema = z.object({
+  kind: z.enum([
+    'assertion',
+    'frame',
+    'last-change',
+    'first-failed',
+    'deployed-revision',
+    'github-issue',
     // An entry of this run's trace logged by the tested revision (src/phases/3-root-cause/deployment.ts).
-    | 'revision-log';
-  value: string | null;
+    'revision-log',
+  ]),
+  value: z.string().nullable(),
   /** Where the value comes from (the report, git blame, the worklog history, phase 0, GitHub). */
-  source: string;
+  source: z.string(),
   /** Why it is unknown, when `value` is null. */
-  unknownBecause?: string;
+  unknownBecause: z.string().optional(),
   /** A link target (a worklog, an issue), when there is one. */
-  href?: string;
-}
+  href: z.string().optional(),
+});
+export type EvidenceLink = z.output<typeof evidenceLinkSchema>;
 
-export interface ClusterAnalysis {
-  command: string[];
-  exitCode: number | null;
-  timedOut: boolean;
+export const clusterAnalysisSchema = z.object({
+  command: z.array(z.string()),
+  exitCode: z.number().nullable(),
+  timedOut: z.boolean(),
   /** The command's output (markdown), bounded. */
-  markdown: string;
-  logFile: string;
-}
+  markdown: z.string(),
+  logFile: z.string(),
+});
+export type ClusterAnalysis = z.output<typeof clusterAnalysisSchema>;
 
-export interface RootCauseData {
-  /**
-   * The version of the signature rule the clusters were made with (`SIGNATURE_VERSION`); clusters of
-   * another version are recomputed from the tests, and issues filed under it are mapped by test ids.
-   */
-  signatureVersion?: number;
-  clusters: FailureCluster[];
-  /** Failing tests that were clustered. */
-  failingTests?: number;
-  /** The tested revisions' own logs and metrics (src/phases/3-root-cause/deployment.ts); absent when no service was tested. */
-  deployment?: DeploymentEvidence;
-}
+export const failureClusterSchema = z.object({
+  /** Stable across runs for the same failure: a hash of the normalized signature. */
+  id: z.string(),
+  /** The normalized signature text the id was made from. */
+  signature: z.string(),
+  /** A short human title, e.g. the first line of the error message. */
+  title: z.string(),
+  /** First line of one representative error message (not normalized). */
+  message: z.string(),
+  tier: z.number(),
+  tests: z.array(clusterTestSchema),
+  /** Top project stack frame, `file:line`, when known. */
+  location: z.string().nullable(),
+  /** Exception type named by the stack or message (phase 3 only). */
+  exceptionType: z.string().nullable().optional(),
+  /** Stack of the representative failure (phase 3 only). */
+  stack: z.string().nullable().optional(),
+  /** The evidence chain, link by link (phase 3 only). */
+  evidence: z.array(evidenceLinkSchema).optional(),
+  /** Output of `analyzer.command` for this cluster, when one is configured (phase 3 only). */
+  analysis: clusterAnalysisSchema.optional(),
+});
+export type FailureCluster = z.output<typeof failureClusterSchema>;
 
-export interface TimeWindow {
+export const timeWindowSchema = z.object({
   /** RFC 3339. */
-  start: string;
-  end: string;
-}
+  start: z.string(),
+  end: z.string(),
+});
+export type TimeWindow = z.output<typeof timeWindowSchema>;
 
 /** Entries of one signature read from a revision. */
-export interface LogGroup {
+export const logGroupSchema = z.object({
   /** The normalized first line of the message (numbers, ids, quoted values masked). */
-  signature: string;
-  count: number;
+  signature: z.string(),
+  count: z.number(),
   /** The highest severity in the group. */
-  severity: string;
-  first: string;
-  last: string;
+  severity: z.string(),
+  first: z.string(),
+  last: z.string(),
   /** One message of the group, first line, bounded (redacted where text leaves the process). */
-  example: string;
-  sourceLocation: string | null;
+  example: z.string(),
+  sourceLocation: z.string().nullable(),
   /** Trace and span of the example. */
-  trace: string | null;
-  spanId: string | null;
+  trace: z.string().nullable(),
+  spanId: z.string().nullable(),
   /** Entries of the group that carry this run's trace. */
-  correlated: number;
-}
+  correlated: z.number(),
+});
+export type LogGroup = z.output<typeof logGroupSchema>;
 
-export interface LogRead {
-  revision: string;
-  window: TimeWindow;
-  filter: string;
+export const logReadSchema = z.object({
+  revision: z.string(),
+  window: timeWindowSchema,
+  filter: z.string(),
   /** read: the query answered; otherwise what stopped it (the link is inconclusive). */
-  state: 'read' | 'unavailable' | 'timed-out';
-  reason: string;
+  state: z.enum(['read', 'unavailable', 'timed-out']),
+  reason: z.string(),
   /** What to do about it (the role to grant), when it was not read. */
-  hint?: string;
-  entries: number;
-  pages: number;
-  truncated: boolean;
-  groups: LogGroup[];
-}
+  hint: z.string().optional(),
+  entries: z.number(),
+  pages: z.number(),
+  truncated: z.boolean(),
+  groups: z.array(logGroupSchema),
+});
+export type LogRead = z.output<typeof logReadSchema>;
 
-export interface ServiceLogs extends LogRead {
-  service: string;
+export const serviceLogsSchema = logReadSchema.extend({
+  service: z.string(),
   /** The serving (or previous) revision's read over a window of the same length, for `no-new-errors`. */
-  baseline: (LogRead & { why: string }) | null;
+  baseline: logReadSchema.extend({ why: z.string() }).nullable(),
   /** Why there is no baseline, when there is none. */
-  noBaseline?: string;
+  noBaseline: z.string().optional(),
   /** Signatures the tested revision logged and the baseline did not (only when the baseline was read). */
-  newSignatures?: string[];
-}
+  newSignatures: z.array(z.string()).optional(),
+});
+export type ServiceLogs = z.output<typeof serviceLogsSchema>;
 
 /** One entry of this run's trace, attached (when it could be) to the suite that caused it. */
-export interface CorrelatedEntry {
-  service: string;
-  revision: string;
-  timestamp: string;
-  severity: string;
-  message: string;
-  sourceLocation: string | null;
-  trace: string;
-  spanId: string | null;
-  suiteId: string | null;
-  attempt: number | null;
+export const correlatedEntrySchema = z.object({
+  service: z.string(),
+  revision: z.string(),
+  timestamp: z.string(),
+  severity: z.string(),
+  message: z.string(),
+  sourceLocation: z.string().nullable(),
+  trace: z.string(),
+  spanId: z.string().nullable(),
+  suiteId: z.string().nullable(),
+  attempt: z.number().nullable(),
   /**
    * How the entry was attributed: the span of one test (the test named its own traceparent in its
    * report), the span of a suite attempt (the TRACEPARENT tdl gave it), or the only suite attempt
    * running at that time.
    */
-  via: 'test' | 'span' | 'time' | null;
+  via: z.enum(['test', 'span', 'time']).nullable(),
   /** The test whose own span the entry carries (`via: test`): its report grouping and name. */
-  test?: { group: string; name: string };
-  clusterIds: string[];
-}
+  test: z.object({ group: z.string(), name: z.string() }).optional(),
+  clusterIds: z.array(z.string()),
+});
+export type CorrelatedEntry = z.output<typeof correlatedEntrySchema>;
 
-export type SloIndicator = 'error-rate' | 'p50' | 'p95' | 'p99';
+export const sloIndicatorSchema = z.enum(['error-rate', 'p50', 'p95', 'p99']);
+export type SloIndicator = z.output<typeof sloIndicatorSchema>;
 
 /** One metric band of one service, measured. `warning` is shown and does not block. */
-export interface SloVerdict {
-  service: string;
-  revision: string;
-  indicator: SloIndicator;
-  verdict: Verdict | 'warning';
+export const sloVerdictSchema = z.object({
+  service: z.string(),
+  revision: z.string(),
+  indicator: sloIndicatorSchema,
+  verdict: z.union([verdictSchema, z.literal('warning')]),
   /** Measured value (a ratio for error-rate, ms for latencies); null when there was no data. */
-  value: number | null;
+  value: z.number().nullable(),
   /** The baseline's value for relative bounds. */
-  baseline?: number | null;
+  baseline: z.number().nullable().optional(),
   /** The bound as written (`< 1%`), and the one it was judged by when a warning. */
-  bound: string;
-  window: TimeWindow;
+  bound: z.string(),
+  window: timeWindowSchema,
   /** `demo-backend: 5xx 5.0% > 1%`: the line the criterion and the headline show. */
-  text: string;
-}
+  text: z.string(),
+});
+export type SloVerdict = z.output<typeof sloVerdictSchema>;
 
-export interface DeploymentEvidence {
-  window: TimeWindow;
-  traceId: string;
-  logs: ServiceLogs[];
-  correlated: CorrelatedEntry[];
+export const deploymentEvidenceSchema = z.object({
+  window: timeWindowSchema,
+  traceId: z.string(),
+  logs: z.array(serviceLogsSchema),
+  correlated: z.array(correlatedEntrySchema),
   /** Entries of this run's trace beyond the ones kept in `correlated`. */
-  correlatedDropped?: number;
-  correlation: {
-    failingTests: number;
+  correlatedDropped: z.number().optional(),
+  correlation: z.object({
+    failingTests: z.number(),
     /**
      * Failing tests with at least one entry of this run's trace: carrying the test's own span, or, for
      * a test that named no span, from its own suite.
      */
-    correlatedTests: number;
+    correlatedTests: z.number(),
     /** Of correlatedTests, the ones tied by their own span (per test, not per suite). */
-    ownSpanTests?: number;
+    ownSpanTests: z.number().optional(),
     /** correlatedTests / failingTests; null when no test failed or no log was read. */
-    rate: number | null;
+    rate: z.number().nullable(),
     /** Entries read that carry another trace or none (never attached). */
-    otherEntries: number;
-  };
-  slo: SloVerdict[];
-}
+    otherEntries: z.number(),
+  }),
+  slo: z.array(sloVerdictSchema),
+});
+export type DeploymentEvidence = z.output<typeof deploymentEvidenceSchema>;
+
+/** Phase 3's data. */
+export const rootCauseDataSchema = z.object({
+  /**
+   * The version of the signature rule the clusters were made with (`SIGNATURE_VERSION`); clusters of
+   * another version are recomputed from the tests, and issues filed under it are mapped by test ids.
+   */
+  signatureVersion: z.number().optional(),
+  clusters: z.array(failureClusterSchema),
+  /** Failing tests that were clustered. */
+  failingTests: z.number().optional(),
+  /** The tested revisions' own logs and metrics (src/phases/3-root-cause/deployment.ts); absent when no service was tested. */
+  deployment: deploymentEvidenceSchema.optional(),
+});
+export type RootCauseData = z.output<typeof rootCauseDataSchema>;

@@ -1,118 +1,165 @@
 /** Data that phase 2 (run-tests) leaves in the run record; read by later phases and the worklog. */
 
-import type { Finding } from '../core/record.js';
-import type { ExecutionState, Verdict } from '../core/states.js';
-import type { Counts, TestCase } from '../results/model.js';
-import type { QuarantineData } from './quarantine.js';
-import type { HealthData } from './test-health.js';
+import * as z from 'zod';
+import { findingSchema } from '../core/record.js';
+import { quarantineDataSchema } from './quarantine.js';
+import { countsSchema, executionStateSchema, testCaseSchema, verdictSchema } from './shared.js';
+import { healthDataSchema } from './test-health.js';
 
-export interface AttemptResult {
-  attempt: number;
-  startedAt: string;
-  durationMs: number;
-  exitCode: number | null;
-  signal: string | null;
-  timedOut: boolean;
-  spawnError?: string;
+export const attemptResultSchema = z.object({
+  attempt: z.number(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  exitCode: z.number().nullable(),
+  signal: z.string().nullable(),
+  timedOut: z.boolean(),
+  spawnError: z.string().optional(),
   /** Span id of the TRACEPARENT this attempt was given (its log entries can carry it). */
-  spanId?: string;
+  spanId: z.string().optional(),
   /** Counts of this attempt's report, null when no report could be read. */
-  counts: Counts | null;
-  reportError?: string;
-}
+  counts: countsSchema.nullable(),
+  reportError: z.string().optional(),
+});
+export type AttemptResult = z.output<typeof attemptResultSchema>;
 
-export interface SuiteResult {
-  id: string;
-  tier: number;
-  categories: string[];
-  command: string[];
-  state: ExecutionState;
-  verdict: Verdict;
-  reason?: string;
-  attempts: AttemptResult[];
-  durationMs: number;
-  counts: Counts;
-  cases: TestCase[];
-  report: { path: string; format: string } | null;
-  logFile: string | null;
+export const suiteResultSchema = z.object({
+  id: z.string(),
+  tier: z.number(),
+  categories: z.array(z.string()),
+  command: z.array(z.string()),
+  state: executionStateSchema,
+  verdict: verdictSchema,
+  reason: z.string().optional(),
+  attempts: z.array(attemptResultSchema),
+  durationMs: z.number(),
+  counts: countsSchema,
+  cases: z.array(testCaseSchema),
+  report: z.object({ path: z.string(), format: z.string() }).nullable(),
+  logFile: z.string().nullable(),
   /** Bounded end of the last attempt's output, ANSI escapes removed. */
-  outputTail: string;
-  outputBytes: number;
-  findings: Finding[];
+  outputTail: z.string(),
+  outputBytes: z.number(),
+  findings: z.array(findingSchema),
   /** Failures of quarantined tests not counted in the verdict and the gates (src/history/quarantine.ts). */
-  quarantined?: { failed: number; errored: number };
+  quarantined: z.object({ failed: z.number(), errored: z.number() }).optional(),
   /** The Cloud Run revision (and URL) of each service this suite ran against, from phase 0. */
-  services?: { name: string; url: string | null; revision: string | null; via: 'service' | 'tag' }[];
-}
+  services: z
+    .array(
+      z.object({
+        name: z.string(),
+        url: z.string().nullable(),
+        revision: z.string().nullable(),
+        via: z.enum(['service', 'tag']),
+      }),
+    )
+    .optional(),
+});
+export type SuiteResult = z.output<typeof suiteResultSchema>;
 
-export interface GateResult {
-  afterTier: number;
-  minPassRate: number;
-  passRate: number | null;
-  verdict: Verdict;
-  reason: string;
-}
+export const gateResultSchema = z.object({
+  afterTier: z.number(),
+  minPassRate: z.number(),
+  passRate: z.number().nullable(),
+  verdict: verdictSchema,
+  reason: z.string(),
+});
+export type GateResult = z.output<typeof gateResultSchema>;
 
-export interface TierResult {
-  tier: number;
-  state: ExecutionState;
-  reason?: string;
-  suites: string[];
-  counts: Counts;
-  passRate: number | null;
-  gate: GateResult | null;
-}
-
-export interface RunTestsData {
-  tiers: TierResult[];
-  suites: SuiteResult[];
-  counts: Counts;
-  passRate: number | null;
-  /** Set when a gate stopped the run: later tiers were skipped. */
-  noGo: { afterTier: number; reason: string } | null;
-  /** Flaky and broken tests, judged from the history store (absent in records of earlier versions). */
-  health?: HealthData;
-  /** The playbook's quarantine applied to this run (absent when the playbook has none). */
-  quarantine?: QuarantineData;
-  /** The playbook's suites, gates and quarantine as this run had them (tests-not-weakened compares). */
-  policy?: TestPolicy;
-  /** A sharded run (tdl plan / run --shard / merge): per tier, each shard's chunks, wall time, host. */
-  sharding?: ShardingData;
-  /** Under --dry-run: what would have run. */
-  planned?: { id: string; tier: number; command: string[] }[];
-}
+export const tierResultSchema = z.object({
+  tier: z.number(),
+  state: executionStateSchema,
+  reason: z.string().optional(),
+  suites: z.array(z.string()),
+  counts: countsSchema,
+  passRate: z.number().nullable(),
+  gate: gateResultSchema.nullable(),
+});
+export type TierResult = z.output<typeof tierResultSchema>;
 
 /** One shard of one tier of a sharded run, as the merge saw it. */
-export interface ShardRow {
-  index: number;
+export const shardRowSchema = z.object({
+  index: z.number(),
   /** Chunk ids the plan gave it. */
-  chunks: string[];
+  chunks: z.array(z.string()),
   /** `missing`: no usable partial arrived for it (its chunks are missing too). */
-  state: 'completed' | 'cancelled' | 'missing';
-  wallMs: number | null;
-  host: string | null;
-  plannedMs: number;
-}
+  state: z.enum(['completed', 'cancelled', 'missing']),
+  wallMs: z.number().nullable(),
+  host: z.string().nullable(),
+  plannedMs: z.number(),
+});
+export type ShardRow = z.output<typeof shardRowSchema>;
 
-export interface ShardingData {
-  shards: number;
-  planDigest: string;
-  tiers: {
-    tier: number;
-    rows: ShardRow[];
-    /** Slowest shard's wall time against the mean of the shards that reported; null when none did. */
-    balance: { slowestMs: number; meanMs: number; ratio: number } | null;
-    /** The plan's own balance (slowest planned shard against the ideal). */
-    plannedRatio: number;
-  }[];
-}
+export const shardingDataSchema = z.object({
+  shards: z.number(),
+  planDigest: z.string(),
+  tiers: z.array(
+    z.object({
+      tier: z.number(),
+      rows: z.array(shardRowSchema),
+      /** Slowest shard's wall time against the mean of the shards that reported; null when none did. */
+      balance: z.object({ slowestMs: z.number(), meanMs: z.number(), ratio: z.number() }).nullable(),
+      /** The plan's own balance (slowest planned shard against the ideal). */
+      plannedRatio: z.number(),
+    }),
+  ),
+});
+export type ShardingData = z.output<typeof shardingDataSchema>;
 
 /** The parts of a playbook that decide how much the tests ask. */
-export interface TestPolicy {
-  suites: { id: string; command: string[]; timeoutMs: number; retries: number }[];
-  gates: { afterTier: number; minPassRate: number }[];
-  quarantine: string[];
-}
+export const testPolicySchema = z.object({
+  suites: z.array(
+    z.object({ id: z.string(), command: z.array(z.string()), timeoutMs: z.number(), retries: z.number() }),
+  ),
+  gates: z.array(z.object({ afterTier: z.number(), minPassRate: z.number() })),
+  quarantine: z.array(z.string()),
+});
+export type TestPolicy = z.output<typeof testPolicySchema>;
+
+/** Phase 2's data. */
+export const runTestsDataSchema = z.object({
+  tiers: z.array(tierResultSchema),
+  suites: z.array(suiteResultSchema),
+  counts: countsSchema,
+  passRate: z.number().nullable(),
+  /** Set when a gate stopped the run: later tiers were skipped. */
+  noGo: z.object({ afterTier: z.number(), reason: z.string() }).nullable(),
+  /** Flaky and broken tests, judged from the history store (absent in records of earlier versions). */
+  health: healthDataSchema.optional(),
+  /** The playbook's quarantine applied to this run (absent when the playbook has none). */
+  quarantine: quarantineDataSchema.optional(),
+  /** The playbook's suites, gates and quarantine as this run had them (tests-not-weakened compares). */
+  policy: testPolicySchema.optional(),
+  /** A sharded run (tdl plan / run --shard / merge): per tier, each shard's chunks, wall time, host. */
+  sharding: shardingDataSchema.optional(),
+  /** Under --dry-run: what would have run. */
+  planned: z.array(z.object({ id: z.string(), tier: z.number(), command: z.array(z.string()) })).optional(),
+});
+export type RunTestsData = z.output<typeof runTestsDataSchema>;
+
+/**
+ * On disk only (src/history/compact.ts): a suite's plain passing tests, one row each, `[group index,
+ * name, duration (null: unknown), file index (-1: the group; absent: none)]`.
+ */
+export const passedRowSchema = z.tuple([z.int(), z.string(), z.number().nullable(), z.int().optional()]);
+export type PassedRow = z.output<typeof passedRowSchema>;
+
+export const compactPassedSchema = z.object({
+  groups: z.array(z.string()),
+  files: z.array(z.string()),
+  tests: z.array(passedRowSchema),
+});
+export type CompactPassed = z.output<typeof compactPassedSchema>;
+
+/** A suite as stored: its plain passing tests in `passed` (schema 2) or in `cases` (schema 1). */
+export const storedSuiteSchema = suiteResultSchema.extend({
+  passed: compactPassedSchema.optional().meta({
+    description: "In `record.json` and the worklog's JSON twin only: plain passing tests, compact.",
+  }),
+});
+export type StoredSuite = z.output<typeof storedSuiteSchema>;
+
+/** Phase 2's data as stored (see storedSuiteSchema). */
+export const storedRunTestsDataSchema = runTestsDataSchema.extend({ suites: z.array(storedSuiteSchema) });
 
 /** Suites whose verdict was `fail`, given a run's phase 2 data (for phase 1's ordering). */
 export function previousFailingSuites(data: RunTestsData | undefined): Set<string> {

@@ -1,25 +1,28 @@
 /** Contract of phase 5's data: the criteria table behind the decision. */
+import * as z from 'zod';
+import { CRITERIA } from '../playbook/sections/decision.js';
+import { verdictSchema } from './shared.js';
 
-import type { Verdict } from '../core/states.js';
-import type { CriterionId } from '../playbook/sections/decision.js';
-
-export interface CriterionResult {
-  id: CriterionId;
-  required: boolean;
-  verdict: Verdict;
+export const criterionResultSchema = z.object({
+  id: z.enum(CRITERIA),
+  required: z.boolean(),
+  verdict: verdictSchema,
   /** The evidence that decided it, one line each, with its source. */
-  evidence: string[];
+  evidence: z.array(z.string()),
   /**
    * false when the playbook does not configure the part at all (no `services`, no `audit`): the
    * criterion is shown as "n/a" and does not block. Absent means applicable.
    */
-  applicable?: false;
-}
+  applicable: z.literal(false).optional(),
+});
+export type CriterionResult = z.output<typeof criterionResultSchema>;
 
-export interface StabilityData {
-  criteria: CriterionResult[];
+/** Phase 5's data. */
+export const stabilityDataSchema = z.object({
+  criteria: z.array(criterionResultSchema),
   /** The base ref compared with (diff, base-branch runs). */
-  base?: string;
+  base: z.string().optional(),
   /** Runs compared with, by id. */
-  comparedWith?: { previous: string | null; baseRun: string | null };
-}
+  comparedWith: z.object({ previous: z.string().nullable(), baseRun: z.string().nullable() }).optional(),
+});
+export type StabilityData = z.output<typeof stabilityDataSchema>;

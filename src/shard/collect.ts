@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { errorMessage } from '../core/errors.js';
-import { expandSuite, type StoredSuite } from '../history/compact.js';
-import type { SuiteResult } from '../phase-data/run-tests.js';
+import { expandSuite } from '../history/compact.js';
+import type { StoredSuite, SuiteResult } from '../phase-data/run-tests.js';
 import { parsePartial, type ReadPartial } from './document.js';
 
 export function readPartials(files: readonly string[], keepCases: boolean): ReadPartial[] {
@@ -19,10 +19,8 @@ export function readPartials(files: readonly string[], keepCases: boolean): Read
     }
     const read = parsePartial(file, text);
     if (!('partial' in read)) return read;
-    for (const chunk of read.partial.chunks) {
-      const suite = chunk.suite as unknown as StoredSuite;
-      chunk.suite = (keepCases ? expandSuite(suite) : withoutCases(suite)) as unknown as typeof chunk.suite;
-    }
+    for (const chunk of read.partial.chunks)
+      chunk.suite = keepCases ? expandSuite(chunk.suite) : withoutCases(chunk.suite);
     return read;
   });
 }

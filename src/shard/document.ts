@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { errorMessage, UsageError } from '../core/errors.js';
 import { stableHash } from '../core/ids.js';
+import type { PhaseResult } from '../core/record.js';
+import { storedPhaseResultSchema } from '../phase-data/record.js';
+import { storedSuiteSchema } from '../phase-data/run-tests.js';
 import type { TierPlan } from './plan.js';
 
 export const PLAN_KIND = 'tdl-plan';
@@ -56,10 +59,13 @@ export const planSchema = z.object({
   focus: z.string(),
   shards: z.int().min(1),
   /** Phases 0 and 1 as `tdl plan` ran them (the finish step puts them in the run record). */
-  phases: z.array(z.unknown()),
+  phases: z.array(storedPhaseResultSchema),
   tiers: z.array(tierPlanSchema),
 });
-export type PlanDocument = Omit<z.output<typeof planSchema>, 'tiers'> & { tiers: TierPlan[] };
+export type PlanDocument = Omit<z.output<typeof planSchema>, 'tiers' | 'phases'> & {
+  tiers: TierPlan[];
+  phases: PhaseResult[];
+};
 
 export const partialSchema = z.object({
   kind: z.literal(PARTIAL_KIND),
@@ -77,9 +83,18 @@ export const partialSchema = z.object({
   endedAt: z.string(),
   wallMs: z.number(),
   /** Each chunk's suite result (passing tests compact, as in the run record on disk). */
-  chunks: z.array(z.object({ id: z.string(), suite: z.looseObject({ id: z.string() }) })),
+  chunks: z.array(z.object({ id: z.string(), suite: storedSuiteSchema })),
 });
 export type PartialRecord = z.output<typeof partialSchema>;
+
+/** True when `value` is a partial (checked by zod); else `why` gets the first problem. */
+function isPartial(value: unknown, why: string[]): value is PartialRecord {
+  const parsed = partialSchema.safeParse(value);
+  if (parsed.success) return true;
+  const issue = parsed.error.issues[0];
+  why.push(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  return false;
+}
 
 /** The digest of a plan: a hash of its content without the digest itself. */
 export function planDigest(plan: Omit<PlanDocument, 'digest'> & { digest?: string }): string {
@@ -127,16 +142,9 @@ export function parsePartial(file: string, text: string): ReadPartial {
   } catch (error) {
     return { file, problem: `not JSON (${errorMessage(error)})` };
   }
-  const parsed = partialSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return {
-      file,
-      problem: `not a tdl partial: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
-    };
-  }
-  // The value itself: parsing strips the suite fields the schema leaves open.
-  return { file, partial: value as PartialRecord };
+  const why: string[] = [];
+  // The value itself: zod's copy strips the suite fields the schema leaves open.
+  return isPartial(value, why) ? { file, partial: value } : { file, problem: `not a tdl partial: ${why[0]}` };
 }
 
 /** Parses a `--shard i/N` value (1-based). */

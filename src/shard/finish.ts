@@ -8,7 +8,7 @@
  */
 import { resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
-import type { Finding, PhaseResult, RunOptions, RunRecord } from '../core/record.js';
+import type { Finding, PhaseEntry, RunOptions, RunRecord } from '../core/record.js';
 import { policyOf } from '../decision/weakening.js';
 import { testHealth } from '../history/health.js';
 import { loadHistory } from '../history/step.js';
@@ -72,7 +72,7 @@ function byTier(plan: PlanDocument, reads: readonly ReadPartial[]): Map<number, 
 
 export interface MergedRun {
   data: RunTestsData;
-  phase: PhaseResult<RunTestsData>;
+  phase: PhaseEntry<'run-tests'>;
   merges: TierMerge[];
 }
 
@@ -145,7 +145,7 @@ export function mergeRun(
     policy: policyOf(playbook),
     sharding,
   };
-  const phase: PhaseResult<RunTestsData> = {
+  const phase: PhaseEntry<'run-tests'> = {
     id: 'run-tests',
     index: 2,
     title: 'Test execution',
@@ -196,7 +196,7 @@ export async function finishFromFiles(
         untilGreen: false,
         maxIterations: 1,
       },
-      phases: [...(plan.phases as PhaseResult[]), phase as PhaseResult],
+      phases: [...plan.phases, phase],
     },
     session,
   );

@@ -10,7 +10,7 @@ import { createPorts } from '../adapters/index.js';
 import { EXIT, UsageError } from '../core/errors.js';
 import { findGitRoot } from '../core/git-root.js';
 import { pathsFor, stateDirFor } from '../core/paths.js';
-import type { PhaseResult, RunOptions } from '../core/record.js';
+import type { RunOptions } from '../core/record.js';
 import { compactSuite } from '../history/compact.js';
 import type { SuiteResult } from '../phase-data/run-tests.js';
 import { runSuite } from '../phases/2-run-tests/suite.js';
@@ -126,7 +126,7 @@ export async function runShard(
   const started = systemClock.now();
   const record = await blankRecord(playbook, plan.runId, started, options, paths, ports);
   // The plan's phases 0 and 1: suites get the same TDL_SERVICE_* targets as in an unsharded run.
-  record.phases = plan.phases as PhaseResult[];
+  record.phases = plan.phases;
   const { ctx, close } = stepContext(playbook, record, paths, { ...opts, ports });
   const mine = tierPlan.chunks.filter((c) => c.shard === shard.index);
   const byId = new Map(playbook.suites.map((s) => [s.id, s]));
@@ -155,11 +155,7 @@ export async function runShard(
       const root = stateRootOf(runPaths.runDir);
       chunks.push({
         id: chunk.id,
-        suite: portableValue(
-          compactSuite(result),
-          [playbook.repoDir, root],
-          root,
-        ) as unknown as PartialRecord['chunks'][number]['suite'],
+        suite: portableValue(compactSuite(result), [playbook.repoDir, root], root),
       });
     }
   } finally {

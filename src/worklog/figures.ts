@@ -8,8 +8,6 @@ import { percent } from '../core/format.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
 import type { Verdict } from '../core/states.js';
 import { headlineReasons } from '../decision/headline.js';
-import type { ComplianceSummary } from '../phase-data/compliance.js';
-import type { DeployStatusData } from '../phase-data/deploy-status.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { RunTestsData, TierResult } from '../phase-data/run-tests.js';
 import { type Counts, countCases } from '../results/model.js';
@@ -95,15 +93,14 @@ export function figures(record: RunRecord): Figures {
         : `tests not run (${skippedWhy(tests)})`;
   const gateMark = data?.noGo ? 'NO-GO' : gates.length ? 'pass' : '–';
   const stability = phaseResult(record, 'stability');
-  // The record may be an earlier version's, lacking fields added since: read as partial.
-  const compliance: PhaseResult<Partial<ComplianceSummary>> | undefined = phaseResult(record, 'compliance');
+  const compliance = phaseResult(record, 'compliance');
   const violations =
     typeof compliance?.data?.totalViolations === 'number' ? compliance.data.totalViolations : null;
   const prev = violations === null ? null : (compliance?.data?.previous ?? null);
   const violationsChange = prev
     ? { previous: prev.totalViolations, delta: violations! - prev.totalViolations, runId: prev.runId }
     : null;
-  const deploy: PhaseResult<Partial<DeployStatusData>> | undefined = phaseResult(record, 'deploy-status');
+  const deploy = phaseResult(record, 'deploy-status');
   const notPassing = (deploy?.data?.services ?? []).filter((s) => s.verdict !== 'pass');
   const plain = record.decision?.decision === 'defer' ? headlineReasons(record) : [];
   const quarantine = quarantineNote(data);

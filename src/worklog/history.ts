@@ -15,9 +15,29 @@ export interface HistoryEntry {
   file: string;
 }
 
+/** Told of a JSON twin that was skipped because it is not a valid run record (see readHistory). */
+export type SkippedRecord = (file: string, problem: string) => void;
+
+/**
+ * The default for a skipped twin: one line on stderr. A run passes its logger's instead (the line then
+ * also reaches run.log); stdout, where `--json` and the MCP protocol write, is never used.
+ */
+export const warnSkipped: SkippedRecord = (file, problem) => {
+  try {
+    process.stderr.write(`tdl: warning: skipped ${file}: not a valid run record: ${problem}\n`);
+  } catch {
+    // stderr is gone: nothing more to say.
+  }
+};
+
 /**
  * Runs of `playbookName` (null: every playbook) in `dir`, newest first, at most `max`, excluding
  * `excludeRunId` and (unless `includeDryRuns`, as the INDEX does) dry runs.
+ *
+ * A twin that is JSON but not a valid run record (a key of the record, or of a phase's data, is wrong:
+ * edited by hand, or written by a tdl with another contract) is skipped and `onSkip` is told why, so
+ * one bad file costs its own run and not the whole history (a worklog, the trend, INDEX.md). A torn
+ * file (not JSON: a crash while writing) is skipped silently, as before.
  */
 export function readHistory(
   dir: string,
@@ -25,6 +45,7 @@ export function readHistory(
   excludeRunId?: string,
   max = MAX_HISTORY,
   includeDryRuns = false,
+  onSkip: SkippedRecord = warnSkipped,
 ): HistoryEntry[] {
   let names: string[];
   try {
@@ -46,7 +67,10 @@ export function readHistory(
     const file = join(dir, name);
     try {
       const parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.ok) continue;
+      if (!parsed.ok) {
+        onSkip(file, parsed.problem);
+        continue;
+      }
       const record = normalizeReadRecord(parsed.record, file);
       if (playbookName !== null && record.playbook?.name !== playbookName) continue;
       if (record.runId === excludeRunId) continue;
@@ -68,11 +92,13 @@ export function byNewest(a: string, b: string): number {
   return a < b ? 1 : a > b ? -1 : 0;
 }
 
-/** One JSON twin read as history (null when missing, torn or not a run record). */
-export function readHistoryFile(file: string): HistoryEntry | null {
+/** One JSON twin read as history (null when missing, torn or not a run record: `onSkip` is told why). */
+export function readHistoryFile(file: string, onSkip: SkippedRecord = warnSkipped): HistoryEntry | null {
   try {
     const parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.ok ? { record: normalizeReadRecord(parsed.record, file), file } : null;
+    if (parsed.ok) return { record: normalizeReadRecord(parsed.record, file), file };
+    onSkip(file, parsed.problem);
+    return null;
   } catch {
     return null;
   }

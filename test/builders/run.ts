@@ -7,8 +7,8 @@ import pino from 'pino';
 import { createPorts } from '../../src/adapters/index.js';
 import {
   PHASE_IDS,
+  type PhaseEntry,
   type PhaseId,
-  type PhaseResult,
   RUN_RECORD_SCHEMA_VERSION,
   type RunRecord,
 } from '../../src/core/record.js';
@@ -63,11 +63,11 @@ export const PHASE_TITLES: Record<PhaseId, string> = {
   publish: 'Publish',
 };
 
-/** A phase's entry in the record, at its place in the table; completed and passing unless told otherwise. */
-export function phaseEntry<T = unknown>(
-  id: PhaseId,
-  overrides: Partial<PhaseResult<T>> = {},
-): PhaseResult<T> {
+/**
+ * A phase's entry in the record, at its place in the table, its data typed by `id`; completed and
+ * passing unless told otherwise.
+ */
+export function phaseEntry<I extends PhaseId>(id: I, overrides: Partial<PhaseEntry<I>> = {}): PhaseEntry<I> {
   return {
     id,
     index: PHASE_IDS.indexOf(id),
@@ -80,7 +80,11 @@ export function phaseEntry<T = unknown>(
 }
 
 /** A phase's entry for a phase that was skipped (no verdict, no data). */
-export function skippedPhase(id: PhaseId, reason: string, overrides: Partial<PhaseResult> = {}): PhaseResult {
+export function skippedPhase<I extends PhaseId>(
+  id: I,
+  reason: string,
+  overrides: Partial<PhaseEntry<I>> = {},
+): PhaseEntry<I> {
   return {
     id,
     index: PHASE_IDS.indexOf(id),

@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { ComplianceSummary } from '../../src/phase-data/compliance.js';
-import type { StabilityData } from '../../src/phase-data/stability.js';
+import { phaseData, phaseResult } from '../../src/phase-data/index.js';
 import { PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 const playbook = (base: string) => `name: audit-run
@@ -35,7 +34,7 @@ async function run(args: string[]): Promise<RunRecord> {
   return JSON.parse(String(r.stdout)) as RunRecord;
 }
 
-const compliance = (r: RunRecord) => r.phases.find((p) => p.id === 'compliance')!;
+const compliance = (r: RunRecord) => phaseResult(r, 'compliance')!;
 
 describe('phase 4 in tdl run', () => {
   it('audits, scores, fails on an error-severity violation, and fills its worklog section', async () => {
@@ -43,7 +42,7 @@ describe('phase 4 in tdl run', () => {
     const p = compliance(record);
     expect(p.state).toBe('completed');
     expect(p.verdict).toBe('fail');
-    const d = p.data as ComplianceSummary;
+    const d = p.data!;
     expect(d.totalViolations).toBe(3);
     // 4 files; one-state: 2 warnings → 100 × 4 / (4 + 5) = 44.4; redis: 1 error → 28.6; mean 36.5.
     expect(d.scores).toEqual({ production: 36.5 });
@@ -53,7 +52,7 @@ describe('phase 4 in tdl run', () => {
       'HEAD is the tip of main: no change to compare with, violations are judged against the baseline',
     );
     // No baseline either: new violations are unknown (never a pass), and the decision says how to fix it.
-    const stabilityData = record.phases.find((p) => p.id === 'stability')!.data as StabilityData;
+    const stabilityData = phaseData(record, 'stability')!;
     const nnv = stabilityData.criteria.find((c) => c.id === 'no-new-violations')!;
     expect(nnv.verdict).toBe('inconclusive');
     expect(nnv.evidence.join(' ')).toContain('HEAD is the tip of main');
@@ -84,7 +83,7 @@ describe('phase 4 in tdl run', () => {
     await execa('git', ['tag', 'first', 'HEAD~1'], { cwd: project.dir });
     project.write('based.yaml', playbook('  base: first\n'));
     const record = await run(['-p', 'based.yaml']);
-    const d = compliance(record).data as ComplianceSummary;
+    const d = compliance(record).data!;
     expect(d.totalViolations).toBe(4);
     expect(d.introducedCount).toBe(1);
     expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/d.py:2']);
@@ -103,12 +102,9 @@ describe('phase 4 in tdl run', () => {
     project.write('src/e.py', 'import redis\ne = redis.Redis()\n');
     await git('add', '-A');
     await git('commit', '-qm', 'e');
-    const stability = (r: RunRecord) =>
-      r.phases.find((p) => p.id === 'stability')!.data as {
-        decision: { criteria: { id: string; evidence?: string }[] };
-      };
+    const stability = (r: RunRecord) => phaseData(r, 'stability');
     let record = await run([]);
-    let d = compliance(record).data as ComplianceSummary;
+    let d = compliance(record).data!;
     expect(d.baseNote).toBe('merge-base of HEAD and main');
     expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/e.py:2']);
     expect(JSON.stringify(stability(record))).toContain('1 file');
@@ -117,7 +113,7 @@ describe('phase 4 in tdl run', () => {
     await git('update-ref', 'refs/remotes/origin/main', mainSha.trim());
     await git('branch', '-q', '-D', 'main');
     record = await run([]);
-    d = compliance(record).data as ComplianceSummary;
+    d = compliance(record).data!;
     expect(d.baseNote).toBe('merge-base of HEAD and origin/main');
     expect(d.introduced.map((v) => `${v.file}:${v.line}`)).toEqual(['src/e.py:2']);
     expect(JSON.stringify(stability(record))).not.toContain('does not resolve');

@@ -32,6 +32,10 @@ describe('tdl schema --run-record', () => {
     expect(validate({ ...record, state: 'finished' })).toBe(false);
     const { runId: _dropped, ...withoutId } = record;
     expect(validate(withoutId)).toBe(false);
+    // ... and so does a phase's data that is not its phase's: the schema knows each phase's data by id.
+    const tests = record.phases.find((p: { id: string }) => p.id === 'run-tests');
+    expect(validate({ ...record, phases: [{ ...tests, data: { ...tests.data, counts: 3 } }] })).toBe(false);
+    expect(validate({ ...record, phases: [{ ...tests, id: 'publish' }] })).toBe(false);
   }, 60_000);
 
   it('is what resume checks: a record with a wrong field is refused with the key named, exit 2', async () => {
@@ -44,5 +48,23 @@ describe('tdl schema --run-record', () => {
     expect(resumed.exitCode).toBe(2);
     expect(String(resumed.stderr)).toMatch(/record\.json: not a valid run record: phases\.0\.state: /);
     expect(String(resumed.stderr)).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("checks each phase's data too: a wrong key deep in phase 1's data is refused by its path, exit 2", async () => {
+    const run = await tdl(project.dir, ['run', '--json', '--only', 'select-tests']);
+    const record = JSON.parse(String(run.stdout));
+    const file = join(record.runDir, 'record.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    const select = stored.phases[1];
+    expect(select.id).toBe('select-tests');
+    select.data.selected[0].tier = 'one';
+    writeFileSync(file, JSON.stringify(stored));
+    const resumed = await tdl(project.dir, ['resume', record.runId]);
+    expect(resumed.exitCode).toBe(2);
+    const lines = String(resumed.stderr).trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /record\.json: not a valid run record: phases\.1\.data\.selected\.0\.tier: Invalid input: expected number, received string/,
+    );
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { clusterFailures } from '../../src/clustering/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import { stableHash } from '../../src/core/ids.js';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
@@ -64,10 +65,10 @@ describe('one clustering for every publisher', () => {
 
   it('clusters of an older signature version in a record are recomputed, not trusted', () => {
     const base = withRootCause(recordWith('tdl-20260101-000000-aaaaaa', FAILING), 'completed');
-    const rc = base.phases[1]!.data as RootCauseData;
+    const rc = phaseResult(base, 'root-cause')!;
     const stale: RunRecord = {
       ...base,
-      phases: [base.phases[0]!, { ...base.phases[1]!, data: { ...rc, signatureVersion: 1, clusters: [] } }],
+      phases: [base.phases[0]!, { ...rc, data: { ...rc.data!, signatureVersion: 1, clusters: [] } }],
     };
     expect(draftsFor(stale, emu).children.map((c) => c.fingerprint)).toEqual(
       draftsFor(base, emu).children.map((c) => c.fingerprint),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffStat } from '../../src/adapters/git/history.js';
-import type { Finding, PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { Finding, PhaseEntry, PhaseId, PhaseResult, RunRecord } from '../../src/core/record.js';
 import {
   atomicChange,
   type DecisionInput,
@@ -12,7 +12,7 @@ import {
   testsAuthentic,
 } from '../../src/decision/criteria.js';
 import type { FailureCluster } from '../../src/phase-data/root-cause.js';
-import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
+import type { SuiteResult } from '../../src/phase-data/run-tests.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { countCases, passRate, type TestCase } from '../../src/results/model.js';
 import { runTestsData, suiteResult, tierResult } from '../builders/results.js';
@@ -33,7 +33,7 @@ function suite(cases: TestCase[], verdict: SuiteResult['verdict'] = 'pass'): Sui
 function testsPhase(
   cases: TestCase[],
   opts: { findings?: Finding[]; gate?: 'pass' | 'fail' | 'none' } = {},
-): PhaseResult<RunTestsData> {
+): PhaseEntry<'run-tests'> {
   const counts = countCases(cases);
   const rate = passRate(counts);
   const gate =
@@ -95,8 +95,14 @@ function input(over: Partial<DecisionInput> = {}): DecisionInput {
   };
 }
 
-const skipped = (id: string): PhaseResult =>
-  ({ id, index: 0, title: id, state: 'skipped', reason: 'not built', findings: [] }) as PhaseResult;
+const skipped = <I extends PhaseId>(id: I): PhaseEntry<I> => ({
+  id,
+  index: 0,
+  title: id,
+  state: 'skipped',
+  reason: 'not built',
+  findings: [],
+});
 
 describe('tests-authentic', () => {
   it('passes with executed tests and no error finding', () =>
@@ -124,7 +130,7 @@ describe('tests-authentic', () => {
     expect(r.evidence[1]).toBe('phase 2: 1 warning(s): no-report');
   });
   it('is inconclusive when tests did not run', () => {
-    const r = testsAuthentic(input({ tests: skipped('run-tests') as PhaseResult<RunTestsData> }));
+    const r = testsAuthentic(input({ tests: skipped('run-tests') }));
     expect(r.verdict).toBe('inconclusive');
     expect(r.evidence[0]).toContain('not built');
   });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PhaseId, PhaseResult, RunRecord } from '../../src/core/record.js';
 import { headlineReasons } from '../../src/decision/headline.js';
 import type { DeployStatusData } from '../../src/phase-data/deploy-status.js';
+import type { PhaseDataMap } from '../../src/phase-data/index.js';
 import type { RunTestsData, SuiteResult } from '../../src/phase-data/run-tests.js';
 import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
 import { countCases } from '../../src/results/model.js';
@@ -45,8 +46,11 @@ function build(opts: {
     passRate: gateRate,
     noGo: opts.gate === 'fail' ? { afterTier: 1, reason: gateReason } : null,
   });
-  const phase = (id: PhaseId, data: unknown, state: PhaseResult['state'] = 'completed'): PhaseResult =>
-    phaseEntry(id, { state, verdict: undefined, data });
+  const phase = <I extends PhaseId>(
+    id: I,
+    data: PhaseDataMap[I],
+    state: PhaseResult['state'] = 'completed',
+  ) => phaseEntry(id, { state, verdict: undefined, data });
   const stability: StabilityData = { criteria: opts.criteria };
   const failing = opts.criteria.filter((c) => c.required && c.verdict !== 'pass');
   return runRecord({

@@ -4,7 +4,7 @@ import type { PublishData } from '../../src/phase-data/publish.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { phaseEntry, runRecord } from '../builders/run.js';
 
-const counts = { total: 1, passed: 1, failed: 0, errored: 0, skipped: 0 };
+const counts = { total: 1, passed: 1, failed: 0, errored: 0, skipped: 0, flaky: 0, durationMs: 3 };
 const tests = { tiers: [], suites: [], counts, passRate: 1, noGo: null };
 const record = runRecord({
   phases: [phaseEntry('select-tests'), phaseEntry('run-tests', { data: tests })],

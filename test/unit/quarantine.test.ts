@@ -1,6 +1,6 @@
 /** Quarantine (issue 14 point 3): matching, expiry, broken tests, gates, verdicts and no-regressions. */
 import { describe, expect, it } from 'vitest';
-import type { PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { PhaseEntry, RunRecord } from '../../src/core/record.js';
 import { type DecisionInput, noRegressions } from '../../src/decision/criteria.js';
 import { historyId } from '../../src/history/model.js';
 import {
@@ -133,7 +133,7 @@ describe('suite verdict and gate with quarantined failures', () => {
 });
 
 describe('no-regressions with a quarantine', () => {
-  const tests = (cases: TestCase[], q?: RunTestsData['quarantine']): PhaseResult<RunTestsData> => {
+  const tests = (cases: TestCase[], q?: RunTestsData['quarantine']): PhaseEntry<'run-tests'> => {
     const s = suite('web', cases);
     return {
       id: 'run-tests',
@@ -156,7 +156,7 @@ describe('no-regressions with a quarantine', () => {
     repo: { dir: '/r', commit: 'abc', branch: 'main', dirty: false },
     phases: [tests([tc('a', 'passed'), tc('sometimes', 'passed')])],
   } as unknown as RunRecord;
-  const input = (t: PhaseResult<RunTestsData>): DecisionInput => ({
+  const input = (t: PhaseEntry<'run-tests'>): DecisionInput => ({
     config: decisionSchema.parse({}),
     tests: t,
     clusters: [],

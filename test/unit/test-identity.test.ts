@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { stableHash } from '../../src/core/ids.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { testKey } from '../../src/decision/compare.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import {
   canonicalName,
   relativizeCases,
@@ -104,6 +104,8 @@ describe('test ids', () => {
 });
 
 describe('records across folders', () => {
+  // Counts are not what this is about (a stored record must still have them to be read).
+  const NO_COUNTS = { total: 1, passed: 0, failed: 1, errored: 0, skipped: 0, flaky: 0, durationMs: 1 };
   const record = (repoDir: string): RunRecord =>
     runRecord({
       schemaVersion: 1,
@@ -119,9 +121,25 @@ describe('records across folders', () => {
           verdict: undefined,
           // As an earlier version wrote it: absolute paths, and only the keys read here.
           data: {
+            tiers: [],
+            counts: NO_COUNTS,
+            passRate: null,
+            noGo: null,
             suites: [
               {
                 id: 'unit',
+                tier: 1,
+                categories: [],
+                command: ['node', '--test'],
+                state: 'completed',
+                verdict: 'fail',
+                attempts: [],
+                durationMs: 1,
+                counts: NO_COUNTS,
+                report: null,
+                outputTail: '',
+                outputBytes: 0,
+                findings: [],
                 cases: [
                   {
                     suite: `${repoDir}/test/a.test.js`,
@@ -135,7 +153,7 @@ describe('records across folders', () => {
                 logFile: `${repoDir}/.tdl/runs/tdl-20260101-000000-aaaaaa/unit.log`,
               },
             ],
-          } as unknown as RunTestsData,
+          },
         }),
       ],
       worklog: { markdown: `${repoDir}/worklogs/W.md`, json: `${repoDir}/worklogs/W.json` },
@@ -147,7 +165,7 @@ describe('records across folders', () => {
       const file = join(dir, 'E2E-DEPLOY-REMEDIATE-WORKLOG-all-2026-01-01-000000.json');
       writeFileSync(file, JSON.stringify(record('/home/old/checkout')));
       const [h] = readHistory(dir, 'p');
-      const c = (h!.record.phases[0]!.data as RunTestsData).suites[0]!.cases[0]!;
+      const c = phaseData(h!.record, 'run-tests')!.suites[0]!.cases[0]!;
       expect([c.suite, c.file]).toEqual(['test/a.test.js', 'test/a.test.js']);
       // Links to that run point at the file as it is now, not where it was written.
       expect(h!.record.worklog).toEqual({ json: file, markdown: file.replace(/json$/, 'md') });
@@ -170,7 +188,7 @@ describe('records across folders', () => {
     const r = record('/home/me/mono/packages/app');
     r.runDir = '/home/me/mono/.tdl/runs/tdl-20260101-000000-aaaaaa';
     r.worklog = { markdown: '/home/me/mono/worklogs/W.md', json: '/home/me/mono/worklogs/W.json' };
-    const written = (r.phases[0]!.data as RunTestsData).suites[0]!;
+    const written = phaseData(r, 'run-tests')!.suites[0]!;
     written.logFile = `${r.runDir}/unit.log`;
     // As phase 2 writes them today: test files already repository-relative.
     Object.assign(written.cases[0]!, { suite: 'test/a.test.js', file: 'test/a.test.js' });
@@ -194,7 +212,7 @@ describe('records across folders', () => {
       markdown: '/ci/work/mono/worklogs/W.md',
       json: '/ci/work/mono/worklogs/W.json',
     });
-    const suite = (moved.phases[0]!.data as RunTestsData).suites[0]!;
+    const suite = phaseData(moved, 'run-tests')!.suites[0]!;
     expect(suite.logFile).toBe('/ci/work/mono/.tdl/runs/tdl-20260101-000000-aaaaaa/unit.log');
     // Test ids stay repository-relative: only the paths tdl opens again are resolved.
     expect(suite.cases[0]!.file).toBe('test/a.test.js');

@@ -7,7 +7,7 @@ export function register(program: Command): void {
     .option('--run-record', 'print the JSON Schema of the run record that `tdl run --json` prints')
     .action(async (flags: { runRecord?: boolean }) => {
       const schema = flags.runRecord
-        ? (await import('../../core/record.js')).runRecordJsonSchema()
+        ? (await import('../../phase-data/record.js')).runRecordJsonSchema()
         : (await import('../../playbook/schema.js')).playbookJsonSchema();
       process.stdout.write(`${JSON.stringify(schema, null, 2)}\n`);
     });

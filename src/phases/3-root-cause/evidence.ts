@@ -5,8 +5,7 @@
 
 import type { GhIssue } from '../../adapters/github/port.js';
 import { clustersFor } from '../../clustering/cluster.js';
-import type { PhaseResult } from '../../core/record.js';
-import type { DeployStatusData, ServiceStatus } from '../../phase-data/deploy-status.js';
+import type { ServiceStatus } from '../../phase-data/deploy-status.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { ageText, trafficText } from '../../services/cloud-run-text.js';
@@ -66,11 +65,7 @@ function deployedRevision(ctx: RunContext, first: HistoryEntry | null): Evidence
   const source = `phase 0 of ${first ? `run ${first.record.runId}` : 'this run'}`;
   if (ctx.playbook.services.length === 0)
     return unknown('deployed-revision', 'phase 0', 'no services in the playbook');
-  // An earlier run's record may lack fields added since: read as partial.
-  const p: PhaseResult<Partial<DeployStatusData>> | undefined = phaseResult(
-    first?.record ?? ctx.record,
-    'deploy-status',
-  );
+  const p = phaseResult(first?.record ?? ctx.record, 'deploy-status');
   const services = p?.data?.services;
   if (p?.state !== 'completed' || !services?.length)
     return unknown(

@@ -1,5 +1,5 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
-import type { Finding, PhaseResult } from '../../core/record.js';
+import type { Finding } from '../../core/record.js';
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import { phaseResult } from '../../phase-data/index.js';
 import { baseCommit } from '../base.js';
@@ -30,8 +30,7 @@ async function auditBase(ctx: RunContext): Promise<{ ref: string | null; note: s
 
 function previousRun(ctx: RunContext): ComplianceSummary['previous'] {
   for (const h of ctx.history) {
-    // An earlier run's record may lack fields added since: read as partial.
-    const p: PhaseResult<Partial<ComplianceSummary>> | undefined = phaseResult(h.record, 'compliance');
+    const p = phaseResult(h.record, 'compliance');
     if (typeof p?.data?.totalViolations === 'number')
       return {
         runId: h.record.runId,
