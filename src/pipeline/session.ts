@@ -109,7 +109,10 @@ async function execute(
   // The history step: the newest full records (previous run, base-branch run, trend) and the last
   // runs' per-test outcomes from the store; neither grows with the number of earlier runs.
   const { history, earlier, testHistory } = loadHistory(playbook, record.runId, (file, problem) =>
-    logger.warn({ file, problem }, `skipped an earlier run: ${file} is not a valid run record: ${problem}`),
+    logger.warn(
+      { file, problem },
+      `an earlier run's data is not used: ${file} is not a valid run record: ${problem}`,
+    ),
   );
   const phases = opts.phases ?? PHASES;
   const sections = sectionRenderers(phases);

@@ -1,7 +1,8 @@
 /** Earlier runs, read from the worklog folder's JSON twins (the committed history of a playbook). */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunRecord } from '../core/record.js';
+import type * as z from 'zod';
+import { type RunRecord, runRecordSchema } from '../core/record.js';
 import { parseStoredRecord } from '../history/compact.js';
 import { normalizeReadRecord } from './portable.js';
 
@@ -15,16 +16,16 @@ export interface HistoryEntry {
   file: string;
 }
 
-/** Told of a JSON twin that was skipped because it is not a valid run record (see readHistory). */
+/** Told of a JSON twin whose data is not used because it is not a valid run record (see readHistory). */
 export type SkippedRecord = (file: string, problem: string) => void;
 
 /**
- * The default for a skipped twin: one line on stderr. A run passes its logger's instead (the line then
+ * The default for such a twin: one line on stderr. A run passes its logger's instead (the line then
  * also reaches run.log); stdout, where `--json` and the MCP protocol write, is never used.
  */
 export const warnSkipped: SkippedRecord = (file, problem) => {
   try {
-    process.stderr.write(`tdl: warning: skipped ${file}: not a valid run record: ${problem}\n`);
+    process.stderr.write(`tdl: warning: ${file}: not a valid run record, its data is not used: ${problem}\n`);
   } catch {
     // stderr is gone: nothing more to say.
   }
@@ -35,9 +36,10 @@ export const warnSkipped: SkippedRecord = (file, problem) => {
  * `excludeRunId` and (unless `includeDryRuns`, as the INDEX does) dry runs.
  *
  * A twin that is JSON but not a valid run record (a key of the record, or of a phase's data, is wrong:
- * edited by hand, or written by a tdl with another contract) is skipped and `onSkip` is told why, so
- * one bad file costs its own run and not the whole history (a worklog, the trend, INDEX.md). A torn
- * file (not JSON: a crash while writing) is skipped silently, as before.
+ * edited by hand, or written by a tdl with another contract) is left out and `onSkip` is told why, so
+ * one bad file costs its own run and not the whole history (a worklog, the trend, INDEX.md): a wrong
+ * envelope when the folder is read, wrong phase data when the entry's record is first read (see
+ * lazyEntry). A torn file (not JSON: a crash while writing) is skipped silently, as before.
  */
 export function readHistory(
   dir: string,
@@ -61,27 +63,64 @@ export function readHistory(
     stamp: /(\d{4}-\d{2}-\d{2}-\d{6})(?:-[0-9a-f]{6})?\.json$/.exec(n)?.[1] ?? '',
   }));
   stamped.sort((a, b) => byNewest(a.stamp, b.stamp));
-  const out: HistoryEntry[] = [];
+  const out: { entry: HistoryEntry; startedAt: string }[] = [];
   for (const { n: name } of stamped) {
     if (out.length >= max) break;
     const file = join(dir, name);
     try {
-      const parsed = parseStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
-      if (!parsed.ok) {
-        onSkip(file, parsed.problem);
+      const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      // The envelope now (what picks the runs); each phase's data when the record is first read.
+      const envelope = runRecordSchema.safeParse(value);
+      if (!envelope.success) {
+        onSkip(file, firstProblem(envelope.error));
         continue;
       }
-      const record = normalizeReadRecord(parsed.record, file);
-      if (playbookName !== null && record.playbook?.name !== playbookName) continue;
-      if (record.runId === excludeRunId) continue;
+      const e = envelope.data;
+      if (playbookName !== null && e.playbook.name !== playbookName) continue;
+      if (e.runId === excludeRunId) continue;
       // A dry run measured nothing: it is never "the previous run" of anything.
-      if (record.options.dryRun && !includeDryRuns) continue;
-      out.push({ record, file });
+      if (e.options.dryRun && !includeDryRuns) continue;
+      out.push({ entry: lazyEntry(file, value, e, onSkip), startedAt: e.startedAt });
     } catch {
       // A torn or foreign file is not history.
     }
   }
-  return out.sort((a, b) => byNewest(a.record.startedAt, b.record.startedAt));
+  return out.sort((a, b) => byNewest(a.startedAt, b.startedAt)).map((o) => o.entry);
+}
+
+function firstProblem(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+}
+
+/**
+ * A history entry whose record is checked phase by phase and migrated (parseStoredRecord) when it is
+ * first read, not when the folder is listed: a run reads its few newest twins at start, and most
+ * phases read one or two of them, so the ones nobody reads cost no check (the check of a 2,000-test
+ * record's data is most of what reading it costs; `node scripts/bench/history.mjs`). A record whose
+ * phase data does not match is told to `onSkip` then, and reads as its run without phases (its
+ * identity, options and decision only), so a reader sees a run that measured nothing rather than data
+ * it cannot trust.
+ */
+function lazyEntry(
+  file: string,
+  value: unknown,
+  envelope: z.output<typeof runRecordSchema>,
+  onSkip: SkippedRecord,
+): HistoryEntry {
+  let record: RunRecord | undefined;
+  return {
+    file,
+    get record(): RunRecord {
+      if (record === undefined) {
+        const parsed = parseStoredRecord(value);
+        if (!parsed.ok) onSkip(file, parsed.problem);
+        const { phases: _unchecked, iterations: _also, ...rest } = envelope;
+        record = normalizeReadRecord(parsed.ok ? parsed.record : { ...rest, phases: [] }, file);
+      }
+      return record;
+    },
+  };
 }
 
 /**

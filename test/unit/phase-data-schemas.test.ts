@@ -104,7 +104,7 @@ describe('a stored record is checked phase by phase when it is loaded', () => {
           'x',
         ];
       },
-      'phases.1.data.suites.0.passed.tests.0: Too small: expected array to have >=3 items',
+      'phases.1.data.suites.0.passed.tests.0: expected a passing test row: [group index, name, duration or null, file index?]',
     ],
     [
       "another phase's data under a phase id",
@@ -151,8 +151,8 @@ describe('a stored record is checked phase by phase when it is loaded', () => {
   });
 });
 
-describe('history reading skips a record whose phase data is wrong, with a warning', () => {
-  it('keeps the other runs and says which file was skipped and why', () => {
+describe('history reading leaves out the phase data of a record that does not match, with a warning', () => {
+  it('reads the other runs as they are, that one without phases, and says which file and why', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tdl-phase-data-'));
     try {
       const name = (t: string) => join(dir, `E2E-DEPLOY-REMEDIATE-WORKLOG-all-2026-01-01-${t}.json`);
@@ -161,16 +161,27 @@ describe('history reading skips a record whose phase data is wrong, with a warni
       bad.runId = 'tdl-20260101-120001-abcdef';
       bad.startedAt = '2026-01-01T12:00:01.000Z';
       (bad.phases[1]!.data as { passRate: unknown }).passRate = '50%';
+      const foreign = { ...stored(), runId: 42 };
       writeFileSync(name('120000'), JSON.stringify(good));
       writeFileSync(name('120001'), JSON.stringify(bad));
+      writeFileSync(name('120002'), JSON.stringify(foreign));
       const skipped: [string, string][] = [];
       const history = readHistory(dir, 'built', undefined, 50, false, (file, problem) =>
         skipped.push([file, problem]),
       );
-      expect(history.map((h) => h.record.runId)).toEqual([good.runId]);
-      expect(skipped).toEqual([
-        [name('120001'), 'phases.1.data.passRate: Invalid input: expected number, received string'],
+      // A wrong envelope is left out when the folder is read; phase data is checked when first read.
+      expect(skipped).toEqual([[name('120002'), 'runId: Invalid input: expected string, received number']]);
+      expect(history.map((h) => [h.record.runId, h.record.phases.length])).toEqual([
+        [bad.runId, 0],
+        [good.runId, 2],
       ]);
+      expect(skipped[1]).toEqual([
+        name('120001'),
+        'phases.1.data.passRate: Invalid input: expected number, received string',
+      ]);
+      // Checked once: reading it again says nothing more.
+      expect(history[0]!.record.phases).toEqual([]);
+      expect(skipped).toHaveLength(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
