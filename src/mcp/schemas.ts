@@ -4,8 +4,9 @@
  * the vocabulary in src/core/states.ts); the JSON Schemas that `tools/list` shows are generated
  * from them, and the same zod schemas check every call. Nothing here is written a second time as JSON.
  *
- * Parts of results that the run record itself leaves open (a phase's `data`, the audit report, the
- * status report) stay open here too (`z.looseObject`): their shapes are documented in the README.
+ * Parts of results the tools pass on from elsewhere (the audit report, the status report, rows of
+ * the record) stay open here (`z.looseObject`): their shapes are documented in docs/. The full
+ * record, each phase's data typed, is the `run-record` resource (`tdl schema --run-record`).
  */
 import * as z from 'zod';
 import { RUN_ID_PATTERN } from '../core/ids.js';

@@ -87,6 +87,18 @@ export const partialSchema = z.object({
 });
 export type PartialRecord = z.output<typeof partialSchema>;
 
+/**
+ * True when `value` is a plan (checked by zod, phases 0 and 1 with their data); else `why` gets the
+ * first problem. The value itself is kept: zod's copy strips what the schema leaves open.
+ */
+function isPlan(value: unknown, why: string[]): value is PlanDocument {
+  const parsed = planSchema.safeParse(value);
+  if (parsed.success) return true;
+  const issue = parsed.error.issues[0];
+  why.push(`${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+  return false;
+}
+
 /** True when `value` is a partial (checked by zod); else `why` gets the first problem. */
 function isPartial(value: unknown, why: string[]): value is PartialRecord {
   const parsed = partialSchema.safeParse(value);
@@ -114,16 +126,14 @@ export function readPlan(file: string): PlanDocument {
       'make one with `tdl plan --json > plan.json`',
     );
   }
-  const parsed = planSchema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const why: string[] = [];
+  if (!isPlan(value, why))
     throw new UsageError(
       'EPLAN',
-      `${file}: not a tdl plan: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      `${file}: not a tdl plan: ${why[0]}`,
       'make one with `tdl plan --json > plan.json`',
     );
-  }
-  const plan = value as PlanDocument;
+  const plan = value;
   if (planDigest(plan) !== plan.digest)
     throw new UsageError(
       'EPLAN',

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 const junit = (status: 'pass' | 'fail') =>
@@ -56,7 +56,7 @@ describe('per-attempt report folders', () => {
   }, 60_000);
 
   it('does not take a report a leftover process wrote for an earlier attempt', () => {
-    const suite = (record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
+    const suite = phaseData(record, 'run-tests')!.suites[0]!;
     expect(suite.attempts.map((a) => a.attempt)).toEqual([1, 2]);
     expect(suite.verdict).toBe('inconclusive');
     expect(suite.counts.passed).toBe(0);

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { DeployStatusData, ServiceStatus } from '../../src/phase-data/deploy-status.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import type { ServiceStatus } from '../../src/phase-data/deploy-status.js';
+import { phaseData, phaseResult } from '../../src/phase-data/index.js';
 import type { StatusReport } from '../../src/pipeline/status.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
@@ -119,7 +119,7 @@ async function run(
   return { code: r.exitCode, record: JSON.parse(String(r.stdout)) as RunRecord };
 }
 
-const phase0 = (record: RunRecord) => record.phases.find((p) => p.id === 'deploy-status')!;
+const phase0 = (record: RunRecord) => phaseResult(record, 'deploy-status')!;
 
 describe('tdl status against the Cloud Run emulator', () => {
   it('reports a healthy service: revisions, age, Ready condition, traffic, URL; exit 0', async () => {
@@ -222,7 +222,7 @@ describe('tdl status against the Cloud Run emulator', () => {
         verdict: 'inconclusive',
         error: { exitCode: 3 },
       });
-      expect(svc(phase0(record).data as DeployStatusData, 'healthy').verdict).toBe('pass');
+      expect(svc(phase0(record).data!, 'healthy').verdict).toBe('pass');
     } finally {
       emulator.state.clearErrors();
     }
@@ -234,7 +234,7 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
     const old = emulator.state.revisionNames('to-deploy')[0];
     const { code, record } = await run('deploy.yaml', ['--deploy']);
     const p = phase0(record);
-    const s = svc(p.data as DeployStatusData, 'to-deploy');
+    const s = svc(p.data!, 'to-deploy');
     const now = emulator.state.revisionNames('to-deploy')[0];
     expect(code).toBe(0);
     expect(p).toMatchObject({ state: 'completed', verdict: 'pass' });
@@ -254,14 +254,14 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
     project.write('stays.yaml', playbook(deployed('stays-stale', '--ready-after, "1"')));
     const { code, record } = await run('stays.yaml', ['--only', 'deploy-status']);
     expect(code).toBe(1);
-    expect(svc(phase0(record).data as DeployStatusData, 'stays-stale')).toMatchObject({
+    expect(svc(phase0(record).data!, 'stays-stale')).toMatchObject({
       kind: 'stale',
       deploy: null,
     });
     expect(emulator.state.revisionNames('stays-stale')).toHaveLength(1);
     // --dry-run --deploy plans the deploy and runs nothing.
     const dry = await run('stays.yaml', ['--only', 'deploy-status', '--deploy', '--dry-run']);
-    const planned = svc(phase0(dry.record).data as DeployStatusData, 'stays-stale').deploy;
+    const planned = svc(phase0(dry.record).data!, 'stays-stale').deploy;
     expect(planned).toMatchObject({ outcome: 'planned', exitCode: null, newRevision: null });
     expect(planned?.command.slice(-3)).toEqual(['stays-stale', '--ready-after', '1']);
     expect(emulator.state.revisionNames('stays-stale')).toHaveLength(1);
@@ -270,7 +270,7 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
   it('fails with the condition message when the deployed revision fails: exit 3', async () => {
     const { code, record } = await run('breaks.yaml', ['--deploy', '--only', 'deploy-status']);
     const p = phase0(record);
-    const s = svc(p.data as DeployStatusData, 'breaks');
+    const s = svc(p.data!, 'breaks');
     expect(code).toBe(3);
     expect(p.state).toBe('errored');
     expect(p.error?.code).toBe('EDEPLOY');
@@ -281,7 +281,7 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
 
   it('fails on timeout when the new revision never becomes Ready: exit 3', async () => {
     const { code, record } = await run('hangs.yaml', ['--deploy', '--only', 'deploy-status']);
-    const s = svc(phase0(record).data as DeployStatusData, 'hangs');
+    const s = svc(phase0(record).data!, 'hangs');
     expect(code).toBe(3);
     expect(s.deploy?.outcome).toBe('timeout');
     expect(s.deploy?.message).toMatch(/not Ready after 1\.00 s: RECONCILING: Deploying revision/);
@@ -291,7 +291,7 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
 
   it('tags a just-deployed revision; suites get its tagged URL while traffic stays pinned', async () => {
     const { record } = await run('tagged.yaml', ['--deploy']);
-    const s = svc(phase0(record).data as DeployStatusData, 'tagged');
+    const s = svc(phase0(record).data!, 'tagged');
     const fresh = emulator.state.revisionNames('tagged')[0]!;
     const tag = `tdl-${record.runId.split('-').pop()}`;
     expect(fresh).not.toBe('tagged-old');
@@ -309,7 +309,7 @@ describe('tdl run phase 0 with deploys against the emulator', () => {
       readFileSync(join(probeDir, readdirSync(probeDir)[0]!, 'service-env.json'), 'utf8'),
     );
     expect(seen).toEqual({ TDL_SERVICE_TAGGED_URL: tagUrl, TDL_SERVICE_TAGGED_REVISION: fresh });
-    const suite = (record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
+    const suite = phaseData(record, 'run-tests')!.suites[0]!;
     expect(suite.services).toEqual([{ name: 'tagged', url: tagUrl, revision: fresh, via: 'tag' }]);
     const md = readFileSync(record.worklog!.markdown, 'utf8');
     expect(md).toContain(`| \`probe\` | \`tagged\` | ${fresh} | ${tagUrl} (tag) |`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 const SLEEP = (ms: number) => `[node, -e, "setTimeout(() => {}, ${ms})"]`;
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => project.cleanup());
 
 function spans(record: RunRecord): [number, number][] {
-  const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+  const data = phaseData(record, 'run-tests')!;
   return data.suites.map((s) => {
     const a = s.attempts[0]!;
     const start = Date.parse(a.startedAt);

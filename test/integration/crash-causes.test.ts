@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
 
 // Each test starts tdl three times and the real runner (pytest, go, vitest) behind it: on a machine shared
@@ -31,7 +31,7 @@ async function initAndRun(files: Record<string, string>, setup?: (p: TempProject
   return {
     exitCode: run.exitCode,
     record,
-    tests: record.phases.find((x) => x.id === 'run-tests')!.data as RunTestsData,
+    tests: phaseData(record, 'run-tests')!,
     rootCause: JSON.stringify(record.phases.find((x) => x.id === 'root-cause')!.data),
     worklog: readFileSync(join(p.dir, 'worklogs', worklog), 'utf8'),
   };

@@ -5,13 +5,12 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phase-data/root-cause.js';
+import { phaseData } from '../../src/phase-data/index.js';
+import { checkStoredRecord } from '../../src/phase-data/record.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const state = mkdtempSync(join(tmpdir(), 'tdl-demo-'));
 afterAll(() => rmSync(state, { recursive: true, force: true }));
-
-const phase = (r: RunRecord, id: string) => r.phases.find((p) => p.id === id)!;
 
 describe('npm run demo', () => {
   it('runs every phase on real data, defers on the real tier-1 failure, files issues, and exits 0', async () => {
@@ -26,20 +25,14 @@ describe('npm run demo', () => {
     expect(record.exitCode).toBe(1);
     expect(record.phases.map((p) => p.state)).toEqual(Array(7).fill('completed'));
 
-    const services = (
-      phase(record, 'deploy-status').data as { services: { name: string; verdict: string }[] }
-    ).services;
+    const services = phaseData(record, 'deploy-status')!.services;
     expect(services).toHaveLength(3);
     expect(services.filter((s) => s.verdict === 'fail').map((s) => s.name)).toEqual(['demo-frontend']);
 
-    const tests = phase(record, 'run-tests').data as {
-      counts: { passed: number; failed: number; flaky: number };
-    };
+    const tests = phaseData(record, 'run-tests')!;
     expect(tests.counts).toMatchObject({ passed: 5, failed: 3, flaky: 1 });
-    expect((phase(record, 'root-cause').data as { clusters: unknown[] }).clusters.length).toBeGreaterThan(0);
-    expect((phase(record, 'compliance').data as { totalViolations: number }).totalViolations).toBeGreaterThan(
-      0,
-    );
+    expect(phaseData(record, 'root-cause')!.clusters.length).toBeGreaterThan(0);
+    expect(phaseData(record, 'compliance')!.totalViolations).toBeGreaterThan(0);
     expect(record.decision?.decision).toBe('defer');
     expect(record.decision?.reasons[0]).toMatch(/^gates-passed fail/);
     // demo-backend is Ready and fresh (phase 0 passes it), but 5% of its requests failed: deferred, value printed.
@@ -49,7 +42,7 @@ describe('npm run demo', () => {
     );
     // Every failing test's cluster carries the exact error line its own request logged (trace + the
     // test's own span, which node:test's JUnit report names after each test).
-    const rc = phase(record, 'root-cause').data as RootCauseData;
+    const rc = phaseData(record, 'root-cause')!;
     expect(rc.deployment?.correlation).toMatchObject({
       failingTests: 3,
       correlatedTests: 3,
@@ -70,7 +63,7 @@ describe('npm run demo', () => {
     expect(executing.evidence?.find((l) => l.kind === 'revision-log')?.value).toContain(
       'websocket event tool_executing dropped: missing field "tool_name" (run_id=r1) (src/events.js:13 in toolExecuting)',
     );
-    const issues = (phase(record, 'publish').data as { issues: { kind: string }[] }).issues;
+    const issues = phaseData(record, 'publish')!.issues;
     expect(issues.filter((i) => i.kind === 'master')).toHaveLength(1);
     expect(issues.filter((i) => i.kind === 'child').length).toBeGreaterThan(0);
 
@@ -81,5 +74,12 @@ describe('npm run demo', () => {
     const worklog = readFileSync(record.worklog!.markdown, 'utf8');
     expect(worklog).toContain('## Executive summary');
     expect(worklog).not.toMatch(/\*\*State:\*\* skipped/);
+
+    // What it stored (the run folder's record and the worklog's JSON twin) is checked phase by phase
+    // when read back: every phase's data matches its schema.
+    for (const file of [join(record.runDir, 'record.json'), record.worklog!.json]) {
+      const checked = checkStoredRecord(JSON.parse(readFileSync(file, 'utf8')));
+      expect(checked.ok ? null : `${file}: ${checked.problem}`).toBeNull();
+    }
   }, 120_000);
 });

@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { DeploymentEvidence, RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { CriterionResult } from '../../src/phase-data/stability.js';
+import { phaseData } from '../../src/phase-data/index.js';
+import type { DeploymentEvidence } from '../../src/phase-data/root-cause.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { type LoggingEmulator, startLoggingEmulator } from '../../src/sandbox/logging/emulator.js';
 import { type MonitoringEmulator, startMonitoringEmulator } from '../../src/sandbox/monitoring/emulator.js';
@@ -160,12 +160,8 @@ async function sandbox(loggingLatencyMs = 0): Promise<Sandbox> {
 }
 
 const close = (s: Sandbox) => Promise.all([s.run.close(), s.logging.close(), s.monitoring.close()]);
-const evidenceOf = (r: RunRecord) =>
-  (r.phases.find((p) => p.id === 'root-cause')!.data as RootCauseData).deployment as DeploymentEvidence;
-const criterion = (r: RunRecord, id: string) =>
-  (r.phases.find((p) => p.id === 'stability')!.data as { criteria: CriterionResult[] }).criteria.find(
-    (c) => c.id === id,
-  )!;
+const evidenceOf = (r: RunRecord) => phaseData(r, 'root-cause')!.deployment as DeploymentEvidence;
+const criterion = (r: RunRecord, id: string) => phaseData(r, 'stability')!.criteria.find((c) => c.id === id)!;
 
 describe('deployment evidence through the real clients', () => {
   let s: Sandbox;
@@ -200,7 +196,7 @@ describe('deployment evidence through the real clients', () => {
       sourceLocation: 'src/checkout.js:88 in checkout',
     });
     expect(e.correlated.every((c) => c.trace.endsWith(`/traces/${e.traceId}`))).toBe(true);
-    const cluster = (record.phases.find((p) => p.id === 'root-cause')!.data as RootCauseData).clusters[0]!;
+    const cluster = phaseData(record, 'root-cause')!.clusters[0]!;
     const link = cluster.evidence!.find((l) => l.kind === 'revision-log')!;
     expect(link.value).toContain('ERROR logged by revision api-00002-new during suite `checkout`');
     expect(link.value).toContain(

@@ -5,9 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { SelectTestsData } from '../../src/phase-data/select-tests.js';
+import type { PhaseId, RunRecord } from '../../src/core/record.js';
+import { phaseResult } from '../../src/phase-data/index.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { readMeta } from '../../src/services/issue-markers.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
@@ -38,9 +37,9 @@ const run = async (args: string[], env: Record<string, string>) => {
   expect(r.stdout, r.stderr).toMatch(/^\{/);
   return JSON.parse(r.stdout) as RunRecord;
 };
-const phase = (r: RunRecord, id: string) => r.phases.find((p) => p.id === id)!;
+const phase = <I extends PhaseId>(r: RunRecord, id: I) => phaseResult(r, id)!;
 const githubLinks = (r: RunRecord) =>
-  (phase(r, 'root-cause').data as RootCauseData).clusters.map((c) => ({
+  phase(r, 'root-cause').data!.clusters.map((c) => ({
     title: c.title,
     link: c.evidence!.find((l) => l.kind === 'github-issue')!,
   }));
@@ -138,7 +137,7 @@ describe('phase 3: the open issue carrying the cluster fingerprint', () => {
 });
 
 describe('phase 1: open issues with the playbook label, and the previous run', () => {
-  const select = (r: RunRecord) => phase(r, 'select-tests').data as SelectTestsData;
+  const select = (r: RunRecord) => phase(r, 'select-tests').data!;
 
   it('reads the open issues through the GitHub port and lists them in the worklog', async () => {
     expect(select(filed).openIssues).toEqual([]); // read before phase 6 filed any

@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
-import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
+import { phaseData } from '../../src/phase-data/index.js';
+import type { CriterionResult } from '../../src/phase-data/stability.js';
 import { startRun } from '../../src/pipeline/session.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { readMeta, testHash } from '../../src/services/issue-markers.js';
@@ -121,7 +121,7 @@ let scenario: string;
 const records: RunRecord[] = [];
 
 const criterion = (r: RunRecord, id: string): CriterionResult =>
-  (r.phases.find((p) => p.id === 'stability')!.data as StabilityData).criteria.find((c) => c.id === id)!;
+  phaseData(r, 'stability')!.criteria.find((c) => c.id === id)!;
 
 beforeAll(async () => {
   emu = await startGitHubEmulator({ repos: ['acme/memory'], tokens: [TOKEN] });
@@ -204,11 +204,7 @@ describe(`${RUNS} runs against the GitHub emulator`, () => {
   });
 
   it('the flaky test is judged flaky, and its issue never closes and reopens', () => {
-    const health = (
-      records[30]!.phases.find((p) => p.id === 'run-tests')!.data as {
-        health: { tests: { label: string; health: string; runs: string[] }[] };
-      }
-    ).health;
+    const health = phaseData(records[30]!, 'run-tests')!.health!;
     const flaky = health.tests.find((t) => t.label.endsWith('› flaky'))!;
     expect(flaky.health).toBe('flaky');
     expect(flaky.runs.length).toBeGreaterThanOrEqual(2);
@@ -233,11 +229,7 @@ describe(`${RUNS} runs against the GitHub emulator`, () => {
   });
 
   it('the broken test is judged broken and its issue stays open after the test was deleted', () => {
-    const health = (
-      records[20]!.phases.find((p) => p.id === 'run-tests')!.data as {
-        health: { tests: { label: string; health: string }[] };
-      }
-    ).health;
+    const health = phaseData(records[20]!, 'run-tests')!.health!;
     expect(health.tests.find((t) => t.label.endsWith('› broken'))!.health).toBe('broken');
     expect(issueFor('broken').state).toBe('open');
   });
@@ -257,8 +249,7 @@ describe(`${RUNS} runs against the GitHub emulator`, () => {
     expect(records.slice(39).every((r) => r.decision!.decision === 'defer')).toBe(true);
   });
 
-  const testsData = (run: number) =>
-    records[run - 1]!.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+  const testsData = (run: number) => phaseData(records[run - 1]!, 'run-tests')!;
   const findings = (run: number) => records[run - 1]!.phases.find((p) => p.id === 'run-tests')!.findings;
 
   it('a quarantined failure is reported and listed, not counted, until its entry expires', () => {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { findExecutable } from '../../src/pipeline/doctor.js';
 import { FAILING_TEST, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
@@ -47,7 +48,7 @@ async function initDoctorRun(p: TempProject): Promise<Checked> {
   );
   const run = await tdl(p.dir, ['run', '--publish', 'none', '--json']);
   const record = JSON.parse(String(run.stdout)) as RunRecord;
-  const data = record.phases.find((x) => x.id === 'run-tests')!.data as RunTestsData;
+  const data = phaseData(record, 'run-tests')!;
   return {
     text: readFileSync(join(p.dir, 'tdl.yaml'), 'utf8'),
     init: JSON.parse(String(init.stdout)),

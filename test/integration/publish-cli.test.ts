@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { PublishData } from '../../src/phase-data/publish.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
@@ -37,7 +37,7 @@ const noToken = () => ({
 });
 const publishData = (stdout: string) => {
   const record = JSON.parse(stdout) as RunRecord;
-  return { record, data: record.phases.find((p) => p.id === 'publish')!.data as PublishData };
+  return { record, data: phaseData(record, 'publish')! };
 };
 
 it('with a token: files issues on GitHub and says where the token came from (never the token)', async () => {

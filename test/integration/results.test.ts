@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import type { ResultsDocument } from '../../src/results/summary.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
@@ -228,7 +229,7 @@ suites:
     );
     const r = await tdl(project.dir, ['run', '-p', 'phase2.yaml', '--json', '--publish', 'none']);
     const record = JSON.parse(String(r.stdout)) as RunRecord;
-    data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    data = phaseData(record, 'run-tests')!;
   }, 60_000);
 
   it('a vitest file that failed to load is an errored test: the suite fails', () => {

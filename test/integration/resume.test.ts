@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { alive, CLI, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Tier 2 sleeps while the file `slow` exists, so the test can kill tdl mid-run and then let a resume finish.
@@ -95,7 +95,7 @@ describe('a killed run', () => {
     expect(record.phases.find((p) => p.id === 'select-tests')!.startedAt).toBe(
       killed.phases.find((p) => p.id === 'select-tests')!.startedAt,
     );
-    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    const data = phaseData(record, 'run-tests')!;
     expect(data.suites.map((s) => [s.id, s.verdict])).toEqual([
       ['quick', 'pass'],
       ['slow', 'pass'],
@@ -115,7 +115,7 @@ describe('a suite that hangs', () => {
     const started = Date.now();
     const r = await tdl(project.dir, ['run', '-p', 'hang.yaml', '--json']);
     const record = JSON.parse(String(r.stdout)) as RunRecord;
-    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    const data = phaseData(record, 'run-tests')!;
     const hung = data.suites.find((s) => s.id === 'hangs')!;
     expect(hung.state).toBe('timed_out');
     expect(hung.verdict).toBe('inconclusive');

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phase-data/root-cause.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type CloudRunEmulator, startCloudRunEmulator } from '../../src/sandbox/cloudrun/emulator.js';
 import { FAILING_TEST, nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
@@ -27,9 +27,7 @@ const run = async () => {
   return JSON.parse(r.stdout) as RunRecord;
 };
 const link = (r: RunRecord) =>
-  (r.phases.find((p) => p.id === 'root-cause')!.data as RootCauseData).clusters[0]!.evidence!.find(
-    (l) => l.kind === 'deployed-revision',
-  )!;
+  phaseData(r, 'root-cause')!.clusters[0]!.evidence!.find((l) => l.kind === 'deployed-revision')!;
 
 beforeAll(async () => {
   emulator = await startCloudRunEmulator({ project: 'rc-proj', region: 'europe-west1' });

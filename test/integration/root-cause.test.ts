@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phase-data/root-cause.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 // Three tests fail on the same missing field in the same checker (with different ids and times in
@@ -72,8 +72,7 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(() => project.cleanup());
 
-const clustersOf = (r: RunRecord) =>
-  (r.phases.find((p) => p.id === 'root-cause')!.data as RootCauseData).clusters;
+const clustersOf = (r: RunRecord) => phaseData(r, 'root-cause')!.clusters;
 
 describe('phase 3 root-cause', () => {
   it('clusters the same failure in the same place together, and the other place apart', () => {

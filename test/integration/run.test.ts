@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { FAILING_TEST, nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
 
 // A suite that records the environment tdl gives it, so the test can check correlation variables.
@@ -71,7 +71,7 @@ describe('tdl run on real suites', () => {
   });
 
   it('applies the gate and marks later tiers skipped with the NO-GO reason', () => {
-    const data = record.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    const data = phaseData(record, 'run-tests')!;
     expect(data.counts).toMatchObject({ passed: 2, failed: 1, total: 3 });
     expect(data.tiers[0]!.gate).toMatchObject({ verdict: 'fail', passRate: 2 / 3 });
     expect(data.noGo?.afterTier).toBe(1);
@@ -167,12 +167,10 @@ describe('tdl run on real suites', () => {
     const r = await tdl(project.dir, ['run', '-p', 'lenient.yaml', '--json']);
     const second = JSON.parse(String(r.stdout)) as RunRecord;
     // A different playbook name would not share history; this one shares the name, so history applies.
-    const selection = second.phases.find((p) => p.id === 'select-tests')!.data as {
-      selected: { id: string }[];
-    };
+    const selection = phaseData(second, 'select-tests')!;
     expect(selection.selected.map((s) => s.id)).toEqual(['unit', 'leaky', 'probe', 'later']);
     expect(r.exitCode).toBe(1); // the unit suite still has a failing test
-    const data = second.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData;
+    const data = phaseData(second, 'run-tests')!;
     expect(data.tiers.map((t) => t.state)).toEqual(['completed', 'completed']);
   }, 60_000);
 });
@@ -275,9 +273,7 @@ describe('the command line', () => {
     const next = JSON.parse(
       String((await tdl(project.dir, ['run', '--only', 'select-tests', '--json'])).stdout),
     ) as RunRecord;
-    const previous = (
-      next.phases.find((p) => p.id === 'select-tests')!.data as { previous: { runId: string } | null }
-    ).previous;
+    const previous = phaseData(next, 'select-tests')!.previous;
     expect(previous).not.toBeNull();
     expect(previous!.runId).not.toBe(rec.runId);
   });

@@ -8,9 +8,8 @@ import { clusterFailures } from '../../src/clustering/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import { stableHash } from '../../src/core/ids.js';
 import type { PhaseResult, RunRecord } from '../../src/core/record.js';
-import { phaseResult } from '../../src/phase-data/index.js';
+import { phaseData, phaseResult } from '../../src/phase-data/index.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { applyDrafts } from '../../src/phases/6-publish/apply.js';
 import type { Drafts } from '../../src/phases/6-publish/drafts.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
@@ -34,7 +33,7 @@ const FAILING: FakeTest[] = [
 ];
 
 function withRootCause(record: RunRecord, state: PhaseResult['state']): RunRecord {
-  const tests = record.phases[0]!.data as RunTestsData;
+  const tests = phaseData(record, 'run-tests')!;
   const data: RootCauseData = {
     signatureVersion: SIGNATURE_VERSION,
     clusters: clusterFailures(tests.suites, record.repo.dir),
@@ -79,7 +78,7 @@ describe('one clustering for every publisher', () => {
 /** The drafts as tdl 0.1.0 wrote them: other fingerprints, tests hashed with absolute paths, no version. */
 function asOldVersion(drafts: Drafts, split: boolean): Drafts {
   const record = recordWith(drafts.runId, FAILING);
-  const suites = (record.phases[0]!.data as RunTestsData).suites;
+  const suites = phaseData(record, 'run-tests')!.suites;
   const oldHash = (suiteId: string, name: string) => {
     const c = suites.find((s) => s.id === suiteId)!.cases.find((x) => x.name === name)!;
     return legacyTestHashes(suiteId, c.suite, c.name, record.repo.dir)[0]!;

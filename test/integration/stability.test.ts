@@ -5,7 +5,8 @@
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { CriterionResult, StabilityData } from '../../src/phase-data/stability.js';
+import { phaseData } from '../../src/phase-data/index.js';
+import type { CriterionResult } from '../../src/phase-data/stability.js';
 import { nodeSuite, type TempProject, tdl, tempProject } from './helpers.js';
 
 const GOOD = 'export const add = (a, b) => a + b;\nexport const mul = (a, b) => a * b;\n';
@@ -31,7 +32,7 @@ async function run(playbook = 'tdl.yaml'): Promise<{ record: RunRecord; exitCode
 }
 
 function criterion(record: RunRecord, id: CriterionResult['id']): CriterionResult {
-  const data = record.phases.find((p) => p.id === 'stability')!.data as StabilityData;
+  const data = phaseData(record, 'stability')!;
   return data.criteria.find((c) => c.id === id)!;
 }
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RootCauseData } from '../../src/phase-data/root-cause.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { readMeta } from '../../src/services/issue-markers.js';
 import { nodeSuite, PASSING_TEST, type TempProject, tdl, tempProject } from './helpers.js';
@@ -51,7 +51,7 @@ afterAll(async () => {
 
 describe('a suite whose command does not exist', () => {
   it('is its own cluster, named by its exit code and what it printed', () => {
-    const clusters = (record.phases.find((p) => p.id === 'root-cause')!.data as RootCauseData).clusters;
+    const clusters = phaseData(record, 'root-cause')!.clusters;
     expect(clusters).toHaveLength(1);
     expect(clusters[0]!.title).toMatch(
       /^suite `go` could not run: exit 127 \(`.*tdl-no-such-go-runner.*not found`\)$/,

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
 import { comparableTests } from '../../src/decision/compare.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { type GitHubEmulator, startGitHubEmulator } from '../../src/sandbox/github/server.js';
 import { readMeta } from '../../src/services/issue-markers.js';
 import { type TempProject, tdl, tempProject } from './helpers.js';
@@ -49,8 +49,7 @@ async function run(dir: string): Promise<RunRecord> {
   expect(r.stdout, r.stderr).toMatch(/^\{/);
   return JSON.parse(r.stdout) as RunRecord;
 }
-const ids = (r: RunRecord) =>
-  [...comparableTests(r.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).keys()].sort();
+const ids = (r: RunRecord) => [...comparableTests(phaseData(r, 'run-tests')!).keys()].sort();
 const children = () =>
   emu.repo('acme/shop').issues.filter((i) => !i.pull && readMeta(i.body)?.kind === 'child');
 
@@ -85,8 +84,8 @@ afterAll(async () => {
 
 describe('test ids across checkout folders and report formats', () => {
   it('the JSON run in one folder and the JUnit run in another give the same ids', () => {
-    const suiteA = (failingJson.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
-    const suiteB = (greenJunit.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
+    const suiteA = phaseData(failingJson, 'run-tests')!.suites[0]!;
+    const suiteB = phaseData(greenJunit, 'run-tests')!.suites[0]!;
     expect(suiteA.report?.format).toBe('vitest-json');
     expect(suiteB.report?.format).toBe('junit');
     expect(suiteA.cases.map((c) => c.suite)).toEqual([
@@ -130,7 +129,7 @@ describe('test ids across checkout folders and report formats', () => {
     }
     const printed = JSON.parse(JSON.stringify(failingJson)) as RunRecord;
     expect(printed.worklog?.markdown.startsWith(a.dir)).toBe(true);
-    const suite = (printed.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!;
+    const suite = phaseData(printed, 'run-tests')!.suites[0]!;
     expect(JSON.stringify(suite.cases)).not.toContain(a.dir);
     for (const issue of emu.repo('acme/shop').issues) {
       expect(issue.body).not.toContain(a.dir);

@@ -14,7 +14,8 @@ import {
   storeDir,
   tailLines,
 } from '../../src/history/store.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
+import type { StoredSuite } from '../../src/phase-data/run-tests.js';
 import type { TestCase } from '../../src/results/model.js';
 import { attempt, runTestsData, suiteResult } from '../builders/results.js';
 import { phaseEntry, runRecord } from '../builders/run.js';
@@ -78,18 +79,16 @@ describe('compact records', () => {
     ];
     const r = record(1, cases);
     const compact = compactRecord(r);
-    const suite = (compact.phases[0]!.data as RunTestsData).suites[0]! as unknown as {
-      cases: TestCase[];
-      passed: { tests: unknown[] };
-    };
+    // What is written is the stored form: a suite's plain passes as rows.
+    const suite: StoredSuite = phaseData(compact, 'run-tests')!.suites[0]!;
     expect(suite.cases.map((c) => c.name)).toEqual(['subtracts', 'retries']);
-    expect(suite.passed.tests).toEqual([
+    expect(suite.passed?.tests).toEqual([
       [0, 'adds', 3, -1],
       [0, 'concatenates strings', 3, -1],
     ]);
     const back = expandRecord(JSON.parse(JSON.stringify(compact)) as RunRecord);
     const sort = (cs: TestCase[]) => [...cs].sort((a, b) => a.name.localeCompare(b.name));
-    expect(sort((back.phases[0]!.data as RunTestsData).suites[0]!.cases)).toEqual(sort(cases));
+    expect(sort(phaseData(back, 'run-tests')!.suites[0]!.cases)).toEqual(sort(cases));
   });
 
   it('stays within 80 bytes per passing test for ordinary names', () => {
@@ -112,7 +111,7 @@ describe('compact records', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.record.schemaVersion).toBe(2);
-    expect((parsed.record.phases[0]!.data as RunTestsData).suites[0]!.cases.map((c) => c.name)).toEqual([
+    expect(phaseData(parsed.record, 'run-tests')!.suites[0]!.cases.map((c) => c.name)).toEqual([
       'adds',
       'subtracts',
     ]);

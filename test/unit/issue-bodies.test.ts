@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { clusterFailures } from '../../src/clustering/cluster.js';
 import { SIGNATURE_VERSION } from '../../src/clustering/signature.js';
 import type { RunRecord } from '../../src/core/record.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
 import { GITHUB_BODY_LIMIT, issueTitle, withFingerprint } from '../../src/phases/6-publish/bodies.js';
 import { draftsFor, recordWith } from '../integration/github-fixtures.js';
 
@@ -88,7 +88,7 @@ const JEST_STACK = `Error: expect(received).toEqual(expected) // deep equality
     at processTicksAndRejections (node:internal/process/task_queues:95:5)`;
 
 function withPhase3(record: RunRecord, evidence: boolean): RunRecord {
-  const tests = record.phases[0]!.data as RunTestsData;
+  const tests = phaseData(record, 'run-tests')!;
   for (const s of tests.suites) for (const c of s.cases) if (c.status === 'failed') c.stack = JEST_STACK;
   const clusters = clusterFailures(tests.suites, record.repo.dir);
   if (evidence)
@@ -164,8 +164,7 @@ describe('issue bodies', () => {
       Array.from({ length: 3000 }, (_, i) => ({ name: `t${i} ${'n'.repeat(60)}`, message: 'boom' })),
     );
     const huge = withPhase3(many, true);
-    for (const c of (huge.phases[1]!.data as RootCauseData).clusters)
-      c.stack = `${'x'.repeat(200)}\n`.repeat(5000);
+    for (const c of phaseData(huge, 'root-cause')!.clusters) c.stack = `${'x'.repeat(200)}\n`.repeat(5000);
     const [child] = draftsFor(huge, { url: 'http://127.0.0.1:1' }).children;
     expect(child!.body.length).toBeLessThan(GITHUB_BODY_LIMIT);
     expect(child!.body).toMatch(/…and \d+ more/);

@@ -26,6 +26,13 @@ import type {
   violationSchema,
 } from '../../src/phase-data/shared.js';
 import type { Counts, TestCase } from '../../src/results/model.js';
+import {
+  PARTIAL_KIND,
+  PLAN_KIND,
+  parsePartial,
+  readPlan,
+  SHARD_FORMAT_VERSION,
+} from '../../src/shard/document.js';
 import { readHistory } from '../../src/worklog/history.js';
 import { phaseEntry, runRecord } from '../builders/run.js';
 
@@ -182,6 +189,69 @@ describe('history reading leaves out the phase data of a record that does not ma
       // Checked once: reading it again says nothing more.
       expect(history[0]!.record.phases).toEqual([]);
       expect(skipped).toHaveLength(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the sharded run's documents check the phase data they carry", () => {
+  const suite = stored().phases[1]!.data as { suites: Record<string, unknown>[] };
+  const partial = (chunkSuite: unknown) => ({
+    kind: PARTIAL_KIND,
+    version: SHARD_FORMAT_VERSION,
+    runId: 'tdl-20260101-120000-abcdef',
+    planDigest: 'd',
+    tier: 1,
+    shard: { index: 1, count: 2 },
+    host: 'h',
+    environment: {},
+    commit: null,
+    state: 'completed',
+    startedAt: 'x',
+    endedAt: 'x',
+    wallMs: 1,
+    chunks: [{ id: 'c1', suite: chunkSuite }],
+  });
+
+  it("a partial's suite (compact, as stored) is checked, and named by its path when wrong", () => {
+    const good = parsePartial('p.json', JSON.stringify(partial(suite.suites[0])));
+    expect('partial' in good).toBe(true);
+    const broken = { ...suite.suites[0], verdict: 'green' };
+    expect(parsePartial('p.json', JSON.stringify(partial(broken)))).toEqual({
+      file: 'p.json',
+      problem:
+        'not a tdl partial: chunks.0.suite.verdict: Invalid option: expected one of "pass"|"fail"|"inconclusive"',
+    });
+  });
+
+  it("a plan's phases 0 and 1 are checked with their data: a wrong one is a usage error naming the path", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tdl-plan-'));
+    try {
+      const file = join(dir, 'plan.json');
+      const select = {
+        ...phaseEntry('select-tests'),
+        data: { focus: 'all', selected: [{ id: 'u', tier: '1' }] },
+      };
+      writeFileSync(
+        file,
+        JSON.stringify({
+          kind: PLAN_KIND,
+          version: SHARD_FORMAT_VERSION,
+          runId: 'tdl-20260101-120000-abcdef',
+          digest: 'd',
+          createdAt: 'x',
+          playbook: { name: 'built', file: 'tdl.yaml', suitesDigest: 's' },
+          repo: { commit: null, branch: null, dirty: null },
+          focus: 'all',
+          shards: 2,
+          phases: [select],
+          tiers: [],
+        }),
+      );
+      expect(() => readPlan(file)).toThrow(
+        `${file}: not a tdl plan: phases.0.data.selected.0.tier: Invalid input: expected number, received string`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/record.js';
-import type { RunTestsData } from '../../src/phase-data/run-tests.js';
+import { phaseData } from '../../src/phase-data/index.js';
 import { sectionRenderers } from '../../src/phases/index.js';
 import type { TestCase } from '../../src/results/model.js';
 import { figures } from '../../src/worklog/figures.js';
@@ -195,7 +195,7 @@ describe('executive summary for a reader who never ran tdl', () => {
 
   it('shows the first line of a failure message whose newlines the report lost (node:test JUnit)', () => {
     const r = base();
-    const tc = (r.phases.find((p) => p.id === 'run-tests')!.data as RunTestsData).suites[0]!.cases[1]!;
+    const tc = phaseData(r, 'run-tests')!.suites[0]!.cases[1]!;
     tc.message = "missing field duration+ actual - expected+ 'undefined'";
     tc.stack = "[Error [ERR_TEST_FAILURE]: missing field duration\n+ actual - expected\n\n+ 'undefined'] {";
     const md = renderWorklog({
@@ -224,7 +224,7 @@ describe('executive summary for a reader who never ran tdl', () => {
 
   it('links the previous run of the playbook', () => {
     const r = withPhase(base(), 'select-tests', {});
-    (r.phases.find((p) => p.id === 'select-tests')!.data as { previous: unknown }).previous = {
+    phaseData(r, 'select-tests')!.previous = {
       runId: 'tdl-prev',
       startedAt: '2026-11-21T03:00:00.000Z',
       worklog: '/repo/worklogs/prev.md',
