@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DiffStat } from '../../src/adapters/git/history.js';
-import type { Finding, PhaseEntry, PhaseId, PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { Finding, PhaseEntry, PhaseId, RunRecord } from '../../src/core/record.js';
 import {
   atomicChange,
   type DecisionInput,
@@ -11,6 +11,8 @@ import {
   noRegressions,
   testsAuthentic,
 } from '../../src/decision/criteria.js';
+import type { ComplianceSummary } from '../../src/phase-data/compliance.js';
+import type { ServiceStatus } from '../../src/phase-data/deploy-status.js';
 import type { FailureCluster } from '../../src/phase-data/root-cause.js';
 import type { SuiteResult } from '../../src/phase-data/run-tests.js';
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
@@ -196,9 +198,30 @@ describe('no-regressions', () => {
 });
 
 describe('no-new-violations', () => {
-  const compliance = (data: unknown): DecisionInput['compliance'] => ({
+  // Only the counts the criterion reads; the rest of phase 4's data as an audit of nothing leaves it.
+  const compliance = (
+    counts: Pick<ComplianceSummary, 'introducedCount' | 'newSinceBaselineCount'>,
+  ): DecisionInput['compliance'] => ({
     configured: true,
-    result: { id: 'compliance', index: 4, title: 'c', state: 'completed', findings: [], data } as PhaseResult,
+    result: phaseEntry('compliance', {
+      data: {
+        totalViolations: 0,
+        scores: {},
+        filesAudited: 0,
+        scopes: {},
+        byRule: {},
+        bySeverity: {},
+        failingCount: 0,
+        top: [],
+        introduced: [],
+        base: null,
+        baseNote: '',
+        baseline: null,
+        previous: null,
+        external: [],
+        ...counts,
+      },
+    }),
   });
   it('passes with none introduced', () =>
     expect(
@@ -248,16 +271,20 @@ describe('atomic-change', () => {
 });
 
 describe('deployment-healthy', () => {
-  const deploy = (services: unknown[]): DecisionInput['deploy'] => ({
+  const deploy = (
+    services: Pick<ServiceStatus, 'name' | 'verdict' | 'reason'>[],
+  ): DecisionInput['deploy'] => ({
     configured: true,
-    result: {
-      id: 'deploy-status',
-      index: 0,
-      title: 'd',
-      state: 'completed',
-      findings: [],
-      data: { services },
-    } as PhaseResult,
+    result: phaseEntry('deploy-status', {
+      data: {
+        services: services.map((s) => ({
+          ...s,
+          url: null,
+          latestReadyRevision: null,
+          latestCreatedRevision: null,
+        })),
+      },
+    }),
   });
   it('passes when every service passes', () =>
     expect(
@@ -268,7 +295,7 @@ describe('deployment-healthy', () => {
     const c = deploymentHealthy(
       input({
         deploy: deploy([
-          { name: 'api', verdict: 'pass' },
+          { name: 'api', verdict: 'pass', reason: 'ready' },
           { name: 'web', verdict: 'fail', reason: 'stale' },
         ]),
       }),
@@ -281,7 +308,9 @@ describe('deployment-healthy', () => {
       deploymentHealthy(input({ deploy: { configured: true, result: skipped('deploy-status') } })).verdict,
     ).toBe('inconclusive');
     expect(
-      deploymentHealthy(input({ deploy: deploy([{ name: 'api', verdict: 'inconclusive' }]) })).verdict,
+      deploymentHealthy(
+        input({ deploy: deploy([{ name: 'api', verdict: 'inconclusive', reason: 'unreadable' }]) }),
+      ).verdict,
     ).toBe('inconclusive');
   });
   it('is not applicable without services', () => expect(deploymentHealthy(input()).applicable).toBe(false));

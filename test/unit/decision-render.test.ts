@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { PhaseResult, RunRecord } from '../../src/core/record.js';
+import type { RunRecord } from '../../src/core/record.js';
 import type { RootCauseData } from '../../src/phase-data/root-cause.js';
 import type { StabilityData } from '../../src/phase-data/stability.js';
 import { renderRootCause } from '../../src/phases/3-root-cause/section.js';
 import { renderStability } from '../../src/phases/5-stability/section.js';
+import { phaseEntry } from '../builders/run.js';
 
 const view = { rel: (p: string) => p.replace('/repo/worklogs/', '') };
 const record = { decision: { decision: 'defer', reasons: ['gates-passed fail: NO-GO'] } } as RunRecord;
@@ -25,7 +26,7 @@ describe('the stability section', () => {
       base: 'main',
       comparedWith: { previous: 'tdl-a', baseRun: null },
     };
-    const md = renderStability({ id: 'stability', data } as PhaseResult, record, view);
+    const md = renderStability(phaseEntry('stability', { data }), record, view);
     expect(md).toContain('| `gates-passed` | yes | ❌ fail | phase 2: NO-GO<br>second line |');
     expect(md).toContain('| `deployment-healthy` | yes | n/a | no `services` in the playbook |');
     expect(md).toContain('| `atomic-change` | no | ⚠️ inconclusive | base not found |');
@@ -74,11 +75,7 @@ describe('the root-cause section', () => {
         },
       ],
     };
-    const md = renderRootCause(
-      { id: 'root-cause', data, findings: [] } as unknown as PhaseResult,
-      record,
-      view,
-    );
+    const md = renderRootCause(phaseEntry('root-cause', { data }), record, view);
     expect(md).toContain('| 1 | `abc123abc123` | 2 | 1 | AssertionError: missing field "x" | `src/a.js:3` |');
     expect(md).toContain(
       '| 1 | First run it failed in | [run tdl-a (2026-11-25)](W-a.md) | worklog history |',
@@ -92,11 +89,7 @@ describe('the root-cause section', () => {
   });
 
   it('says when there was nothing to cluster', () => {
-    const md = renderRootCause(
-      { id: 'root-cause', data: { clusters: [] }, findings: [] } as unknown as PhaseResult,
-      record,
-      view,
-    );
+    const md = renderRootCause(phaseEntry('root-cause', { data: { clusters: [] } }), record, view);
     expect(md).toBe('No failing or erroring test: nothing to cluster.');
   });
 });

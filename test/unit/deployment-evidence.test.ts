@@ -19,6 +19,7 @@ import { correlationText } from '../../src/phases/3-root-cause/section-deploymen
 import { decisionSchema } from '../../src/playbook/sections/decision.js';
 import { parseBound } from '../../src/playbook/sections/evidence.js';
 import { Redactor } from '../../src/telemetry/redact.js';
+import { phaseEntry } from '../builders/run.js';
 
 const RUN = 'a'.repeat(32);
 const OTHER = 'b'.repeat(32);
@@ -415,13 +416,18 @@ describe('metric bands', () => {
 
 describe('criteria', () => {
   const deployResult = (verdicts: Record<string, 'pass' | 'fail'>): PhaseResult =>
-    ({
-      id: 'deploy-status',
-      state: 'completed',
+    phaseEntry('deploy-status', {
       data: {
-        services: Object.entries(verdicts).map(([name, verdict]) => ({ name, verdict, reason: 'ready' })),
+        services: Object.entries(verdicts).map(([name, verdict]) => ({
+          name,
+          verdict,
+          reason: 'ready',
+          url: null,
+          latestReadyRevision: null,
+          latestCreatedRevision: null,
+        })),
       },
-    }) as unknown as PhaseResult;
+    });
   const logs = (over: Partial<ServiceLogs>): ServiceLogs => ({
     service: 'api',
     revision: 'api-2',
@@ -441,7 +447,7 @@ describe('criteria', () => {
       config: decisionSchema.parse({}),
       deploy: { configured: true, result: deployResult({ api: 'pass', web: 'pass' }) },
       evidence: {
-        result: { id: 'root-cause', state: 'completed' } as PhaseResult,
+        result: phaseEntry('root-cause'),
         data: evidence ? ({ slo: [], logs: [], ...evidence } as DeploymentEvidence) : null,
       },
       sloServices,
