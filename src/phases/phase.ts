@@ -1,5 +1,6 @@
 /** The Phase interface: a phase gathers inputs from the context, computes, returns an outcome. */
 
+import type * as z from 'zod';
 import type { Finding, PhaseError, PhaseId } from '../core/record.js';
 import type { ExecutionState, Verdict } from '../core/states.js';
 import type { SectionRenderer } from '../worklog/section.js';
@@ -20,6 +21,11 @@ export interface Phase<T = unknown> {
   title: string;
   /** The body of the phase's section in the worklog (section.ts beside the phase). */
   render: SectionRenderer;
+  /**
+   * The schema of its data, from src/phase-data/<id>.ts: the one a stored record's entry of this phase
+   * is checked against when it is loaded (src/phase-data/record.ts; checked equal by a test).
+   */
+  dataSchema: z.ZodType<T>;
   /** Safe to run as-is under `--dry-run` (reads only). Otherwise `plan` runs, or the phase is skipped. */
   safeInDryRun: boolean;
   /** Earlier phases whose results this one reads. */

@@ -2,6 +2,7 @@
  * Fake phases: objects implementing `Phase` whose run returns a given outcome (or throws a given
  * error, or does what a function says), noting in `ran` that they ran.
  */
+import * as z from 'zod';
 import type { PhaseId } from '../../src/core/record.js';
 import type { RunContext } from '../../src/phases/context.js';
 import type { Phase, PhaseOutcome } from '../../src/phases/phase.js';
@@ -32,5 +33,6 @@ export function fakePhase(
     ...extra,
     // A fake phase's worklog section is its findings table.
     render: extra.render ?? ((result) => findingsTable(result.findings)),
+    dataSchema: extra.dataSchema ?? z.unknown(),
   };
 }

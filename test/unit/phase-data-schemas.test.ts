@@ -14,7 +14,11 @@ import type { Violation } from '../../src/audit/types.js';
 import type { RunRecord } from '../../src/core/record.js';
 import { compactRecord, parseStoredRecord } from '../../src/history/compact.js';
 import { phaseData, phaseResult } from '../../src/phase-data/index.js';
-import { checkStoredRecord, runRecordJsonSchema } from '../../src/phase-data/record.js';
+import {
+  checkStoredRecord,
+  runRecordJsonSchema,
+  storedPhaseResultSchema,
+} from '../../src/phase-data/record.js';
 import type {
   cloudRunConditionSchema,
   countsSchema,
@@ -25,6 +29,7 @@ import type {
   trafficEntrySchema,
   violationSchema,
 } from '../../src/phase-data/shared.js';
+import { PHASES } from '../../src/phases/index.js';
 import type { Counts, TestCase } from '../../src/results/model.js';
 import {
   PARTIAL_KIND,
@@ -273,6 +278,24 @@ describe('records written by earlier versions of tdl still load', () => {
     // Every phase ran and left data, so every schema was exercised.
     expect(parsed.record.phases.map((p) => p.data !== undefined)).toEqual(Array(7).fill(true));
     expect(phaseData(parsed.record, 'run-tests')?.suites.length).toBeGreaterThan(0);
+  });
+});
+
+describe('each phase declares the schema of its data', () => {
+  it('has the fields its stored entries are checked with, and reads the data the demo stored', () => {
+    const branches = storedPhaseResultSchema.options;
+    expect(PHASES.map((p) => p.id)).toEqual(branches.map((b) => b.shape.id.value));
+    const stored = parseStoredRecord(fixture('demo-schema2-9bab035.json'));
+    expect(stored.ok).toBe(true);
+    if (!stored.ok) return;
+    for (const [i, phase] of PHASES.entries()) {
+      // The stored form of phase 2 keeps passing tests as compact rows: the same fields, suites compact.
+      const keys = (schema: z.ZodType) => Object.keys((schema as z.ZodObject).shape).sort();
+      expect(keys(branches[i]!.shape.data.unwrap()), phase.id).toEqual(keys(phase.dataSchema));
+      const read = phase.dataSchema.safeParse(stored.record.phases[i]!.data);
+      expect(read.success ? null : `${phase.id}: ${read.error.issues[0]?.path.join('.')}`).toBeNull();
+      expect(phase.dataSchema.safeParse(42).success, phase.id).toBe(false);
+    }
   });
 });
 

@@ -4,7 +4,7 @@
  * deployed (with --deploy or autoDeploy) and waited for; under --dry-run nothing is deployed.
  */
 
-import type { DeployStatusData } from '../../phase-data/deploy-status.js';
+import { type DeployStatusData, deployStatusDataSchema } from '../../phase-data/deploy-status.js';
 import type { Phase } from '../phase.js';
 import { checkServices } from './check.js';
 import { renderDeployStatus } from './section.js';
@@ -13,6 +13,7 @@ export const deployStatusPhase: Phase<DeployStatusData> = {
   id: 'deploy-status',
   title: 'Deployment status',
   render: renderDeployStatus,
+  dataSchema: deployStatusDataSchema,
   // Reads only under --dry-run: the deploys it would run are planned, not run.
   safeInDryRun: true,
   needs: [],

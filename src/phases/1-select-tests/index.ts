@@ -6,7 +6,7 @@
 import type { Finding } from '../../core/record.js';
 import { phaseData, phaseResult } from '../../phase-data/index.js';
 import { previousFailingSuites } from '../../phase-data/run-tests.js';
-import type { SelectTestsData } from '../../phase-data/select-tests.js';
+import { type SelectTestsData, selectTestsDataSchema } from '../../phase-data/select-tests.js';
 import { readOpenIssues } from '../../services/open-issues.js';
 import type { RunContext } from '../context.js';
 import type { Phase } from '../phase.js';
@@ -17,6 +17,7 @@ export const selectTestsPhase: Phase<SelectTestsData> = {
   id: 'select-tests',
   title: 'Test selection',
   render: renderSelectTests,
+  dataSchema: selectTestsDataSchema,
   safeInDryRun: true,
   needs: [],
   async run(ctx: RunContext) {

@@ -11,7 +11,12 @@ import { outcomeCode } from '../../history/model.js';
 import { applyQuarantine, notCountedBySuite, quarantineFindings } from '../../history/quarantine.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { QuarantineData } from '../../phase-data/quarantine.js';
-import type { RunTestsData, SuiteResult, TierResult } from '../../phase-data/run-tests.js';
+import {
+  type RunTestsData,
+  runTestsDataSchema,
+  type SuiteResult,
+  type TierResult,
+} from '../../phase-data/run-tests.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { SuiteConfig } from '../../playbook/sections/suites.js';
 import { wholeSuiteCommand } from '../../playbook/split.js';
@@ -113,6 +118,7 @@ export const runTestsPhase: Phase<RunTestsData> = {
   id: 'run-tests',
   title: 'Test execution',
   render: renderRunTests,
+  dataSchema: runTestsDataSchema,
   safeInDryRun: false,
   needs: ['select-tests'],
   async plan(ctx) {

@@ -7,7 +7,12 @@ import { clusterFailures } from '../../clustering/cluster.js';
 import { SIGNATURE_VERSION } from '../../clustering/signature.js';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../phase-data/index.js';
-import type { ClusterAnalysis, FailureCluster, RootCauseData } from '../../phase-data/root-cause.js';
+import {
+  type ClusterAnalysis,
+  type FailureCluster,
+  type RootCauseData,
+  rootCauseDataSchema,
+} from '../../phase-data/root-cause.js';
 import { expandAll } from '../../playbook/placeholders.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
@@ -57,6 +62,7 @@ export const rootCausePhase: Phase<RootCauseData> = {
   id: 'root-cause',
   title: 'Root cause analysis',
   render: renderRootCause,
+  dataSchema: rootCauseDataSchema,
   safeInDryRun: true,
   needs: ['run-tests'],
   async run(ctx): Promise<PhaseOutcome<RootCauseData>> {

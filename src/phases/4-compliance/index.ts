@@ -1,6 +1,6 @@
 /** Phase 4 compliance: the single-source-of-truth audit of the repository under test. */
 import type { Finding } from '../../core/record.js';
-import type { ComplianceSummary } from '../../phase-data/compliance.js';
+import { type ComplianceSummary, complianceSummarySchema } from '../../phase-data/compliance.js';
 import { phaseResult } from '../../phase-data/index.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
@@ -48,6 +48,7 @@ export const compliancePhase: Phase<ComplianceSummary> = {
   id: 'compliance',
   title: 'Compliance audit',
   render: renderCompliance,
+  dataSchema: complianceSummarySchema,
   safeInDryRun: true,
   needs: [],
   async run(ctx): Promise<PhaseOutcome<ComplianceSummary>> {

@@ -11,7 +11,7 @@ import type { DecisionInput } from '../../decision/criteria.js';
 import { blocks, decide, evaluateCriteria } from '../../decision/policy.js';
 import type { ComplianceSummary } from '../../phase-data/compliance.js';
 import { phaseData, phaseResult } from '../../phase-data/index.js';
-import type { StabilityData } from '../../phase-data/stability.js';
+import { type StabilityData, stabilityDataSchema } from '../../phase-data/stability.js';
 import { baseCommit } from '../base.js';
 import type { RunContext } from '../context.js';
 import type { Phase, PhaseOutcome } from '../phase.js';
@@ -73,6 +73,7 @@ export const stabilityPhase: Phase<StabilityData> = {
   id: 'stability',
   title: 'Stability decision',
   render: renderStability,
+  dataSchema: stabilityDataSchema,
   // A dry run measures nothing, so there is nothing to decide on: no decision, and no exit 1 for it.
   safeInDryRun: false,
   needs: [],

@@ -8,7 +8,7 @@ import { UsageError } from '../../core/errors.js';
 import { cleanRuns } from '../../history/health.js';
 import { historyId } from '../../history/model.js';
 import { phaseResult } from '../../phase-data/index.js';
-import type { PublishData, PublishTarget } from '../../phase-data/publish.js';
+import { type PublishData, type PublishTarget, publishDataSchema } from '../../phase-data/publish.js';
 import type { TestCase } from '../../results/model.js';
 import { githubTarget } from '../../services/github-target.js';
 import type { RunContext } from '../context.js';
@@ -110,6 +110,7 @@ export const publishPhase: Phase<PublishData> = {
   id: 'publish',
   title: 'Publish',
   render: renderPublish,
+  dataSchema: publishDataSchema,
   safeInDryRun: false,
   needs: [],
   async run(ctx) {
