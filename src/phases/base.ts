@@ -21,11 +21,17 @@ export interface BaseCommit {
 export async function baseCommit(ctx: Pick<RunContext, 'playbook' | 'ports'>): Promise<BaseCommit> {
   const branch = baseBranch(ctx.playbook);
   // A ref starting with `-` would be read as an option.
-  if (!branch.startsWith('-'))
-    for (const ref of [branch, `origin/${branch}`]) {
-      const mergeBase = await ctx.ports.git.mergeBase(ctx.playbook.repoDir, ref, 'HEAD');
+  if (!branch.startsWith('-')) {
+    // Both asked at once (two short git processes side by side); the local branch wins when it has one.
+    const refs = [branch, `origin/${branch}`];
+    const bases = await Promise.all(
+      refs.map((ref) => ctx.ports.git.mergeBase(ctx.playbook.repoDir, ref, 'HEAD')),
+    );
+    for (const [i, ref] of refs.entries()) {
+      const mergeBase = bases[i];
       if (mergeBase) return { branch, ref, mergeBase, note: `merge-base of HEAD and ${ref}` };
     }
+  }
   return {
     branch,
     ref: null,
