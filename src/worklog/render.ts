@@ -18,7 +18,7 @@ export interface RenderInput {
   earlier?: readonly RunEntry[];
   /** The folder the worklog is written to; paths are shown relative to it. */
   worklogDir: string;
-  /** Each phase's section renderer (the phases declare them: `SECTION_RENDERERS`, src/phases/index.ts). */
+  /** Each phase's section renderer (the phases declare them: `sectionRenderers()`, src/phases/index.ts). */
   sections: SectionRenderers;
 }
 

@@ -10,6 +10,7 @@ import {
   type PhaseEntry,
   type PhaseId,
   RUN_RECORD_SCHEMA_VERSION,
+  type RunOptions,
   type RunRecord,
 } from '../../src/core/record.js';
 import { emptyHistory } from '../../src/history/model.js';
@@ -26,6 +27,20 @@ suites:
 `;
 
 /** A run record as `startRun` makes it, before any phase ran. */
+/** The options of a plain `tdl run` (every focus, no deploy, no publish, one iteration). */
+export function runOptions(overrides: Partial<RunOptions> = {}): RunOptions {
+  return {
+    focus: 'all',
+    deploy: false,
+    dryRun: false,
+    publish: 'none',
+    only: null,
+    untilGreen: false,
+    maxIterations: 1,
+    ...overrides,
+  };
+}
+
 export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
   return {
     schemaVersion: RUN_RECORD_SCHEMA_VERSION,
@@ -33,15 +48,7 @@ export function runRecord(overrides: Partial<RunRecord> = {}): RunRecord {
     tool: { name: 'tdl', version: '0.0.0-test' },
     playbook: { name: 'built', file: '/nowhere/tdl.yaml' },
     repo: { dir: '/nowhere', commit: null, branch: null, dirty: null },
-    options: {
-      focus: 'all',
-      deploy: false,
-      dryRun: false,
-      publish: 'none',
-      only: null,
-      untilGreen: false,
-      maxIterations: 1,
-    },
+    options: runOptions(),
     runDir: `/nowhere/.tdl/runs/${RUN_ID}`,
     redactEnv: [],
     state: 'running',

@@ -16,17 +16,9 @@ import type { Phase, PhaseOutcome } from '../../src/phases/phase.js';
 import { resumeRun, type SessionOptions, startRun } from '../../src/pipeline/session.js';
 import { fakePhase, ok } from '../builders/phases.js';
 import { type FakePorts, fakePorts, textSink } from '../builders/ports.js';
-import { steppingClock } from '../builders/run.js';
+import { runOptions, steppingClock } from '../builders/run.js';
 
-const OPTIONS: RunOptions = {
-  focus: 'all',
-  deploy: false,
-  dryRun: false,
-  publish: 'none',
-  only: null,
-  untilGreen: false,
-  maxIterations: 1,
-};
+const OPTIONS: RunOptions = runOptions();
 
 const PLAYBOOK = `name: session
 suites:
