@@ -7,8 +7,8 @@ import { stableHash } from '../core/ids.js';
 import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { FailureCluster } from '../phase-data/root-cause.js';
-import type { SuiteResult } from '../phase-data/run-tests.js';
-import { relativizeText } from '../results/identity.js';
+import type { Regression, RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
+import { relativizeText, testId } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { lastOutputLine } from '../results/text.js';
 import {
@@ -131,13 +131,35 @@ function joinSharedSites(
 }
 
 /**
- * One cluster per distinct signature, largest first; ids are hashes of the signature. Failures
- * asserted at one site of a test file (the rows of a table test) are one cluster.
+ * The file of a regression range whose change of code is one hunk of one file, else null: its tests
+ * broke with that one change, one cause however differently they fail (a renamed field breaks every
+ * reader of it, each its own way). Two hunks, two files, or a range listing none: no grouping, as
+ * two bugs landed together must stay two clusters.
  */
-export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: string): FailureCluster[] {
+export function singleChange(r: Regression): string | null {
+  return r.files.length === 1 && !r.moreFiles && r.hunks === 1 ? r.files[0]! : null;
+}
+
+/** How a cluster's tests broke with one change (`FailureCluster.change`), for the worklog and the issue. */
+export function describeChange(change: NonNullable<FailureCluster['change']>): string {
+  const to = change.to ? `commit \`${change.to.slice(0, 12)}\`` : 'the working tree it was tested in';
+  return `one hunk of \`${change.file}\`, changed between commit \`${change.from.slice(0, 12)}\` (where these tests last passed) and ${to} (where they started failing)`;
+}
+
+/**
+ * One cluster per distinct signature, largest first; ids are hashes of the signature. Failures
+ * asserted at one site of a test file (the rows of a table test) are one cluster, and so are the
+ * failures of tests that broke with one change (`regressions`, phase 2's: `singleChange`).
+ */
+export function clusterFailures(
+  suites: readonly ClusterableSuite[],
+  repoDir: string,
+  regressions: readonly Regression[] = [],
+): FailureCluster[] {
   const byId = new Map<string, FailureCluster>();
   const sites = new Map<string, Set<string>>();
   const order = new Map<FailureCluster['tests'][number], number>();
+  const clusterOfTest = new Map<string, string>();
   const fnAt = namedFrames(
     suites.flatMap((s) => s.cases.filter(isFailure)),
     repoDir,
@@ -175,9 +197,28 @@ export function clusterFailures(suites: readonly ClusterableSuite[], repoDir: st
       const test = { suiteId: suite.id, group: c.suite, name: c.name, status: c.status };
       order.set(test, order.size);
       cluster.tests.push(test);
+      clusterOfTest.set(testId(suite.id, c.suite, c.name), id);
     }
   }
+  const changed: { file: string; r: Regression }[] = [];
+  for (const r of regressions) {
+    const file = singleChange(r);
+    const ids = new Set(r.tests.flatMap((t) => clusterOfTest.get(t) ?? []));
+    // Only a range that joins clusters names its change: a test failing alone since then may be
+    // failing for another reason now (the history keeps where its streak started, not why).
+    if (!file || ids.size < 2) continue;
+    changed.push({ file, r });
+    // Joined like the clusters of one assertion site (a key no site can have).
+    sites.set(`\u0000change ${r.from}..${r.to ?? ''}`, ids);
+  }
   joinSharedSites(byId, sites, order);
+  for (const { file, r } of changed) {
+    const tests = new Set(r.tests);
+    const holder = [...byId.values()].find((c) =>
+      c.tests.some((t) => tests.has(testId(t.suiteId, t.group, t.name))),
+    );
+    if (holder && !holder.change) holder.change = { file, from: r.from, to: r.to };
+  }
   for (const suite of suites) {
     const cluster = couldNotRun(suite, repoDir);
     if (cluster && !byId.has(cluster.id)) byId.set(cluster.id, cluster);
@@ -194,6 +235,10 @@ export function clustersFor(record: RunRecord): FailureCluster[] {
   const rc = phaseResult(record, 'root-cause');
   if (rc?.state === 'completed' && rc.data && rc.data.signatureVersion === SIGNATURE_VERSION)
     return rc.data.clusters;
-  const tests = phaseResult(record, 'run-tests')?.data;
-  return clusterFailures(tests?.suites ?? [], record.repo.dir);
+  return clustersOfTests(phaseResult(record, 'run-tests')?.data, record.repo.dir);
+}
+
+/** The clusters of phase 2's data: its suites' failures, grouped with its regression ranges. */
+export function clustersOfTests(tests: RunTestsData | null | undefined, repoDir: string): FailureCluster[] {
+  return clusterFailures(tests?.suites ?? [], repoDir, tests?.regressions ?? []);
 }

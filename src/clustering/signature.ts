@@ -14,9 +14,10 @@ import { fileURLToPath } from 'node:url';
  * asserted in a test is keyed by how it is wrong (`wrongValue`), and jest's matcher-named test-file
  * frames (`at toBe (test/x.test.js:3:4)`) are anonymous like `Object.toBe`. 4: failures asserted at
  * one line of a test file, in one scope (for pytest, one test function), are one cluster
- * (`assertionSite`).
+ * (`assertionSite`). 5: failing tests that broke across the same regression range, when the code
+ * changed there is one hunk, are one cluster (`singleChange`, src/history/regression.ts).
  */
-export const SIGNATURE_VERSION = 4;
+export const SIGNATURE_VERSION = 5;
 
 /** A stack frame in the repository under test, path relative to the repository. */
 export interface ProjectFrame {

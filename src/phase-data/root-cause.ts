@@ -62,6 +62,11 @@ export const failureClusterSchema = z.object({
   tests: z.array(clusterTestSchema),
   /** Top project stack frame, `file:line`, when known. */
   location: z.string().nullable(),
+  /**
+   * When its tests broke with one change: they last passed at `from`, started failing at `to` (null:
+   * the run's working tree), and the code changed between is one hunk of `file`.
+   */
+  change: z.object({ file: z.string(), from: z.string(), to: z.string().nullable() }).optional(),
   /** Exception type named by the stack or message (phase 3 only). */
   exceptionType: z.string().nullable().optional(),
   /** Stack of the representative failure (phase 3 only). */

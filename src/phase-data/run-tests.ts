@@ -115,6 +115,25 @@ export const testPolicySchema = z.object({
 });
 export type TestPolicy = z.output<typeof testPolicySchema>;
 
+/**
+ * Failing tests that broke across the same range (src/history/regression.ts) and what changed in the
+ * code there (git): phase 3 groups them as one cause when that change is one hunk.
+ */
+export const regressionSchema = z.object({
+  /** The commit the tests last passed at. */
+  from: z.string(),
+  /** The commit their failing streak started at; null: this run's working tree. */
+  to: z.string().nullable(),
+  /** Changed files of code between the two (tests, prose and tdl's folders left out), at most 20. */
+  files: z.array(z.string()),
+  moreFiles: z.boolean(),
+  /** Hunks of the diff when exactly one file of code changed, else null. */
+  hunks: z.number().nullable(),
+  /** The tests' ids. */
+  tests: z.array(z.string()),
+});
+export type Regression = z.output<typeof regressionSchema>;
+
 /** Phase 2's data. */
 export const runTestsDataSchema = z.object({
   tiers: z.array(tierResultSchema),
@@ -131,6 +150,8 @@ export const runTestsDataSchema = z.object({
   policy: testPolicySchema.optional(),
   /** A sharded run (tdl plan / run --shard / merge): per tier, each shard's chunks, wall time, host. */
   sharding: shardingDataSchema.optional(),
+  /** Regression ranges of the failing tests with the code changed across each (absent: none known). */
+  regressions: z.array(regressionSchema).optional(),
   /** Under --dry-run: what would have run. */
   planned: z.array(z.object({ id: z.string(), tier: z.number(), command: z.array(z.string()) })).optional(),
 });

@@ -19,6 +19,19 @@ export interface DiffStat {
   areas: string[];
 }
 
+/**
+ * What changed in the code between two states of the repository (test files, docs and tdl's own
+ * output left out by the caller's `counts`): the files, and the hunks when one file changed.
+ */
+export interface CodeChange {
+  /** The changed files that count, sorted, at most 20. */
+  files: string[];
+  /** More files count than `files` lists. */
+  moreFiles: boolean;
+  /** Hunks of `git diff` (3 lines of context) in the one file that counts; null when not exactly one. */
+  hunks: number | null;
+}
+
 /** The last commit that touched a line. */
 export interface LineOrigin {
   /** null when the line is not committed yet. */
@@ -37,6 +50,24 @@ export interface GitHistoryOps {
   diffStat(cwd: string, base: string, mergeBase: string): Promise<DiffStat | null>;
   /** The last commit that touched `file:line` (git blame), or null when git cannot say. */
   lineOrigin(cwd: string, file: string, line: number): Promise<LineOrigin | null>;
+  /**
+   * What changed from commit `from` to commit `to` (null: to the working tree; untracked files are
+   * not read), counting only the files `counts` accepts; null when git cannot diff them.
+   */
+  codeChange(
+    cwd: string,
+    from: string,
+    to: string | null,
+    counts: (path: string) => boolean,
+  ): Promise<CodeChange | null>;
+}
+
+/** Files a code change lists at most. */
+const MAX_CHANGE_FILES = 20;
+
+/** Hunks in `git diff` output: its `@@ -a,b +c,d @@` lines. */
+export function countHunks(diff: string): number {
+  return diff.match(/^@@ -\d+(?:,\d+)? \+\d+(?:,\d+)? @@/gm)?.length ?? 0;
 }
 
 /** Top-level areas of changed paths. */
@@ -97,6 +128,43 @@ export function createGitHistoryOps(git: GitRunner): GitHistoryOps {
     async lineOrigin(cwd, file, line) {
       const r = await git(cwd, ['blame', '--porcelain', '-L', `${line},${line}`, '--', file]);
       return r.ok ? parseBlamePorcelain(r.stdout) : null;
+    },
+    async codeChange(cwd, from, to, counts) {
+      // `--relative`: paths as the playbook's repository folder sees them (it may be a subfolder).
+      // Untracked files are not read: they may have been there when the tests last passed.
+      const range = to === null ? [from] : [from, to];
+      const diff = await git(cwd, [
+        'diff',
+        '--numstat',
+        '-z',
+        '--no-renames',
+        '--relative',
+        ...range,
+        '--',
+        '.',
+      ]);
+      if (!diff.ok) return null;
+      const files = parseNumstat(diff.stdout)
+        .map((f) => f.path)
+        .filter(counts)
+        .sort();
+      let hunks: number | null = null;
+      // Only one file's diff is read (bounded by that file), and only when it is the one change.
+      if (files.length === 1) {
+        const one = await git(cwd, [
+          'diff',
+          '-U3',
+          '--no-color',
+          '--no-ext-diff',
+          '--relative',
+          ...range,
+          '--',
+          files[0]!,
+        ]);
+        if (!one.ok) return null;
+        hunks = countHunks(one.stdout);
+      }
+      return { files: files.slice(0, MAX_CHANGE_FILES), moreFiles: files.length > MAX_CHANGE_FILES, hunks };
     },
   };
 }

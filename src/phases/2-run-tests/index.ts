@@ -2,15 +2,17 @@
  * Phase 2 run-tests: run the selected suites tier by tier, apply each tier's gate, and stop at the
  * first failed gate (NO-GO): later tiers are `skipped` with the reason, as in the seed worklog.
  */
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { attemptReportDir } from '../../core/paths.js';
 import { type Verdict, worstVerdict } from '../../core/states.js';
 import { policyOf } from '../../decision/weakening.js';
 import { cleanRuns, testHealth } from '../../history/health.js';
 import { outcomeCode } from '../../history/model.js';
 import { applyQuarantine, notCountedBySuite, quarantineFindings } from '../../history/quarantine.js';
+import { isCodePath, regressionRanges } from '../../history/regression.js';
 import { phaseResult } from '../../phase-data/index.js';
 import type { QuarantineData } from '../../phase-data/quarantine.js';
+import type { Regression } from '../../phase-data/run-tests.js';
 import {
   type RunTestsData,
   runTestsDataSchema,
@@ -114,6 +116,32 @@ function quarantineOf(ctx: RunContext, suites: readonly SuiteResult[]): Quaranti
   );
 }
 
+/**
+ * The regression ranges of this run's failing tests (src/history/regression.ts), each with the code
+ * changed across it (one git diff per range; a range git cannot diff is left out).
+ */
+async function regressionsOf(
+  ctx: RunContext,
+  results: readonly SuiteResult[],
+  health: NonNullable<RunTestsData['health']>,
+): Promise<Regression[]> {
+  const unhealthy = new Set(health.tests.map((t) => t.id));
+  const ranges = regressionRanges(results, ctx.testHistory, ctx.record.repo.commit, unhealthy);
+  if (ranges.length === 0) return [];
+  const repo = ctx.playbook.repoDir;
+  // tdl's own folders may be committed (worklogs are shared): what it wrote is not a change of code.
+  const skipDirs = [ctx.playbook.worklogDir, ctx.paths.stateDir]
+    .map((d) => relative(repo, d).split('\\').join('/'))
+    .filter((d) => d !== '' && !d.startsWith('..') && !isAbsolute(d));
+  const changes = await Promise.all(
+    ranges.map((r) => ctx.ports.git.codeChange(repo, r.from, r.to, (p) => isCodePath(p, skipDirs))),
+  );
+  return ranges.flatMap((r, i) => {
+    const change = changes[i];
+    return change ? [{ from: r.from, to: r.to, ...change, tests: r.tests }] : [];
+  });
+}
+
 export const runTestsPhase: Phase<RunTestsData> = {
   id: 'run-tests',
   title: 'Test execution',
@@ -191,6 +219,8 @@ export const runTestsPhase: Phase<RunTestsData> = {
 
     const { verdict, reason, counts, passRate: rate } = rollUp(results, tierResults, noGo);
     const quarantine = quarantineOf(ctx, results);
+    const health = testHealth(ctx.runId, results, ctx.testHistory, ctx.playbook.flaky);
+    const regressions = counts.failed + counts.errored > 0 ? await regressionsOf(ctx, results, health) : [];
     return {
       state: ctx.signal.aborted ? 'cancelled' : 'completed',
       verdict,
@@ -201,9 +231,10 @@ export const runTestsPhase: Phase<RunTestsData> = {
         counts,
         passRate: rate,
         noGo,
-        health: testHealth(ctx.runId, results, ctx.testHistory, ctx.playbook.flaky),
+        health,
         policy: policyOf(ctx.playbook),
         ...(quarantine ? { quarantine } : {}),
+        ...(regressions.length ? { regressions } : {}),
       },
       findings: [
         ...results.flatMap((r) => r.findings),

@@ -3,7 +3,7 @@
  * and, when `analyzer.command` is set, hand each cluster to it and keep its markdown.
  */
 import { join } from 'node:path';
-import { clusterFailures } from '../../clustering/cluster.js';
+import { clustersOfTests } from '../../clustering/cluster.js';
 import { SIGNATURE_VERSION } from '../../clustering/signature.js';
 import { traceparentForRun } from '../../core/ids.js';
 import { phaseResult } from '../../phase-data/index.js';
@@ -67,7 +67,7 @@ export const rootCausePhase: Phase<RootCauseData> = {
   needs: ['run-tests'],
   async run(ctx): Promise<PhaseOutcome<RootCauseData>> {
     const tests = phaseResult(ctx.record, 'run-tests')?.data;
-    const clusters = clusterFailures(tests?.suites ?? [], ctx.playbook.repoDir);
+    const clusters = clustersOfTests(tests, ctx.playbook.repoDir);
     const failingTests = clusters.reduce((n, c) => n + c.tests.length, 0);
     // One listing of GitHub issues for all clusters (none when nothing failed), while the tested
     // revisions' logs and metrics are read.

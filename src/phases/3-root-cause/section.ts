@@ -1,3 +1,4 @@
+import { describeChange } from '../../clustering/cluster.js';
 import { dataOf } from '../../phase-data/index.js';
 import type { EvidenceLink, FailureCluster } from '../../phase-data/root-cause.js';
 import { LINK_TITLES } from '../../worklog/evidence-links.js';
@@ -21,6 +22,7 @@ function renderCluster(c: FailureCluster, n: number, view: RenderView): string {
     '',
     `Fingerprint \`${c.id}\` · ${c.tests.length} test(s) · tier ${c.tier} · signature \`${cell(c.signature).replace(/`/g, "'")}\``,
   ];
+  if (c.change) parts.push('', `Broke with one change: ${describeChange(c.change)}.`);
   if (c.evidence?.length) {
     parts.push(
       '',

@@ -118,6 +118,8 @@ export interface ChildBodyInput {
   frames: string[];
   /** Phase 3's evidence chain; null when phase 3 did not run (the reason says why). */
   evidence: { title: string; value: string; source: string }[] | null;
+  /** The one change its tests broke with (`describeChange`), when known. */
+  change?: string;
   evidenceMissing?: string;
   worklog: string;
 }
@@ -140,6 +142,7 @@ export function childBody(input: ChildBodyInput): string {
       `- **Failing tests:** ${input.tests.length}`,
       `- **Gate:** ${input.gate}`,
       ...(input.location ? [`- **Where:** ${code(input.location)}`] : []),
+      ...(input.change ? [`- **Broke with:** ${input.change}`] : []),
       `- **Worklog:** ${input.worklog}`,
       '',
       '**Error**',

@@ -4,7 +4,7 @@
  * and what `tdl publish` sends later.
  */
 import { relative } from 'node:path';
-import { clustersFor } from '../../clustering/cluster.js';
+import { clustersFor, describeChange } from '../../clustering/cluster.js';
 import { failureText, projectFrames, SIGNATURE_VERSION } from '../../clustering/signature.js';
 import type { RunRecord } from '../../core/record.js';
 import type { Decision } from '../../core/states.js';
@@ -223,6 +223,7 @@ export function buildDrafts({ record: raw, github, git, apiUrl, redactor, resolv
                 tier: cluster.tier,
                 message: cluster.message,
                 location: cluster.location,
+                ...(cluster.change ? { change: describeChange(cluster.change) } : {}),
                 tests: cluster.tests,
                 gate: f.gateOutcome,
                 failure,
