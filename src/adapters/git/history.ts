@@ -64,6 +64,8 @@ export interface GitHistoryOps {
 
 /** Files a code change lists at most. */
 const MAX_CHANGE_FILES = 20;
+/** Changed lines of the one file whose hunks are counted, at most (its diff is read into memory). */
+const MAX_DIFF_LINES = 5000;
 
 /** Hunks in `git diff` output: its `@@ -a,b +c,d @@` lines. */
 export function countHunks(diff: string): number {
@@ -144,13 +146,14 @@ export function createGitHistoryOps(git: GitRunner): GitHistoryOps {
         '.',
       ]);
       if (!diff.ok) return null;
-      const files = parseNumstat(diff.stdout)
-        .map((f) => f.path)
-        .filter(counts)
-        .sort();
+      const stat = parseNumstat(diff.stdout).filter((f) => counts(f.path));
+      const files = stat.map((f) => f.path).sort();
       let hunks: number | null = null;
-      // Only one file's diff is read (bounded by that file), and only when it is the one change.
-      if (files.length === 1) {
+      // Only one file's diff is read, only when it is the one change, and only a text change of at
+      // most MAX_DIFF_LINES lines (a generated or binary file is not "one hunk" tdl can vouch for).
+      const size =
+        stat.length === 1 ? (stat[0]!.added ?? Infinity) + (stat[0]!.deleted ?? Infinity) : Infinity;
+      if (files.length === 1 && size <= MAX_DIFF_LINES) {
         const one = await git(cwd, [
           'diff',
           '-U3',
