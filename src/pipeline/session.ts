@@ -68,7 +68,12 @@ export interface SessionOptions {
 
 async function execute(
   playbook: Playbook,
-  initial: RunRecord,
+  runId: string,
+  /**
+   * The record, or its promise: a new run's record waits for `git status` (blankRecord), which runs
+   * while this takes the lock, opens the log and reads the history, and is awaited only then.
+   */
+  initial: RunRecord | Promise<RunRecord>,
   paths: RunPaths,
   opts: SessionOptions,
   /** For a resume: the record read again once the lock is held (another resume may have run it meanwhile). */
@@ -77,30 +82,44 @@ async function execute(
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? systemClock;
   const redactor = Redactor.fromEnv(playbook.redact.env, env);
-  const lock = await acquireRunLock({
-    stateDir: paths.stateDir,
-    runId: initial.runId,
-    wait: opts.wait ?? false,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    onWait: (h) =>
-      opts.humanLog?.write(`tdl: waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to finish\n`),
-  });
-  let record = initial;
+  const pending = Promise.resolve(initial);
+  // Awaited below; the git process ends before this returns or throws, and a failure met before that
+  // point is not also an unhandled rejection.
+  const settled = pending.then(
+    () => undefined,
+    () => undefined,
+  );
+  let lock: Awaited<ReturnType<typeof acquireRunLock>>;
   try {
-    if (reload) record = reload();
+    lock = await acquireRunLock({
+      stateDir: paths.stateDir,
+      runId,
+      wait: opts.wait ?? false,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      onWait: (h) =>
+        opts.humanLog?.write(`tdl: waiting for run ${h.runId} (pid ${h.pid} on ${h.host}) to finish\n`),
+    });
+  } catch (error) {
+    await settled;
+    throw error;
+  }
+  let reloaded: RunRecord | undefined;
+  try {
+    if (reload) reloaded = reload();
   } catch (error) {
     lock.release();
+    await settled;
     throw error;
   }
   // What a SIGKILLed run left running: the run this lock was taken from, and the run being resumed.
   const survivors =
     (lock.tookOverFrom ? killSurvivors(join(paths.stateDir, 'runs', lock.tookOverFrom.runId)) : 0) +
-    (lock.tookOverFrom?.runId === record.runId ? 0 : killSurvivors(paths.runDir));
-  if (lock.tookOverFrom && lock.tookOverFrom.runId !== record.runId)
+    (lock.tookOverFrom?.runId === runId ? 0 : killSurvivors(paths.runDir));
+  if (lock.tookOverFrom && lock.tookOverFrom.runId !== runId)
     settleAbandoned(paths.stateDir, lock.tookOverFrom.runId, redactor, lock.tookOverBecause);
   mkdirSync(paths.reportDir, { recursive: true });
   const { logger, close } = createRunLogger({
-    runId: record.runId,
+    runId,
     logFile: paths.logFile,
     redactor,
     human: opts.humanLog === undefined ? process.stderr : opts.humanLog,
@@ -108,12 +127,20 @@ async function execute(
   });
   // The history step: the newest full records (previous run, base-branch run, trend) and the last
   // runs' per-test outcomes from the store; neither grows with the number of earlier runs.
-  const { history, earlier, testHistory } = loadHistory(playbook, record.runId, (file, problem) =>
+  const { history, earlier, testHistory } = loadHistory(playbook, runId, (file, problem) =>
     logger.warn(
       { file, problem },
       `an earlier run's data is not used: ${file} is not a valid run record: ${problem}`,
     ),
   );
+  let record: RunRecord;
+  try {
+    record = reloaded ?? (await pending);
+  } catch (error) {
+    close();
+    lock.release();
+    throw error;
+  }
   const phases = opts.phases ?? PHASES;
   const sections = sectionRenderers(phases);
 
@@ -320,7 +347,7 @@ export async function finishRun(
     ports,
   );
   record.phases = given.phases;
-  return execute(playbook, record, paths, { ...opts, ports, givenPhases: given.phases.length });
+  return execute(playbook, record.runId, record, paths, { ...opts, ports, givenPhases: given.phases.length });
 }
 
 /** Starts a new run of a playbook. */
@@ -336,8 +363,9 @@ export async function startRun(
   const runId = newRunId(started);
   const paths = pathsFor(stateDirFor(opts.cwd ?? process.cwd(), opts.env), runId);
   const ports = opts.ports ?? createPorts(playbook, opts.env);
-  const record = await blankRecord(playbook, runId, started, options, paths, ports);
-  return execute(playbook, record, paths, { ...opts, ports });
+  // Not awaited here: its `git status` runs while execute takes the lock and reads the history.
+  const record = blankRecord(playbook, runId, started, options, paths, ports);
+  return execute(playbook, runId, record, paths, { ...opts, ports });
 }
 
 /** Continues a run from its first unfinished phase. */
@@ -345,5 +373,5 @@ export async function resumeRun(runId: string, opts: SessionOptions = {}): Promi
   const stateDir = stateDirFor(opts.cwd ?? process.cwd(), opts.env);
   const record = openRun(runId, stateDir);
   const playbook = loadPlaybook(record.playbook.file);
-  return execute(playbook, record, pathsFor(stateDir, runId), opts, () => openRun(runId, stateDir));
+  return execute(playbook, runId, record, pathsFor(stateDir, runId), opts, () => openRun(runId, stateDir));
 }
