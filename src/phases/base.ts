@@ -1,6 +1,15 @@
 /** Where HEAD left the base branch: one rule for phases 4 and 5. */
+import type { Ports } from '../adapters/index.js';
 import { baseBranch } from '../playbook/base.js';
-import type { RunContext } from './context.js';
+import type { Playbook } from '../playbook/load.js';
+
+/** What the lookup reads of the RunContext (src/phases/context.ts). */
+interface BaseContext {
+  playbook: Playbook;
+  ports: Ports;
+  /** This pass's lookup, started by the runner. */
+  baseCommit?: Promise<BaseCommit>;
+}
 
 export interface BaseCommit {
   /** The base branch (playbook/base.ts). */
@@ -14,11 +23,21 @@ export interface BaseCommit {
 }
 
 /**
- * The merge base of HEAD with the base branch: the local branch, else its `origin/` copy (a CI
- * checkout often has only the latter). Asked by each phase that needs it (HEAD may move between the
- * iterations of an --until-green loop).
+ * The merge base of HEAD with the base branch (see lookupBaseCommit): the lookup the runner started
+ * for this pass over the phases if there is one, else a new one.
  */
-export async function baseCommit(ctx: Pick<RunContext, 'playbook' | 'ports'>): Promise<BaseCommit> {
+export function baseCommit(ctx: BaseContext): Promise<BaseCommit> {
+  return ctx.baseCommit ?? lookupBaseCommit(ctx);
+}
+
+/**
+ * The merge base of HEAD with the base branch: the local branch, else its `origin/` copy (a CI
+ * checkout often has only the latter). Looked up once per pass over the phases, when the pass starts
+ * (pipeline/runner.ts), as HEAD itself is read when the run, or the --until-green iteration, starts:
+ * HEAD may move between the iterations of an --until-green loop. Its two git processes then run
+ * while the suites do, not after them (issue 16).
+ */
+export async function lookupBaseCommit(ctx: BaseContext): Promise<BaseCommit> {
   const branch = baseBranch(ctx.playbook);
   // A ref starting with `-` would be read as an option.
   if (!branch.startsWith('-')) {

@@ -8,6 +8,7 @@ import type { Clock } from '../telemetry/clock.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Redactor } from '../telemetry/redact.js';
 import type { HistoryEntry } from '../worklog/history.js';
+import type { BaseCommit } from './base.js';
 
 /** Live progress for the terminal; the record and the log are the lasting account. */
 export interface ProgressReporter {
@@ -48,4 +49,9 @@ export interface RunContext {
   progress: ProgressReporter;
   /** The environment handed to child processes (before per-phase additions). */
   env: NodeJS.ProcessEnv;
+  /**
+   * This pass's lookup of the base commit, started by the runner when the pass starts (phases/base.ts
+   * `baseCommit` returns it); absent, the lookup runs when a phase asks.
+   */
+  baseCommit?: Promise<BaseCommit>;
 }

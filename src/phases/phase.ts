@@ -30,6 +30,11 @@ export interface Phase<T = unknown> {
   safeInDryRun: boolean;
   /** Earlier phases whose results this one reads. */
   needs: readonly PhaseId[];
+  /**
+   * It asks where HEAD left the base branch (phases/base.ts): the runner then starts that lookup when
+   * the pass over the phases starts, so its git processes run while the suites do.
+   */
+  asksBaseCommit?: boolean;
   run(ctx: RunContext): Promise<PhaseOutcome<T>>;
   /** Under `--dry-run`: compute what would happen without doing it. */
   plan?(ctx: RunContext): Promise<PhaseOutcome<T>>;

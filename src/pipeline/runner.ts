@@ -5,6 +5,7 @@
 
 import { errorMessage, TdlError } from '../core/errors.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
+import { lookupBaseCommit } from '../phases/base.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase, PhaseOutcome } from '../phases/phase.js';
 
@@ -58,6 +59,36 @@ async function runOne(phase: Phase, ctx: RunContext): Promise<PhaseOutcome> {
  * error makes the phase `errored` and the run goes on, so later phases still report what they can.
  */
 export async function runPhases(
+  baseCtx: RunContext,
+  phases: readonly Phase[],
+  start: number,
+  journal: Journal,
+): Promise<void> {
+  // Where HEAD left the base branch, for the phases of this pass that ask (4 and 5): looked up now,
+  // while the suites run, and awaited before the pass ends so its git processes end with it.
+  const options = baseCtx.options;
+  const asks = phases
+    .slice(start)
+    .some(
+      (p) =>
+        p.asksBaseCommit &&
+        (!options.only || options.only.includes(p.id)) &&
+        (!options.dryRun || p.safeInDryRun),
+    );
+  const base = asks ? lookupBaseCommit(baseCtx) : undefined;
+  // A phase that asks gets the failure; one that never runs leaves no unhandled rejection.
+  const baseSettled = base?.then(
+    () => undefined,
+    () => undefined,
+  );
+  try {
+    await walk(base ? { ...baseCtx, baseCommit: base } : baseCtx, phases, start, journal);
+  } finally {
+    await baseSettled;
+  }
+}
+
+async function walk(
   baseCtx: RunContext,
   phases: readonly Phase[],
   start: number,

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { reportError } from '../../src/cli/errors.js';
 import { InfraError, TdlError, UsageError } from '../../src/core/errors.js';
 import type { PhaseId, RunRecord } from '../../src/core/record.js';
+import { baseCommit } from '../../src/phases/base.js';
+import type { RunContext } from '../../src/phases/context.js';
 import { exitCodeFor } from '../../src/pipeline/exit.js';
 import { type Journal, preparePhases, runPhases } from '../../src/pipeline/runner.js';
 import { fakePhase, ok } from '../builders/phases.js';
 import { textSink } from '../builders/ports.js';
-import { phaseEntry, runContext, runRecord } from '../builders/run.js';
+import { phaseEntry, runContext, runOptions, runRecord } from '../builders/run.js';
 
 /** A journal that keeps the phase states each save held. */
 function journal(): Journal & { saves: number; states: string[][] } {
@@ -170,6 +172,92 @@ describe('runPhases', () => {
       'cancelled: interrupted',
       'cancelled: interrupted before it started',
     ]);
+  });
+
+  it('looks the base commit up once when the pass starts, for every phase that asks, and waits for it before the pass ends', async () => {
+    const ran: PhaseId[] = [];
+    const asked: string[] = [];
+    let ended = 0;
+    const { ctx } = runContext();
+    ctx.ports = {
+      ...ctx.ports,
+      git: {
+        ...ctx.ports.git,
+        async mergeBase(_cwd, a) {
+          asked.push(a);
+          await new Promise((r) => setTimeout(r, 20));
+          ended += 1;
+          return a === 'main' ? 'abc123' : null;
+        },
+      },
+    };
+    const seen: (string | null)[] = [];
+    const usesBase = async (c: RunContext) => {
+      seen.push((await baseCommit(c)).mergeBase);
+      return ok;
+    };
+    const phases = [
+      fakePhase(
+        'run-tests',
+        async () => {
+          // Started with the pass, before the first phase ran: its git processes run while the suites do.
+          expect(asked).toEqual(['main', 'origin/main']);
+          return ok;
+        },
+        ran,
+      ),
+      fakePhase('compliance', usesBase, ran, { asksBaseCommit: true }),
+      fakePhase('stability', usesBase, ran, { asksBaseCommit: true }),
+    ];
+    await runPhases(ctx, phases, preparePhases(ctx.record, phases), journal());
+    // One lookup (both refs at once) for the two phases that asked.
+    expect(asked).toEqual(['main', 'origin/main']);
+    expect(seen).toEqual(['abc123', 'abc123']);
+    expect(ended).toBe(2);
+
+    // A pass whose asking phases do not run (--only) does not look it up; a failing lookup that no
+    // phase awaited is waited for, and is no unhandled rejection.
+    asked.length = 0;
+    const { ctx: only } = runContext({ record: runRecord({ options: runOptions({ only: ['run-tests'] }) }) });
+    only.ports = {
+      ...only.ports,
+      git: {
+        ...only.ports.git,
+        async mergeBase(_c, a) {
+          asked.push(a);
+          return null;
+        },
+      },
+    };
+    await runPhases(only, phases, preparePhases(only.record, phases), journal());
+    expect(asked).toEqual([]);
+
+    let settled = false;
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { ctx: failing, abort } = runContext();
+      failing.ports = {
+        ...failing.ports,
+        git: {
+          ...failing.ports.git,
+          async mergeBase() {
+            await new Promise((r) => setTimeout(r, 20));
+            settled = true;
+            throw new Error('git is gone');
+          },
+        },
+      };
+      abort();
+      await runPhases(failing, phases, preparePhases(failing.record, phases), journal());
+      expect(settled).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+      expect(failing.record.phases.map((p) => p.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 
   it('resumes from the first phase that is not done, keeping the ones before', () => {

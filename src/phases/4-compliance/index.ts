@@ -51,6 +51,7 @@ export const compliancePhase: Phase<ComplianceSummary> = {
   dataSchema: complianceSummarySchema,
   safeInDryRun: true,
   needs: [],
+  asksBaseCommit: true,
   async run(ctx): Promise<PhaseOutcome<ComplianceSummary>> {
     const config = ctx.playbook.audit;
     if (!config) return { state: 'skipped', reason: 'no audit section in the playbook' };

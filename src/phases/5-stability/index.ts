@@ -77,6 +77,7 @@ export const stabilityPhase: Phase<StabilityData> = {
   // A dry run measures nothing, so there is nothing to decide on: no decision, and no exit 1 for it.
   safeInDryRun: false,
   needs: [],
+  asksBaseCommit: true,
   async plan() {
     return { state: 'skipped', reason: 'dry run: nothing was measured, so there is nothing to decide on' };
   },
