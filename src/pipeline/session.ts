@@ -28,6 +28,7 @@ import { createRunLogger } from '../telemetry/logger.js';
 import { writeJsonAtomic } from '../telemetry/outlet.js';
 import { Redactor } from '../telemetry/redact.js';
 import { readHistory } from '../worklog/history.js';
+import { pacedWrites, WORKLOG_EVERY_MS } from '../worklog/paced.js';
 import { localRecord, portableRecord, stateRootOf } from '../worklog/portable.js';
 import { openRun } from '../worklog/run-folder.js';
 import { worklogPaths, writeWorklog } from '../worklog/write.js';
@@ -144,14 +145,29 @@ async function execute(
   const phases = opts.phases ?? PHASES;
   const sections = sectionRenderers(phases);
 
+  // The record is saved at every phase boundary; the worklog follows it at most once a second
+  // (worklog/paced.ts), and the end of the run writes both (saveFinal).
+  let latest = record;
+  const worklog = pacedWrites(
+    () => writeWorklog(playbook.worklogDir, latest, history, redactor, sections, earlier),
+    WORKLOG_EVERY_MS,
+  );
+  const saveRecord = (r: RunRecord) => {
+    // The worklog's path is fixed before the first write of the record, so a resume after a kill
+    // at any point continues the same worklog instead of starting a second one.
+    r.worklog ??= worklogPaths(playbook.worklogDir, r);
+    writeJsonAtomic(paths.recordFile, storedForm(r, playbook.worklogDir), redactor);
+    latest = r;
+  };
   const journal: Journal = {
     save(r) {
-      // The worklog's path is fixed before the first write of the record, so a resume after a kill
-      // at any point continues the same worklog instead of starting a second one.
-      r.worklog ??= worklogPaths(playbook.worklogDir, r);
-      writeJsonAtomic(paths.recordFile, storedForm(r, playbook.worklogDir), redactor);
-      writeWorklog(playbook.worklogDir, r, history, redactor, sections, earlier);
+      saveRecord(r);
+      worklog.request();
     },
+  };
+  const saveFinal = (r: RunRecord) => {
+    saveRecord(r);
+    worklog.flush();
   };
   const start = preparePhases(record, phases, opts.givenPhases ?? 0);
   record.state = 'running';
@@ -187,7 +203,7 @@ async function execute(
     record.durationMs = Date.parse(record.endedAt) - Date.parse(record.startedAt);
     record.exitCode = exitCodeFor(record);
     try {
-      journal.save(record);
+      saveFinal(record);
     } finally {
       lock.release();
     }
@@ -227,10 +243,11 @@ async function execute(
     if (usageError) {
       // A usage mistake is not a run: no worklog, no record in the worklog folder, no INDEX row. The
       // twins written after earlier phases go; the private record under .tdl/ keeps exit code 2.
+      worklog.cancel();
       writeJsonAtomic(paths.recordFile, storedForm(record, playbook.worklogDir), redactor);
       if (record.worklog) for (const f of Object.values(record.worklog)) rmSync(f, { force: true });
     } else {
-      journal.save(record);
+      saveFinal(record);
       recordRun(playbook.worklogDir, record, redactor);
     }
     logger.info({ state: record.state, exitCode: record.exitCode }, `run ${record.runId} ${record.state}`);
