@@ -7,8 +7,8 @@ import type { Playbook } from '../playbook/load.js';
 interface BaseContext {
   playbook: Playbook;
   ports: Ports;
-  /** This pass's lookup, started by the runner. */
-  baseCommit?: Promise<BaseCommit>;
+  /** This pass's lookup, kept by the runner. */
+  baseCommit?: () => Promise<BaseCommit>;
 }
 
 export interface BaseCommit {
@@ -27,15 +27,15 @@ export interface BaseCommit {
  * for this pass over the phases if there is one, else a new one.
  */
 export function baseCommit(ctx: BaseContext): Promise<BaseCommit> {
-  return ctx.baseCommit ?? lookupBaseCommit(ctx);
+  return ctx.baseCommit ? ctx.baseCommit() : lookupBaseCommit(ctx);
 }
 
 /**
  * The merge base of HEAD with the base branch: the local branch, else its `origin/` copy (a CI
- * checkout often has only the latter). Looked up once per pass over the phases, when the pass starts
- * (pipeline/runner.ts), as HEAD itself is read when the run, or the --until-green iteration, starts:
- * HEAD may move between the iterations of an --until-green loop. Its two git processes then run
- * while the suites do, not after them (issue 16).
+ * checkout often has only the latter). Looked up once per pass over the phases (pipeline/runner.ts:
+ * once the pass's first suite has started, or when a phase asks first), as HEAD itself is read once
+ * per run or --until-green iteration: HEAD may move between the iterations of an --until-green loop.
+ * Its two git processes then run while the suites do, not after them (issue 16).
  */
 export async function lookupBaseCommit(ctx: BaseContext): Promise<BaseCommit> {
   const branch = baseBranch(ctx.playbook);

@@ -50,8 +50,9 @@ export interface RunContext {
   /** The environment handed to child processes (before per-phase additions). */
   env: NodeJS.ProcessEnv;
   /**
-   * This pass's lookup of the base commit, started by the runner when the pass starts (phases/base.ts
-   * `baseCommit` returns it); absent, the lookup runs when a phase asks.
+   * This pass's lookup of the base commit, one per pass, started by the runner when the pass's first
+   * command has started, or by the first call (phases/base.ts `baseCommit` calls it); absent, the
+   * lookup runs when a phase asks.
    */
-  baseCommit?: Promise<BaseCommit>;
+  baseCommit?: () => Promise<BaseCommit>;
 }

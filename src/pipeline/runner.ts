@@ -3,9 +3,10 @@
  * record after every phase (the journal), and can resume a record from its first unfinished phase.
  */
 
+import type { ProcessPort } from '../adapters/process/port.js';
 import { errorMessage, TdlError } from '../core/errors.js';
 import type { PhaseResult, RunRecord } from '../core/record.js';
-import { lookupBaseCommit } from '../phases/base.js';
+import { type BaseCommit, lookupBaseCommit } from '../phases/base.js';
 import type { RunContext } from '../phases/context.js';
 import type { Phase, PhaseOutcome } from '../phases/phase.js';
 
@@ -64,8 +65,10 @@ export async function runPhases(
   start: number,
   journal: Journal,
 ): Promise<void> {
-  // Where HEAD left the base branch, for the phases of this pass that ask (4 and 5): looked up now,
-  // while the suites run, and awaited before the pass ends so its git processes end with it.
+  // Where HEAD left the base branch, for the phases of this pass that ask (4 and 5): looked up once
+  // the pass's first command (a suite) has started, so its two git processes start, and run, while
+  // the suites do (starting a process blocks this thread until it runs: not before the suites), or
+  // when a phase asks first; awaited before the pass ends, so its git processes end with it.
   const options = baseCtx.options;
   const asks = phases
     .slice(start)
@@ -75,16 +78,37 @@ export async function runPhases(
         (!options.only || options.only.includes(p.id)) &&
         (!options.dryRun || p.safeInDryRun),
     );
-  const base = asks ? lookupBaseCommit(baseCtx) : undefined;
-  // A phase that asks gets the failure; one that never runs leaves no unhandled rejection.
-  const baseSettled = base?.then(
-    () => undefined,
-    () => undefined,
-  );
+  if (!asks) return walk(baseCtx, phases, start, journal);
+  let base: Promise<BaseCommit> | undefined;
+  let settled: Promise<void> | undefined;
+  const baseCommit = (): Promise<BaseCommit> => {
+    if (!base) {
+      base = lookupBaseCommit(baseCtx);
+      // A phase that asks gets the failure; a pass whose asking phases never run leaves no
+      // unhandled rejection.
+      settled = base.then(
+        () => undefined,
+        () => undefined,
+      );
+    }
+    return base;
+  };
+  const given = baseCtx.ports.process;
+  const processes: ProcessPort = {
+    run: (argv, opts) =>
+      given.run(argv, {
+        ...opts,
+        onStart(child) {
+          opts.onStart?.(child);
+          baseCommit();
+        },
+      }),
+  };
   try {
-    await walk(base ? { ...baseCtx, baseCommit: base } : baseCtx, phases, start, journal);
+    const ports = { ...baseCtx.ports, process: processes };
+    await walk({ ...baseCtx, ports, baseCommit }, phases, start, journal);
   } finally {
-    await baseSettled;
+    await settled;
   }
 }
 

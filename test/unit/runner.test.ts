@@ -174,22 +174,39 @@ describe('runPhases', () => {
     ]);
   });
 
-  it('looks the base commit up once when the pass starts, for every phase that asks, and waits for it before the pass ends', async () => {
+  it('looks the base commit up once per pass, once its first command started, for every phase that asks, and waits for it before the pass ends', async () => {
     const ran: PhaseId[] = [];
     const asked: string[] = [];
     let ended = 0;
-    const { ctx } = runContext();
-    ctx.ports = {
-      ...ctx.ports,
-      git: {
-        ...ctx.ports.git,
-        async mergeBase(_cwd, a) {
-          asked.push(a);
-          await new Promise((r) => setTimeout(r, 20));
-          ended += 1;
-          return a === 'main' ? 'abc123' : null;
+    const withGit = (ctx: RunContext, mergeBase: (ref: string) => Promise<string | null>) => {
+      ctx.ports = {
+        ...ctx.ports,
+        git: { ...ctx.ports.git, mergeBase: (_cwd, a) => mergeBase(a) },
+        // A command that starts at once (onStart) and ends 20 ms later.
+        process: {
+          async run(_argv, options) {
+            options.onStart?.({ pgid: 1, token: options.token ?? 't', startTicks: null });
+            await new Promise((r) => setTimeout(r, 20));
+            return {
+              exitCode: 0,
+              signal: null,
+              timedOut: false,
+              cancelled: false,
+              startedAt: new Date(0).toISOString(),
+              durationMs: 20,
+              outputTail: '',
+              outputBytes: 0,
+              logTruncated: false,
+            };
+          },
         },
-      },
+      };
+    };
+    const slowMergeBase = async (ref: string) => {
+      asked.push(ref);
+      await new Promise((r) => setTimeout(r, 20));
+      ended += 1;
+      return ref === 'main' ? 'abc123' : null;
     };
     const seen: (string | null)[] = [];
     const usesBase = async (c: RunContext) => {
@@ -199,9 +216,13 @@ describe('runPhases', () => {
     const phases = [
       fakePhase(
         'run-tests',
-        async () => {
-          // Started with the pass, before the first phase ran: its git processes run while the suites do.
+        async (c) => {
+          // Not before the suites start (starting a process blocks): once the first command has.
+          expect(asked).toEqual([]);
+          const suite = c.ports.process.run(['suite'], { cwd: '/', env: {}, timeoutMs: 1000, logFile: '/x' });
           expect(asked).toEqual(['main', 'origin/main']);
+          await suite;
+          await c.ports.process.run(['suite 2'], { cwd: '/', env: {}, timeoutMs: 1000, logFile: '/x' });
           return ok;
         },
         ran,
@@ -209,52 +230,66 @@ describe('runPhases', () => {
       fakePhase('compliance', usesBase, ran, { asksBaseCommit: true }),
       fakePhase('stability', usesBase, ran, { asksBaseCommit: true }),
     ];
+    const { ctx } = runContext();
+    withGit(ctx, slowMergeBase);
     await runPhases(ctx, phases, preparePhases(ctx.record, phases), journal());
-    // One lookup (both refs at once) for the two phases that asked.
+    // One lookup (both refs at once) for the two commands and the two phases that asked.
     expect(asked).toEqual(['main', 'origin/main']);
     expect(seen).toEqual(['abc123', 'abc123']);
     expect(ended).toBe(2);
 
-    // A pass whose asking phases do not run (--only) does not look it up; a failing lookup that no
-    // phase awaited is waited for, and is no unhandled rejection.
+    // A pass that starts no command: looked up when the first phase asks, once.
+    asked.length = 0;
+    seen.length = 0;
+    const { ctx: noSuites } = runContext();
+    withGit(noSuites, slowMergeBase);
+    await runPhases(noSuites, phases.slice(1), preparePhases(noSuites.record, phases.slice(1)), journal());
+    expect(asked).toEqual(['main', 'origin/main']);
+    expect(seen).toEqual(['abc123', 'abc123']);
+
+    // A pass whose asking phases do not run (--only) does not look it up.
     asked.length = 0;
     const { ctx: only } = runContext({ record: runRecord({ options: runOptions({ only: ['run-tests'] }) }) });
-    only.ports = {
-      ...only.ports,
-      git: {
-        ...only.ports.git,
-        async mergeBase(_c, a) {
-          asked.push(a);
-          return null;
-        },
-      },
-    };
+    withGit(only, slowMergeBase);
     await runPhases(only, phases, preparePhases(only.record, phases), journal());
     expect(asked).toEqual([]);
 
+    // A failing lookup that no phase awaited (interrupted after the suite started) is waited for,
+    // and is no unhandled rejection.
     let settled = false;
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);
     process.on('unhandledRejection', onUnhandled);
     try {
       const { ctx: failing, abort } = runContext();
-      failing.ports = {
-        ...failing.ports,
-        git: {
-          ...failing.ports.git,
-          async mergeBase() {
-            await new Promise((r) => setTimeout(r, 20));
-            settled = true;
-            throw new Error('git is gone');
+      withGit(failing, async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        settled = true;
+        throw new Error('git is gone');
+      });
+      const interrupted = [
+        fakePhase(
+          'run-tests',
+          async (c) => {
+            const suite = c.ports.process.run(['suite'], {
+              cwd: '/',
+              env: {},
+              timeoutMs: 1000,
+              logFile: '/x',
+            });
+            abort();
+            await suite;
+            return ok;
           },
-        },
-      };
-      abort();
-      await runPhases(failing, phases, preparePhases(failing.record, phases), journal());
+          ran,
+        ),
+        ...phases.slice(1),
+      ];
+      await runPhases(failing, interrupted, preparePhases(failing.record, interrupted), journal());
       expect(settled).toBe(true);
       await new Promise((r) => setImmediate(r));
       expect(unhandled).toEqual([]);
-      expect(failing.record.phases.map((p) => p.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+      expect(failing.record.phases.map((p) => p.state)).toEqual(['completed', 'cancelled', 'cancelled']);
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
