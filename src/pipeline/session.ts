@@ -145,8 +145,8 @@ async function execute(
   const phases = opts.phases ?? PHASES;
   const sections = sectionRenderers(phases);
 
-  // The record is saved at every phase boundary; the worklog follows it at most once a second
-  // (worklog/paced.ts), and the end of the run writes both (saveFinal).
+  // The record is saved at every phase boundary; the worklog follows it when tdl waits for a command
+  // or at most once a second (worklog/paced.ts), and the end of the run writes both (saveFinal).
   let latest = record;
   const worklog = pacedWrites(
     () => writeWorklog(playbook.worklogDir, latest, history, redactor, sections, earlier),
@@ -180,7 +180,21 @@ async function execute(
   const controller = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, controller.signal]) : controller.signal;
   const given = opts.ports ?? createPorts(playbook, env);
-  const ports: Ports = { ...given, process: journaledProcesses(given.process, paths.runDir) };
+  const journaled = journaledProcesses(given.process, paths.runDir);
+  const ports: Ports = {
+    ...given,
+    process: {
+      // Once a command runs, tdl waits for it: a pending worklog write is done then (worklog/paced.ts).
+      run: (argv, options) =>
+        journaled.run(argv, {
+          ...options,
+          onStart(child) {
+            options.onStart?.(child);
+            worklog.idle();
+          },
+        }),
+    },
+  };
   logger.info({ playbook: playbook.file, start: phases[start]?.id ?? 'end' }, `run ${record.runId} started`);
   opts.progress?.runStarted?.(record.runId, phases[start]?.id ?? null);
   if (lock.tookOverFrom) {

@@ -37,6 +37,8 @@ export function fakePorts(
   const process: ProcessPort = {
     async run(argv, options) {
       commands.push({ argv, options });
+      // Started at once, as the real adapter says once the process runs.
+      options.onStart?.({ pgid: 0, token: options.token ?? 'fake', startTicks: null });
       return {
         exitCode: 0,
         signal: null,

@@ -100,6 +100,41 @@ describe('startRun', () => {
     expect(again.exitCode).toBe(0);
   });
 
+  it('the worklog follows the record: written once a command runs (tdl waits for it), and with the final state at the end', async () => {
+    const ran: PhaseId[] = [];
+    let during = '';
+    const phases = [
+      fakePhase('deploy-status', ok, ran),
+      fakePhase(
+        'run-tests',
+        async (ctx) => {
+          await ctx.ports.process.run(['suite'], {
+            cwd: dir,
+            env: {},
+            timeoutMs: 1000,
+            logFile: join(dir, 'x.log'),
+          });
+          // The command started: the worklog was written then, showing this phase under way.
+          during = readFileSync(ctx.record.worklog!.markdown, 'utf8');
+          return ok;
+        },
+        ran,
+      ),
+      fakePhase('root-cause', ok, ran),
+    ];
+    const record = await startRun(playbookFile, OPTIONS, session(phases));
+    expect(ran).toEqual(['deploy-status', 'run-tests', 'root-cause']);
+    // Phase 0 done, phase 2 under way (the state of when the command started, not of the first save).
+    expect(during).toMatch(/`deploy-status`\)\n\n\*\*State:\*\* completed/);
+    expect(during).toMatch(/`run-tests`\)\n\n\*\*State:\*\* running/);
+    const after = readFileSync(record.worklog!.markdown, 'utf8');
+    expect(after).toMatch(/`run-tests`\)\n\n\*\*State:\*\* completed/);
+    expect(after).toMatch(/`root-cause`\)\n\n\*\*State:\*\* completed/);
+    // Its JSON twin holds the final record.
+    const twin = JSON.parse(readFileSync(record.worklog!.json, 'utf8')) as RunRecord;
+    expect(twin.phases.map((p) => p.state)).toEqual(['completed', 'completed', 'completed']);
+  });
+
   it('an internal error in a phase: the phase is errored with "please report this", the run goes on and exits 3', async () => {
     const ran: PhaseId[] = [];
     const phases = [
@@ -139,9 +174,11 @@ describe('startRun', () => {
     const onDisk = stored(runs[0]!);
     expect(onDisk).toMatchObject({ state: 'errored', exitCode: 2 });
     expect(onDisk.phases.map((p) => p.state)).toEqual(['completed', 'errored', 'pending']);
-    // A usage mistake is not a run: the worklog written after the first phase is gone, no history row.
+    // A usage mistake is not a run: no worklog (its path was fixed at the first save; a write made
+    // meanwhile is removed, one pending is dropped), no history row.
     expect(onDisk.worklog).toBeDefined();
-    expect(readdirSync(join(dir, 'worklogs'), { recursive: true })).toEqual([]);
+    const worklogs = join(dir, 'worklogs');
+    expect(existsSync(worklogs) ? readdirSync(worklogs, { recursive: true }) : []).toEqual([]);
     // And the CLI prints it as one line and exits 2.
     const sink = textSink();
     expect(reportError(error, sink.stream)).toBe(2);

@@ -22,12 +22,12 @@ function paced(everyMs = 1000) {
 }
 
 describe('pacedWrites', () => {
-  it('writes the first request at once, then at most once per interval, the state of when it writes', () => {
+  it('writes at most once per interval, the state of when it writes; the first save one interval after it', () => {
     const { state, written, w } = paced();
     state.phase = 'deploy-status';
     w.request();
-    // The first save writes at once: the worklog exists (and its name is taken) from the start.
-    expect(written).toEqual(['deploy-status']);
+    // The first save is written an interval later (or when tdl waits, see below), not before phase 0.
+    expect(written).toEqual([]);
     vi.advanceTimersByTime(10);
     state.phase = 'select-tests';
     w.request();
@@ -35,21 +35,47 @@ describe('pacedWrites', () => {
     state.phase = 'run-tests';
     w.request();
     // Within the interval: nothing yet, one write pending.
-    expect(written).toEqual(['deploy-status']);
+    expect(written).toEqual([]);
     expect(vi.getTimerCount()).toBe(1);
     vi.advanceTimersByTime(979);
-    expect(written).toEqual(['deploy-status']);
+    expect(written).toEqual([]);
     vi.advanceTimersByTime(1);
-    // One write, 1000 ms after the last, of the state then.
-    expect(written).toEqual(['deploy-status', 'run-tests']);
+    // One write, 1000 ms after the first save, of the state then.
+    expect(written).toEqual(['run-tests']);
     expect(vi.getTimerCount()).toBe(0);
     // No change, no write.
     vi.advanceTimersByTime(5000);
-    expect(written).toEqual(['deploy-status', 'run-tests']);
+    expect(written).toEqual(['run-tests']);
     // A change after a quiet interval is written at once.
     state.phase = 'root-cause';
     w.request();
-    expect(written).toEqual(['deploy-status', 'run-tests', 'root-cause']);
+    expect(written).toEqual(['run-tests', 'root-cause']);
+    // One within the interval waits for it to pass.
+    state.phase = 'compliance';
+    w.request();
+    expect(written).toEqual(['run-tests', 'root-cause']);
+    vi.advanceTimersByTime(1000);
+    expect(written).toEqual(['run-tests', 'root-cause', 'compliance']);
+  });
+
+  it('when tdl starts waiting (idle), a pending write is done at once; with none pending, nothing', () => {
+    const { state, written, w } = paced();
+    w.idle();
+    expect(written).toEqual([]);
+    state.phase = 'deploy-status';
+    w.request();
+    state.phase = 'run-tests';
+    w.request();
+    // The first suite started: the worklog is written while it runs.
+    w.idle();
+    expect(written).toEqual(['run-tests']);
+    expect(vi.getTimerCount()).toBe(0);
+    // The next suites of the phase: nothing changed, nothing written.
+    w.idle();
+    w.idle();
+    expect(written).toEqual(['run-tests']);
+    vi.advanceTimersByTime(5000);
+    expect(written).toEqual(['run-tests']);
   });
 
   it('flush writes the final state at once and cancels the pending write; cancel drops it', () => {
@@ -60,21 +86,23 @@ describe('pacedWrites', () => {
     expect(vi.getTimerCount()).toBe(1);
     state.phase = 'done';
     w.flush();
-    expect(written).toEqual(['none', 'done']);
+    expect(written).toEqual(['done']);
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(5000);
-    expect(written).toEqual(['none', 'done']);
+    w.idle();
+    expect(written).toEqual(['done']);
 
     const other = paced();
     other.w.request();
     other.w.request();
     other.w.cancel();
     vi.advanceTimersByTime(5000);
-    expect(other.written).toEqual(['none']);
+    other.w.idle();
+    expect(other.written).toEqual([]);
   });
 
-  it('a pending write that fails is thrown by the next request, not from its timer', () => {
-    let fail = false;
+  it('a pending write that fails is thrown by the next request, not from its timer nor from idle', () => {
+    let fail = true;
     let writes = 0;
     const w = pacedWrites(
       () => {
@@ -85,12 +113,15 @@ describe('pacedWrites', () => {
       () => Date.now(),
     );
     w.request();
-    fail = true;
-    w.request();
     expect(() => vi.advanceTimersByTime(1000)).not.toThrow();
+    expect(writes).toBe(1);
+    expect(() => w.request()).toThrow('ENOSPC');
+    // Thrown once; the next write is pending again.
+    w.request();
+    expect(() => w.idle()).not.toThrow();
     expect(writes).toBe(2);
     expect(() => w.request()).toThrow('ENOSPC');
-    // Thrown once; the final write still happens.
+    // The final write still happens.
     fail = false;
     w.flush();
     expect(writes).toBe(3);
@@ -109,14 +140,14 @@ describe('pacedWrites on real timers', () => {
     });
     const w = pacedWrites(() => {
       writes += 1;
-      if (writes === 2) second();
+      if (writes === 1) second();
     }, 50);
     w.request();
     w.request();
     // A write is pending, on a timer not listed as keeping the event loop alive (unref).
-    expect(writes).toBe(1);
+    expect(writes).toBe(0);
     expect(timers()).toBe(before);
     await wrote;
-    expect(writes).toBe(2);
+    expect(writes).toBe(1);
   });
 });
