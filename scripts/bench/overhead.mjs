@@ -167,6 +167,9 @@ function bucketsOf(profile) {
     ['loadHistory', 'reading history'],
     ['recordRun', 'history store and INDEX'],
     ['save', 'journal writes (record, worklog, process journal)'],
+    // The run's final save, and the worklog written apart from a save (when tdl waits for a suite).
+    ['saveFinal', 'journal writes (record, worklog, process journal)'],
+    ['writeWorklog', 'journal writes (record, worklog, process journal)'],
     ['spawn', 'starting processes'],
   ];
   const bucketOf = (id) => {
