@@ -8,7 +8,7 @@ import type { RunRecord } from '../core/record.js';
 import { phaseResult } from '../phase-data/index.js';
 import type { FailureCluster } from '../phase-data/root-cause.js';
 import type { Regression, RunTestsData, SuiteResult } from '../phase-data/run-tests.js';
-import { relativizeText, testId } from '../results/identity.js';
+import { relativizeText, testIdsOf } from '../results/identity.js';
 import type { TestCase } from '../results/model.js';
 import { lastOutputLine } from '../results/text.js';
 import {
@@ -159,7 +159,9 @@ export function clusterFailures(
   const byId = new Map<string, FailureCluster>();
   const sites = new Map<string, Set<string>>();
   const order = new Map<FailureCluster['tests'][number], number>();
+  // Test ids only when there are ranges to join (`testIdsOf` canonicalizes each group once).
   const clusterOfTest = new Map<string, string>();
+  const idOf = regressions.length ? testIdsOf() : null;
   const fnAt = namedFrames(
     suites.flatMap((s) => s.cases.filter(isFailure)),
     repoDir,
@@ -197,7 +199,7 @@ export function clusterFailures(
       const test = { suiteId: suite.id, group: c.suite, name: c.name, status: c.status };
       order.set(test, order.size);
       cluster.tests.push(test);
-      clusterOfTest.set(testId(suite.id, c.suite, c.name), id);
+      if (idOf) clusterOfTest.set(idOf(suite.id, c.suite, c.name), id);
     }
   }
   const changed: { file: string; r: Regression }[] = [];
@@ -215,7 +217,7 @@ export function clusterFailures(
   for (const { file, r } of changed) {
     const tests = new Set(r.tests);
     const holder = [...byId.values()].find((c) =>
-      c.tests.some((t) => tests.has(testId(t.suiteId, t.group, t.name))),
+      c.tests.some((t) => tests.has(idOf!(t.suiteId, t.group, t.name))),
     );
     if (holder && !holder.change) holder.change = { file, from: r.from, to: r.to };
   }
