@@ -9,6 +9,22 @@ import { createGitPort } from '../../src/adapters/git/index.js';
 import type { Ports } from '../../src/adapters/index.js';
 import type { CommandResult, ProcessPort, RunCommandOptions } from '../../src/adapters/process/port.js';
 
+/** A command's result: exit 0 at once, no output, unless told otherwise. */
+export function commandResult(overrides: Partial<CommandResult> = {}): CommandResult {
+  return {
+    exitCode: 0,
+    signal: null,
+    timedOut: false,
+    cancelled: false,
+    startedAt: new Date(0).toISOString(),
+    durationMs: 0,
+    outputTail: '',
+    outputBytes: 0,
+    logTruncated: false,
+    ...overrides,
+  };
+}
+
 export interface FakePorts extends Ports {
   /** Every command given to the process port, with the options it was given. */
   commands: { argv: readonly string[]; options: RunCommandOptions }[];
@@ -39,17 +55,7 @@ export function fakePorts(
       commands.push({ argv, options });
       // Started at once, as the real adapter says once the process runs.
       options.onStart?.({ pgid: 0, token: options.token ?? 'fake', startTicks: null });
-      return {
-        exitCode: 0,
-        signal: null,
-        timedOut: false,
-        cancelled: false,
-        startedAt: new Date(0).toISOString(),
-        durationMs: 0,
-        outputTail: '',
-        outputBytes: 0,
-        logTruncated: false,
-      } satisfies CommandResult;
+      return commandResult();
     },
   };
   const unreachable = (what: string) => async (): Promise<never> => {

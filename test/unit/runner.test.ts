@@ -8,7 +8,7 @@ import type { RunContext } from '../../src/phases/context.js';
 import { exitCodeFor } from '../../src/pipeline/exit.js';
 import { type Journal, preparePhases, runPhases } from '../../src/pipeline/runner.js';
 import { fakePhase, ok } from '../builders/phases.js';
-import { textSink } from '../builders/ports.js';
+import { commandResult, textSink } from '../builders/ports.js';
 import { phaseEntry, runContext, runOptions, runRecord } from '../builders/run.js';
 
 /** A journal that keeps the phase states each save held. */
@@ -187,17 +187,7 @@ describe('runPhases', () => {
           async run(_argv, options) {
             options.onStart?.({ pgid: 1, token: options.token ?? 't', startTicks: null });
             await new Promise((r) => setTimeout(r, 20));
-            return {
-              exitCode: 0,
-              signal: null,
-              timedOut: false,
-              cancelled: false,
-              startedAt: new Date(0).toISOString(),
-              durationMs: 20,
-              outputTail: '',
-              outputBytes: 0,
-              logTruncated: false,
-            };
+            return commandResult({ durationMs: 20 });
           },
         },
       };
