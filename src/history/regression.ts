@@ -19,8 +19,8 @@ export interface RegressionRange {
   /** The commit of the newest earlier run in which each of these tests passed. */
   from: string;
   /**
-   * The commit of the run their failing streak started in; null when it started in this run (or in
-   * an earlier run of the same commit): the change is then read against this run's working tree.
+   * The commit of the run their failing streak started in; null when that is the commit checked out
+   * now with changes in the working tree: the change is then read against this working tree.
    */
   to: string | null;
   /** The test ids (src/results/identity.ts), in report order. */
@@ -36,15 +36,16 @@ const FAILING = new Set(['f', 'g', 'e']);
 /**
  * The regression ranges of this run's failing tests. Left out: a test with no pass in the history
  * read (new, or failing for longer than the history's window), a test judged flaky or broken
- * (`unhealthy`: its failure says nothing about a change), and a test that started failing at the
- * very commit it last passed at (nothing committed changed: the environment, or an edit of an
- * earlier run's working tree that the history cannot see).
+ * (`unhealthy`: its failure says nothing about a change), and a test failing at the very commit it
+ * last passed at with a clean working tree (nothing changed: the environment).
  */
 export function regressionRanges(
   suites: readonly SuiteResult[],
   history: TestHistory,
   headCommit: string | null,
   unhealthy: ReadonlySet<string>,
+  /** Whether the working tree has changes (unknown: taken as yes, the working tree is read). */
+  dirty = true,
 ): RegressionRange[] {
   const byRange = new Map<string, RegressionRange>();
   for (const suite of suites) {
@@ -70,9 +71,14 @@ export function regressionRanges(
       if (!from) continue;
       const startCommit = streakStart === -1 ? headCommit : (history.runs[streakStart]?.commit ?? null);
       if (!startCommit) continue;
-      // The streak started at the commit checked out now: its change is in this working tree.
-      const to = startCommit === headCommit ? null : startCommit;
-      if (to === from) continue;
+      // The streak started at the commit checked out now: its change is in this working tree, or in
+      // that commit when the tree is clean.
+      let to: string | null = startCommit === headCommit && dirty ? null : startCommit;
+      // It started on the very commit the test last passed at: the change was in that run's working
+      // tree, which the history does not keep; what changed since, up to now, holds it (so the range
+      // then grows with what lands later, and joins only while nothing else changed).
+      if (to === from) to = dirty ? null : headCommit;
+      if (to === from || (to === null && !dirty)) continue;
       const key = `${from}\u0000${to ?? ''}`;
       const range = byRange.get(key);
       if (range) range.tests.push(id);

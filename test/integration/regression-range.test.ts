@@ -5,12 +5,15 @@
  * real child process writing JUnit, publishing to the loopback GitHub emulator:
  * 1. commit A: all pass;
  * 2. commit B renames the field (one hunk): the three failures are one cluster, its regression range
- *    A → this run's working tree, one issue;
+ *    A → B, one issue;
  * 3. commit C adds an unrelated file: the tests still fail; the range is still A → B (where their
  *    streak started), so the cluster and the issue are the same (no new issue);
  * 4. commit D changes two files of code at once (`src/lib.js` fixed but its query upper-cased, and a
  *    second bug in `src/file.js`): the query test's range has two files and joins nothing; the file
  *    name test, failing since B for a new reason now, is not said to be broken by B's change.
+ * And in a second repository, as an agent works: commit E green; the field renamed in the working
+ * tree, not committed: one cluster, its range E → the working tree; that edit committed as F: the
+ * same cluster and issue, its range E → F.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +80,7 @@ github:
 
 let emu: GitHubEmulator;
 let project: TempProject;
+let agent: TempProject;
 const records: RunRecord[] = [];
 const commits: string[] = [];
 /** The child issues (numbers) after each run. */
@@ -130,11 +134,40 @@ beforeAll(async () => {
   project.write('src/file.js', FILE(false));
   await commit('two changes at once'); // D
   await run();
+  // The agent's repository (its own playbook name, so its own issues).
+  const first = project;
+  project = await tempProject({
+    'tdl.yaml': PLAYBOOK.replace('name: regression-range', 'name: regression-range-agent'),
+    'run.js': RUNNER,
+    'src/lib.js': LIB('pathname'),
+    'src/decode.js': DECODE,
+    'src/file.js': FILE(true),
+    '.gitignore': 'worklogs/\n.tdl/\n',
+  });
+  agent = project;
+  project = first;
+  const inAgent = async (step: () => Promise<void>) => {
+    project = agent;
+    try {
+      await step();
+    } finally {
+      project = first;
+    }
+  };
+  await inAgent(async () => {
+    commits.push((await execa('git', ['rev-parse', 'HEAD'], { cwd: agent.dir })).stdout.trim()); // E
+    await run(); // 5: green
+    agent.write('src/lib.js', LIB('path'));
+    await run(); // 6: the rename in the working tree, not committed
+    await commit('rename'); // F
+    await run(); // 7
+  });
 }, 240_000);
 
 afterAll(async () => {
   await emu.close();
   project?.cleanup();
+  agent?.cleanup();
 });
 
 const childIssues = () => emu.repo('acme/url').issues.filter((i) => readMeta(i.body)?.kind === 'child');
@@ -156,7 +189,7 @@ describe('failures that broke with one change', () => {
 
   it('records the regression range and the one hunk changed across it', () => {
     const [range] = phaseData(records[1]!, 'run-tests')!.regressions!;
-    expect(range).toMatchObject({ from: commits[0], to: null, files: ['src/lib.js'], hunks: 1 });
+    expect(range).toMatchObject({ from: commits[0], to: commits[1], files: ['src/lib.js'], hunks: 1 });
     expect(range!.tests).toHaveLength(3);
   });
 
@@ -164,7 +197,7 @@ describe('failures that broke with one change', () => {
     const clusters = phaseData(records[1]!, 'root-cause')!.clusters;
     expect(clusters).toHaveLength(1);
     expect(clusters[0]!.tests).toHaveLength(3);
-    expect(clusters[0]!.change).toEqual({ file: 'src/lib.js', from: commits[0], to: null });
+    expect(clusters[0]!.change).toEqual({ file: 'src/lib.js', from: commits[0], to: commits[1] });
     expect(issuesAfter[1]).toHaveLength(1);
     // The issue and the worklog say which change it broke with.
     const body = childIssues()[0]!.body;
@@ -195,7 +228,7 @@ describe('failures that broke with one change', () => {
     const ranges = tests.regressions!;
     expect(ranges.find((r) => r.tests.some((t) => t.endsWith('keeps the query')))).toMatchObject({
       from: commits[2],
-      to: null,
+      to: commits[3],
       files: ['src/file.js', 'src/lib.js'],
       hunks: null,
     });
@@ -206,5 +239,19 @@ describe('failures that broke with one change', () => {
     expect(clusters.map((c) => c.change)).toEqual([undefined, undefined]);
     const worklog = readFileSync(records[3]!.worklog!.markdown, 'utf8');
     expect(worklog).toContain('keeps the query');
+  });
+
+  it("an agent's uncommitted edit: one cluster from the working tree, the same once it is committed", () => {
+    expect(phaseData(records[4]!, 'run-tests')!.counts.failed).toBe(0);
+    const [dirty] = phaseData(records[5]!, 'run-tests')!.regressions!;
+    expect(dirty).toMatchObject({ from: commits[4], to: null, files: ['src/lib.js'], hunks: 1 });
+    const [committed] = phaseData(records[6]!, 'run-tests')!.regressions!;
+    expect(committed).toMatchObject({ from: commits[4], to: commits[5], files: ['src/lib.js'], hunks: 1 });
+    const six = phaseData(records[5]!, 'root-cause')!.clusters;
+    const seven = phaseData(records[6]!, 'root-cause')!.clusters;
+    expect(six).toHaveLength(1);
+    expect(six[0]!.tests).toHaveLength(3);
+    expect(seven.map((c) => c.id)).toEqual([six[0]!.id]);
+    expect(issuesAfter[6]).toEqual(issuesAfter[5]);
   });
 });

@@ -67,20 +67,38 @@ describe('regressionRanges', () => {
     ]);
   });
 
-  it('a streak that started at the commit checked out now reads the working tree', () => {
+  it('a streak that started at the commit checked out now reads the working tree, or that commit when clean', () => {
     const h = history({ a: 'fp' }, ['c2', 'c1']);
     expect(regressionRanges(failing('a'), h, 'c2', new Set())).toEqual([
       { from: 'c1', to: null, tests: [id('a')] },
     ]);
+    expect(regressionRanges(failing('a'), h, 'c2', new Set(), false)).toEqual([
+      { from: 'c1', to: 'c2', tests: [id('a')] },
+    ]);
+    // Passed at the commit checked out now, with a clean tree: nothing changed to blame.
+    expect(regressionRanges(failing('a'), history({ a: 'p' }, ['c2']), 'c2', new Set(), false)).toEqual([]);
   });
 
   it('leaves out tests with no pass in the history, unhealthy tests, and nothing committed between', () => {
     expect(regressionRanges(failing('a'), history({ a: 'fff' }), 'c4', new Set())).toEqual([]);
     expect(regressionRanges(failing('a'), history({ a: 'ppp' }), 'c4', new Set([id('a')]))).toEqual([]);
-    // Failing since c2, which is also where it last passed: no change of code to blame.
-    expect(regressionRanges(failing('a'), history({ a: 'fp' }, ['c2', 'c2']), 'c4', new Set())).toEqual([]);
+    // Failing since c2, which is also where it last passed, and HEAD is still c2, clean: nothing changed.
+    expect(
+      regressionRanges(failing('a'), history({ a: 'fp' }, ['c2', 'c2']), 'c2', new Set(), false),
+    ).toEqual([]);
     // A new test (not in the history).
     expect(regressionRanges(failing('new'), history({ a: 'ppp' }), 'c4', new Set())).toEqual([]);
+  });
+
+  it("a streak that started in an earlier run's working tree reads from the last pass up to now", () => {
+    // Failed first at c2 (an uncommitted edit), where it also last passed; the edit is committed as c3.
+    const h = history({ a: 'fp' }, ['c2', 'c2']);
+    expect(regressionRanges(failing('a'), h, 'c3', new Set(), false)).toEqual([
+      { from: 'c2', to: 'c3', tests: [id('a')] },
+    ]);
+    expect(regressionRanges(failing('a'), h, 'c3', new Set(), true)).toEqual([
+      { from: 'c2', to: null, tests: [id('a')] },
+    ]);
   });
 
   it('groups tests by range, the largest first', () => {

@@ -126,7 +126,8 @@ async function regressionsOf(
   health: NonNullable<RunTestsData['health']>,
 ): Promise<Regression[]> {
   const unhealthy = new Set(health.tests.map((t) => t.id));
-  const ranges = regressionRanges(results, ctx.testHistory, ctx.record.repo.commit, unhealthy);
+  const { commit, dirty } = ctx.record.repo;
+  const ranges = regressionRanges(results, ctx.testHistory, commit, unhealthy, dirty !== false);
   if (ranges.length === 0) return [];
   const repo = ctx.playbook.repoDir;
   // tdl's own folders may be committed (worklogs are shared): what it wrote is not a change of code.
